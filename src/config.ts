@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+const configSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().default('0.0.0.0'),
+  /** postgres://… of a PostgreSQL server; absent means the embedded PGlite in dataDir. */
+  databaseUrl: z.string().url().optional(),
+  dataDir: z.string().default('./data'),
+  demo: z.enum(['on', 'off']).default('on'),
+  /** Sensitive: the API key of the first program, created on a first start. */
+  bootstrapKey: z.string().min(24, 'FEALTY_BOOTSTRAP_KEY must be at least 24 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  bodyLimitBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
+
+/** Reads the environment once at boot; a bad value stops the boot with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse({
+    port: env.PORT || undefined,
+    host: env.HOST || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || undefined,
+    demo: env.FEALTY_DEMO || undefined,
+    bootstrapKey: env.FEALTY_BOOTSTRAP_KEY || undefined,
+    logLevel: env.LOG_LEVEL || undefined,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return { ...c, dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite' };
+}

@@ -1,0 +1,217 @@
+CREATE TABLE "accounts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"external_id" text NOT NULL,
+	"name" text NOT NULL,
+	"type" text NOT NULL,
+	"parent_id" text,
+	"segment" text,
+	"region" text,
+	"manager_id" text,
+	"status" text DEFAULT 'active' NOT NULL,
+	"employee_incentives" boolean DEFAULT true NOT NULL,
+	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "members" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"external_id" text NOT NULL,
+	"name" text NOT NULL,
+	"role" text NOT NULL,
+	"email" text,
+	"phone" text,
+	"locale" text,
+	"channels" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"consent" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"partner_admin" boolean DEFAULT false NOT NULL,
+	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"actor_type" text NOT NULL,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"object_type" text NOT NULL,
+	"object_id" text,
+	"before" jsonb,
+	"after" jsonb,
+	"request_id" text,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"program_id" text NOT NULL,
+	"scope" text NOT NULL,
+	"key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"status_code" integer,
+	"response" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "idempotency_keys_program_id_scope_key_pk" PRIMARY KEY("program_id","scope","key")
+);
+--> statement-breakpoint
+CREATE TABLE "holds" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"wallet_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"status" text NOT NULL,
+	"hold_transaction_id" text NOT NULL,
+	"settle_transaction_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"settled_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "ledger_transactions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"memo" text,
+	"event_id" text,
+	"rule_id" text,
+	"redemption_id" text,
+	"hold_id" text,
+	"reverses_id" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "lot_consumptions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"transaction_id" text NOT NULL,
+	"lot_id" text NOT NULL,
+	"amount" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "lots" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"wallet_id" text NOT NULL,
+	"transaction_id" text NOT NULL,
+	"status" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"remaining" bigint NOT NULL,
+	"available_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "lots_remaining_range" CHECK ("lots"."remaining" >= 0 and "lots"."remaining" <= "lots"."amount")
+);
+--> statement-breakpoint
+CREATE TABLE "postings" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"transaction_id" text NOT NULL,
+	"wallet_id" text NOT NULL,
+	"bucket" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "postings_amount_nonzero" CHECK ("postings"."amount" <> 0)
+);
+--> statement-breakpoint
+CREATE TABLE "wallets" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"owner_type" text NOT NULL,
+	"owner_id" text NOT NULL,
+	"account_id" text,
+	"available" bigint DEFAULT 0 NOT NULL,
+	"pending" bigint DEFAULT 0 NOT NULL,
+	"held" bigint DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"name" text NOT NULL,
+	"prefix" text NOT NULL,
+	"hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "currencies" (
+	"program_id" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"kind" text NOT NULL,
+	"money_currency" text,
+	"expiry_months" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "currencies_program_id_code_pk" PRIMARY KEY("program_id","code")
+);
+--> statement-breakpoint
+CREATE TABLE "programs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"default_locale" text DEFAULT 'en' NOT NULL,
+	"time_zone" text DEFAULT 'UTC' NOT NULL,
+	"account_share" integer DEFAULT 80 NOT NULL,
+	"allow_negative" boolean DEFAULT false NOT NULL,
+	"auto_create_accounts" boolean DEFAULT false NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "roles" (
+	"program_id" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "roles_program_id_code_pk" PRIMARY KEY("program_id","code")
+);
+--> statement-breakpoint
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "members" ADD CONSTRAINT "members_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "members" ADD CONSTRAINT "members_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "holds" ADD CONSTRAINT "holds_wallet_id_wallets_id_fk" FOREIGN KEY ("wallet_id") REFERENCES "public"."wallets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lot_consumptions" ADD CONSTRAINT "lot_consumptions_transaction_id_ledger_transactions_id_fk" FOREIGN KEY ("transaction_id") REFERENCES "public"."ledger_transactions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lot_consumptions" ADD CONSTRAINT "lot_consumptions_lot_id_lots_id_fk" FOREIGN KEY ("lot_id") REFERENCES "public"."lots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lots" ADD CONSTRAINT "lots_wallet_id_wallets_id_fk" FOREIGN KEY ("wallet_id") REFERENCES "public"."wallets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lots" ADD CONSTRAINT "lots_transaction_id_ledger_transactions_id_fk" FOREIGN KEY ("transaction_id") REFERENCES "public"."ledger_transactions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "postings" ADD CONSTRAINT "postings_transaction_id_ledger_transactions_id_fk" FOREIGN KEY ("transaction_id") REFERENCES "public"."ledger_transactions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "postings" ADD CONSTRAINT "postings_wallet_id_wallets_id_fk" FOREIGN KEY ("wallet_id") REFERENCES "public"."wallets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "currencies" ADD CONSTRAINT "currencies_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "roles" ADD CONSTRAINT "roles_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "accounts_program_ext_uq" ON "accounts" USING btree ("program_id","external_id");--> statement-breakpoint
+CREATE INDEX "accounts_program_id_idx" ON "accounts" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "accounts_parent_idx" ON "accounts" USING btree ("program_id","parent_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "members_program_ext_uq" ON "members" USING btree ("program_id","external_id");--> statement-breakpoint
+CREATE INDEX "members_program_id_idx" ON "members" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "members_account_idx" ON "members" USING btree ("program_id","account_id");--> statement-breakpoint
+CREATE INDEX "audit_program_id_idx" ON "audit_log" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "audit_object_idx" ON "audit_log" USING btree ("program_id","object_type","object_id");--> statement-breakpoint
+CREATE INDEX "idempotency_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "holds_wallet_idx" ON "holds" USING btree ("wallet_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_tx_idem_uq" ON "ledger_transactions" USING btree ("program_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "ledger_tx_reverses_idx" ON "ledger_transactions" USING btree ("program_id","reverses_id");--> statement-breakpoint
+CREATE INDEX "ledger_tx_event_idx" ON "ledger_transactions" USING btree ("program_id","event_id");--> statement-breakpoint
+CREATE INDEX "lot_consumptions_tx_idx" ON "lot_consumptions" USING btree ("transaction_id");--> statement-breakpoint
+CREATE INDEX "lot_consumptions_lot_idx" ON "lot_consumptions" USING btree ("lot_id");--> statement-breakpoint
+CREATE INDEX "lots_wallet_open_idx" ON "lots" USING btree ("wallet_id","status","expires_at");--> statement-breakpoint
+CREATE INDEX "lots_due_available_idx" ON "lots" USING btree ("available_at") WHERE "lots"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "lots_due_expiry_idx" ON "lots" USING btree ("expires_at") WHERE "lots"."status" = 'available' and "lots"."remaining" > 0;--> statement-breakpoint
+CREATE INDEX "postings_wallet_idx" ON "postings" USING btree ("wallet_id","id");--> statement-breakpoint
+CREATE INDEX "postings_tx_idx" ON "postings" USING btree ("transaction_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "wallets_owner_uq" ON "wallets" USING btree ("program_id","owner_type","owner_id","currency");--> statement-breakpoint
+CREATE UNIQUE INDEX "api_keys_hash_uq" ON "api_keys" USING btree ("hash");--> statement-breakpoint
+CREATE INDEX "api_keys_program_idx" ON "api_keys" USING btree ("program_id");

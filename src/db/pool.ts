@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
+
+/** int8 columns come back as bigint: value is never a float, not even by accident. */
+pg.types.setTypeParser(20, (v: string) => BigInt(v));
+
+export type DbHandle = {
+  kind: 'pglite' | 'postgres';
+  pool: pg.Pool;
+  /** Present in embedded mode: the PGlite instance behind the pool. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+};
+
+/** A PostgreSQL server: one pg.Pool over the URL. */
+export function openPostgres(url: string, max = 10): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max });
+  return {
+    kind: 'postgres',
+    pool,
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * The embedded database: the same pg.Pool interface over PGlite. PGlite is a single
+ * connection, so the pool has one client and transactions run one after another.
+ */
+export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<DbHandle> {
+  if (opts.dataDir && !opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = await PGlite.create(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  // Each client gets its own protocol connection over the one PGlite instance: pg-pool ends
+  // a client after an error, and a shared connection object would stay ended for the next one.
+  // pg hands a query's type-parser object to `parse` as `types`; PGlite's serializer expects
+  // an array of parameter type oids there (pg's own serializer ignores a non-array).
+  class SafeConnection extends PglitePgConnection {
+    override parse(query: { types?: unknown }): void {
+      super.parse(Array.isArray(query.types) ? query : { ...query, types: undefined });
+    }
+  }
+  class PgliteClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connection: new SafeConnection({ pglite }) } as pg.ClientConfig);
+    }
+  }
+  const pool = new pg.Pool({ Client: PgliteClient, max: 1, user: 'postgres', database: 'postgres' });
+  return {
+    kind: 'pglite',
+    pool,
+    pglite,
+    async close() {
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}

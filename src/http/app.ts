@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Services } from '../services.js';
+import { requireApiKey } from './auth.js';
+import { registerErrorHandler } from './error-handler.js';
+import { registerMetrics } from './metrics.js';
+import { apiRoutes } from '../routes.js';
+import { VERSION } from '../version.js';
+
+export type AppOptions = {
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'>;
+  services: Services;
+  logger?: boolean;
+};
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    bodyLimit: opts.config.bodyLimitBytes,
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    // Unknown query fields are refused by the schemas; keep ajv out of the way.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Fealty API', version: VERSION, description: 'B2B loyalty and partner-incentive programs. See docs/api.md.' },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerMetrics(app);
+
+  const health = z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']), version: z.string() });
+  const healthHandler = async () => {
+    await opts.services.database.handle.pool.query('select 1');
+    return { status: 'ok' as const, db: opts.config.dbKind, version: VERSION };
+  };
+  app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness and database check', security: [], response: { 200: health } } }, healthHandler);
+
+  await app.register(
+    async (api) => {
+      api.get('/health', { schema: { hide: true, response: { 200: health } } }, healthHandler);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await api.register(async (authed) => {
+        requireApiKey(authed, opts.services.programs.authenticate);
+        await authed.register(apiRoutes(opts.services));
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

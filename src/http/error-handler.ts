@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, type FieldError } from '../lib/domain-error.js';
+import { problem, sendProblem } from './problem.js';
+
+/** JSON pointer-ish path (`lines.0.qty`) of a zod issue, prefixed with where it came from. */
+function fieldPath(context: string, instancePath: string): string {
+  const p = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (context === 'body') return p || '(body)';
+  return p ? `${context}.${p}` : context;
+}
+
+/**
+ * The one place errors become problem+json (RFC 9457). Expected failures carry a domain
+ * code; anything unknown is a 500 with the request id, logged and never leaked.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
+    if (err instanceof DomainError) {
+      return sendProblem(reply, problem(err.status, err.code, err.message, err.errors));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors: FieldError[] = err.validation.map((v) => {
+        const params = v.params as { keys?: string[] };
+        const base = fieldPath(err.validationContext ?? 'body', v.instancePath);
+        // Unknown fields are reported at their own path, so the caller sees which one.
+        if (v.keyword === 'unrecognized_keys' && params.keys?.length) {
+          return params.keys.map((k) => ({ path: base === '(body)' ? k : `${base}.${k}`, message: 'unknown field' }));
+        }
+        return [{ path: base, message: v.message ?? 'invalid' }];
+      }).flat();
+      return sendProblem(reply, problem(422, 'VALIDATION_FAILED', 'The request has invalid fields.', errors));
+    }
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, problem(413, 'BODY_TOO_LARGE', 'The request body is larger than the server accepts.'));
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(reply, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
+    }
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && err instanceof SyntaxError)) {
+      return sendProblem(reply, problem(400, 'MALFORMED_JSON', `The body is not valid JSON: ${err.message}`));
+    }
+    if (fe.statusCode === 429) {
+      return sendProblem(reply, problem(429, 'RATE_LIMITED', 'Too many requests; retry later.'));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, problem(fe.statusCode, 'BAD_REQUEST', err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, problem(500, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it.'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+}

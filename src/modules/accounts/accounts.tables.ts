@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, boolean, text, timestamp, jsonb, index, uniqueIndex, foreignKey } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    parentId: text('parent_id'),
+    segment: text('segment'),
+    region: text('region'),
+    managerId: text('manager_id'),
+    status: text('status', { enum: ['active', 'suspended', 'closed'] }).notNull().default('active'),
+    /** Opt-out of employee incentives: staff earn nothing while it is off. */
+    employeeIncentives: boolean('employee_incentives').notNull().default(true),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('accounts_program_ext_uq').on(t.programId, t.externalId),
+    index('accounts_program_id_idx').on(t.programId, t.id),
+    index('accounts_parent_idx').on(t.programId, t.parentId),
+    foreignKey({ columns: [t.parentId], foreignColumns: [t.id], name: 'accounts_parent_fk' }),
+  ],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    locale: text('locale'),
+    channels: jsonb('channels').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    consent: jsonb('consent').$type<Record<string, boolean>>().notNull().default(sql`'{}'::jsonb`),
+    status: text('status', { enum: ['active', 'inactive', 'left'] }).notNull().default('active'),
+    partnerAdmin: boolean('partner_admin').notNull().default(false),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('members_program_ext_uq').on(t.programId, t.externalId),
+    index('members_program_id_idx').on(t.programId, t.id),
+    index('members_account_idx').on(t.programId, t.accountId),
+  ],
+);

@@ -1,0 +1,15 @@
+import { errorFactory } from '../../lib/domain-error.js';
+
+export const programErrorStatus = {
+  PROGRAM_NOT_FOUND: 404,
+  CURRENCY_EXISTS: 409,
+  CURRENCY_NOT_FOUND: 404,
+  CURRENCY_INVALID: 422,
+  ROLE_EXISTS: 409,
+  ROLE_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+} as const satisfies Record<string, number>;
+
+export type ProgramErrorCode = keyof typeof programErrorStatus;
+export const programError = errorFactory<ProgramErrorCode>(programErrorStatus);

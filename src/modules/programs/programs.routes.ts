@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { code } from '../../contracts/common.js';
+import type { ProgramsService } from './programs.service.js';
+
+const program = z.object({
+  id: z.string(),
+  name: z.string(),
+  defaultLocale: z.string(),
+  timeZone: z.string(),
+  accountShare: z.number().int(),
+  allowNegative: z.boolean(),
+  autoCreateAccounts: z.boolean(),
+  createdAt: z.string(),
+});
+const currency = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['points', 'money', 'stamps']),
+  moneyCurrency: z.string().nullable(),
+  expiry: z.object({ months: z.number().int() }).nullable(),
+});
+const role = z.object({ code: z.string(), name: z.string() });
+const apiKeyInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Kyiv');
+
+export const programPatch = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    timeZone: timeZone.optional(),
+    defaultLocale: z.string().min(2).max(20).optional(),
+    accountShare: z.number().int().min(0).max(100).optional(),
+    allowNegative: z.boolean().optional(),
+    autoCreateAccounts: z.boolean().optional(),
+  })
+  .strict();
+
+export const currencyInput = z
+  .object({
+    code,
+    name: z.string().min(1).max(200),
+    kind: z.enum(['points', 'money', 'stamps']),
+    moneyCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+    expiry: z.object({ months: z.number().int().min(1).max(120) }).strict().optional(),
+  })
+  .strict();
+
+export const roleInput = z.object({ code, name: z.string().min(1).max(200) }).strict();
+
+export function programRoutes(programs: ProgramsService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/program', { schema: { tags: ['program'], summary: 'The program of the key: settings, currencies and roles', response: { 200: program.extend({ currencies: z.array(currency), roles: z.array(role) }) } } }, async (req) => {
+      const [p, currencies, roles] = [await programs.getProgram(req.ctx.programId), await programs.listCurrencies(req.ctx.programId), await programs.listRoles(req.ctx.programId)];
+      return { ...p, currencies, roles };
+    });
+
+    app.patch('/program', { schema: { tags: ['program'], summary: 'Update program settings', body: programPatch, response: { 200: program } } }, async (req) =>
+      programs.updateProgram(req.ctx, req.body),
+    );
+
+    app.post('/currencies', { schema: { tags: ['program'], summary: 'Define a value currency (points, money or stamps)', body: currencyInput, response: { 201: currency } } }, async (req, reply) =>
+      reply.status(201).send(await programs.createCurrency(req.ctx, req.body)),
+    );
+    app.get('/currencies', { schema: { tags: ['program'], summary: 'List currencies', response: { 200: z.object({ items: z.array(currency) }) } } }, async (req) => ({
+      items: await programs.listCurrencies(req.ctx.programId),
+    }));
+
+    app.post('/roles', { schema: { tags: ['program'], summary: 'Define a member role', body: roleInput, response: { 201: role } } }, async (req, reply) =>
+      reply.status(201).send(await programs.createRole(req.ctx, req.body)),
+    );
+    app.get('/roles', { schema: { tags: ['program'], summary: 'List roles', response: { 200: z.object({ items: z.array(role) }) } } }, async (req) => ({
+      items: await programs.listRoles(req.ctx.programId),
+    }));
+
+    app.post(
+      '/api-keys',
+      {
+        schema: {
+          tags: ['program'],
+          summary: 'Create an API key; the key is shown only in this answer',
+          body: z.object({ name: z.string().min(1).max(200) }).strict(),
+          response: { 201: apiKeyInfo.extend({ apiKey: z.string() }) },
+        },
+      },
+      async (req, reply) => {
+        const { apiKey, key } = await programs.createApiKey(req.ctx, req.body.name);
+        return reply.status(201).send({ ...key, apiKey });
+      },
+    );
+    app.get('/api-keys', { schema: { tags: ['program'], summary: 'List API keys (prefix only)', response: { 200: z.object({ items: z.array(apiKeyInfo) }) } } }, async (req) => ({
+      items: await programs.listApiKeys(req.ctx.programId),
+    }));
+    app.delete(
+      '/api-keys/:keyId',
+      { schema: { tags: ['program'], summary: 'Revoke an API key', params: z.object({ keyId: z.string() }), response: { 200: apiKeyInfo } } },
+      async (req) => programs.revokeApiKey(req.ctx, req.params.keyId),
+    );
+  };
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { newId } from '../../lib/ids.js';
+import { sha256 } from '../../lib/hash.js';
+import type { AuditService } from '../audit/index.js';
+import { programError } from './programs.errors.js';
+import * as repo from './programs.repo.js';
+
+export type Program = {
+  id: string;
+  name: string;
+  defaultLocale: string;
+  timeZone: string;
+  accountShare: number;
+  allowNegative: boolean;
+  autoCreateAccounts: boolean;
+  createdAt: string;
+};
+export type Currency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; expiry: { months: number } | null };
+export type Role = { code: string; name: string };
+export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+
+const toProgram = (p: repo.ProgramRow): Program => ({
+  id: p.id,
+  name: p.name,
+  defaultLocale: p.defaultLocale,
+  timeZone: p.timeZone,
+  accountShare: p.accountShare,
+  allowNegative: p.allowNegative,
+  autoCreateAccounts: p.autoCreateAccounts,
+  createdAt: p.createdAt.toISOString(),
+});
+const toCurrency = (c: repo.CurrencyRow): Currency => ({
+  code: c.code,
+  name: c.name,
+  kind: c.kind,
+  moneyCurrency: c.moneyCurrency,
+  expiry: c.expiryMonths ? { months: c.expiryMonths } : null,
+});
+const toKey = (k: repo.ApiKeyRow): ApiKeyInfo => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+/** Keys look like `fly_<12 chars>_<43 chars>`: 256 random bits after a recognisable prefix. */
+export function generateApiKey(): { key: string; prefix: string } {
+  const prefix = `fly_${randomBytes(9).toString('base64url')}`;
+  return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
+}
+
+const systemCtx = (programId: string): RequestContext => ({ programId, actor: { type: 'system', id: 'fealty' } });
+
+export function createProgramsService(database: Database, deps: { audit: AuditService }) {
+  const { audit } = deps;
+  // Authenticating every request with a DB lookup is a hot path; a short cache keeps it cheap.
+  // Revocation in this process clears the cache at once; other nodes see it within the TTL.
+  const keyCache = new Map<string, { programId: string; keyId: string; until: number }>();
+  const KEY_TTL_MS = 10_000;
+
+  async function createApiKeyIn(tx: Tx, ctx: RequestContext, name: string, fixedKey?: string) {
+    const generated = generateApiKey();
+    const key = fixedKey ?? generated.key;
+    const prefix = fixedKey ? fixedKey.slice(0, 12) : generated.prefix;
+    const row = await repo.insertApiKey(tx, { id: newId('key'), programId: ctx.programId, name, prefix, hash: sha256(key) });
+    await audit.record(tx, ctx, { action: 'api_key.created', objectType: 'api_key', objectId: row.id, after: toKey(row) });
+    return { apiKey: key, key: toKey(row) };
+  }
+
+  return {
+    /** Creates a program (tenant) with its first API key; the key is returned once and stored only as a hash. */
+    async createProgram(input: { name: string; timeZone?: string; defaultLocale?: string; apiKey?: string; actor?: RequestContext['actor'] }) {
+      return inTransaction(database, async (tx) => {
+        const program = await repo.insertProgram(tx, {
+          id: newId('prg'),
+          name: input.name,
+          timeZone: input.timeZone ?? 'UTC',
+          defaultLocale: input.defaultLocale ?? 'en',
+        });
+        const ctx: RequestContext = { programId: program.id, actor: input.actor ?? systemCtx(program.id).actor };
+        await audit.record(tx, ctx, { action: 'program.created', objectType: 'program', objectId: program.id, after: toProgram(program) });
+        const { apiKey, key } = await createApiKeyIn(tx, ctx, 'first key', input.apiKey);
+        return { program: toProgram(program), apiKey, key };
+      });
+    },
+
+    async hasAnyProgram(): Promise<boolean> {
+      return inTransaction(database, async (tx) => (await repo.countPrograms(tx)) > 0);
+    },
+
+    async listAllPrograms(): Promise<Program[]> {
+      return inTransaction(database, async (tx) => (await repo.listAllPrograms(tx)).map(toProgram));
+    },
+
+    /** The program of an API key, or null for an unknown or revoked key. */
+    async authenticate(key: string): Promise<{ programId: string; keyId: string } | null> {
+      const hash = sha256(key);
+      const cached = keyCache.get(hash);
+      if (cached && cached.until > Date.now()) return cached;
+      const row = await inTransaction(database, (tx) => repo.findActiveKeyByHash(tx, hash));
+      if (!row) return null;
+      const hit = { programId: row.programId, keyId: row.id, until: Date.now() + KEY_TTL_MS };
+      keyCache.set(hash, hit);
+      return hit;
+    },
+
+    async getProgram(programId: string): Promise<Program> {
+      const p = await inTransaction(database, (tx) => repo.findProgram(tx, programId));
+      if (!p) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');
+      return toProgram(p);
+    },
+
+    /** Program settings inside a caller's transaction (used by the ledger and rules). */
+    async getProgramIn(tx: Tx, programId: string): Promise<Program> {
+      const p = await repo.findProgram(tx, programId);
+      if (!p) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');
+      return toProgram(p);
+    },
+
+    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts'>>) {
+      return inTransaction(database, async (tx) => {
+        const before = await repo.findProgram(tx, ctx.programId);
+        if (!before) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');
+        const after = await repo.updateProgram(tx, ctx.programId, patch);
+        await audit.record(tx, ctx, { action: 'program.updated', objectType: 'program', objectId: ctx.programId, before: toProgram(before), after: toProgram(after) });
+        return toProgram(after);
+      });
+    },
+
+    async createCurrency(ctx: RequestContext, input: { code: string; name: string; kind: Currency['kind']; moneyCurrency?: string; expiry?: { months: number } }) {
+      if (input.kind === 'money' && !input.moneyCurrency) {
+        throw programError('CURRENCY_INVALID', 'A money currency needs its ISO code.', [{ path: 'moneyCurrency', message: 'required when kind is "money"' }]);
+      }
+      if (input.kind !== 'money' && input.moneyCurrency) {
+        throw programError('CURRENCY_INVALID', 'Only a money currency has an ISO code.', [{ path: 'moneyCurrency', message: 'allowed only when kind is "money"' }]);
+      }
+      return inTransaction(database, async (tx) => {
+        const row = await repo.insertCurrency(tx, {
+          programId: ctx.programId,
+          code: input.code,
+          name: input.name,
+          kind: input.kind,
+          moneyCurrency: input.moneyCurrency ?? null,
+          expiryMonths: input.expiry?.months ?? null,
+        });
+        if (!row) throw programError('CURRENCY_EXISTS', `The currency "${input.code}" already exists.`, [{ path: 'code', message: 'already exists' }]);
+        await audit.record(tx, ctx, { action: 'currency.created', objectType: 'currency', objectId: row.code, after: toCurrency(row) });
+        return toCurrency(row);
+      });
+    },
+
+    async listCurrencies(programId: string): Promise<Currency[]> {
+      return inTransaction(database, async (tx) => (await repo.listCurrencies(tx, programId)).map(toCurrency));
+    },
+
+    /** A currency in a caller's transaction, or undefined when the program has no such currency. */
+    async findCurrencyIn(tx: Tx, programId: string, code: string): Promise<Currency | undefined> {
+      const c = await repo.findCurrency(tx, programId, code);
+      return c ? toCurrency(c) : undefined;
+    },
+
+    async createRole(ctx: RequestContext, input: { code: string; name: string }) {
+      return inTransaction(database, async (tx) => {
+        const row = await repo.insertRole(tx, { programId: ctx.programId, code: input.code, name: input.name });
+        if (!row) throw programError('ROLE_EXISTS', `The role "${input.code}" already exists.`, [{ path: 'code', message: 'already exists' }]);
+        await audit.record(tx, ctx, { action: 'role.created', objectType: 'role', objectId: row.code, after: { code: row.code, name: row.name } });
+        return { code: row.code, name: row.name };
+      });
+    },
+
+    async listRoles(programId: string): Promise<Role[]> {
+      return inTransaction(database, async (tx) => (await repo.listRoles(tx, programId)).map((r) => ({ code: r.code, name: r.name })));
+    },
+
+    async roleExistsIn(tx: Tx, programId: string, code: string): Promise<boolean> {
+      return !!(await repo.findRole(tx, programId, code));
+    },
+
+    async createApiKey(ctx: RequestContext, name: string, fixedKey?: string) {
+      return inTransaction(database, (tx) => createApiKeyIn(tx, ctx, name, fixedKey));
+    },
+
+    async listApiKeys(programId: string): Promise<ApiKeyInfo[]> {
+      return inTransaction(database, async (tx) => (await repo.listApiKeys(tx, programId)).map(toKey));
+    },
+
+    async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKeyInfo> {
+      const info = await inTransaction(database, async (tx) => {
+        const before = await repo.findApiKey(tx, ctx.programId, id);
+        if (!before) throw programError('API_KEY_NOT_FOUND', 'No such API key in this program.');
+        if (before.revokedAt) return toKey(before);
+        const after = await repo.revokeApiKey(tx, ctx.programId, id);
+        await audit.record(tx, ctx, { action: 'api_key.revoked', objectType: 'api_key', objectId: id, before: toKey(before), after: after && toKey(after) });
+        return toKey(after!);
+      });
+      keyCache.clear();
+      return info;
+    },
+  };
+}
+
+export type ProgramsService = ReturnType<typeof createProgramsService>;

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, text, timestamp, jsonb, integer, boolean, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const programs = pgTable('programs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  defaultLocale: text('default_locale').notNull().default('en'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /** Percent of a `split` award that goes to the company wallet. */
+  accountShare: integer('account_share').notNull().default(80),
+  allowNegative: boolean('allow_negative').notNull().default(false),
+  autoCreateAccounts: boolean('auto_create_accounts').notNull().default(false),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in lists so a key can be recognised. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key: keys are 32 random bytes, so a fast hash is enough. */
+    hash: text('hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_program_idx').on(t.programId)],
+);
+
+export const currencies = pgTable(
+  'currencies',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['points', 'money', 'stamps'] }).notNull(),
+    moneyCurrency: text('money_currency'),
+    expiryMonths: integer('expiry_months'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);
+
+export const roles = pgTable(
+  'roles',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);

@@ -1,0 +1,12 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Services } from './services.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { programRoutes } from './modules/programs/index.js';
+
+/** Every authenticated route under /api/v1, module by module. */
+export function apiRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (api) => {
+    await api.register(programRoutes(s.programs));
+    await api.register(auditRoutes(s.audit));
+  };
+}

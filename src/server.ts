@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { migrateDatabase, openDatabase, type Database } from './db/database.js';
+import { buildApp } from './http/app.js';
+import { createServices, type Services } from './services.js';
+
+export type Server = { app: FastifyInstance; database: Database; services: Services; url: string; stop(): Promise<void> };
+
+/** config → database → migrations → first program / demo → app → listen. */
+export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void> } = {}): Promise<Server> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrateDatabase(database);
+  const services = createServices(database);
+  if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
+  const app = await buildApp({ config, services, logger: opts.logger });
+  const url = await app.listen({ port: config.port, host: config.host });
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    database,
+    services,
+    url,
+    // Stop accepting, let in-flight requests finish, then close the database cleanly.
+    stop: () => (stopping ??= (async () => {
+      await app.close();
+      await database.close();
+    })()),
+  };
+}

@@ -1,0 +1,12 @@
+import type { Database } from './db/database.js';
+import { createAuditService } from './modules/audit/index.js';
+import { createProgramsService } from './modules/programs/index.js';
+
+/** Composition of the domain services: each gets the database and the services it depends on. */
+export function createServices(database: Database) {
+  const audit = createAuditService(database);
+  const programs = createProgramsService(database, { audit });
+  return { database, audit, programs };
+}
+
+export type Services = ReturnType<typeof createServices>;
