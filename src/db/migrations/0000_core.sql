@@ -80,7 +80,6 @@ CREATE TABLE "ledger_transactions" (
 	"request_hash" text NOT NULL,
 	"memo" text,
 	"event_id" text,
-	"rule_id" text,
 	"redemption_id" text,
 	"hold_id" text,
 	"reverses_id" text,
@@ -118,6 +117,7 @@ CREATE TABLE "postings" (
 	"bucket" text NOT NULL,
 	"currency" text NOT NULL,
 	"amount" bigint NOT NULL,
+	"rule_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "postings_amount_nonzero" CHECK ("postings"."amount" <> 0)
 );

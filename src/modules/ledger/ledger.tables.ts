@@ -37,9 +37,9 @@ export const ledgerTransactions = pgTable(
     requestHash: text('request_hash').notNull(),
     memo: text('memo'),
     eventId: text('event_id'),
-    ruleId: text('rule_id'),
     redemptionId: text('redemption_id'),
     holdId: text('hold_id'),
+    /** For a reversal: the posting set it reverses (fully or in part). */
     reversesId: text('reverses_id'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -61,6 +61,8 @@ export const postings = pgTable(
     bucket: text('bucket', { enum: ['available', 'pending', 'held'] }).notNull(),
     currency: text('currency').notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    /** The earning rule (version) behind a credit, when a rule made it. */
+    ruleId: text('rule_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -81,7 +83,7 @@ export const lots = pgTable(
     programId: text('program_id').notNull(),
     walletId: text('wallet_id').notNull().references(() => wallets.id),
     transactionId: text('transaction_id').notNull().references(() => ledgerTransactions.id),
-    status: text('status', { enum: ['pending', 'available', 'closed'] }).notNull(),
+    status: text('status', { enum: ['pending', 'available'] }).notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
     remaining: bigint('remaining', { mode: 'bigint' }).notNull(),
     availableAt: timestamp('available_at', { withTimezone: true }),
@@ -103,6 +105,7 @@ export const lotConsumptions = pgTable(
     programId: text('program_id').notNull(),
     transactionId: text('transaction_id').notNull().references(() => ledgerTransactions.id),
     lotId: text('lot_id').notNull().references(() => lots.id),
+    /** Taken from the lot; negative when a release or reversal gave it back. */
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
   },
   (t) => [index('lot_consumptions_tx_idx').on(t.transactionId), index('lot_consumptions_lot_idx').on(t.lotId)],

@@ -1,0 +1,2 @@
+export { createLedgerService, type LedgerService, type LedgerResult, type WalletOwner, type CreditLeg, type PostingView, type TransactionKind } from './ledger.service.js';
+export { ledgerErrorStatus, type LedgerErrorCode } from './ledger.errors.js';

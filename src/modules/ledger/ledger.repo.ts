@@ -1,0 +1,462 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { newId } from '../../lib/ids.js';
+
+export type Bucket = 'available' | 'pending' | 'held';
+export type OwnerType = 'account' | 'member' | 'system';
+export type SystemWalletName = 'issuance' | 'redemption' | 'expiry' | 'adjustment';
+
+export type WalletRow = {
+  id: string;
+  programId: string;
+  currency: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  accountId: string | null;
+  available: bigint;
+  pending: bigint;
+  held: bigint;
+};
+
+export type TransactionRow = {
+  id: string;
+  programId: string;
+  kind: string;
+  idempotencyKey: string;
+  requestHash: string;
+  memo: string | null;
+  eventId: string | null;
+  redemptionId: string | null;
+  holdId: string | null;
+  reversesId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+};
+
+export type PostingRow = {
+  id: bigint;
+  transactionId: string;
+  walletId: string;
+  bucket: Bucket;
+  currency: string;
+  amount: bigint;
+  ruleId: string | null;
+  ownerType: OwnerType;
+  ownerId: string;
+  accountId: string | null;
+};
+
+export type LotRow = {
+  id: string;
+  walletId: string;
+  transactionId: string;
+  status: 'pending' | 'available';
+  amount: bigint;
+  remaining: bigint;
+  availableAt: Date | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+};
+
+type Raw = Record<string, unknown>;
+const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v)));
+
+const toWallet = (r: Raw): WalletRow => ({
+  id: String(r.id),
+  programId: String(r.program_id),
+  currency: String(r.currency),
+  ownerType: r.owner_type as OwnerType,
+  ownerId: String(r.owner_id),
+  accountId: (r.account_id as string | null) ?? null,
+  available: big(r.available),
+  pending: big(r.pending),
+  held: big(r.held),
+});
+
+const toTransaction = (r: Raw): TransactionRow => ({
+  id: String(r.id),
+  programId: String(r.program_id),
+  kind: String(r.kind),
+  idempotencyKey: String(r.idempotency_key),
+  requestHash: String(r.request_hash),
+  memo: (r.memo as string | null) ?? null,
+  eventId: (r.event_id as string | null) ?? null,
+  redemptionId: (r.redemption_id as string | null) ?? null,
+  holdId: (r.hold_id as string | null) ?? null,
+  reversesId: (r.reverses_id as string | null) ?? null,
+  metadata: (r.metadata as Record<string, unknown>) ?? {},
+  createdAt: date(r.created_at)!,
+});
+
+const toLot = (r: Raw): LotRow => ({
+  id: String(r.id),
+  walletId: String(r.wallet_id),
+  transactionId: String(r.transaction_id),
+  status: r.status as LotRow['status'],
+  amount: big(r.amount),
+  remaining: big(r.remaining),
+  availableAt: date(r.available_at),
+  expiresAt: date(r.expires_at),
+  createdAt: date(r.created_at)!,
+});
+
+const toPosting = (r: Raw): PostingRow => ({
+  id: big(r.id),
+  transactionId: String(r.transaction_id),
+  walletId: String(r.wallet_id),
+  bucket: r.bucket as Bucket,
+  currency: String(r.currency),
+  amount: big(r.amount),
+  ruleId: (r.rule_id as string | null) ?? null,
+  ownerType: r.owner_type as OwnerType,
+  ownerId: String(r.owner_id),
+  accountId: (r.account_id as string | null) ?? null,
+});
+
+// ---- transactions -------------------------------------------------------------------------
+
+/**
+ * Inserts the posting set's header, or returns null when the idempotency key is taken.
+ * On PostgreSQL a concurrent insert of the same key waits here until the first commits
+ * (then this one sees the conflict) or rolls back (then this one proceeds).
+ */
+export async function insertTransaction(
+  tx: Tx,
+  row: Omit<TransactionRow, 'createdAt' | 'metadata'> & { metadata?: Record<string, unknown>; createdAt?: Date },
+): Promise<TransactionRow | null> {
+  const res = await tx.execute(sql`
+    insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, memo, event_id, redemption_id, hold_id, reverses_id, metadata, created_at)
+    values (${row.id}, ${row.programId}, ${row.kind}, ${row.idempotencyKey}, ${row.requestHash}, ${row.memo}, ${row.eventId}, ${row.redemptionId},
+            ${row.holdId}, ${row.reversesId}, ${JSON.stringify(row.metadata ?? {})}::jsonb, ${(row.createdAt ?? new Date()).toISOString()})
+    on conflict (program_id, idempotency_key) do nothing
+    returning *`);
+  return res.rows[0] ? toTransaction(res.rows[0]) : null;
+}
+
+export async function findTransactionByKey(tx: Tx, programId: string, key: string): Promise<TransactionRow | undefined> {
+  const res = await tx.execute(sql`select * from ledger_transactions where program_id = ${programId} and idempotency_key = ${key}`);
+  return res.rows[0] ? toTransaction(res.rows[0]) : undefined;
+}
+
+export async function findTransaction(tx: Tx, programId: string, id: string): Promise<TransactionRow | undefined> {
+  const res = await tx.execute(sql`select * from ledger_transactions where program_id = ${programId} and id = ${id}`);
+  return res.rows[0] ? toTransaction(res.rows[0]) : undefined;
+}
+
+/** Locks the original posting set while it is being reversed, so two partial reversals serialise. */
+export async function lockTransaction(tx: Tx, programId: string, id: string): Promise<TransactionRow | undefined> {
+  const res = await tx.execute(sql`select * from ledger_transactions where program_id = ${programId} and id = ${id} for update`);
+  return res.rows[0] ? toTransaction(res.rows[0]) : undefined;
+}
+
+export async function reversalsOf(tx: Tx, programId: string, id: string): Promise<string[]> {
+  const res = await tx.execute(sql`select id from ledger_transactions where program_id = ${programId} and reverses_id = ${id}`);
+  return res.rows.map((r) => String(r.id));
+}
+
+// ---- wallets ------------------------------------------------------------------------------
+
+const lockSql = (programId: string, ownerType: OwnerType, ownerId: string, currency: string) => sql`
+  select * from wallets where program_id = ${programId} and owner_type = ${ownerType} and owner_id = ${ownerId} and currency = ${currency} for update`;
+
+/**
+ * Returns the wallet locked FOR UPDATE, creating it on first use. Callers lock wallets in
+ * one global order (see sortWalletKeys) so two transactions never wait on each other in a cycle.
+ */
+export async function lockWallet(tx: Tx, programId: string, ownerType: OwnerType, ownerId: string, accountId: string | null, currency: string): Promise<WalletRow> {
+  const found = await tx.execute(lockSql(programId, ownerType, ownerId, currency));
+  if (found.rows[0]) return toWallet(found.rows[0]);
+  await tx.execute(sql`
+    insert into wallets (id, program_id, currency, owner_type, owner_id, account_id)
+    values (${newId('wal')}, ${programId}, ${currency}, ${ownerType}, ${ownerId}, ${accountId})
+    on conflict (program_id, owner_type, owner_id, currency) do nothing`);
+  const again = await tx.execute(lockSql(programId, ownerType, ownerId, currency));
+  return toWallet(again.rows[0]);
+}
+
+/** A system wallet's id, created on first use. System wallets are never locked: they have no balance to check. */
+export async function systemWalletId(tx: Tx, programId: string, name: SystemWalletName, currency: string): Promise<string> {
+  for (;;) {
+    const found = await tx.execute(sql`
+      select id from wallets where program_id = ${programId} and owner_type = 'system' and owner_id = ${name} and currency = ${currency}`);
+    if (found.rows[0]) return String(found.rows[0].id);
+    const ins = await tx.execute(sql`
+      insert into wallets (id, program_id, currency, owner_type, owner_id, account_id)
+      values (${newId('wal')}, ${programId}, ${currency}, 'system', ${name}, null)
+      on conflict (program_id, owner_type, owner_id, currency) do nothing returning id`);
+    if (ins.rows[0]) return String(ins.rows[0].id);
+  }
+}
+
+export async function lockWalletById(tx: Tx, programId: string, walletId: string): Promise<WalletRow | undefined> {
+  const res = await tx.execute(sql`select * from wallets where program_id = ${programId} and id = ${walletId} for update`);
+  return res.rows[0] ? toWallet(res.rows[0]) : undefined;
+}
+
+export async function findWalletById(tx: Tx, programId: string, walletId: string): Promise<WalletRow | undefined> {
+  const res = await tx.execute(sql`select * from wallets where program_id = ${programId} and id = ${walletId}`);
+  return res.rows[0] ? toWallet(res.rows[0]) : undefined;
+}
+
+export async function walletsOfOwner(tx: Tx, programId: string, ownerType: OwnerType, ownerId: string): Promise<WalletRow[]> {
+  const res = await tx.execute(sql`
+    select * from wallets where program_id = ${programId} and owner_type = ${ownerType} and owner_id = ${ownerId} order by currency`);
+  return res.rows.map(toWallet);
+}
+
+export async function addToBalances(tx: Tx, walletId: string, d: { available: bigint; pending: bigint; held: bigint }): Promise<void> {
+  await tx.execute(sql`
+    update wallets set available = available + ${d.available.toString()}::bigint, pending = pending + ${d.pending.toString()}::bigint,
+      held = held + ${d.held.toString()}::bigint
+    where id = ${walletId}`);
+}
+
+// ---- postings -----------------------------------------------------------------------------
+
+export type NewPosting = { walletId: string; bucket: Bucket; currency: string; amount: bigint; ruleId?: string | null };
+
+export async function insertPostings(tx: Tx, programId: string, transactionId: string, rows: NewPosting[], at: Date): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map(
+    (p) => sql`(${programId}, ${transactionId}, ${p.walletId}, ${p.bucket}, ${p.currency}, ${p.amount.toString()}::bigint, ${p.ruleId ?? null}, ${at.toISOString()})`,
+  );
+  await tx.execute(sql`
+    insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
+    values ${sql.join(values, sql`, `)}`);
+}
+
+export async function postingsOf(tx: Tx, programId: string, transactionIds: string[]): Promise<PostingRow[]> {
+  if (!transactionIds.length) return [];
+  const res = await tx.execute(sql`
+    select p.*, w.owner_type, w.owner_id, w.account_id from postings p join wallets w on w.id = p.wallet_id
+    where p.program_id = ${programId} and p.transaction_id in ${transactionIds}
+    order by p.id`);
+  return res.rows.map(toPosting);
+}
+
+// ---- lots ---------------------------------------------------------------------------------
+
+export type NewLot = {
+  walletId: string;
+  status: 'pending' | 'available';
+  amount: bigint;
+  remaining: bigint;
+  availableAt: Date | null;
+  expiresAt: Date | null;
+};
+
+export async function insertLots(tx: Tx, programId: string, transactionId: string, rows: NewLot[], at: Date): Promise<string[]> {
+  if (!rows.length) return [];
+  const ids = rows.map(() => newId('lot'));
+  const values = rows.map(
+    (l, i) => sql`(${ids[i]}, ${programId}, ${l.walletId}, ${transactionId}, ${l.status}, ${l.amount.toString()}::bigint, ${l.remaining.toString()}::bigint,
+      ${l.availableAt?.toISOString() ?? null}::timestamptz, ${l.expiresAt?.toISOString() ?? null}::timestamptz, ${at.toISOString()})`,
+  );
+  await tx.execute(sql`
+    insert into lots (id, program_id, wallet_id, transaction_id, status, amount, remaining, available_at, expires_at, created_at)
+    values ${sql.join(values, sql`, `)}`);
+  return ids;
+}
+
+/** Open lots of a wallet in the order debits consume them: soonest expiry first, then oldest. */
+export async function openLots(tx: Tx, walletId: string): Promise<LotRow[]> {
+  const res = await tx.execute(sql`
+    select * from lots where wallet_id = ${walletId} and status = 'available' and remaining > 0
+    order by expires_at asc nulls last, created_at asc, id asc`);
+  return res.rows.map(toLot);
+}
+
+export async function lotsOfTransaction(tx: Tx, transactionId: string): Promise<LotRow[]> {
+  const res = await tx.execute(sql`select * from lots where transaction_id = ${transactionId} order by id`);
+  return res.rows.map(toLot);
+}
+
+export async function lotsByIds(tx: Tx, ids: string[]): Promise<LotRow[]> {
+  if (!ids.length) return [];
+  const res = await tx.execute(sql`select * from lots where id in ${ids}`);
+  return res.rows.map(toLot);
+}
+
+export async function adjustLot(tx: Tx, lotId: string, delta: bigint, status?: 'available'): Promise<void> {
+  await tx.execute(sql`
+    update lots set remaining = remaining + ${delta.toString()}::bigint ${status ? sql`, status = ${status}` : sql``} where id = ${lotId}`);
+}
+
+export type Consumption = { lotId: string; amount: bigint };
+
+export async function insertConsumptions(tx: Tx, programId: string, transactionId: string, rows: Consumption[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((c) => sql`(${programId}, ${transactionId}, ${c.lotId}, ${c.amount.toString()}::bigint)`);
+  await tx.execute(sql`insert into lot_consumptions (program_id, transaction_id, lot_id, amount) values ${sql.join(values, sql`, `)}`);
+}
+
+/** Net amount taken from each lot by these posting sets (takes minus give-backs), in the order taken. */
+export async function netConsumptions(tx: Tx, transactionIds: string[]): Promise<Consumption[]> {
+  if (!transactionIds.length) return [];
+  const res = await tx.execute(sql`
+    select lot_id, sum(amount) as amount, min(id) as first from lot_consumptions
+    where transaction_id in ${transactionIds} group by lot_id order by first`);
+  return res.rows.map((r) => ({ lotId: String(r.lot_id), amount: big(r.amount) }));
+}
+
+// ---- holds --------------------------------------------------------------------------------
+
+export type HoldRow = {
+  id: string;
+  walletId: string;
+  currency: string;
+  amount: bigint;
+  status: 'held' | 'committed' | 'released';
+  holdTransactionId: string;
+  settleTransactionId: string | null;
+};
+
+const toHold = (r: Raw): HoldRow => ({
+  id: String(r.id),
+  walletId: String(r.wallet_id),
+  currency: String(r.currency),
+  amount: big(r.amount),
+  status: r.status as HoldRow['status'],
+  holdTransactionId: String(r.hold_transaction_id),
+  settleTransactionId: (r.settle_transaction_id as string | null) ?? null,
+});
+
+export async function insertHold(tx: Tx, programId: string, h: Omit<HoldRow, 'status' | 'settleTransactionId'>, at: Date): Promise<void> {
+  await tx.execute(sql`
+    insert into holds (id, program_id, wallet_id, currency, amount, status, hold_transaction_id, created_at)
+    values (${h.id}, ${programId}, ${h.walletId}, ${h.currency}, ${h.amount.toString()}::bigint, 'held', ${h.holdTransactionId}, ${at.toISOString()})`);
+}
+
+export async function findHold(tx: Tx, programId: string, id: string): Promise<HoldRow | undefined> {
+  const res = await tx.execute(sql`select * from holds where program_id = ${programId} and id = ${id}`);
+  return res.rows[0] ? toHold(res.rows[0]) : undefined;
+}
+
+export async function settleHold(tx: Tx, id: string, status: 'committed' | 'released', transactionId: string, at: Date): Promise<void> {
+  await tx.execute(sql`update holds set status = ${status}, settle_transaction_id = ${transactionId}, settled_at = ${at.toISOString()} where id = ${id}`);
+}
+
+// ---- due work -----------------------------------------------------------------------------
+
+/** Wallets with pending lots whose date has come. */
+export async function walletsWithDuePending(tx: Tx, now: Date, limit: number, programId?: string): Promise<{ programId: string; walletId: string }[]> {
+  const res = await tx.execute(sql`
+    select distinct program_id, wallet_id from lots
+    where status = 'pending' and available_at <= ${now.toISOString()} ${programId ? sql`and program_id = ${programId}` : sql``}
+    limit ${limit}`);
+  return res.rows.map((r) => ({ programId: String(r.program_id), walletId: String(r.wallet_id) }));
+}
+
+export async function duePendingLots(tx: Tx, walletId: string, now: Date): Promise<LotRow[]> {
+  const res = await tx.execute(sql`
+    select * from lots where wallet_id = ${walletId} and status = 'pending' and available_at <= ${now.toISOString()} order by available_at, id`);
+  return res.rows.map(toLot);
+}
+
+/** Wallets with lots past their expiry that still hold value. */
+export async function walletsWithExpiredLots(tx: Tx, now: Date, limit: number, programId?: string): Promise<{ programId: string; walletId: string }[]> {
+  const res = await tx.execute(sql`
+    select distinct program_id, wallet_id from lots
+    where status = 'available' and remaining > 0 and expires_at <= ${now.toISOString()} ${programId ? sql`and program_id = ${programId}` : sql``}
+    limit ${limit}`);
+  return res.rows.map((r) => ({ programId: String(r.program_id), walletId: String(r.wallet_id) }));
+}
+
+export async function expiredLots(tx: Tx, walletId: string, now: Date): Promise<LotRow[]> {
+  const res = await tx.execute(sql`
+    select * from lots where wallet_id = ${walletId} and status = 'available' and remaining > 0 and expires_at <= ${now.toISOString()}
+    order by expires_at, id`);
+  return res.rows.map(toLot);
+}
+
+// ---- reading ------------------------------------------------------------------------------
+
+/** Amounts that will expire, per date, for the wallets given (what the owner should spend first). */
+export async function expiringOf(tx: Tx, walletIds: string[]): Promise<{ walletId: string; expiresAt: Date; amount: bigint }[]> {
+  if (!walletIds.length) return [];
+  const res = await tx.execute(sql`
+    select wallet_id, expires_at, sum(remaining) as amount from lots
+    where wallet_id in ${walletIds} and status = 'available' and remaining > 0 and expires_at is not null
+    group by wallet_id, expires_at order by expires_at`);
+  return res.rows.map((r) => ({ walletId: String(r.wallet_id), expiresAt: date(r.expires_at)!, amount: big(r.amount) }));
+}
+
+export type EntryRow = PostingRow & {
+  at: Date;
+  kind: string;
+  memo: string | null;
+  eventId: string | null;
+  redemptionId: string | null;
+  reversesId: string | null;
+};
+
+export async function entriesOf(
+  tx: Tx,
+  programId: string,
+  walletIds: string[],
+  opts: { limit: number; beforeId?: bigint; currency?: string },
+): Promise<EntryRow[]> {
+  if (!walletIds.length) return [];
+  const res = await tx.execute(sql`
+    select p.*, w.owner_type, w.owner_id, w.account_id, t.kind, t.memo, t.event_id, t.redemption_id, t.reverses_id, t.created_at as at
+    from postings p join wallets w on w.id = p.wallet_id join ledger_transactions t on t.id = p.transaction_id
+    where p.program_id = ${programId} and p.wallet_id in ${walletIds}
+      ${opts.beforeId ? sql`and p.id < ${opts.beforeId.toString()}::bigint` : sql``}
+      ${opts.currency ? sql`and p.currency = ${opts.currency}` : sql``}
+    order by p.id desc limit ${opts.limit}`);
+  return res.rows.map((r) => ({
+    ...toPosting(r),
+    at: date(r.at)!,
+    kind: String(r.kind),
+    memo: (r.memo as string | null) ?? null,
+    eventId: (r.event_id as string | null) ?? null,
+    redemptionId: (r.redemption_id as string | null) ?? null,
+    reversesId: (r.reverses_id as string | null) ?? null,
+  }));
+}
+
+// ---- invariants (tests, `fealty doctor`) --------------------------------------------------
+
+/** Per currency, the sum over every posting; a balanced ledger answers zero everywhere. */
+export async function currencyTotals(tx: Tx, programId: string): Promise<{ currency: string; total: bigint }[]> {
+  const res = await tx.execute(sql`select currency, sum(amount) as total from postings where program_id = ${programId} group by currency order by currency`);
+  return res.rows.map((r) => ({ currency: String(r.currency), total: big(r.total) }));
+}
+
+/** Wallets whose materialised balances differ from the sum of their postings. */
+export async function balanceMismatches(tx: Tx, programId: string) {
+  const res = await tx.execute(sql`
+    with sums as (
+      select wallet_id,
+        coalesce(sum(amount) filter (where bucket = 'available'), 0) as available,
+        coalesce(sum(amount) filter (where bucket = 'pending'), 0) as pending,
+        coalesce(sum(amount) filter (where bucket = 'held'), 0) as held
+      from postings where program_id = ${programId} group by wallet_id)
+    select w.id, w.owner_type, w.owner_id, w.currency, w.available, w.pending, w.held,
+      coalesce(s.available, 0) as s_available, coalesce(s.pending, 0) as s_pending, coalesce(s.held, 0) as s_held
+    from wallets w left join sums s on s.wallet_id = w.id
+    where w.program_id = ${programId} and w.owner_type <> 'system'
+      and (w.available <> coalesce(s.available, 0) or w.pending <> coalesce(s.pending, 0) or w.held <> coalesce(s.held, 0))`);
+  return res.rows;
+}
+
+/** Wallets whose open lots do not add up to their available (or pending) balance. */
+export async function lotMismatches(tx: Tx, programId: string) {
+  const res = await tx.execute(sql`
+    with l as (
+      select wallet_id,
+        coalesce(sum(remaining) filter (where status = 'available'), 0) as available,
+        coalesce(sum(remaining) filter (where status = 'pending'), 0) as pending
+      from lots where program_id = ${programId} group by wallet_id)
+    select w.id, w.owner_type, w.owner_id, w.currency, w.available, w.pending, coalesce(l.available, 0) as lot_available, coalesce(l.pending, 0) as lot_pending
+    from wallets w left join l on l.wallet_id = w.id
+    where w.program_id = ${programId} and w.owner_type <> 'system'
+      and (greatest(w.available, 0) <> coalesce(l.available, 0) or w.pending <> coalesce(l.pending, 0))`);
+  return res.rows;
+}
+
+export async function negativeWallets(tx: Tx, programId: string): Promise<{ id: string; available: bigint }[]> {
+  const res = await tx.execute(sql`select id, available from wallets where program_id = ${programId} and owner_type <> 'system' and available < 0`);
+  return res.rows.map((r) => ({ id: String(r.id), available: big(r.available) }));
+}
