@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from './services.js';
+import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { programRoutes } from './modules/programs/index.js';
 
@@ -7,6 +8,7 @@ import { programRoutes } from './modules/programs/index.js';
 export function apiRoutes(s: Services): FastifyPluginAsyncZod {
   return async (api) => {
     await api.register(programRoutes(s.programs));
+    await api.register(accountRoutes(s.accounts));
     await api.register(auditRoutes(s.audit));
   };
 }

@@ -1,4 +1,5 @@
 import type { Database } from './db/database.js';
+import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createProgramsService } from './modules/programs/index.js';
 
@@ -6,7 +7,8 @@ import { createProgramsService } from './modules/programs/index.js';
 export function createServices(database: Database) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
-  return { database, audit, programs };
+  const accounts = createAccountsService(database, { audit, programs });
+  return { database, audit, programs, accounts };
 }
 
 export type Services = ReturnType<typeof createServices>;

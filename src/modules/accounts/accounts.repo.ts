@@ -1,0 +1,168 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { pgConstraint, pgErrorCode, type Tx } from '../../db/database.js';
+import { accountError } from './accounts.errors.js';
+import { accounts, members } from './accounts.tables.js';
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;
+type AccountInsert = typeof accounts.$inferInsert;
+type MemberInsert = typeof members.$inferInsert;
+export type AccountChanges = Partial<Omit<AccountInsert, 'id' | 'programId' | 'externalId' | 'createdAt' | 'updatedAt'>>;
+export type MemberChanges = Partial<Omit<MemberInsert, 'id' | 'programId' | 'accountId' | 'externalId' | 'createdAt' | 'updatedAt'>>;
+
+export type AccountFilter = {
+  type?: string;
+  segment?: string;
+  region?: string;
+  parentId?: string;
+  managerId?: string;
+  status?: AccountRow['status'];
+  q?: string;
+};
+export type MemberFilter = { accountId?: string; role?: string; status?: MemberRow['status']; q?: string };
+export type Page = { limit: number; afterId?: string };
+
+/** `%text%` for ILIKE, with the pattern characters of `text` taken literally. */
+function contains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Unique and foreign-key violations are expected failures; everything else stays a 500. */
+function translate(err: unknown): never {
+  const code = pgErrorCode(err);
+  const constraint = pgConstraint(err);
+  if (code === '23505' && constraint === 'accounts_program_ext_uq') {
+    throw accountError('ACCOUNT_EXTERNAL_ID_TAKEN', 'Another account of this program has this external id.', [{ path: 'externalId', message: 'already taken' }]);
+  }
+  if (code === '23505' && constraint === 'members_program_ext_uq') {
+    throw accountError('MEMBER_EXTERNAL_ID_TAKEN', 'Another member of this program has this external id.', [{ path: 'externalId', message: 'already taken' }]);
+  }
+  if (code === '23503' && constraint === 'accounts_parent_fk') {
+    throw accountError('PARENT_NOT_FOUND', 'The parent account does not exist.', [{ path: 'parentId', message: 'no such account in this program' }]);
+  }
+  throw err;
+}
+
+export async function insertAccount(tx: Tx, row: AccountInsert): Promise<AccountRow> {
+  try {
+    const [a] = await tx.insert(accounts).values(row).returning();
+    return a;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+export async function findAccountById(tx: Tx, programId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<AccountRow | undefined> {
+  const q = tx.select().from(accounts).where(and(eq(accounts.programId, programId), eq(accounts.id, id)));
+  const [a] = opts.forUpdate ? await q.for('update') : await q;
+  return a;
+}
+
+export async function findAccountByExternalId(tx: Tx, programId: string, externalId: string, opts: { forUpdate?: boolean } = {}): Promise<AccountRow | undefined> {
+  const q = tx.select().from(accounts).where(and(eq(accounts.programId, programId), eq(accounts.externalId, externalId)));
+  const [a] = opts.forUpdate ? await q.for('update') : await q;
+  return a;
+}
+
+export async function updateAccount(tx: Tx, programId: string, id: string, changes: AccountChanges): Promise<AccountRow> {
+  try {
+    const [a] = await tx
+      .update(accounts)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(accounts.programId, programId), eq(accounts.id, id)))
+      .returning();
+    return a;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+/** The account's ancestors, nearest first. UNION (not UNION ALL) ends the walk even on a corrupt loop. */
+export async function ancestorIds(tx: Tx, programId: string, id: string): Promise<string[]> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    with recursive up(id, parent_id, depth) as (
+      select id, parent_id, 0 from ${accounts} where program_id = ${programId} and id = ${id}
+      union
+      select a.id, a.parent_id, up.depth + 1 from ${accounts} a join up on a.id = up.parent_id
+      where a.program_id = ${programId} and up.depth < 1000
+    )
+    select id from up where depth > 0 order by depth`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Serialises changes of parents within one program until the transaction ends: two concurrent
+ * moves (A under B, B under A) would each pass the cycle check on their own.
+ */
+export async function lockHierarchy(tx: Tx, programId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(7346252, hashtext(${programId}))`);
+}
+
+export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, page: Page): Promise<AccountRow[]> {
+  const where: SQL[] = [eq(accounts.programId, programId)];
+  if (f.type) where.push(eq(accounts.type, f.type));
+  if (f.segment) where.push(eq(accounts.segment, f.segment));
+  if (f.region) where.push(eq(accounts.region, f.region));
+  if (f.parentId) where.push(eq(accounts.parentId, f.parentId));
+  if (f.managerId) where.push(eq(accounts.managerId, f.managerId));
+  if (f.status) where.push(eq(accounts.status, f.status));
+  if (f.q) {
+    const p = contains(f.q);
+    where.push(sql`(${accounts.name} ilike ${p} or ${accounts.externalId} ilike ${p})`);
+  }
+  if (page.afterId) where.push(gt(accounts.id, page.afterId));
+  return tx
+    .select()
+    .from(accounts)
+    .where(and(...where))
+    .orderBy(asc(accounts.id))
+    .limit(page.limit);
+}
+
+export async function insertMember(tx: Tx, row: MemberInsert): Promise<MemberRow> {
+  try {
+    const [m] = await tx.insert(members).values(row).returning();
+    return m;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+export async function findMemberById(tx: Tx, programId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<MemberRow | undefined> {
+  const q = tx.select().from(members).where(and(eq(members.programId, programId), eq(members.id, id)));
+  const [m] = opts.forUpdate ? await q.for('update') : await q;
+  return m;
+}
+
+export async function findMemberByExternalId(tx: Tx, programId: string, externalId: string, opts: { forUpdate?: boolean } = {}): Promise<MemberRow | undefined> {
+  const q = tx.select().from(members).where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
+  const [m] = opts.forUpdate ? await q.for('update') : await q;
+  return m;
+}
+
+export async function updateMember(tx: Tx, programId: string, id: string, changes: MemberChanges): Promise<MemberRow> {
+  const [m] = await tx
+    .update(members)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(members.programId, programId), eq(members.id, id)))
+    .returning();
+  return m;
+}
+
+export async function listMembers(tx: Tx, programId: string, f: MemberFilter, page: Page): Promise<MemberRow[]> {
+  const where: SQL[] = [eq(members.programId, programId)];
+  if (f.accountId) where.push(eq(members.accountId, f.accountId));
+  if (f.role) where.push(eq(members.role, f.role));
+  if (f.status) where.push(eq(members.status, f.status));
+  if (f.q) {
+    const p = contains(f.q);
+    where.push(sql`(${members.name} ilike ${p} or ${members.externalId} ilike ${p} or ${members.email} ilike ${p})`);
+  }
+  if (page.afterId) where.push(gt(members.id, page.afterId));
+  return tx
+    .select()
+    .from(members)
+    .where(and(...where))
+    .orderBy(asc(members.id))
+    .limit(page.limit);
+}

@@ -1,0 +1,268 @@
+import type { z } from 'zod';
+import type { account, AccountInput, AccountListQuery, AccountPatch, member, MemberInput, MemberListQuery, MemberPatch } from '../../contracts/accounts.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { newId } from '../../lib/ids.js';
+import type { AuditService } from '../audit/index.js';
+import type { ProgramsService } from '../programs/index.js';
+import { accountError } from './accounts.errors.js';
+import * as repo from './accounts.repo.js';
+
+export type Account = z.infer<typeof account>;
+export type Member = z.infer<typeof member>;
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+const toAccount = (a: repo.AccountRow): Account => ({
+  id: a.id,
+  externalId: a.externalId,
+  name: a.name,
+  type: a.type,
+  parentId: a.parentId,
+  segment: a.segment,
+  region: a.region,
+  managerId: a.managerId,
+  status: a.status,
+  employeeIncentives: a.employeeIncentives,
+  attributes: a.attributes,
+  createdAt: a.createdAt.toISOString(),
+  updatedAt: a.updatedAt.toISOString(),
+});
+
+const toMember = (m: repo.MemberRow): Member => ({
+  id: m.id,
+  accountId: m.accountId,
+  externalId: m.externalId,
+  name: m.name,
+  role: m.role,
+  email: m.email,
+  phone: m.phone,
+  locale: m.locale,
+  channels: m.channels,
+  consent: m.consent,
+  status: m.status,
+  partnerAdmin: m.partnerAdmin,
+  attributes: m.attributes,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+});
+
+/** `ext:<externalId>` addresses an object by the integrator's id; anything else is a server id. */
+const EXT = 'ext:';
+
+function findAccountRow(tx: Tx, programId: string, ref: string, opts: { forUpdate?: boolean } = {}) {
+  return ref.startsWith(EXT) ? repo.findAccountByExternalId(tx, programId, ref.slice(EXT.length), opts) : repo.findAccountById(tx, programId, ref, opts);
+}
+
+function findMemberRow(tx: Tx, programId: string, ref: string, opts: { forUpdate?: boolean } = {}) {
+  return ref.startsWith(EXT) ? repo.findMemberByExternalId(tx, programId, ref.slice(EXT.length), opts) : repo.findMemberById(tx, programId, ref, opts);
+}
+
+async function accountRowOr404(tx: Tx, programId: string, ref: string, opts: { forUpdate?: boolean } = {}) {
+  const a = await findAccountRow(tx, programId, ref, opts);
+  if (!a) throw accountError('ACCOUNT_NOT_FOUND', `No account "${ref}" in this program.`);
+  return a;
+}
+
+async function memberRowOr404(tx: Tx, programId: string, ref: string, opts: { forUpdate?: boolean } = {}) {
+  const m = await findMemberRow(tx, programId, ref, opts);
+  if (!m) throw accountError('MEMBER_NOT_FOUND', `No member "${ref}" in this program.`);
+  return m;
+}
+
+/** An account of the program by id or `ext:<externalId>`, in the caller's transaction; undefined when there is none. */
+export async function findAccountIn(tx: Tx, programId: string, ref: string): Promise<Account | undefined> {
+  const a = await findAccountRow(tx, programId, ref);
+  return a && toAccount(a);
+}
+
+/** Like findAccountIn, but an unknown account is the 404 domain error `ACCOUNT_NOT_FOUND`. */
+export async function resolveAccountIn(tx: Tx, programId: string, ref: string): Promise<Account> {
+  return toAccount(await accountRowOr404(tx, programId, ref));
+}
+
+/** A member of the program by id or `ext:<externalId>`, in the caller's transaction; undefined when there is none. */
+export async function findMemberIn(tx: Tx, programId: string, ref: string): Promise<Member | undefined> {
+  const m = await findMemberRow(tx, programId, ref);
+  return m && toMember(m);
+}
+
+/** Like findMemberIn, but an unknown member is the 404 domain error `MEMBER_NOT_FOUND`. */
+export async function resolveMemberIn(tx: Tx, programId: string, ref: string): Promise<Member> {
+  return toMember(await memberRowOr404(tx, programId, ref));
+}
+
+function pageOf<R extends { id: string }, T>(rows: R[], limit: number, view: (r: R) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(view), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+}
+
+const parentNotFound = () => accountError('PARENT_NOT_FOUND', 'The parent account does not exist in this program.', [{ path: 'parentId', message: 'no such account in this program' }]);
+
+export function createAccountsService(database: Database, deps: { audit: AuditService; programs: ProgramsService }) {
+  const { audit, programs } = deps;
+
+  async function checkRole(tx: Tx, programId: string, role: string): Promise<void> {
+    if (!(await programs.roleExistsIn(tx, programId, role))) {
+      throw accountError('ROLE_UNKNOWN', `The program has no role "${role}".`, [{ path: 'role', message: 'not a role of this program' }]);
+    }
+  }
+
+  async function createAccountIn(tx: Tx, ctx: RequestContext, input: AccountInput): Promise<Account> {
+    let parentId: string | null = null;
+    if (input.parentId !== undefined) {
+      const parent = await findAccountRow(tx, ctx.programId, input.parentId);
+      if (!parent) throw parentNotFound();
+      parentId = parent.id;
+    }
+    const row = await repo.insertAccount(tx, {
+      id: newId('acc'),
+      programId: ctx.programId,
+      externalId: input.externalId,
+      name: input.name,
+      type: input.type,
+      parentId,
+      segment: input.segment ?? null,
+      region: input.region ?? null,
+      managerId: input.managerId ?? null,
+      status: input.status ?? 'active',
+      employeeIncentives: input.employeeIncentives ?? true,
+      attributes: input.attributes ?? {},
+    });
+    const after = toAccount(row);
+    await audit.record(tx, ctx, { action: 'account.created', objectType: 'account', objectId: row.id, after });
+    return after;
+  }
+
+  return {
+    findAccountIn,
+    resolveAccountIn,
+    findMemberIn,
+    resolveMemberIn,
+
+    /** Creates an account in the caller's transaction (events use it when `autoCreateAccounts` is on). */
+    createAccountIn,
+
+    async createAccount(ctx: RequestContext, input: AccountInput): Promise<Account> {
+      return inTransaction(database, (tx) => createAccountIn(tx, ctx, input));
+    },
+
+    async getAccount(programId: string, ref: string): Promise<Account> {
+      return inTransaction(database, (tx) => resolveAccountIn(tx, programId, ref));
+    },
+
+    async listAccounts(programId: string, q: AccountListQuery): Promise<Page<Account>> {
+      // No account holds a tier until the tiers module exists and serves this filter: a tier filter matches nothing.
+      if (q.tier !== undefined) return { items: [], nextCursor: null };
+      const afterId = decodeCursor(q.cursor);
+      return inTransaction(database, async (tx) => {
+        let parentId: string | undefined;
+        if (q.parentId !== undefined) {
+          const parent = await findAccountRow(tx, programId, q.parentId);
+          // An unknown parent has no children: an empty page, not an error, like any other filter.
+          if (!parent) return { items: [], nextCursor: null };
+          parentId = parent.id;
+        }
+        const { type, segment, region, managerId, status, q: text } = q;
+        const rows = await repo.listAccounts(tx, programId, { type, segment, region, managerId, status, q: text, parentId }, { limit: q.limit + 1, afterId });
+        return pageOf(rows, q.limit, toAccount);
+      });
+    },
+
+    async updateAccount(ctx: RequestContext, ref: string, patch: AccountPatch): Promise<Account> {
+      return inTransaction(database, async (tx) => {
+        const moving = patch.parentId !== undefined && patch.parentId !== null;
+        // The hierarchy lock comes before the row lock, always in this order, so two moves cannot deadlock.
+        if (moving) await repo.lockHierarchy(tx, ctx.programId);
+        const before = await accountRowOr404(tx, ctx.programId, ref, { forUpdate: true });
+        if (Object.keys(patch).length === 0) return toAccount(before);
+
+        const { parentId: parentRef, ...rest } = patch;
+        const changes: repo.AccountChanges = { ...rest };
+        if (parentRef === null) changes.parentId = null;
+        if (parentRef !== undefined && parentRef !== null) {
+          const parent = await findAccountRow(tx, ctx.programId, parentRef);
+          if (!parent) throw parentNotFound();
+          if (parent.id === before.id || (await repo.ancestorIds(tx, ctx.programId, parent.id)).includes(before.id)) {
+            throw accountError('PARENT_CYCLE', 'An account cannot be placed under itself or under one of its own descendants.', [
+              { path: 'parentId', message: 'would make a cycle in the account hierarchy' },
+            ]);
+          }
+          changes.parentId = parent.id;
+        }
+
+        const after = await repo.updateAccount(tx, ctx.programId, before.id, changes);
+        await audit.record(tx, ctx, { action: 'account.updated', objectType: 'account', objectId: before.id, before: toAccount(before), after: toAccount(after) });
+        return toAccount(after);
+      });
+    },
+
+    async createMember(ctx: RequestContext, accountRef: string, input: MemberInput): Promise<Member> {
+      return inTransaction(database, async (tx) => {
+        const acc = await accountRowOr404(tx, ctx.programId, accountRef);
+        if (acc.status === 'closed') throw accountError('ACCOUNT_CLOSED', 'The account is closed; it takes no new members.');
+        await checkRole(tx, ctx.programId, input.role);
+        const row = await repo.insertMember(tx, {
+          id: newId('mbr'),
+          programId: ctx.programId,
+          accountId: acc.id,
+          externalId: input.externalId,
+          name: input.name,
+          role: input.role,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          locale: input.locale ?? null,
+          channels: input.channels ?? [],
+          consent: input.consent ?? {},
+          partnerAdmin: input.partnerAdmin ?? false,
+          attributes: input.attributes ?? {},
+        });
+        const after = toMember(row);
+        await audit.record(tx, ctx, { action: 'member.created', objectType: 'member', objectId: row.id, after });
+        return after;
+      });
+    },
+
+    async getMember(programId: string, ref: string): Promise<Member> {
+      return inTransaction(database, (tx) => resolveMemberIn(tx, programId, ref));
+    },
+
+    /** Members of the program; `accountId` (id or `ext:`) narrows to one account, an unknown one matches nothing. */
+    async listMembers(programId: string, q: MemberListQuery): Promise<Page<Member>> {
+      const afterId = decodeCursor(q.cursor);
+      return inTransaction(database, async (tx) => {
+        let accountId: string | undefined;
+        if (q.accountId !== undefined) {
+          const acc = await findAccountRow(tx, programId, q.accountId);
+          if (!acc) return { items: [], nextCursor: null };
+          accountId = acc.id;
+        }
+        const rows = await repo.listMembers(tx, programId, { accountId, role: q.role, status: q.status, q: q.q }, { limit: q.limit + 1, afterId });
+        return pageOf(rows, q.limit, toMember);
+      });
+    },
+
+    /** Members of one account; unlike the `accountId` filter, an unknown account in the path is a 404. */
+    async listAccountMembers(programId: string, accountRef: string, q: Omit<MemberListQuery, 'accountId'>): Promise<Page<Member>> {
+      const afterId = decodeCursor(q.cursor);
+      return inTransaction(database, async (tx) => {
+        const acc = await accountRowOr404(tx, programId, accountRef);
+        const rows = await repo.listMembers(tx, programId, { accountId: acc.id, role: q.role, status: q.status, q: q.q }, { limit: q.limit + 1, afterId });
+        return pageOf(rows, q.limit, toMember);
+      });
+    },
+
+    async updateMember(ctx: RequestContext, ref: string, patch: MemberPatch): Promise<Member> {
+      return inTransaction(database, async (tx) => {
+        const before = await memberRowOr404(tx, ctx.programId, ref, { forUpdate: true });
+        if (Object.keys(patch).length === 0) return toMember(before);
+        if (patch.role !== undefined) await checkRole(tx, ctx.programId, patch.role);
+        const after = await repo.updateMember(tx, ctx.programId, before.id, patch);
+        await audit.record(tx, ctx, { action: 'member.updated', objectType: 'member', objectId: before.id, before: toMember(before), after: toMember(after) });
+        return toMember(after);
+      });
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
