@@ -3,12 +3,14 @@ import type { Services } from './services.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { programRoutes } from './modules/programs/index.js';
+import { walletRoutes } from './modules/wallets/index.js';
 
 /** Every authenticated route under /api/v1, module by module. */
 export function apiRoutes(s: Services): FastifyPluginAsyncZod {
   return async (api) => {
     await api.register(programRoutes(s.programs));
     await api.register(accountRoutes(s.accounts));
+    await api.register(walletRoutes(s.wallets));
     await api.register(auditRoutes(s.audit));
   };
 }

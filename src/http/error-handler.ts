@@ -6,6 +6,7 @@ import { problem, sendProblem } from './problem.js';
 /** JSON pointer-ish path (`lines.0.qty`) of a zod issue, prefixed with where it came from. */
 function fieldPath(context: string, instancePath: string): string {
   const p = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (context === 'querystring') context = 'query';
   if (context === 'body') return p || '(body)';
   return p ? `${context}.${p}` : context;
 }

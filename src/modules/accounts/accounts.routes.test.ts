@@ -288,12 +288,12 @@ describe('accounts: list', () => {
   });
 
   it.each([
-    ['limit=0', 'querystring.limit'],
-    ['limit=501', 'querystring.limit'],
-    ['limit=ten', 'querystring.limit'],
+    ['limit=0', 'query.limit'],
+    ['limit=501', 'query.limit'],
+    ['limit=ten', 'query.limit'],
     ['cursor=!!', 'query.cursor'],
-    ['status=gone', 'querystring.status'],
-    ['colour=red', 'querystring.colour'],
+    ['status=gone', 'query.status'],
+    ['colour=red', 'query.colour'],
   ])('refuses ?%s with 422', async (query, path) => {
     const r = await get(q, `/accounts?${query}`);
     expect(r.statusCode, r.body).toBe(422);
@@ -503,7 +503,7 @@ describe('members: list', () => {
     expect(r.json().code).toBe('ACCOUNT_NOT_FOUND');
     const f = await get(q, '/accounts/ext:N/members?accountId=ext:S');
     expect(f.statusCode).toBe(422);
-    expect(f.json().errors).toEqual([{ path: 'querystring.accountId', message: 'unknown field' }]);
+    expect(f.json().errors).toEqual([{ path: 'query.accountId', message: 'unknown field' }]);
     expect((await get(q, '/members?status=gone')).statusCode).toBe(422);
   });
 

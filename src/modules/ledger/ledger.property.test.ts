@@ -64,7 +64,9 @@ async function balances(programId: string) {
   return JSON.stringify(r.rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-async function runSequence(ops: fc.Infer<typeof op>[], allowNegative: boolean) {
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+async function runSequence(ops: Op[], allowNegative: boolean) {
   const { program } = await s.programs.createProgram({ name: 'prop' });
   const ctx: RequestContext = { programId: program.id, actor: { type: 'system', id: 'property-test' } };
   await s.programs.createCurrency(ctx, { code: 'pts', name: 'Points', kind: 'points' });

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { amount, code, positiveAmount, ref } from './common.js';
+
+/** Whose wallet: a company (`{"accountId": "ext:C-1001"}`) or one of its employees (`{"memberId": "ext:E-77"}`). */
+export const walletRef = z.union([z.object({ accountId: ref }).strict(), z.object({ memberId: ref }).strict()]);
+
+/**
+ * A manual credit (positive amount) or debit (negative amount) by a program manager, with the
+ * reason written to the ledger and the audit log. Give `accountId` for the company wallet or
+ * `memberId` for an employee's. Example: `{"accountId": "ext:C-1001", "currency": "points", "amount": 500, "reason": "Goodwill for late delivery"}`.
+ */
+export const adjustmentInput = z
+  .object({
+    accountId: ref.optional(),
+    memberId: ref.optional(),
+    currency: code,
+    amount: amount.refine((v) => v !== 0, 'must not be zero'),
+    reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+  })
+  .strict()
+  .superRefine((v, c) => {
+    if (!v.accountId && !v.memberId) c.addIssue({ code: 'custom', path: ['accountId'], message: 'give accountId or memberId' });
+  });
+
+/**
+ * Moves value between wallets of one account: company → employee (allocation) or
+ * employee → company (pooling). Example: `{"from": {"accountId": "ext:C-1001"}, "to": {"memberId": "ext:E-77"}, "currency": "points", "amount": 300}`.
+ */
+export const transferInput = z
+  .object({
+    from: walletRef,
+    to: walletRef,
+    currency: code,
+    amount: positiveAmount,
+    memo: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const walletView = z.object({
+  currency: z.string(),
+  available: z.number().int(),
+  pending: z.number().int(),
+  held: z.number().int(),
+  expiring: z.array(z.object({ amount: z.number().int(), expiresAt: z.string() })),
+});
+
+export const entryKind = z.enum(['earn', 'redeem', 'expire', 'reverse', 'adjust', 'transfer', 'hold', 'release', 'mature']);
+
+export const entryView = z.object({
+  id: z.string(),
+  transactionId: z.string(),
+  at: z.string(),
+  currency: z.string(),
+  amount: z.number().int(),
+  /** Which part of the wallet the entry moved: `available`, `pending` (not yet matured) or `held` (reserved). */
+  bucket: z.enum(['available', 'pending', 'held']),
+  kind: entryKind,
+  eventId: z.string().nullable(),
+  ruleId: z.string().nullable(),
+  redemptionId: z.string().nullable(),
+  memo: z.string().nullable(),
+});
+
+export const valueMovement = z.object({
+  id: z.string(),
+  kind: entryKind,
+  at: z.string(),
+  currency: z.string(),
+  amount: z.number().int(),
+  memo: z.string().nullable(),
+  postings: z.array(
+    z.object({
+      wallet: z.union([z.object({ accountId: z.string() }), z.object({ memberId: z.string() }), z.object({ system: z.string() })]),
+      bucket: z.enum(['available', 'pending', 'held']),
+      amount: z.number().int(),
+    }),
+  ),
+});
+
+export type AdjustmentInput = z.infer<typeof adjustmentInput>;
+export type TransferInput = z.infer<typeof transferInput>;
+export type WalletRefInput = z.infer<typeof walletRef>;

@@ -1,0 +1,1 @@
+export { createIdempotencyService, idempotencyErrorStatus, IDEMPOTENCY_RETENTION_DAYS, type IdempotencyService, type StoredResponse } from './idempotency.service.js';

@@ -1,0 +1,160 @@
+import type { z } from 'zod';
+import type { AdjustmentInput, entryView, TransferInput, valueMovement, walletView, WalletRefInput } from '../../contracts/wallets.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { DomainError } from '../../lib/domain-error.js';
+import { newId } from '../../lib/ids.js';
+import { resolveAccountIn, resolveMemberIn } from '../accounts/index.js';
+import type { AuditService } from '../audit/index.js';
+import type { IdempotencyService } from '../idempotency/index.js';
+import type { LedgerResult, LedgerService, WalletOwner } from '../ledger/index.js';
+import { walletError } from './wallets.errors.js';
+
+type WalletView = z.infer<typeof walletView>;
+type EntryView = z.infer<typeof entryView>;
+type Movement = z.infer<typeof valueMovement>;
+
+/** The value endpoints: wallets and history of accounts and members, adjustments, transfers. */
+export function createWalletsService(database: Database, deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService }) {
+  const { ledger, audit, idempotency } = deps;
+
+  /**
+   * The wallet owner named by a reference. `bodyPath` set: the reference came in a body, so an
+   * unknown one is a 422 on that field; unset: it came in the URL, so it stays a 404.
+   */
+  async function ownerOf(tx: Tx, programId: string, r: WalletRefInput, bodyPath?: string): Promise<WalletOwner> {
+    try {
+      if ('memberId' in r) {
+        const m = await resolveMemberIn(tx, programId, r.memberId);
+        return { type: 'member', memberId: m.id, accountId: m.accountId };
+      }
+      const a = await resolveAccountIn(tx, programId, r.accountId);
+      return { type: 'account', accountId: a.id };
+    } catch (e) {
+      if (bodyPath !== undefined && e instanceof DomainError && e.status === 404) {
+        const field = 'memberId' in r ? 'memberId' : 'accountId';
+        throw walletError('WALLET_OWNER_UNKNOWN', e.message, [{ path: `${bodyPath}${field}`, message: `unknown ${field === 'memberId' ? 'member' : 'account'}` }]);
+      }
+      throw e;
+    }
+  }
+
+  const snapshot = async (tx: Tx, programId: string, owner: WalletOwner, currency: string) =>
+    (await ledger.walletsOf(tx, programId, owner)).find((w) => w.currency === currency) ?? { available: 0n, pending: 0n, held: 0n };
+  const balances = (w: { available: bigint; pending: bigint; held: bigint }) => ({ available: Number(w.available), pending: Number(w.pending), held: Number(w.held) });
+
+  function movement(r: LedgerResult, currency: string, amount: number, memo: string | null): Movement {
+    return {
+      id: r.transactionId,
+      kind: r.kind,
+      at: r.at.toISOString(),
+      currency,
+      amount,
+      memo,
+      postings: r.postings.map((p) => ({
+        wallet: p.ownerType === 'system' ? { system: p.ownerId } : p.ownerType === 'member' ? { memberId: p.ownerId } : { accountId: p.ownerId },
+        bucket: p.bucket,
+        amount: Number(p.amount),
+      })),
+    };
+  }
+
+  return {
+    async walletsOf(programId: string, r: WalletRefInput): Promise<WalletView[]> {
+      return inTransaction(database, async (tx) => {
+        const owner = await ownerOf(tx, programId, r);
+        return (await ledger.walletsOf(tx, programId, owner)).map((w) => ({
+          currency: w.currency,
+          available: Number(w.available),
+          pending: Number(w.pending),
+          held: Number(w.held),
+          expiring: w.expiring.map((e) => ({ amount: Number(e.amount), expiresAt: e.expiresAt.toISOString() })),
+        }));
+      });
+    },
+
+    async entriesOf(programId: string, r: WalletRefInput, q: { limit: number; cursor?: string; currency?: string }): Promise<{ items: EntryView[]; nextCursor: string | null }> {
+      return inTransaction(database, async (tx) => {
+        const owner = await ownerOf(tx, programId, r);
+        const before = decodeCursor(q.cursor);
+        if (before !== undefined && !/^\d+$/.test(before)) throw walletError('CURSOR_INVALID', 'The cursor is not one this server issued.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+        const rows = await ledger.entriesOf(tx, programId, owner, { limit: q.limit + 1, beforeId: before ? BigInt(before) : undefined, currency: q.currency });
+        const items = rows.slice(0, q.limit).map((e) => ({
+          id: e.id.toString(),
+          transactionId: e.transactionId,
+          at: e.at.toISOString(),
+          currency: e.currency,
+          amount: Number(e.amount),
+          bucket: e.bucket,
+          kind: e.kind as EntryView['kind'],
+          eventId: e.eventId,
+          ruleId: e.ruleId,
+          redemptionId: e.redemptionId,
+          memo: e.memo,
+        }));
+        return { items, nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1].id) : null };
+      });
+    },
+
+    /** A manual credit or debit, idempotent by the request's key, audited with the balance before and after. */
+    async adjust(ctx: RequestContext, input: AdjustmentInput, idempotencyKey: string) {
+      return inTransaction(database, (tx) =>
+        idempotency.run(tx, { programId: ctx.programId, scope: 'POST /adjustments', key: idempotencyKey, request: input }, async () => {
+          let owner: WalletOwner;
+          if (input.memberId) {
+            owner = await ownerOf(tx, ctx.programId, { memberId: input.memberId }, '');
+            if (input.accountId) {
+              const a = await ownerOf(tx, ctx.programId, { accountId: input.accountId }, '');
+              if (a.accountId !== owner.accountId) throw walletError('WALLET_OWNER_MISMATCH', 'The member does not belong to that account.', [{ path: 'memberId', message: 'not a member of accountId' }]);
+            }
+          } else {
+            owner = await ownerOf(tx, ctx.programId, { accountId: input.accountId! }, '');
+          }
+          const before = await snapshot(tx, ctx.programId, owner, input.currency);
+          const common = { idempotencyKey: `adjustment:${idempotencyKey}`, memo: input.reason, metadata: { reason: input.reason } };
+          const result =
+            input.amount > 0
+              ? await ledger.credit(tx, ctx, { ...common, kind: 'adjust', source: 'adjustment', legs: [{ to: owner, currency: input.currency, amount: BigInt(input.amount) }] })
+              : await ledger.debit(tx, ctx, { ...common, kind: 'adjust', from: owner, currency: input.currency, amount: BigInt(-input.amount), sink: 'adjustment' });
+          const after = await snapshot(tx, ctx.programId, owner, input.currency);
+          const body = movement(result, input.currency, input.amount, input.reason);
+          await audit.record(tx, ctx, {
+            action: 'adjustment.created',
+            objectType: owner.type === 'member' ? 'member' : 'account',
+            objectId: owner.type === 'member' ? owner.memberId : owner.accountId,
+            before: { currency: input.currency, ...balances(before) },
+            after: { currency: input.currency, ...balances(after), transactionId: result.transactionId, amount: input.amount, reason: input.reason },
+          });
+          return { status: 201, body };
+        }),
+      );
+    },
+
+    /** Company ↔ employee within one account. Without an Idempotency-Key the transfer is not deduplicated. */
+    async transfer(ctx: RequestContext, input: TransferInput, idempotencyKey: string | undefined) {
+      const key = idempotencyKey ?? newId('auto');
+      return inTransaction(database, (tx) =>
+        idempotency.run(tx, { programId: ctx.programId, scope: 'POST /transfers', key, request: input }, async () => {
+          const from = await ownerOf(tx, ctx.programId, input.from, 'from.');
+          const to = await ownerOf(tx, ctx.programId, input.to, 'to.');
+          const beforeFrom = await snapshot(tx, ctx.programId, from, input.currency);
+          const beforeTo = await snapshot(tx, ctx.programId, to, input.currency);
+          const result = await ledger.transfer(tx, ctx, { idempotencyKey: `transfer:${key}`, from, to, currency: input.currency, amount: BigInt(input.amount), memo: input.memo ?? null });
+          const afterFrom = await snapshot(tx, ctx.programId, from, input.currency);
+          const afterTo = await snapshot(tx, ctx.programId, to, input.currency);
+          await audit.record(tx, ctx, {
+            action: 'transfer.created',
+            objectType: 'account',
+            objectId: from.accountId,
+            before: { currency: input.currency, from: balances(beforeFrom), to: balances(beforeTo) },
+            after: { currency: input.currency, from: balances(afterFrom), to: balances(afterTo), transactionId: result.transactionId, amount: input.amount, memo: input.memo ?? null },
+          });
+          return { status: 201, body: movement(result, input.currency, input.amount, input.memo ?? null) };
+        }),
+      );
+    },
+  };
+}
+
+export type WalletsService = ReturnType<typeof createWalletsService>;
