@@ -2,6 +2,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
+import { lockDataDir } from './data-dir-lock.js';
 
 /** int8 columns come back as bigint: value is never a float, not even by accident. */
 pg.types.setTypeParser(20, (v: string) => BigInt(v));
@@ -27,10 +28,21 @@ export function openPostgres(url: string, max = 10): DbHandle {
 /**
  * The embedded database: the same pg.Pool interface over PGlite. PGlite is a single
  * connection, so the pool has one client and transactions run one after another.
+ * A data directory on disk is locked for this process (see data-dir-lock.ts).
  */
 export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<DbHandle> {
-  if (opts.dataDir && !opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  let unlock: (() => void) | undefined;
+  if (opts.dataDir && !opts.dataDir.startsWith('memory://')) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    unlock = lockDataDir(opts.dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  } catch (err) {
+    unlock?.();
+    throw err;
+  }
   // Each client gets its own protocol connection over the one PGlite instance: pg-pool ends
   // a client after an error, and a shared connection object would stay ended for the next one.
   // pg hands a query's type-parser object to `parse` as `types`; PGlite's serializer expects
@@ -51,8 +63,12 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | 
     pool,
     pglite,
     async close() {
-      await pool.end();
-      await pglite.close();
+      try {
+        await pool.end();
+        await pglite.close();
+      } finally {
+        unlock?.();
+      }
     },
   };
 }

@@ -1,0 +1,26 @@
+import { DomainError } from '../lib/domain-error.js';
+
+/** The exit codes of `fealty`, shown in its help and in docs/cli.md. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the command failed: unknown program or key, database in use or unreachable, invalid configuration
+  2  usage error: unknown command or option, missing or invalid argument`;
+
+/** A failure the operator can act on, reported as its message alone (exit code 1). */
+export class CliFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+/** One line for stderr; pg's connection errors are AggregateErrors with an empty message. */
+export function describeError(err: unknown): string {
+  if (err instanceof DomainError) return `${err.message} (${err.code})`;
+  if (err instanceof AggregateError && !err.message) return describeError(err.errors[0]);
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}

@@ -1,0 +1,27 @@
+import { loadConfig, type Config } from './config.js';
+import { firstStart } from './first-start.js';
+import { startServer, type Server } from './server.js';
+
+/**
+ * What `npm start` and `fealty start` run: the server with the first-start program, a
+ * ready line, and a clean stop on SIGTERM/SIGINT. The process lives until a signal.
+ */
+export async function runServer(config: Config = loadConfig()): Promise<Server> {
+  const server = await startServer(config, { onFirstStart: (s) => firstStart(s, config) });
+  const shown = server.url.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  server.app.log.info(`Fealty is ready on ${shown} (database: ${config.dbKind}${config.dbKind === 'pglite' ? ` in ${config.dataDir}` : ''})`);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.app.log.info(`${signal}: shutting down`);
+      server.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          server.app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return server;
+}
