@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from './services.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
+import { eventRoutes } from './modules/events/index.js';
 import { programRoutes } from './modules/programs/index.js';
+import { ruleRoutes } from './modules/rules/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
 
 /** Every authenticated route under /api/v1, module by module. */
@@ -11,6 +13,8 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
     await api.register(programRoutes(s.programs));
     await api.register(accountRoutes(s.accounts));
     await api.register(walletRoutes(s.wallets));
+    await api.register(ruleRoutes(s.rules));
+    await api.register(eventRoutes(s.events, s));
     await api.register(auditRoutes(s.audit));
   };
 }

@@ -1,9 +1,11 @@
 import type { Database } from './db/database.js';
 import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
+import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
 import { createProgramsService } from './modules/programs/index.js';
+import { createRulesService } from './modules/rules/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 
 /** Composition of the domain services: each gets the database and the services it depends on. */
@@ -14,7 +16,9 @@ export function createServices(database: Database) {
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   const wallets = createWalletsService(database, { ledger, audit, idempotency });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets };
+  const rules = createRulesService(database, { audit, programs });
+  const events = createEventsService(database, { programs, accounts, rules, ledger });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events };
 }
 
 export type Services = ReturnType<typeof createServices>;

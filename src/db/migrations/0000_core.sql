@@ -48,6 +48,56 @@ CREATE TABLE "audit_log" (
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "account_monthly_stats" (
+	"program_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"month" text NOT NULL,
+	"purchases" integer DEFAULT 0 NOT NULL,
+	"spend" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "account_monthly_stats_account_id_month_pk" PRIMARY KEY("account_id","month")
+);
+--> statement-breakpoint
+CREATE TABLE "awards" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"event_id" text NOT NULL,
+	"rule_id" text NOT NULL,
+	"rule_version" integer NOT NULL,
+	"effect_index" integer NOT NULL,
+	"owner_type" text NOT NULL,
+	"owner_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"reversed" bigint DEFAULT 0 NOT NULL,
+	"debt" bigint DEFAULT 0 NOT NULL,
+	"available_at" timestamp with time zone NOT NULL,
+	"ledger_transaction_id" text NOT NULL,
+	"cap_scope_key" text,
+	"cap_period_key" text,
+	"counts_against_budget" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "events" (
+	"program_id" text NOT NULL,
+	"id" text NOT NULL,
+	"type" text NOT NULL,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"account_id" text NOT NULL,
+	"member_id" text,
+	"amount" bigint,
+	"currency" text,
+	"original_event_id" text,
+	"returned_amount" bigint DEFAULT 0 NOT NULL,
+	"payload" jsonb NOT NULL,
+	"request_hash" text NOT NULL,
+	"answer" jsonb NOT NULL,
+	"trace" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "events_program_id_id_pk" PRIMARY KEY("program_id","id")
+);
+--> statement-breakpoint
 CREATE TABLE "idempotency_keys" (
 	"program_id" text NOT NULL,
 	"scope" text NOT NULL,
@@ -157,6 +207,14 @@ CREATE TABLE "currencies" (
 	CONSTRAINT "currencies_program_id_code_pk" PRIMARY KEY("program_id","code")
 );
 --> statement-breakpoint
+CREATE TABLE "event_types" (
+	"program_id" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "event_types_program_id_code_pk" PRIMARY KEY("program_id","code")
+);
+--> statement-breakpoint
 CREATE TABLE "programs" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -178,6 +236,44 @@ CREATE TABLE "roles" (
 	CONSTRAINT "roles_program_id_code_pk" PRIMARY KEY("program_id","code")
 );
 --> statement-breakpoint
+CREATE TABLE "rule_budget_usage" (
+	"program_id" text NOT NULL,
+	"rule_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"used" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "rule_budget_usage_rule_id_currency_pk" PRIMARY KEY("rule_id","currency")
+);
+--> statement-breakpoint
+CREATE TABLE "rule_cap_usage" (
+	"program_id" text NOT NULL,
+	"rule_id" text NOT NULL,
+	"effect_index" integer NOT NULL,
+	"scope_key" text NOT NULL,
+	"period_key" text NOT NULL,
+	"used" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "rule_cap_usage_rule_id_effect_index_scope_key_period_key_pk" PRIMARY KEY("rule_id","effect_index","scope_key","period_key")
+);
+--> statement-breakpoint
+CREATE TABLE "rule_versions" (
+	"program_id" text NOT NULL,
+	"rule_id" text NOT NULL,
+	"version" integer NOT NULL,
+	"definition" jsonb NOT NULL,
+	"created_by" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "rule_versions_rule_id_version_pk" PRIMARY KEY("rule_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "rules" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"current_version" integer NOT NULL,
+	"status" text NOT NULL,
+	"event_type" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "members" ADD CONSTRAINT "members_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -191,6 +287,7 @@ ALTER TABLE "postings" ADD CONSTRAINT "postings_transaction_id_ledger_transactio
 ALTER TABLE "postings" ADD CONSTRAINT "postings_wallet_id_wallets_id_fk" FOREIGN KEY ("wallet_id") REFERENCES "public"."wallets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "currencies" ADD CONSTRAINT "currencies_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "event_types" ADD CONSTRAINT "event_types_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "roles" ADD CONSTRAINT "roles_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_program_ext_uq" ON "accounts" USING btree ("program_id","external_id");--> statement-breakpoint
 CREATE INDEX "accounts_program_id_idx" ON "accounts" USING btree ("program_id","id");--> statement-breakpoint
@@ -200,6 +297,11 @@ CREATE INDEX "members_program_id_idx" ON "members" USING btree ("program_id","id
 CREATE INDEX "members_account_idx" ON "members" USING btree ("program_id","account_id");--> statement-breakpoint
 CREATE INDEX "audit_program_id_idx" ON "audit_log" USING btree ("program_id","id");--> statement-breakpoint
 CREATE INDEX "audit_object_idx" ON "audit_log" USING btree ("program_id","object_type","object_id");--> statement-breakpoint
+CREATE INDEX "awards_event_idx" ON "awards" USING btree ("program_id","event_id");--> statement-breakpoint
+CREATE INDEX "awards_rule_idx" ON "awards" USING btree ("program_id","rule_id");--> statement-breakpoint
+CREATE INDEX "events_type_time_idx" ON "events" USING btree ("program_id","type","occurred_at");--> statement-breakpoint
+CREATE INDEX "events_account_time_idx" ON "events" USING btree ("program_id","account_id","occurred_at");--> statement-breakpoint
+CREATE INDEX "events_created_idx" ON "events" USING btree ("program_id","created_at");--> statement-breakpoint
 CREATE INDEX "idempotency_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "holds_wallet_idx" ON "holds" USING btree ("wallet_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_tx_idem_uq" ON "ledger_transactions" USING btree ("program_id","idempotency_key");--> statement-breakpoint
@@ -214,4 +316,6 @@ CREATE INDEX "postings_wallet_idx" ON "postings" USING btree ("wallet_id","id");
 CREATE INDEX "postings_tx_idx" ON "postings" USING btree ("transaction_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "wallets_owner_uq" ON "wallets" USING btree ("program_id","owner_type","owner_id","currency");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_hash_uq" ON "api_keys" USING btree ("hash");--> statement-breakpoint
-CREATE INDEX "api_keys_program_idx" ON "api_keys" USING btree ("program_id");
+CREATE INDEX "api_keys_program_idx" ON "api_keys" USING btree ("program_id");--> statement-breakpoint
+CREATE INDEX "rules_program_type_idx" ON "rules" USING btree ("program_id","event_type","status");--> statement-breakpoint
+CREATE INDEX "rules_program_id_idx" ON "rules" USING btree ("program_id","id");

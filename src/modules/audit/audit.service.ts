@@ -2,6 +2,7 @@ import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { jsonSafe } from '../../lib/json.js';
 import { auditLog } from './audit.tables.js';
 
 export type AuditEntry = {
@@ -14,11 +15,6 @@ export type AuditEntry = {
 
 export type AuditQuery = { limit: number; cursor?: string; objectType?: string; objectId?: string; action?: string };
 
-/** JSON-safe copy: bigint becomes a number (amounts never exceed 2^53), dates ISO strings. */
-function toJson(v: unknown): unknown {
-  if (v === undefined) return null;
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)));
-}
 
 export function createAuditService(database: Database) {
   return {
@@ -31,8 +27,8 @@ export function createAuditService(database: Database) {
         action: entry.action,
         objectType: entry.objectType,
         objectId: entry.objectId ?? null,
-        before: toJson(entry.before),
-        after: toJson(entry.after),
+        before: jsonSafe(entry.before),
+        after: jsonSafe(entry.after),
         requestId: ctx.requestId ?? null,
       });
     },

@@ -52,6 +52,8 @@ export type LedgerResult = {
   replayed: boolean;
   holdId: string | null;
   postings: PostingView[];
+  /** For a reversal that was told to take only what is there: what it could not take back. */
+  shortfall?: bigint;
 };
 
 type Fraction = { numerator: bigint; denominator: bigint };
@@ -386,12 +388,12 @@ export function createLedgerService(database: Database, deps: { programs: Progra
      * What a wallet received is taken back from the lots it created first; what a wallet gave is
      * given back to the lots it came from.
      */
-    async reverse(tx: Tx, ctx: RequestContext, input: WriteCommon & { transactionId: string; fraction?: Fraction }): Promise<LedgerResult> {
+    async reverse(tx: Tx, ctx: RequestContext, input: WriteCommon & { transactionId: string; fraction?: Fraction; takeOnlyWhatIsThere?: boolean }): Promise<LedgerResult> {
       const fraction = input.fraction ?? { numerator: 1n, denominator: 1n };
       if (fraction.denominator <= 0n || fraction.numerator < 0n || fraction.numerator > fraction.denominator) {
         throw ledgerError('AMOUNT_INVALID', 'A reversal covers between none and all of the original.', [{ path: 'fraction', message: 'must be within 0..1' }]);
       }
-      const opened = await begin(tx, ctx, 'reverse', input, { transactionId: input.transactionId, fraction }, { reversesId: input.transactionId });
+      const opened = await begin(tx, ctx, 'reverse', input, { transactionId: input.transactionId, fraction, takeOnlyWhatIsThere: !!input.takeOnlyWhatIsThere }, { reversesId: input.transactionId });
       if ('replay' in opened) return opened.replay;
       const original = await repo.lockTransaction(tx, ctx.programId, input.transactionId);
       if (!original) throw ledgerError('TRANSACTION_NOT_FOUND', 'No such posting set in this program.');
@@ -432,6 +434,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       }
       const set = new PostingSet();
       const perCurrency = new Map<string, bigint>();
+      let shortfall = 0n;
       for (const s of ordered) {
         const target = scaleHalfUp(abs(s.net), fraction);
         const delta = target - abs(s.undone);
@@ -440,6 +443,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
         if (s.net > 0n) {
           // Take back what this wallet received: from the lots the original created, then from other lots.
           let left = delta;
+          let short = 0n;
           for (const lot of await repo.lotsOfTransaction(tx, original.id)) {
             if (left === 0n) break;
             if (lot.walletId !== w.id || lot.remaining === 0n) continue;
@@ -453,12 +457,19 @@ export function createLedgerService(database: Database, deps: { programs: Progra
             }
             left -= take;
           }
+          if (left > 0n && input.takeOnlyWhatIsThere && !program.allowNegative && w.available < left) {
+            // Spent already: take what is there; the caller records the rest as debt.
+            const there = w.available > 0n ? w.available : 0n;
+            short = left - there;
+            left = there;
+          }
           if (left > 0n) {
             const taken = await consume(tx, w, left, program.allowNegative);
             await repo.insertConsumptions(tx, ctx.programId, opened.id, taken);
             set.post(w, 'available', -left, s.ruleId);
           }
-          perCurrency.set(s.currency, (perCurrency.get(s.currency) ?? 0n) - delta);
+          shortfall += short;
+          perCurrency.set(s.currency, (perCurrency.get(s.currency) ?? 0n) - (delta - short));
         } else {
           // Give back what this wallet gave: to the lots it came from (net of earlier give-backs).
           const taken = await repo.netConsumptions(tx, [...consumedIn, ...prior]);
@@ -476,7 +487,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
         set.post(sys, 'available', -net);
       }
       const postings = await set.write(tx, ctx.programId, opened.id, opened.at);
-      return { transactionId: opened.id, kind: 'reverse', at: opened.at, replayed: false, holdId: null, postings };
+      return { transactionId: opened.id, kind: 'reverse', at: opened.at, replayed: false, holdId: null, postings, shortfall };
     },
 
     /** Makes pending credits available when their date has come. Safe to run twice or concurrently. */

@@ -1,3 +1,3 @@
-export { createProgramsService, generateApiKey, type ProgramsService, type Program, type Currency, type Role } from './programs.service.js';
+export { createProgramsService, generateApiKey, BUILT_IN_EVENT_TYPES, type ProgramsService, type Program, type Currency, type Role } from './programs.service.js';
 export { programRoutes, programPatch } from './programs.routes.js';
 export { programErrorStatus, type ProgramErrorCode } from './programs.errors.js';

@@ -7,6 +7,7 @@ export const programErrorStatus = {
   CURRENCY_INVALID: 422,
   ROLE_EXISTS: 409,
   ROLE_NOT_FOUND: 404,
+  EVENT_TYPE_EXISTS: 409,
   API_KEY_NOT_FOUND: 404,
   UNAUTHENTICATED: 401,
 } as const satisfies Record<string, number>;

@@ -1,6 +1,6 @@
 import { and, eq, isNull, asc } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { apiKeys, currencies, programs, roles } from './programs.tables.js';
+import { apiKeys, currencies, eventTypes, programs, roles } from './programs.tables.js';
 
 export type ProgramRow = typeof programs.$inferSelect;
 export type CurrencyRow = typeof currencies.$inferSelect;
@@ -86,4 +86,18 @@ export async function findRole(tx: Tx, programId: string, code: string): Promise
 
 export async function listRoles(tx: Tx, programId: string): Promise<RoleRow[]> {
   return tx.select().from(roles).where(eq(roles.programId, programId)).orderBy(asc(roles.createdAt));
+}
+
+export async function insertEventType(tx: Tx, row: typeof eventTypes.$inferInsert) {
+  const [r] = await tx.insert(eventTypes).values(row).onConflictDoNothing().returning();
+  return r;
+}
+
+export async function findEventType(tx: Tx, programId: string, code: string) {
+  const [r] = await tx.select().from(eventTypes).where(and(eq(eventTypes.programId, programId), eq(eventTypes.code, code)));
+  return r;
+}
+
+export async function listEventTypes(tx: Tx, programId: string) {
+  return tx.select().from(eventTypes).where(eq(eventTypes.programId, programId)).orderBy(asc(eventTypes.createdAt));
 }

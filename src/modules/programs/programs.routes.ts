@@ -87,6 +87,14 @@ export function programRoutes(programs: ProgramsService): FastifyPluginAsyncZod 
       items: await programs.listRoles(req.ctx.programId),
     }));
 
+    const eventType = z.object({ code: z.string(), name: z.string(), builtIn: z.boolean() });
+    app.post('/event-types', { schema: { tags: ['program'], summary: 'Declare a custom event type (e.g. cartridge_recycled)', body: roleInput, response: { 201: eventType } } }, async (req, reply) =>
+      reply.status(201).send(await programs.createEventType(req.ctx, req.body)),
+    );
+    app.get('/event-types', { schema: { tags: ['program'], summary: 'Built-in and custom event types', response: { 200: z.object({ items: z.array(eventType) }) } } }, async (req) => ({
+      items: await programs.listEventTypes(req.ctx.programId),
+    }));
+
     app.post(
       '/api-keys',
       {

@@ -19,6 +19,9 @@ export type Program = {
 };
 export type Currency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; expiry: { months: number } | null };
 export type Role = { code: string; name: string };
+
+/** Event types every program has; programs may declare more. */
+export const BUILT_IN_EVENT_TYPES = ['purchase', 'return', 'contract_signed', 'training_completed', 'event_attended', 'survey_completed', 'referral'] as const;
 export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 const toProgram = (p: repo.ProgramRow): Program => ({
@@ -157,6 +160,10 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return inTransaction(database, async (tx) => (await repo.listCurrencies(tx, programId)).map(toCurrency));
     },
 
+    async listCurrenciesIn(tx: Tx, programId: string): Promise<Currency[]> {
+      return (await repo.listCurrencies(tx, programId)).map(toCurrency);
+    },
+
     /** A currency in a caller's transaction, or undefined when the program has no such currency. */
     async findCurrencyIn(tx: Tx, programId: string, code: string): Promise<Currency | undefined> {
       const c = await repo.findCurrency(tx, programId, code);
@@ -178,6 +185,28 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
 
     async roleExistsIn(tx: Tx, programId: string, code: string): Promise<boolean> {
       return !!(await repo.findRole(tx, programId, code));
+    },
+
+    async createEventType(ctx: RequestContext, input: { code: string; name: string }) {
+      if ((BUILT_IN_EVENT_TYPES as readonly string[]).includes(input.code)) {
+        throw programError('EVENT_TYPE_EXISTS', `"${input.code}" is a built-in event type.`, [{ path: 'code', message: 'built-in type' }]);
+      }
+      return inTransaction(database, async (tx) => {
+        const row = await repo.insertEventType(tx, { programId: ctx.programId, code: input.code, name: input.name });
+        if (!row) throw programError('EVENT_TYPE_EXISTS', `The event type "${input.code}" already exists.`, [{ path: 'code', message: 'already exists' }]);
+        await audit.record(tx, ctx, { action: 'event_type.created', objectType: 'event_type', objectId: row.code, after: { code: row.code, name: row.name } });
+        return { code: row.code, name: row.name, builtIn: false };
+      });
+    },
+
+    async listEventTypes(programId: string) {
+      const custom = await inTransaction(database, (tx) => repo.listEventTypes(tx, programId));
+      return [...BUILT_IN_EVENT_TYPES.map((code) => ({ code, name: code.replace(/_/g, ' '), builtIn: true })), ...custom.map((c) => ({ code: c.code, name: c.name, builtIn: false }))];
+    },
+
+    /** Whether the program knows this event type (built-in or declared). */
+    async eventTypeExistsIn(tx: Tx, programId: string, code: string): Promise<boolean> {
+      return (BUILT_IN_EVENT_TYPES as readonly string[]).includes(code) || !!(await repo.findEventType(tx, programId, code));
     },
 
     async createApiKey(ctx: RequestContext, name: string, fixedKey?: string) {

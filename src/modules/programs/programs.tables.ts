@@ -56,3 +56,15 @@ export const roles = pgTable(
   },
   (t) => [primaryKey({ columns: [t.programId, t.code] })],
 );
+
+/** Event types a program declares beyond the built-in ones (e.g. `cartridge_recycled`). */
+export const eventTypes = pgTable(
+  'event_types',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);

@@ -1,0 +1,74 @@
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { accountMonthlyStats, awards, events } from './events.tables.js';
+
+export type EventRow = typeof events.$inferSelect;
+export type AwardRow = typeof awards.$inferSelect;
+
+/** Inserts the event, or returns undefined when its id is taken (a concurrent twin waits here for the first to finish). */
+export async function insertEvent(tx: Tx, row: typeof events.$inferInsert): Promise<EventRow | undefined> {
+  const [r] = await tx.insert(events).values(row).onConflictDoNothing().returning();
+  return r;
+}
+
+export async function findEvent(tx: Tx, programId: string, id: string, lock = false): Promise<EventRow | undefined> {
+  const q = tx.select().from(events).where(and(eq(events.programId, programId), eq(events.id, id)));
+  const [r] = lock ? await q.for('update') : await q;
+  return r;
+}
+
+export async function updateEvent(tx: Tx, programId: string, id: string, patch: Partial<typeof events.$inferInsert>): Promise<void> {
+  await tx.update(events).set(patch).where(and(eq(events.programId, programId), eq(events.id, id)));
+}
+
+export async function listEvents(tx: Tx, programId: string, q: { limit: number; before?: { createdAt: string; id: string }; type?: string; accountId?: string; from?: string; to?: string }) {
+  const where = [eq(events.programId, programId)];
+  if (q.type) where.push(eq(events.type, q.type));
+  if (q.accountId) where.push(eq(events.accountId, q.accountId));
+  if (q.from) where.push(gte(events.occurredAt, new Date(q.from)));
+  if (q.to) where.push(lt(events.occurredAt, new Date(q.to)));
+  if (q.before) where.push(sql`(${events.createdAt}, ${events.id}) < (${q.before.createdAt}::timestamptz, ${q.before.id})`);
+  return tx.select().from(events).where(and(...where)).orderBy(desc(events.createdAt), desc(events.id)).limit(q.limit);
+}
+
+/** Events of a type that happened in [from, to), oldest first, a page at a time (simulation). */
+export async function eventsInPeriod(tx: Tx, programId: string, type: string, from: Date, to: Date, after: { at: Date; id: string } | null, limit: number) {
+  const where = [eq(events.programId, programId), eq(events.type, type), gte(events.occurredAt, from), lt(events.occurredAt, to)];
+  if (after) where.push(sql`(${events.occurredAt}, ${events.id}) > (${after.at.toISOString()}::timestamptz, ${after.id})`);
+  return tx.select().from(events).where(and(...where)).orderBy(asc(events.occurredAt), asc(events.id)).limit(limit);
+}
+
+export async function insertAwards(tx: Tx, rows: (typeof awards.$inferInsert)[]): Promise<void> {
+  if (rows.length) await tx.insert(awards).values(rows);
+}
+
+export async function awardsOf(tx: Tx, programId: string, eventId: string): Promise<AwardRow[]> {
+  return tx.select().from(awards).where(and(eq(awards.programId, programId), eq(awards.eventId, eventId))).orderBy(asc(awards.id));
+}
+
+export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
+  await tx.update(awards).set(patch).where(eq(awards.id, id));
+}
+
+export async function addMonthlyStats(tx: Tx, programId: string, accountId: string, month: string, purchases: number, spend: bigint): Promise<void> {
+  await tx
+    .insert(accountMonthlyStats)
+    .values({ programId, accountId, month, purchases, spend })
+    .onConflictDoUpdate({
+      target: [accountMonthlyStats.accountId, accountMonthlyStats.month],
+      set: { purchases: sql`${accountMonthlyStats.purchases} + ${purchases}`, spend: sql`${accountMonthlyStats.spend} + ${spend.toString()}::bigint` },
+    });
+}
+
+/**
+ * The account's stats before the event being processed: every purchase recorded so far, and
+ * the spend recorded for the twelve calendar months up to and including the event's month.
+ */
+export async function statsBefore(tx: Tx, accountId: string, month: string, firstOf12: string): Promise<{ purchases: number; spend12m: bigint }> {
+  const res = await tx.execute(sql`
+    select coalesce(sum(purchases), 0)::int8 as purchases,
+      coalesce(sum(spend) filter (where month >= ${firstOf12} and month <= ${month}), 0)::int8 as spend
+    from account_monthly_stats where account_id = ${accountId}`);
+  const r = res.rows[0];
+  return { purchases: Number(r.purchases), spend12m: BigInt(String(r.spend)) };
+}

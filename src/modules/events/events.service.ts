@@ -1,0 +1,354 @@
+import type { z } from 'zod';
+import { eventInput, type EventInput, type awardView, type eventAnswer, type reversalView } from '../../contracts/events.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { DomainError, type FieldError } from '../../lib/domain-error.js';
+import { hashRequest } from '../../lib/hash.js';
+import { newId } from '../../lib/ids.js';
+import { jsonSafe } from '../../lib/json.js';
+import { findAccountIn, findMemberIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
+import type { LedgerService, WalletOwner } from '../ledger/index.js';
+import type { ProgramsService, Program } from '../programs/index.js';
+import { evaluateRules, periodKey, splitAward, type RuleContext, type RuleEvaluation, type RulesService } from '../rules/index.js';
+import { eventError } from './events.errors.js';
+import * as repo from './events.repo.js';
+
+export type EventAnswer = z.infer<typeof eventAnswer>;
+type AwardView = z.infer<typeof awardView>;
+type ReversalView = z.infer<typeof reversalView>;
+
+/** A step of the evaluation trace: what each rule did with the event, and why. */
+export type TraceEntry = RuleEvaluation & {
+  awards?: { to: 'account' | 'member'; currency: string; amount: number; effectIndex: number }[];
+  limits?: { effectIndex: number; kind: 'cap' | 'budget'; wanted: number; granted: number; detail: string }[];
+};
+
+/** Emits a webhook message in the caller's transaction (wired to the webhooks module). */
+export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+
+const DAY = 86_400_000;
+const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+function monthsBack(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 - n, 1));
+  return d.toISOString().slice(0, 7);
+}
+const ownerView = (o: { ownerType: 'account' | 'member'; ownerId: string }) => (o.ownerType === 'member' ? { memberId: o.ownerId } : { accountId: o.ownerId });
+const num = (v: bigint) => Number(v);
+
+export function createEventsService(
+  database: Database,
+  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date },
+) {
+  const { programs, accounts, rules, ledger } = deps;
+  const emit: Emit = deps.emit ?? (async () => {});
+  const now = deps.now ?? (() => new Date());
+
+  async function resolveParties(tx: Tx, ctx: RequestContext, program: Program, input: EventInput): Promise<{ account: Account; member: Member | null }> {
+    let account = await findAccountIn(tx, ctx.programId, input.accountId);
+    if (!account) {
+      const ext = input.accountId.startsWith('ext:') ? input.accountId.slice(4) : null;
+      if (!program.autoCreateAccounts || !ext) {
+        throw eventError('ACCOUNT_UNKNOWN', `No account ${input.accountId} in this program.`, [
+          { path: 'accountId', message: program.autoCreateAccounts ? 'unknown account (auto-creation needs an ext:<externalId> reference)' : 'unknown account' },
+        ]);
+      }
+      // autoCreateAccounts: the ERP knows the company before we do.
+      account = await accounts.createAccountIn(tx, ctx, { externalId: ext, name: ext, type: 'unknown', attributes: { autoCreatedBy: input.id } });
+    }
+    let member: Member | null = null;
+    if (input.memberId) {
+      member = (await findMemberIn(tx, ctx.programId, input.memberId)) ?? null;
+      if (!member) throw eventError('MEMBER_UNKNOWN', `No member ${input.memberId} in this program.`, [{ path: 'memberId', message: 'unknown member' }]);
+      if (member.accountId !== account.id) throw eventError('MEMBER_NOT_IN_ACCOUNT', 'The member does not belong to the event’s account.', [{ path: 'memberId', message: 'not a member of accountId' }]);
+    }
+    return { account, member };
+  }
+
+  /** Earns what the program's rules give for this event: caps, budgets and splits applied, one ledger credit per award. */
+  async function earn(tx: Tx, ctx: RequestContext, program: Program, input: EventInput, account: Account, member: Member | null) {
+    const occurredAt = new Date(input.occurredAt);
+    const month = monthOf(occurredAt);
+    const stats = await repo.statsBefore(tx, account.id, month, monthsBack(month, 11));
+    const ruleCtx: RuleContext = {
+      event: { ...input, amount: input.amount ?? null, currency: input.currency ?? null, lines: input.lines ?? [], attributes: input.attributes ?? {} },
+      account: { id: account.id, externalId: account.externalId, type: account.type, segment: account.segment, region: account.region, tier: null, attributes: account.attributes, stats: { purchases: stats.purchases, spend12m: num(stats.spend12m) } },
+      member: member ? { id: member.id, externalId: member.externalId, role: member.role, attributes: member.attributes } : null,
+    };
+    const compiled = await rules.activeCompiled(tx, ctx.programId, input.type);
+    const currencyKinds = new Map((await programs.listCurrenciesIn(tx, ctx.programId)).map((c) => [c.code, c.kind] as const));
+    const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: 1 });
+    const trace: TraceEntry[] = [];
+    const awards: AwardView[] = [];
+    const awardRows: Parameters<typeof repo.insertAwards>[1] = [];
+    const memberActive = !!member && member.status === 'active';
+    const t = now();
+    for (const ev of evaluations) {
+      const entry: TraceEntry = { ...ev, awards: [], limits: [] };
+      trace.push(entry);
+      if (!ev.matched) continue;
+      const rule = compiled.find((r) => r.id === ev.ruleId)!;
+      for (const eff of ev.effects) {
+        if (eff.amount <= 0n) continue;
+        const spec = rule.effects[eff.index];
+        let granted = eff.amount;
+        let capScopeKey: string | null = null;
+        let capPeriodKey: string | null = null;
+        if (spec.cap) {
+          capScopeKey = spec.cap.scope === 'member' && member ? `member:${member.id}` : `account:${account.id}`;
+          capPeriodKey = periodKey(spec.cap.per, occurredAt, program.timeZone, input.id);
+          const g = await rules.takeCap(tx, ctx.programId, { ruleId: rule.id, effectIndex: eff.index, scopeKey: capScopeKey, periodKey: capPeriodKey }, BigInt(spec.cap.max), granted);
+          if (g < granted) entry.limits!.push({ effectIndex: eff.index, kind: 'cap', wanted: num(granted), granted: num(g), detail: `cap of ${spec.cap.max} per ${spec.cap.per} per ${spec.cap.scope} reached (${capPeriodKey})` });
+          granted = g;
+        }
+        let budgeted = false;
+        if (granted > 0n && rule.budget && rule.budget.currency === spec.currency) {
+          const g = await rules.takeBudget(tx, ctx.programId, rule.id, spec.currency, BigInt(rule.budget.max), granted);
+          if (g < granted) entry.limits!.push({ effectIndex: eff.index, kind: 'budget', wanted: num(granted), granted: num(g), detail: `budget of ${rule.budget.max} ${rule.budget.currency} spent` });
+          granted = g;
+          budgeted = true;
+        }
+        if (granted <= 0n) continue;
+        const split = splitAward(granted, spec.to, { accountShare: program.accountShare, hasMember: memberActive, employeeIncentives: account.employeeIncentives });
+        if (split.note) eff.note = split.note;
+        const availableAt = new Date(Math.max(occurredAt.getTime() + (spec.availableAfterDays ?? 0) * DAY, t.getTime()));
+        const legs: [WalletOwner, 'account' | 'member', bigint][] = [];
+        if (split.account > 0n) legs.push([{ type: 'account', accountId: account.id }, 'account', split.account]);
+        if (split.member > 0n && member) legs.push([{ type: 'member', memberId: member.id, accountId: account.id }, 'member', split.member]);
+        for (const [owner, ownerType, amount] of legs) {
+          const ownerId = owner.type === 'member' ? owner.memberId : owner.accountId;
+          const credit = await ledger.credit(tx, ctx, {
+            kind: 'earn',
+            source: 'issuance',
+            idempotencyKey: `event:${input.id}:${rule.id}:${eff.index}:${ownerType}`,
+            eventId: input.id,
+            memo: `${input.type} ${input.id}: ${rule.name}`,
+            at: t,
+            legs: [{ to: owner, currency: spec.currency, amount, availableAt: availableAt > t ? availableAt : null, ruleId: rule.id }],
+          });
+          awardRows.push({
+            id: newId('awd'),
+            programId: ctx.programId,
+            eventId: input.id,
+            ruleId: rule.id,
+            ruleVersion: rule.version,
+            effectIndex: eff.index,
+            ownerType,
+            ownerId,
+            accountId: account.id,
+            currency: spec.currency,
+            amount,
+            availableAt,
+            ledgerTransactionId: credit.transactionId,
+            capScopeKey,
+            capPeriodKey,
+            countsAgainstBudget: budgeted ? 1 : 0,
+          });
+          const view: AwardView = { wallet: ownerView({ ownerType, ownerId }), currency: spec.currency, amount: num(amount), ruleId: rule.id, ruleVersion: rule.version, availableAt: availableAt.toISOString() };
+          awards.push(view);
+          entry.awards!.push({ to: ownerType, currency: spec.currency, amount: num(amount), effectIndex: eff.index });
+          await emit(tx, ctx.programId, 'points.awarded', { eventId: input.id, ...view, pending: availableAt > t });
+        }
+      }
+    }
+    await repo.insertAwards(tx, awardRows);
+    if (input.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, month, 1, BigInt(input.amount ?? 0));
+    return { awards, trace };
+  }
+
+  /**
+   * Reverses what the original event earned, award by award, so that each award has been
+   * reversed by round-half-up(award × returned so far ÷ original amount); frees caps and budget.
+   */
+  async function reverseFor(tx: Tx, ctx: RequestContext, program: Program, input: EventInput, account: Account) {
+    const original = await repo.findEvent(tx, ctx.programId, input.originalEventId!, true);
+    if (!original) throw eventError('ORIGINAL_EVENT_UNKNOWN', `No event ${input.originalEventId} to return.`, [{ path: 'originalEventId', message: 'unknown event' }]);
+    if (original.accountId !== account.id) throw eventError('EVENT_INVALID', 'A return belongs to the account of the original event.', [{ path: 'accountId', message: 'differs from the original event’s account' }]);
+    if (original.amount === null || original.amount <= 0n) throw eventError('EVENT_INVALID', 'The original event has no amount to return against.', [{ path: 'originalEventId', message: 'has no amount' }]);
+    const returned = original.returnedAmount + BigInt(input.amount!);
+    if (returned > original.amount) {
+      throw eventError('RETURN_EXCEEDS_ORIGINAL', `Returning ${input.amount} would bring the total returned to ${returned}, more than the ${original.amount} bought.`, [
+        { path: 'amount', message: `at most ${original.amount - original.returnedAmount} is left to return` },
+      ]);
+    }
+    const reversals: ReversalView[] = [];
+    for (const a of await repo.awardsOf(tx, ctx.programId, original.id)) {
+      const target = (2n * a.amount * returned + original.amount) / (2n * original.amount);
+      const delta = target - a.reversed;
+      if (delta <= 0n) continue;
+      const r = await ledger.reverse(tx, ctx, {
+        transactionId: a.ledgerTransactionId,
+        fraction: { numerator: returned, denominator: original.amount },
+        takeOnlyWhatIsThere: !program.allowNegative,
+        idempotencyKey: `return:${input.id}:${a.id}`,
+        eventId: input.id,
+        memo: `return ${input.id} of ${original.id}`,
+      });
+      const debt = r.shortfall ?? 0n;
+      await repo.updateAward(tx, a.id, { reversed: target, debt: a.debt + debt });
+      // What the return takes back no longer counts against the rule's cap and budget.
+      if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
+      if (a.countsAgainstBudget) await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
+      const view: ReversalView = { wallet: ownerView(a), currency: a.currency, amount: num(-delta), ruleId: a.ruleId, debt: num(debt) };
+      reversals.push(view);
+      await emit(tx, ctx.programId, 'points.reversed', { eventId: input.id, originalEventId: original.id, ...view });
+    }
+    await repo.updateEvent(tx, ctx.programId, original.id, { returnedAmount: returned });
+    if (original.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, monthOf(original.occurredAt), 0, -BigInt(input.amount!));
+    return reversals;
+  }
+
+  /** Processes one validated event in the caller's transaction. */
+  async function processIn(tx: Tx, ctx: RequestContext, input: EventInput): Promise<{ answer: EventAnswer; replayed: boolean }> {
+    const requestHash = hashRequest(input);
+    const existing = await repo.findEvent(tx, ctx.programId, input.id);
+    if (existing) return replay(existing, requestHash);
+    const program = await programs.getProgramIn(tx, ctx.programId);
+    if (!(await programs.eventTypeExistsIn(tx, ctx.programId, input.type))) {
+      throw eventError('EVENT_TYPE_UNKNOWN', `Unknown event type "${input.type}".`, [{ path: 'type', message: 'unknown event type; declare custom types with POST /event-types' }]);
+    }
+    const { account, member } = await resolveParties(tx, ctx, program, input);
+    const inserted = await repo.insertEvent(tx, {
+      programId: ctx.programId,
+      id: input.id,
+      type: input.type,
+      occurredAt: new Date(input.occurredAt),
+      accountId: account.id,
+      memberId: member?.id ?? null,
+      amount: input.amount === undefined ? null : BigInt(input.amount),
+      currency: input.currency ?? null,
+      originalEventId: input.originalEventId ?? null,
+      payload: input as unknown as Record<string, unknown>,
+      requestHash,
+      answer: {},
+      trace: [],
+    });
+    // A twin of this event committed while we were resolving: answer as a replay.
+    if (!inserted) return replay((await repo.findEvent(tx, ctx.programId, input.id))!, requestHash);
+    let answer: EventAnswer;
+    let trace: unknown[];
+    if (input.type === 'return') {
+      const reversals = await reverseFor(tx, ctx, program, input, account);
+      answer = { eventId: input.id, status: 'processed', awards: [], reversals };
+      trace = [{ return: { originalEventId: input.originalEventId, amount: input.amount }, reversals }];
+    } else if (account.status !== 'active') {
+      answer = { eventId: input.id, status: 'processed', awards: [] };
+      trace = [{ skipped: `account is ${account.status}: it earns nothing` }];
+    } else {
+      const r = await earn(tx, ctx, program, input, account, member);
+      answer = { eventId: input.id, status: 'processed', awards: r.awards };
+      trace = r.trace;
+    }
+    await repo.updateEvent(tx, ctx.programId, input.id, { answer, trace: jsonSafe(trace) });
+    return { answer, replayed: false };
+  }
+
+  function replay(existing: repo.EventRow, requestHash: string): { answer: EventAnswer; replayed: boolean } {
+    if (existing.requestHash !== requestHash) {
+      throw eventError('EVENT_ID_REUSED', `Event ${existing.id} was already received with different content.`, [{ path: 'id', message: 'already used with a different event' }]);
+    }
+    return { answer: existing.answer as unknown as EventAnswer, replayed: true };
+  }
+
+  function problemOf(err: DomainError) {
+    return { type: `https://fealty.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`, title: 'Unprocessable Content', status: err.status, detail: err.message, code: err.code, ...(err.errors ? { errors: err.errors } : {}) };
+  }
+
+  return {
+    /** One event, atomically: stored with its awards, or refused with nothing changed. */
+    async process(ctx: RequestContext, input: EventInput) {
+      try {
+        return await inTransaction(database, (tx) => processIn(tx, ctx, input));
+      } catch (err) {
+        if (err instanceof DomainError && err.status === 422) await inTransaction(database, (tx) => emit(tx, ctx.programId, 'event.rejected', { eventId: input.id, problem: problemOf(err) }));
+        throw err;
+      }
+    },
+
+    /** Up to 1,000 events; each is atomic on its own and answered in input order. */
+    async processBatch(ctx: RequestContext, items: unknown[]) {
+      const results: (EventAnswer & { problem?: ReturnType<typeof problemOf> })[] = [];
+      for (const [i, raw] of items.entries()) {
+        const parsed = eventInput.safeParse(raw);
+        const eventId = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${i}`;
+        if (!parsed.success) {
+          const errors: FieldError[] = parsed.error.issues.map((iss) => ({ path: iss.path.join('.') || '(event)', message: iss.message }));
+          results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) });
+          continue;
+        }
+        try {
+          const r = await this.process(ctx, parsed.data);
+          results.push(r.answer);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
+        }
+      }
+      return { items: results };
+    },
+
+    async get(programId: string, id: string) {
+      return inTransaction(database, async (tx) => {
+        const e = await repo.findEvent(tx, programId, id);
+        if (!e) throw eventError('EVENT_NOT_FOUND', `No event ${id} in this program.`);
+        const awards = await repo.awardsOf(tx, programId, id);
+        return {
+          id: e.id,
+          type: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          receivedAt: e.createdAt.toISOString(),
+          accountId: e.accountId,
+          memberId: e.memberId,
+          amount: e.amount === null ? null : num(e.amount),
+          currency: e.currency,
+          returnedAmount: num(e.returnedAmount),
+          payload: e.payload,
+          answer: e.answer,
+          trace: e.trace,
+          awards: awards.map((a) => ({
+            id: a.id,
+            wallet: ownerView(a),
+            currency: a.currency,
+            amount: num(a.amount),
+            reversed: num(a.reversed),
+            debt: num(a.debt),
+            ruleId: a.ruleId,
+            ruleVersion: a.ruleVersion,
+            availableAt: a.availableAt.toISOString(),
+            transactionId: a.ledgerTransactionId,
+          })),
+        };
+      });
+    },
+
+    async list(programId: string, q: { limit: number; cursor?: string; type?: string; accountId?: string; from?: string; to?: string }) {
+      return inTransaction(database, async (tx) => {
+        let accountId: string | undefined;
+        if (q.accountId) {
+          const a = await findAccountIn(tx, programId, q.accountId);
+          if (!a) return { items: [], nextCursor: null };
+          accountId = a.id;
+        }
+        const c = decodeCursor(q.cursor);
+        const before = c ? (JSON.parse(c) as { createdAt: string; id: string }) : undefined;
+        const rows = await repo.listEvents(tx, programId, { ...q, accountId, limit: q.limit + 1, before });
+        const items = rows.slice(0, q.limit).map((e) => ({
+          id: e.id,
+          type: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          receivedAt: e.createdAt.toISOString(),
+          accountId: e.accountId,
+          memberId: e.memberId,
+          amount: e.amount === null ? null : num(e.amount),
+          currency: e.currency,
+          awards: (e.answer as unknown as EventAnswer).awards?.length ?? 0,
+        }));
+        const last = rows[q.limit - 1];
+        return { items, nextCursor: rows.length > q.limit ? encodeCursor(JSON.stringify({ createdAt: last.createdAt.toISOString(), id: last.id })) : null };
+      });
+    },
+  };
+}
+
+export type EventsService = ReturnType<typeof createEventsService>;
