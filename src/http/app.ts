@@ -21,6 +21,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: opts.config.logLevel },
     bodyLimit: opts.config.bodyLimitBytes,
+    // One line per request drowns the console; LOG_LEVEL=debug brings them back.
+    disableRequestLogging: !['debug', 'trace'].includes(opts.config.logLevel),
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     // Unknown query fields are refused by the schemas; keep ajv out of the way.
     ajv: { customOptions: { removeAdditional: false } },
