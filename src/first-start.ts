@@ -1,18 +1,44 @@
 import type { Config } from './config.js';
+import { DEMO_PROGRAM } from './demo/demo-catalog.js';
+import { loadDemo, type DemoOptions } from './demo/demo-data.js';
 import type { Services } from './services.js';
+
+const thousands = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
 
 /**
  * On a first start (no program yet): create the first program, with FEALTY_BOOTSTRAP_KEY
- * as its API key when given (a random one otherwise), and print how to use it.
+ * as its API key when given (a random one otherwise), and print how to use it. With the demo
+ * on (the default) the program is a water-treatment supplier's partner club with partners,
+ * staff and nine months of history, so a newcomer has something to look at straight away.
  */
-export async function firstStart(services: Services, config: Pick<Config, 'bootstrapKey' | 'demo'>): Promise<void> {
-  const { program, apiKey } = await services.programs.createProgram({ name: config.demo === 'on' ? 'Demo program' : 'My program', apiKey: config.bootstrapKey });
-  const lines = [
-    '',
-    '  First start: created program ' + program.id + ` ("${program.name}")`,
+export async function firstStart(services: Services, config: Pick<Config, 'bootstrapKey' | 'demo'> & Partial<Pick<Config, 'port'>>, demoOptions: DemoOptions = {}): Promise<void> {
+  const demo = config.demo === 'on';
+  const { program, apiKey } = await services.programs.createProgram(
+    demo ? { name: DEMO_PROGRAM.name, timeZone: DEMO_PROGRAM.timeZone, defaultLocale: DEMO_PROGRAM.defaultLocale, apiKey: config.bootstrapKey } : { name: 'My program', apiKey: config.bootstrapKey },
+  );
+  // Port 0 means "any free port": the real one is known only after listening, in the ready line.
+  const base = `http://localhost:${config.port === 0 ? '<port>' : (config.port ?? 3000)}/api/v1`;
+  const print = (lines: string[]) => process.stdout.write(lines.join('\n') + '\n');
+  print(['', `  First start: created program ${program.id} ("${program.name}")${demo ? '; loading the demo data…' : ''}`]);
+  const lines: string[] = [];
+  if (demo) {
+    try {
+      const s = await loadDemo(services, program.id, demoOptions);
+      lines.push(
+        `  Demo data: ${s.accounts} partner companies, ${s.members} people, ${thousands(s.transactions)} ledger transactions (${thousands(s.postings)} postings) over 9 months, loaded in ${(s.ms / 1000).toFixed(1)} s`,
+        '  (start with FEALTY_DEMO=off on an empty database for a blank program instead)',
+      );
+    } catch (err) {
+      // The program and its key exist already: a failed demo must not hide the key, which is shown only here.
+      lines.push(`  Demo data could not be loaded completely (${err instanceof Error ? err.message : String(err)}); the program works, its demo is partial.`);
+    }
+  }
+  lines.push(
     config.bootstrapKey ? '  API key: the one in FEALTY_BOOTSTRAP_KEY' : `  API key (shown once, keep it): ${apiKey}`,
-    '  Try: curl -H "Authorization: Bearer <key>" http://localhost:3000/api/v1/program',
+    demo
+      ? `  Try: curl -H "Authorization: Bearer <key>" ${base}/accounts/ext:C-1001/wallets`
+      : `  Try: curl -H "Authorization: Bearer <key>" ${base}/program`,
     '',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  );
+  print(lines);
 }
