@@ -4,6 +4,7 @@ import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { eventRoutes } from './modules/events/index.js';
 import { programRoutes } from './modules/programs/index.js';
+import { rewardRoutes } from './modules/rewards/index.js';
 import { ruleRoutes } from './modules/rules/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
 
@@ -15,6 +16,7 @@ export function apiRoutes(s: Services): FastifyPluginAsyncZod {
     await api.register(walletRoutes(s.wallets));
     await api.register(ruleRoutes(s.rules));
     await api.register(eventRoutes(s.events, s));
+    await api.register(rewardRoutes(s.rewards));
     await api.register(auditRoutes(s.audit));
   };
 }

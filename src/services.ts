@@ -5,6 +5,7 @@ import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
 import { createProgramsService } from './modules/programs/index.js';
+import { createRewardsService } from './modules/rewards/index.js';
 import { createRulesService } from './modules/rules/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 
@@ -17,8 +18,9 @@ export function createServices(database: Database) {
   const idempotency = createIdempotencyService(database);
   const wallets = createWalletsService(database, { ledger, audit, idempotency });
   const rules = createRulesService(database, { audit, programs });
-  const events = createEventsService(database, { programs, accounts, rules, ledger });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events };
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, afterCredit: rewards.onStampsCredited });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards };
 }
 
 export type Services = ReturnType<typeof createServices>;

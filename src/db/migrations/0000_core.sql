@@ -236,6 +236,90 @@ CREATE TABLE "roles" (
 	CONSTRAINT "roles_program_id_code_pk" PRIMARY KEY("program_id","code")
 );
 --> statement-breakpoint
+CREATE TABLE "partners" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"external_id" text,
+	"name" text NOT NULL,
+	"type" text,
+	"currency" text,
+	"contact" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "redemptions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"reward_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"member_id" text,
+	"qty" integer NOT NULL,
+	"cost_currency" text NOT NULL,
+	"unit_cost" bigint NOT NULL,
+	"cost_amount" bigint NOT NULL,
+	"hold_id" text,
+	"status" text NOT NULL,
+	"source" text DEFAULT 'request' NOT NULL,
+	"partner_id" text,
+	"partner_currency" text,
+	"partner_unit_price" bigint,
+	"partner_amount" bigint,
+	"shipping_address" jsonb,
+	"note" text,
+	"voucher_code" text,
+	"valid_until" timestamp with time zone,
+	"tracking_number" text,
+	"receipt_number" text,
+	"history" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"fulfilled_at" timestamp with time zone,
+	CONSTRAINT "redemptions_qty_positive" CHECK ("redemptions"."qty" > 0)
+);
+--> statement-breakpoint
+CREATE TABLE "rewards" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"external_id" text,
+	"kind" text NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
+	"texts" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"category" text,
+	"images" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"cost_currency" text NOT NULL,
+	"cost_amount" bigint NOT NULL,
+	"stock" integer,
+	"eligibility" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"active_from" timestamp with time zone,
+	"active_to" timestamp with time zone,
+	"auto_approve" boolean DEFAULT false NOT NULL,
+	"charity" text,
+	"partner_id" text,
+	"partner_price_amount" bigint,
+	"partner_price_currency" text,
+	"validity_days" integer,
+	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "rewards_stock_nonneg" CHECK ("rewards"."stock" is null or "rewards"."stock" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "stamp_cards" (
+	"program_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"stamps_per_card" integer NOT NULL,
+	"reward_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "stamp_cards_program_id_currency_pk" PRIMARY KEY("program_id","currency"),
+	CONSTRAINT "stamp_cards_size_positive" CHECK ("stamp_cards"."stamps_per_card" > 0)
+);
+--> statement-breakpoint
 CREATE TABLE "rule_budget_usage" (
 	"program_id" text NOT NULL,
 	"rule_id" text NOT NULL,
@@ -289,6 +373,17 @@ ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_program_id_programs_id_fk" FOREI
 ALTER TABLE "currencies" ADD CONSTRAINT "currencies_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "event_types" ADD CONSTRAINT "event_types_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "roles" ADD CONSTRAINT "roles_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "partners" ADD CONSTRAINT "partners_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_reward_id_rewards_id_fk" FOREIGN KEY ("reward_id") REFERENCES "public"."rewards"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rewards" ADD CONSTRAINT "rewards_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rewards" ADD CONSTRAINT "rewards_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stamp_cards" ADD CONSTRAINT "stamp_cards_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stamp_cards" ADD CONSTRAINT "stamp_cards_reward_id_rewards_id_fk" FOREIGN KEY ("reward_id") REFERENCES "public"."rewards"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stamp_cards" ADD CONSTRAINT "stamp_cards_currency_fk" FOREIGN KEY ("program_id","currency") REFERENCES "public"."currencies"("program_id","code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_program_ext_uq" ON "accounts" USING btree ("program_id","external_id");--> statement-breakpoint
 CREATE INDEX "accounts_program_id_idx" ON "accounts" USING btree ("program_id","id");--> statement-breakpoint
 CREATE INDEX "accounts_parent_idx" ON "accounts" USING btree ("program_id","parent_id");--> statement-breakpoint
@@ -317,5 +412,17 @@ CREATE INDEX "postings_tx_idx" ON "postings" USING btree ("transaction_id");--> 
 CREATE UNIQUE INDEX "wallets_owner_uq" ON "wallets" USING btree ("program_id","owner_type","owner_id","currency");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_hash_uq" ON "api_keys" USING btree ("hash");--> statement-breakpoint
 CREATE INDEX "api_keys_program_idx" ON "api_keys" USING btree ("program_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "partners_program_ext_uq" ON "partners" USING btree ("program_id","external_id");--> statement-breakpoint
+CREATE INDEX "partners_program_id_idx" ON "partners" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "redemptions_program_id_idx" ON "redemptions" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "redemptions_status_idx" ON "redemptions" USING btree ("program_id","status","id");--> statement-breakpoint
+CREATE INDEX "redemptions_member_idx" ON "redemptions" USING btree ("program_id","member_id");--> statement-breakpoint
+CREATE INDEX "redemptions_account_idx" ON "redemptions" USING btree ("program_id","account_id");--> statement-breakpoint
+CREATE INDEX "redemptions_reward_idx" ON "redemptions" USING btree ("program_id","reward_id");--> statement-breakpoint
+CREATE INDEX "redemptions_partner_idx" ON "redemptions" USING btree ("program_id","partner_id","fulfilled_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "redemptions_voucher_uq" ON "redemptions" USING btree ("program_id","voucher_code");--> statement-breakpoint
+CREATE UNIQUE INDEX "rewards_program_ext_uq" ON "rewards" USING btree ("program_id","external_id");--> statement-breakpoint
+CREATE INDEX "rewards_program_id_idx" ON "rewards" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "rewards_partner_idx" ON "rewards" USING btree ("program_id","partner_id");--> statement-breakpoint
 CREATE INDEX "rules_program_type_idx" ON "rules" USING btree ("program_id","event_type","status");--> statement-breakpoint
 CREATE INDEX "rules_program_id_idx" ON "rules" USING btree ("program_id","id");

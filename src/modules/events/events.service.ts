@@ -26,6 +26,8 @@ export type TraceEntry = RuleEvaluation & {
 
 /** Emits a webhook message in the caller's transaction (wired to the webhooks module). */
 export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+/** Runs in the event's transaction after its awards are posted, once per wallet and currency credited (stamp cards hook in here). */
+export type AfterCredit = (tx: Tx, ctx: RequestContext, owner: WalletOwner, currency: string) => Promise<unknown>;
 
 const DAY = 86_400_000;
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
@@ -39,7 +41,7 @@ const num = (v: bigint) => Number(v);
 
 export function createEventsService(
   database: Database,
-  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date },
+  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date; afterCredit?: AfterCredit },
 ) {
   const { programs, accounts, rules, ledger } = deps;
   const emit: Emit = deps.emit ?? (async () => {});
@@ -153,6 +155,14 @@ export function createEventsService(
       }
     }
     await repo.insertAwards(tx, awardRows);
+    if (deps.afterCredit) {
+      const credited = new Map<string, { owner: WalletOwner; currency: string }>();
+      for (const a of awardRows) {
+        const owner: WalletOwner = a.ownerType === 'member' ? { type: 'member', memberId: a.ownerId, accountId: a.accountId } : { type: 'account', accountId: a.accountId };
+        credited.set(`${a.ownerType}|${a.ownerId}|${a.currency}`, { owner, currency: a.currency });
+      }
+      for (const c of credited.values()) await deps.afterCredit(tx, ctx, c.owner, c.currency);
+    }
     if (input.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, month, 1, BigInt(input.amount ?? 0));
     return { awards, trace };
   }

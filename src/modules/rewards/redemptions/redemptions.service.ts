@@ -1,0 +1,340 @@
+import type { z } from 'zod';
+import type { FulfilInput, RedemptionInput, RedemptionStatus, redemptionListQuery, redemptionView } from '../../../contracts/rewards.js';
+import { inTransaction, type Database, type Tx } from '../../../db/database.js';
+import type { RequestContext } from '../../../lib/context.js';
+import { decodeCursor, encodeCursor } from '../../../lib/cursor.js';
+import { DomainError, type FieldError } from '../../../lib/domain-error.js';
+import { newId } from '../../../lib/ids.js';
+import { findAccountIn, findMemberIn, resolveAccountIn, resolveMemberIn, type Account, type Member } from '../../accounts/index.js';
+import type { AuditService } from '../../audit/index.js';
+import type { IdempotencyService } from '../../idempotency/index.js';
+import type { LedgerService, WalletOwner } from '../../ledger/index.js';
+import { isActiveAt } from '../catalog/catalog.service.js';
+import * as catalogRepo from '../catalog/catalog.repo.js';
+import * as partnersRepo from '../partners/partners.repo.js';
+import { rewardError } from '../rewards.errors.js';
+import type { StatusStep } from '../rewards.tables.js';
+import * as repo from './redemptions.repo.js';
+import { newReceiptNumber, newVoucherCode } from './voucher-code.js';
+
+export type RedemptionView = z.infer<typeof redemptionView>;
+type RedemptionListQuery = z.infer<typeof redemptionListQuery>;
+
+/** Publishes a webhook message in the caller's transaction (the webhooks module's `emit`). */
+export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+/** The code of the account's current tier, or null (the tiers module's answer). */
+export type TierOf = (tx: Tx, programId: string, accountId: string) => Promise<string | null>;
+
+export type Action = 'approve' | 'fulfil' | 'cancel' | 'reject';
+
+/** Where each action may start from, and where it leads. Anything else is WRONG_STATE. */
+const TRANSITIONS: Record<Action, { from: RedemptionStatus[]; to: RedemptionStatus }> = {
+  approve: { from: ['requested'], to: 'approved' },
+  fulfil: { from: ['approved'], to: 'fulfilled' },
+  cancel: { from: ['requested', 'approved'], to: 'cancelled' },
+  reject: { from: ['requested', 'approved'], to: 'rejected' },
+};
+
+const DAY = 86_400_000;
+type Label = { name: string; kind: RedemptionView['reward']['kind']; charity: string | null };
+
+export function toRedemption(r: repo.RedemptionRow, label: Label): RedemptionView {
+  const fulfilledStep = r.history.find((s) => s.status === 'fulfilled');
+  return {
+    id: r.id,
+    rewardId: r.rewardId,
+    reward: { name: label.name, kind: label.kind },
+    wallet: r.memberId ? { memberId: r.memberId } : { accountId: r.accountId },
+    accountId: r.accountId,
+    memberId: r.memberId,
+    qty: r.qty,
+    unitCost: { currency: r.costCurrency, amount: Number(r.unitCost) },
+    cost: { currency: r.costCurrency, amount: Number(r.costAmount) },
+    status: r.status,
+    source: r.source,
+    holdId: r.holdId,
+    partner:
+      r.partnerId && r.partnerCurrency && r.partnerUnitPrice !== null && r.partnerAmount !== null
+        ? { partnerId: r.partnerId, unitPrice: { currency: r.partnerCurrency, amount: Number(r.partnerUnitPrice) }, amount: Number(r.partnerAmount) }
+        : null,
+    shippingAddress: r.shippingAddress ?? null,
+    note: r.note,
+    voucherCode: r.voucherCode,
+    validUntil: r.validUntil?.toISOString() ?? null,
+    trackingNumber: r.trackingNumber,
+    receipt: r.receiptNumber ? { number: r.receiptNumber, charity: label.charity, issuedAt: fulfilledStep?.at ?? r.updatedAt.toISOString() } : null,
+    history: r.history,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** What a new redemption is: who pays, for what, and how it came about. */
+export type NewRedemption = {
+  owner: WalletOwner;
+  account: Account;
+  member: Member | null;
+  reward: catalogRepo.RewardRow;
+  qty: number;
+  /** Overrides the reward's cost per unit: a stamp card pays in stamps. */
+  unitCost?: { currency: string; amount: bigint };
+  shippingAddress?: RedemptionInput['shippingAddress'];
+  note?: string;
+  source: 'request' | 'stamp_card';
+};
+
+export function createRedemptionsService(
+  database: Database,
+  deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; now: () => Date; tierOf?: TierOf; emit?: Emit },
+) {
+  const { ledger, audit, idempotency, now } = deps;
+  const tierOf: TierOf = deps.tierOf ?? (async () => null);
+  const emit: Emit = deps.emit ?? (async () => {});
+
+  async function labelOf(tx: Tx, programId: string, rewardId: string): Promise<Label> {
+    return (await repo.rewardLabels(tx, programId, [rewardId])).get(rewardId)!;
+  }
+
+  async function viewOf(tx: Tx, r: repo.RedemptionRow): Promise<RedemptionView> {
+    return toRedemption(r, await labelOf(tx, r.programId, r.rewardId));
+  }
+
+  /** Every reason the owner may not take the reward now, listed at once. */
+  async function checkEligibility(tx: Tx, programId: string, n: NewRedemption, at: Date): Promise<void> {
+    const { reward, account, member } = n;
+    const reasons: FieldError[] = [];
+    if (!reward.active) reasons.push({ path: 'rewardId', message: 'the reward is not active' });
+    else if (!isActiveAt(reward, at)) reasons.push({ path: 'rewardId', message: 'the reward is outside its active window' });
+    if (account.status !== 'active') reasons.push({ path: member ? 'memberId' : 'accountId', message: `the account is ${account.status}` });
+    if (member && member.status !== 'active') reasons.push({ path: 'memberId', message: `the member is ${member.status}` });
+    const e = reward.eligibility;
+    if (e.accountTypes?.length && !e.accountTypes.includes(account.type)) {
+      reasons.push({ path: 'rewardId', message: `only for account types ${e.accountTypes.join(', ')} (the account is ${account.type})` });
+    }
+    // Roles say which people may take a reward; a company-wallet redemption is the program's call.
+    if (e.roles?.length && member && !e.roles.includes(member.role)) {
+      reasons.push({ path: 'memberId', message: `only for roles ${e.roles.join(', ')} (the member is ${member.role})` });
+    }
+    if (e.tiers?.length) {
+      const tier = await tierOf(tx, programId, account.id);
+      if (!tier || !e.tiers.includes(tier)) reasons.push({ path: 'rewardId', message: `only for tiers ${e.tiers.join(', ')} (the account is ${tier ? `in ${tier}` : 'in no tier'})` });
+    }
+    if (reasons.length) throw rewardError('NOT_ELIGIBLE', `Not eligible for "${reward.name}": ${reasons.map((r) => r.message).join('; ')}.`, reasons);
+  }
+
+  async function publish(tx: Tx, ctx: RequestContext, r: repo.RedemptionRow, from: RedemptionStatus | null, reason?: string) {
+    await emit(tx, ctx.programId, 'redemption.status_changed', {
+      redemptionId: r.id,
+      rewardId: r.rewardId,
+      from,
+      to: r.status,
+      at: r.updatedAt.toISOString(),
+      wallet: r.memberId ? { memberId: r.memberId } : { accountId: r.accountId },
+      accountId: r.accountId,
+      memberId: r.memberId,
+      qty: r.qty,
+      cost: { currency: r.costCurrency, amount: Number(r.costAmount) },
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  /**
+   * Creates a redemption in the caller's transaction: eligibility (for requests), stock, and the
+   * hold of the cost. Any refusal throws, and the caller's transaction (or savepoint) undoes
+   * whatever was written before it.
+   */
+  async function createIn(tx: Tx, ctx: RequestContext, n: NewRedemption): Promise<repo.RedemptionRow> {
+    const at = now();
+    const { reward, qty } = n;
+    if (n.source === 'request') await checkEligibility(tx, ctx.programId, n, at);
+    // A cheap early answer; the guarded UPDATE below is what actually protects the stock.
+    if (reward.stock !== null && reward.stock < qty) {
+      throw rewardError('OUT_OF_STOCK', `Only ${reward.stock} of "${reward.name}" left, ${qty} asked for.`, [{ path: 'qty', message: `only ${reward.stock} left` }]);
+    }
+    const unit = n.unitCost ?? { currency: reward.costCurrency, amount: reward.costAmount };
+    const total = unit.amount * BigInt(qty);
+    if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw rewardError('REWARD_INVALID', 'The total cost is beyond 2^53−1.', [{ path: 'qty', message: 'too many' }]);
+    const id = newId('rdm');
+    let holdId: string | null = null;
+    if (total > 0n) {
+      try {
+        const hold = await ledger.hold(tx, ctx, {
+          idempotencyKey: `redemption:${id}:hold`,
+          redemptionId: id,
+          from: n.owner,
+          currency: unit.currency,
+          amount: total,
+          memo: `${qty} × ${reward.name}`,
+          at,
+        });
+        holdId = hold.holdId;
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'INSUFFICIENT_BALANCE') {
+          throw rewardError('INSUFFICIENT_BALANCE', `${err.message.replace(/\.$/, '')} for ${qty} × "${reward.name}".`, [{ path: 'qty', message: err.errors?.[0]?.message ?? 'not enough value in the wallet' }]);
+        }
+        throw err;
+      }
+    }
+    if (reward.stock !== null && !(await catalogRepo.takeStock(tx, ctx.programId, reward.id, qty))) {
+      throw rewardError('OUT_OF_STOCK', `"${reward.name}" sold out while this request was being made.`, [{ path: 'qty', message: 'not enough left' }]);
+    }
+    const system = { type: 'system' as const, id: n.source === 'stamp_card' ? 'stamp-card' : 'auto-approve' };
+    const history: StatusStep[] = [{ status: 'requested', at: at.toISOString(), by: n.source === 'stamp_card' ? system : ctx.actor }];
+    if (reward.autoApprove) history.push({ status: 'approved', at: at.toISOString(), by: { type: 'system', id: 'auto-approve' } });
+    const partnerPrice = reward.partnerId && reward.partnerPriceAmount !== null && reward.partnerPriceCurrency ? { currency: reward.partnerPriceCurrency, unit: reward.partnerPriceAmount } : null;
+    const row = await repo.insertRedemption(tx, {
+      id,
+      programId: ctx.programId,
+      rewardId: reward.id,
+      accountId: n.account.id,
+      memberId: n.member?.id ?? null,
+      qty,
+      costCurrency: unit.currency,
+      unitCost: unit.amount,
+      costAmount: total,
+      holdId,
+      status: reward.autoApprove ? 'approved' : 'requested',
+      source: n.source,
+      partnerId: partnerPrice ? reward.partnerId : null,
+      partnerCurrency: partnerPrice?.currency ?? null,
+      partnerUnitPrice: partnerPrice?.unit ?? null,
+      partnerAmount: partnerPrice ? partnerPrice.unit * BigInt(qty) : null,
+      shippingAddress: n.shippingAddress ?? null,
+      note: n.note ?? null,
+      history,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const view = toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity });
+    await audit.record(tx, ctx, { action: 'redemption.created', objectType: 'redemption', objectId: id, after: { ...view, rewardStockLeft: reward.stock === null ? null : reward.stock - qty } });
+    await publish(tx, ctx, row, null);
+    return row;
+  }
+
+  /** Moves a redemption through one step in the caller's transaction, with its ledger and stock effects. */
+  async function transitionIn(tx: Tx, ctx: RequestContext, id: string, action: Action, input: FulfilInput = {}): Promise<repo.RedemptionRow> {
+    const before = await repo.findRedemption(tx, ctx.programId, id, { forUpdate: true });
+    if (!before) throw rewardError('REDEMPTION_NOT_FOUND', `No redemption "${id}" in this program.`);
+    const rule = TRANSITIONS[action];
+    if (!rule.from.includes(before.status)) {
+      const hint = before.status === 'fulfilled' && action === 'cancel' ? ' (a fulfilled redemption has been delivered and spent)' : '';
+      throw rewardError('WRONG_STATE', `Cannot ${action} a redemption that is ${before.status}${hint}; allowed from ${rule.from.join(' or ')}.`, [{ path: 'status', message: `is ${before.status}` }]);
+    }
+    const at = now();
+    const changes: repo.RedemptionChanges = { status: rule.to };
+    const ledgerKey = `redemption:${id}:${action}`;
+    if (action === 'fulfil') {
+      if (before.holdId) await ledger.commitHold(tx, ctx, { idempotencyKey: ledgerKey, holdId: before.holdId, redemptionId: id, memo: 'fulfilled', at });
+      const reward = (await catalogRepo.findReward(tx, ctx.programId, before.rewardId))!;
+      changes.fulfilledAt = at;
+      changes.voucherCode = input.voucherCode ?? (reward.kind === 'voucher' ? newVoucherCode() : null);
+      if (reward.validityDays) changes.validUntil = new Date(at.getTime() + reward.validityDays * DAY);
+      if (input.trackingNumber) changes.trackingNumber = input.trackingNumber;
+      if (reward.kind === 'donation') changes.receiptNumber = input.receiptNumber ?? newReceiptNumber(at);
+    } else if (action === 'cancel' || action === 'reject') {
+      if (before.holdId) await ledger.releaseHold(tx, ctx, { idempotencyKey: ledgerKey, holdId: before.holdId, redemptionId: id, memo: action === 'cancel' ? 'cancelled' : 'rejected', at });
+      await catalogRepo.returnStock(tx, ctx.programId, before.rewardId, before.qty);
+    }
+    const step: StatusStep = { status: rule.to, at: at.toISOString(), by: ctx.actor, ...(input.reason ? { reason: input.reason } : {}) };
+    const after = await repo.updateRedemption(tx, ctx.programId, id, changes, step);
+    const label = await labelOf(tx, ctx.programId, before.rewardId);
+    await audit.record(tx, ctx, { action: `redemption.${rule.to}`, objectType: 'redemption', objectId: id, before: toRedemption(before, label), after: toRedemption(after, label) });
+    await publish(tx, ctx, after, before.status, input.reason);
+    return after;
+  }
+
+  /**
+   * The wallet owner named in a request body. An unknown reference is a 422 on that field; a
+   * company wallet may be spent by the program (API keys act as program managers) — console and
+   * portal users will need to be the partner's admin or manager once sessions exist.
+   */
+  async function ownerOf(tx: Tx, ctx: RequestContext, input: RedemptionInput): Promise<{ owner: WalletOwner; account: Account; member: Member | null }> {
+    if (input.memberId) {
+      const member = await findMemberIn(tx, ctx.programId, input.memberId);
+      if (!member) throw rewardError('REDEMPTION_OWNER_UNKNOWN', `No member "${input.memberId}" in this program.`, [{ path: 'memberId', message: 'unknown member' }]);
+      const account = await resolveAccountIn(tx, ctx.programId, member.accountId);
+      return { owner: { type: 'member', memberId: member.id, accountId: account.id }, account, member };
+    }
+    const account = await findAccountIn(tx, ctx.programId, input.accountId!);
+    if (!account) throw rewardError('REDEMPTION_OWNER_UNKNOWN', `No account "${input.accountId}" in this program.`, [{ path: 'accountId', message: 'unknown account' }]);
+    if (ctx.actor.type === 'user') {
+      throw rewardError('FORBIDDEN', "Only the program, or the partner's admin or manager, may redeem from a company wallet.", [{ path: 'accountId', message: 'not allowed for this user' }]);
+    }
+    return { owner: { type: 'account', accountId: account.id }, account, member: null };
+  }
+
+  async function listIn(tx: Tx, programId: string, q: RedemptionListQuery) {
+    const filter: repo.RedemptionFilter = { status: q.status };
+    // An unknown reference in a filter matches nothing rather than failing the list.
+    if (q.memberId) {
+      const m = await findMemberIn(tx, programId, q.memberId);
+      if (!m) return { items: [], nextCursor: null };
+      filter.memberId = m.id;
+    }
+    if (q.accountId) {
+      const a = await findAccountIn(tx, programId, q.accountId);
+      if (!a) return { items: [], nextCursor: null };
+      filter.accountId = a.id;
+    }
+    if (q.rewardId) {
+      const r = await catalogRepo.findReward(tx, programId, q.rewardId);
+      if (!r) return { items: [], nextCursor: null };
+      filter.rewardId = r.id;
+    }
+    if (q.partnerId) {
+      const p = await partnersRepo.findPartner(tx, programId, q.partnerId);
+      if (!p) return { items: [], nextCursor: null };
+      filter.partnerId = p.id;
+    }
+    const rows = await repo.listRedemptions(tx, programId, filter, { limit: q.limit + 1, beforeId: decodeCursor(q.cursor) });
+    const page = rows.slice(0, q.limit);
+    const labels = await repo.rewardLabels(tx, programId, page.map((r) => r.rewardId));
+    const items = page.map((r) => toRedemption(r, labels.get(r.rewardId)!));
+    return { items, nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1].id) : null };
+  }
+
+  return {
+    createIn,
+    transitionIn,
+    viewOf,
+
+    /** `POST /redemptions`: checks, holds and records in one transaction, idempotent by the request's key. */
+    async redeem(ctx: RequestContext, input: RedemptionInput, idempotencyKey: string) {
+      return inTransaction(database, (tx) =>
+        idempotency.run(tx, { programId: ctx.programId, scope: 'POST /redemptions', key: idempotencyKey, request: input }, async () => {
+          const { owner, account, member } = await ownerOf(tx, ctx, input);
+          const reward = await catalogRepo.findReward(tx, ctx.programId, input.rewardId);
+          if (!reward) throw rewardError('REWARD_UNKNOWN', `No reward "${input.rewardId}" in this program.`, [{ path: 'rewardId', message: 'unknown reward' }]);
+          const row = await createIn(tx, ctx, { owner, account, member, reward, qty: input.qty, shippingAddress: input.shippingAddress, note: input.note, source: 'request' });
+          return { status: 201, body: toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity }) };
+        }),
+      );
+    },
+
+    /**
+     * `POST /redemptions/:id/<action>`. With an Idempotency-Key a repeat replays the first answer;
+     * without one a repeat is refused as WRONG_STATE, which is just as safe.
+     */
+    async transition(ctx: RequestContext, id: string, action: Action, input: FulfilInput, idempotencyKey?: string) {
+      return inTransaction(database, async (tx) => {
+        const run = async () => ({ status: 200, body: await viewOf(tx, await transitionIn(tx, ctx, id, action, input)) });
+        if (!idempotencyKey) return { ...(await run()), replayed: false };
+        return idempotency.run(tx, { programId: ctx.programId, scope: `POST /redemptions/${id}/${action}`, key: idempotencyKey, request: input }, run);
+      });
+    },
+
+    async get(programId: string, id: string): Promise<RedemptionView> {
+      return inTransaction(database, async (tx) => {
+        const r = await repo.findRedemption(tx, programId, id);
+        if (!r) throw rewardError('REDEMPTION_NOT_FOUND', `No redemption "${id}" in this program.`);
+        return viewOf(tx, r);
+      });
+    },
+
+    async list(programId: string, q: RedemptionListQuery) {
+      return inTransaction(database, (tx) => listIn(tx, programId, q));
+    },
+  };
+}
+
+export type RedemptionsService = ReturnType<typeof createRedemptionsService>;

@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, text, timestamp, jsonb, integer, bigint, boolean, index, uniqueIndex, primaryKey, foreignKey, check } from 'drizzle-orm/pg-core';
+import { accounts, members } from '../accounts/accounts.tables.js';
+import { currencies, programs } from '../programs/programs.tables.js';
+
+/** A coalition partner: an organisation whose rewards are in the catalog and who is paid per redemption. */
+export const partners = pgTable(
+  'partners',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    externalId: text('external_id'),
+    name: text('name').notNull(),
+    type: text('type'),
+    currency: text('currency'),
+    contact: jsonb('contact').$type<{ name?: string; email?: string; phone?: string }>().notNull().default(sql`'{}'::jsonb`),
+    active: boolean('active').notNull().default(true),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('partners_program_ext_uq').on(t.programId, t.externalId), index('partners_program_id_idx').on(t.programId, t.id)],
+);
+
+export type Eligibility = { tiers?: string[]; accountTypes?: string[]; roles?: string[] };
+export type RewardTexts = Record<string, { name: string; description?: string }>;
+
+export const rewards = pgTable(
+  'rewards',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    externalId: text('external_id'),
+    kind: text('kind', { enum: ['gift', 'service', 'experience', 'voucher', 'donation', 'content', 'partner'] }).notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    texts: jsonb('texts').$type<RewardTexts>().notNull().default(sql`'{}'::jsonb`),
+    category: text('category'),
+    images: jsonb('images').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    costCurrency: text('cost_currency').notNull(),
+    costAmount: bigint('cost_amount', { mode: 'bigint' }).notNull(),
+    /** Units left; null is unlimited. Decremented by a guarded UPDATE, so it never goes below zero. */
+    stock: integer('stock'),
+    eligibility: jsonb('eligibility').$type<Eligibility>().notNull().default(sql`'{}'::jsonb`),
+    active: boolean('active').notNull().default(true),
+    activeFrom: timestamp('active_from', { withTimezone: true }),
+    activeTo: timestamp('active_to', { withTimezone: true }),
+    autoApprove: boolean('auto_approve').notNull().default(false),
+    charity: text('charity'),
+    partnerId: text('partner_id').references(() => partners.id),
+    partnerPriceAmount: bigint('partner_price_amount', { mode: 'bigint' }),
+    partnerPriceCurrency: text('partner_price_currency'),
+    validityDays: integer('validity_days'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('rewards_program_ext_uq').on(t.programId, t.externalId),
+    index('rewards_program_id_idx').on(t.programId, t.id),
+    index('rewards_partner_idx').on(t.programId, t.partnerId),
+    check('rewards_stock_nonneg', sql`${t.stock} is null or ${t.stock} >= 0`),
+  ],
+);
+
+export type StatusStep = { status: 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected'; at: string; by: { type: 'key' | 'user' | 'system'; id: string }; reason?: string };
+export type Address = { name?: string; company?: string; line1: string; line2?: string; city: string; postalCode?: string; region?: string; country: string; phone?: string };
+
+export const redemptions = pgTable(
+  'redemptions',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    rewardId: text('reward_id').notNull().references(() => rewards.id),
+    /** The company; for a member's redemption, the member's company. */
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    /** Set when the member's own wallet paid; null for the company wallet. */
+    memberId: text('member_id').references(() => members.id),
+    qty: integer('qty').notNull(),
+    costCurrency: text('cost_currency').notNull(),
+    unitCost: bigint('unit_cost', { mode: 'bigint' }).notNull(),
+    costAmount: bigint('cost_amount', { mode: 'bigint' }).notNull(),
+    holdId: text('hold_id'),
+    status: text('status', { enum: ['requested', 'approved', 'fulfilled', 'cancelled', 'rejected'] }).notNull(),
+    source: text('source', { enum: ['request', 'stamp_card'] }).notNull().default('request'),
+    /** The partner's price is copied at redemption time: a later price change does not alter what is owed. */
+    partnerId: text('partner_id').references(() => partners.id),
+    partnerCurrency: text('partner_currency'),
+    partnerUnitPrice: bigint('partner_unit_price', { mode: 'bigint' }),
+    partnerAmount: bigint('partner_amount', { mode: 'bigint' }),
+    shippingAddress: jsonb('shipping_address').$type<Address>(),
+    note: text('note'),
+    voucherCode: text('voucher_code'),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    trackingNumber: text('tracking_number'),
+    receiptNumber: text('receipt_number'),
+    history: jsonb('history').$type<StatusStep[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('redemptions_program_id_idx').on(t.programId, t.id),
+    index('redemptions_status_idx').on(t.programId, t.status, t.id),
+    index('redemptions_member_idx').on(t.programId, t.memberId),
+    index('redemptions_account_idx').on(t.programId, t.accountId),
+    index('redemptions_reward_idx').on(t.programId, t.rewardId),
+    index('redemptions_partner_idx').on(t.programId, t.partnerId, t.fulfilledAt),
+    uniqueIndex('redemptions_voucher_uq').on(t.programId, t.voucherCode),
+    check('redemptions_qty_positive', sql`${t.qty} > 0`),
+  ],
+);
+
+/** A stamp card on a `stamps` currency: a full card becomes a redemption of `rewardId`. */
+export const stampCards = pgTable(
+  'stamp_cards',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    currency: text('currency').notNull(),
+    stampsPerCard: integer('stamps_per_card').notNull(),
+    rewardId: text('reward_id').notNull().references(() => rewards.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.currency] }),
+    foreignKey({ columns: [t.programId, t.currency], foreignColumns: [currencies.programId, currencies.code], name: 'stamp_cards_currency_fk' }),
+    check('stamp_cards_size_positive', sql`${t.stampsPerCard} > 0`),
+  ],
+);
