@@ -17,10 +17,9 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-/** `now`: the clock the events service reads (defaults to the real one), so pending and expiry dates are fixed. */
-export async function createTestApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
+export async function createTestApp(): Promise<TestApp> {
   const database = await createTestDatabase();
-  const services = createServices(database, { now: opts.now });
+  const services = createServices(database);
   const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind }, services, logger: false });
   await app.ready();
   return {
