@@ -9,8 +9,12 @@ import { createRewardsService } from './modules/rewards/index.js';
 import { createRulesService } from './modules/rules/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 
-/** Composition of the domain services: each gets the database and the services it depends on. */
-export function createServices(database: Database) {
+/**
+ * Composition of the domain services: each gets the database and the services it depends on.
+ * `now` is the events service's clock: the time awards are credited at, from which their pending
+ * and expiry dates follow. Tests fix it to replay a calendar deterministically.
+ */
+export function createServices(database: Database, opts: { now?: () => Date } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   const accounts = createAccountsService(database, { audit, programs });
@@ -18,8 +22,9 @@ export function createServices(database: Database) {
   const idempotency = createIdempotencyService(database);
   const wallets = createWalletsService(database, { ledger, audit, idempotency });
   const rules = createRulesService(database, { audit, programs });
-  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, afterCredit: rewards.onStampsCredited });
+  // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited });
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards };
 }
 

@@ -17,9 +17,10 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export async function createTestApp(): Promise<TestApp> {
+/** `now`: the clock the events service reads (defaults to the real one), so pending and expiry dates are fixed. */
+export async function createTestApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const services = createServices(database);
+  const services = createServices(database, { now: opts.now });
   const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind }, services, logger: false });
   await app.ready();
   return {

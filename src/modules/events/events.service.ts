@@ -94,6 +94,13 @@ export function createEventsService(
       for (const eff of ev.effects) {
         if (eff.amount <= 0n) continue;
         const spec = rule.effects[eff.index];
+        const shareOf = (total: bigint) => splitAward(total, spec.to, { accountShare: program.accountShare, hasMember: memberActive, employeeIncentives: account.employeeIncentives });
+        // An effect nobody can receive (to the member, with no member) must not use up the cap or the budget.
+        const reachable = shareOf(eff.amount);
+        if (reachable.account + reachable.member === 0n) {
+          eff.note = reachable.note;
+          continue;
+        }
         let granted = eff.amount;
         let capScopeKey: string | null = null;
         let capPeriodKey: string | null = null;
@@ -112,7 +119,7 @@ export function createEventsService(
           budgeted = true;
         }
         if (granted <= 0n) continue;
-        const split = splitAward(granted, spec.to, { accountShare: program.accountShare, hasMember: memberActive, employeeIncentives: account.employeeIncentives });
+        const split = shareOf(granted);
         if (split.note) eff.note = split.note;
         const availableAt = new Date(Math.max(occurredAt.getTime() + (spec.availableAfterDays ?? 0) * DAY, t.getTime()));
         const legs: [WalletOwner, 'account' | 'member', bigint][] = [];

@@ -91,6 +91,10 @@ export async function simulateRule(
         for (const eff of ev.effects) {
           if (eff.amount <= 0n) continue;
           const spec = rule.effects[eff.index];
+          const shareOf = (total: bigint) => splitAward(total, spec.to, { accountShare: program.accountShare, hasMember: !!member && member.status === 'active', employeeIncentives: account.employeeIncentives });
+          // As when earning: an effect nobody can receive uses up neither cap nor budget.
+          const reachable = shareOf(eff.amount);
+          if (reachable.account + reachable.member === 0n) continue;
           let granted = eff.amount;
           if (spec.cap) {
             const key = `${eff.index}|${spec.cap.scope === 'member' && member ? member.id : account.id}|${periodKey(spec.cap.per, e.occurredAt, program.timeZone, e.id)}`;
@@ -105,7 +109,7 @@ export async function simulateRule(
             budgetUsed += granted;
           }
           if (granted <= 0n) continue;
-          const split = splitAward(granted, spec.to, { accountShare: program.accountShare, hasMember: !!member && member.status === 'active', employeeIncentives: account.employeeIncentives });
+          const split = shareOf(granted);
           for (const [to, amount] of [['account', split.account], ['member', split.member]] as const) {
             if (amount <= 0n) continue;
             any = true;

@@ -90,6 +90,8 @@ function build(logic: unknown): Fn {
 }
 
 function describe(err: unknown): string {
+  // json-logic-engine throws a bare NaN; a program manager reading the trace needs the likely cause.
+  if (typeof err === 'number' && Number.isNaN(err)) return 'NaN (a division by zero, or arithmetic on something that is not a number)';
   if (err && typeof err === 'object') {
     const e = err as { type?: unknown; key?: unknown; message?: unknown };
     if (e.type === 'Unknown Operator') return `unknown operator "${String(e.key)}"`;
