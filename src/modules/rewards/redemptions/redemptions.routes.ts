@@ -53,7 +53,7 @@ export function redemptionRoutes(redemptions: RedemptionsService): FastifyPlugin
     for (const step of STEPS) {
       app.post(
         `/redemptions/:redemptionId/${step.action}`,
-        { schema: { tags: ['rewards'], summary: step.summary, params, headers: idempotencyHeaders, body: step.body.optional(), response: { 200: redemptionView, ...errors } } },
+        { schema: { tags: ['rewards'], summary: step.summary, params, headers: idempotencyHeaders, body: step.body.nullish(), response: { 200: redemptionView, ...errors } } },
         async (req, reply) => {
           const r = await redemptions.transition(req.ctx, req.params.redemptionId, step.action, req.body ?? {}, req.headers['idempotency-key']);
           if (r.replayed) reply.header('idempotent-replay', 'true');
