@@ -222,8 +222,8 @@ export const redemptionListQuery = listQuery
 export const statusStep = z.object({
   status: redemptionStatus,
   at: z.string(),
-  /** Who made the step: an API key, a console user, or the system (auto-approval, stamp cards, imports). */
-  by: z.object({ type: z.enum(['key', 'user', 'system']), id: z.string() }),
+  /** Who made the step: an API key, a console user, a portal member, or the system (auto-approval, stamp cards, imports). */
+  by: z.object({ type: z.enum(['key', 'user', 'member', 'system']), id: z.string() }),
   reason: z.string().optional(),
 });
 
@@ -299,7 +299,7 @@ export const partnerView = z.object({
 export const settlementQuery = z
   .object({ from: isoDateTime, to: isoDateTime, format: z.enum(['json', 'csv']).default('json') })
   .strict()
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+  .refine((q) => !(Date.parse(q.from) >= Date.parse(q.to)), { path: ['to'], message: 'must be after from' });
 
 export const settlementView = z.object({
   partnerId: z.string(),

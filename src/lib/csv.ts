@@ -3,12 +3,13 @@ export type CsvCell = string | number | null | undefined;
 
 /**
  * One RFC 4180 field. A text starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'`:
- * spreadsheets would otherwise run it as a formula (CSV injection through a member's name or address).
+ * spreadsheets would otherwise run it as a formula (CSV injection through a member's name or
+ * address). Signed digits alone (`+380 44 123 4567`) cannot call anything and stay as they are.
  */
 function field(v: CsvCell): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v);
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^[+-][0-9 ().-]*$/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

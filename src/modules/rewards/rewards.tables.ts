@@ -63,7 +63,7 @@ export const rewards = pgTable(
   ],
 );
 
-export type StatusStep = { status: 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected'; at: string; by: { type: 'key' | 'user' | 'system'; id: string }; reason?: string };
+export type StatusStep = { status: 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected'; at: string; by: { type: 'key' | 'user' | 'member' | 'system'; id: string }; reason?: string };
 export type Address = { name?: string; company?: string; line1: string; line2?: string; city: string; postalCode?: string; region?: string; country: string; phone?: string };
 
 export const redemptions = pgTable(
