@@ -244,21 +244,30 @@ export function createRedemptionsService(
   }
 
   /**
-   * The wallet owner named in a request body. An unknown reference is a 422 on that field; a
-   * company wallet may be spent by the program (API keys act as program managers) — console and
-   * portal users will need to be the partner's admin or manager once sessions exist.
+   * The wallet owner named in a request body; an unknown reference is a 422 on that field.
+   * Who may spend it: the program (API keys act as program managers; console users are program
+   * staff, checked by their permissions at the HTTP layer) any wallet; a partner-portal member
+   * (actor type `member`) only their own wallet, or their company's when they are its partner admin.
    */
   async function ownerOf(tx: Tx, ctx: RequestContext, input: RedemptionInput): Promise<{ owner: WalletOwner; account: Account; member: Member | null }> {
+    // Compared as a string: the portal's `member` actor arrives with the sessions module.
+    const actorType: string = ctx.actor.type;
     if (input.memberId) {
       const member = await findMemberIn(tx, ctx.programId, input.memberId);
       if (!member) throw rewardError('REDEMPTION_OWNER_UNKNOWN', `No member "${input.memberId}" in this program.`, [{ path: 'memberId', message: 'unknown member' }]);
+      if (actorType === 'member' && member.id !== ctx.actor.id) {
+        throw rewardError('FORBIDDEN', 'A member may redeem only from their own wallet.', [{ path: 'memberId', message: 'not your wallet' }]);
+      }
       const account = await resolveAccountIn(tx, ctx.programId, member.accountId);
       return { owner: { type: 'member', memberId: member.id, accountId: account.id }, account, member };
     }
     const account = await findAccountIn(tx, ctx.programId, input.accountId!);
     if (!account) throw rewardError('REDEMPTION_OWNER_UNKNOWN', `No account "${input.accountId}" in this program.`, [{ path: 'accountId', message: 'unknown account' }]);
-    if (ctx.actor.type === 'user') {
-      throw rewardError('FORBIDDEN', "Only the program, or the partner's admin or manager, may redeem from a company wallet.", [{ path: 'accountId', message: 'not allowed for this user' }]);
+    if (actorType === 'member') {
+      const me = await findMemberIn(tx, ctx.programId, ctx.actor.id);
+      if (!me || me.accountId !== account.id || !me.partnerAdmin || me.status !== 'active') {
+        throw rewardError('FORBIDDEN', "Only the partner's admin may redeem from the company wallet.", [{ path: 'accountId', message: 'not allowed for this member' }]);
+      }
     }
     return { owner: { type: 'account', accountId: account.id }, account, member: null };
   }
