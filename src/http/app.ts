@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +15,8 @@ export type AppOptions = {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'>;
   services: Services;
   logger?: boolean;
+  /** Sees every route as it is registered, hidden ones included: tests walk the route table with it. */
+  onRoute?: (route: RouteOptions) => void;
 };
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -29,6 +31,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Added before any plugin so that it sees every route, in every encapsulated context.
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
 
   await app.register(swagger, {
