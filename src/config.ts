@@ -12,6 +12,10 @@ const configSchema = z.object({
   bootstrapKey: z.string().min(24, 'FEALTY_BOOTSTRAP_KEY must be at least 24 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** `on` adds test-only endpoints (the portal's last one-time code); browser tests set it, production never should. */
+  testEndpoints: z.enum(['on', 'off']).default('off'),
+  /** Sensitive: the password of the demo's owner console user on a first start; random (and printed once) when absent. */
+  adminPassword: z.string().min(10, 'FEALTY_ADMIN_PASSWORD must be at least 10 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
@@ -27,6 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapKey: env.FEALTY_BOOTSTRAP_KEY || undefined,
     logLevel: env.LOG_LEVEL || undefined,
     bodyLimitBytes: env.BODY_LIMIT_BYTES || undefined,
+    testEndpoints: env.FEALTY_TEST_ENDPOINTS || undefined,
+    adminPassword: env.FEALTY_ADMIN_PASSWORD || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -3,14 +3,18 @@ import type { Services } from './services.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { eventRoutes } from './modules/events/index.js';
+import { portalRoutes } from './modules/portal/index.js';
 import { programRoutes } from './modules/programs/index.js';
 import { rewardRoutes } from './modules/rewards/index.js';
 import { ruleRoutes } from './modules/rules/index.js';
+import { userRoutes } from './modules/users/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
 
-/** Every authenticated route under /api/v1, module by module. */
-export function apiRoutes(s: Services): FastifyPluginAsyncZod {
+/** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
+export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
   return async (api) => {
+    await api.register(userRoutes(s.users, s.sessions));
+    await api.register(portalRoutes(s.portal, s.sessions, { testEndpoints: opts.testEndpoints === true }));
     await api.register(programRoutes(s.programs));
     await api.register(accountRoutes(s.accounts));
     await api.register(walletRoutes(s.wallets));

@@ -10,7 +10,7 @@ export type Server = { app: FastifyInstance; database: Database; services: Servi
 export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void> } = {}): Promise<Server> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateDatabase(database);
-  const services = createServices(database);
+  const services = createServices(database, { testEndpoints: config.testEndpoints === 'on' });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger });
   const url = await app.listen({ port: config.port, host: config.host });

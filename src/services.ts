@@ -4,17 +4,21 @@ import { createAuditService } from './modules/audit/index.js';
 import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
+import { createPortalService } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
 import { createRewardsService } from './modules/rewards/index.js';
 import { createRulesService } from './modules/rules/index.js';
+import { createSessionsService } from './modules/sessions/index.js';
+import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
  * `now` is the events service's clock: the time awards are credited at, from which their pending
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
+ * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
  */
-export function createServices(database: Database, opts: { now?: () => Date } = {}) {
+export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   const accounts = createAccountsService(database, { audit, programs });
@@ -25,7 +29,10 @@ export function createServices(database: Database, opts: { now?: () => Date } = 
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
   const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now });
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards };
+  const sessions = createSessionsService(database);
+  const users = createUsersService(database, { audit, programs, sessions });
+  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, keepTestCodes: opts.testEndpoints });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, sessions, users, portal };
 }
 
 export type Services = ReturnType<typeof createServices>;

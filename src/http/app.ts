@@ -5,14 +5,15 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
-import { requireApiKey } from './auth.js';
+import { scopeLookups } from './account-scope.js';
+import { registerAccessControl } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
 import { apiRoutes } from '../routes.js';
 import { VERSION } from '../version.js';
 
 export type AppOptions = {
-  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'> & Partial<Pick<Config, 'testEndpoints'>>;
   services: Services;
   logger?: boolean;
   /** Sees every route as it is registered, hidden ones included: tests walk the route table with it. */
@@ -58,12 +59,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
+      // First, so that it guards every route of this prefix; public ones are declared so in route-access.ts.
+      const s = opts.services;
+      registerAccessControl(api, {
+        authenticateKey: s.programs.authenticate,
+        resolveSession: s.sessions.resolve,
+        userPrincipal: s.users.principal,
+        memberPrincipal: s.portal.principal,
+        scope: scopeLookups(s),
+      });
       api.get('/health', { schema: { hide: true, response: { 200: health } } }, healthHandler);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      await api.register(async (authed) => {
-        requireApiKey(authed, opts.services.programs.authenticate);
-        await authed.register(apiRoutes(opts.services));
-      });
+      await api.register(apiRoutes(s, { testEndpoints: opts.config.testEndpoints === 'on' }));
     },
     { prefix: '/api/v1' },
   );

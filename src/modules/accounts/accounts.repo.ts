@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { pgConstraint, pgErrorCode, type Tx } from '../../db/database.js';
 import { accountError } from './accounts.errors.js';
 import { accounts, members } from './accounts.tables.js';
@@ -19,7 +19,8 @@ export type AccountFilter = {
   status?: AccountRow['status'];
   q?: string;
 };
-export type MemberFilter = { accountId?: string; role?: string; status?: MemberRow['status']; q?: string };
+/** `managerId`: only members of the accounts this account manager manages. */
+export type MemberFilter = { accountId?: string; role?: string; status?: MemberRow['status']; q?: string; managerId?: string };
 export type Page = { limit: number; afterId?: string };
 
 /** `%text%` for ILIKE, with the pattern characters of `text` taken literally. */
@@ -152,6 +153,9 @@ export async function updateMember(tx: Tx, programId: string, id: string, change
 export async function listMembers(tx: Tx, programId: string, f: MemberFilter, page: Page): Promise<MemberRow[]> {
   const where: SQL[] = [eq(members.programId, programId)];
   if (f.accountId) where.push(eq(members.accountId, f.accountId));
+  if (f.managerId) {
+    where.push(inArray(members.accountId, tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.programId, programId), eq(accounts.managerId, f.managerId)))));
+  }
   if (f.role) where.push(eq(members.role, f.role));
   if (f.status) where.push(eq(members.status, f.status));
   if (f.q) {
@@ -165,4 +169,26 @@ export async function listMembers(tx: Tx, programId: string, f: MemberFilter, pa
     .where(and(...where))
     .orderBy(asc(members.id))
     .limit(page.limit);
+}
+
+export async function accountIdsManagedBy(tx: Tx, programId: string, managerId: string): Promise<string[]> {
+  const rows = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.programId, programId), eq(accounts.managerId, managerId)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Active members of any program reachable at an e-mail address or phone number, newest first
+ * (the partner portal's sign-in). Phones are compared by their digits and a leading +.
+ */
+export async function findActiveMembersByContact(tx: Tx, contact: { email: string } | { phone: string }): Promise<MemberRow[]> {
+  const match =
+    'email' in contact
+      ? sql`lower(${members.email}) = ${contact.email.trim().toLowerCase()}`
+      : sql`regexp_replace(${members.phone}, '[^0-9+]', '', 'g') = ${contact.phone.replace(/[^0-9+]/g, '')}`;
+  return tx
+    .select()
+    .from(members)
+    .where(and(match, eq(members.status, 'active')))
+    .orderBy(sql`${members.createdAt} desc`)
+    .limit(10);
 }

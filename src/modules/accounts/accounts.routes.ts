@@ -26,7 +26,7 @@ export function accountRoutes(accounts: AccountsService): FastifyPluginAsyncZod 
     app.get(
       '/accounts',
       { schema: { tags: ['accounts'], summary: 'List accounts, filtered by type, segment, region, parent, manager, status or text', querystring: accountListQuery, response: { 200: page(account) } } },
-      async (req) => accounts.listAccounts(req.ctx.programId, req.query),
+      async (req) => accounts.listAccounts(req.ctx.programId, req.query, req.ctx.accountScope),
     );
 
     app.get('/accounts/:accountId', { schema: { tags: ['accounts'], summary: 'Read an account', params: accountParams, response: { 200: account } } }, async (req) =>
@@ -54,7 +54,7 @@ export function accountRoutes(accounts: AccountsService): FastifyPluginAsyncZod 
     app.get(
       '/members',
       { schema: { tags: ['members'], summary: 'List members, filtered by account, role, status or text', querystring: memberListQuery, response: { 200: page(member) } } },
-      async (req) => accounts.listMembers(req.ctx.programId, req.query),
+      async (req) => accounts.listMembers(req.ctx.programId, req.query, req.ctx.accountScope),
     );
 
     app.get('/members/:memberId', { schema: { tags: ['members'], summary: 'Read a member', params: memberParams, response: { 200: member } } }, async (req) =>

@@ -12,6 +12,8 @@ import * as repo from './accounts.repo.js';
 export type Account = z.infer<typeof account>;
 export type Member = z.infer<typeof member>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+/** Narrows lists to the accounts of one account manager (`accounts.managerId`). */
+export type AccountScope = { managerId: string };
 
 const toAccount = (a: repo.AccountRow): Account => ({
   id: a.id,
@@ -87,6 +89,16 @@ export async function findMemberIn(tx: Tx, programId: string, ref: string): Prom
   return m && toMember(m);
 }
 
+/** Active members of any program at this e-mail address or phone number, newest first (portal sign-in). */
+export async function findActiveMembersByContactIn(tx: Tx, contact: { email: string } | { phone: string }): Promise<(Member & { programId: string })[]> {
+  return (await repo.findActiveMembersByContact(tx, contact)).map((m) => ({ ...toMember(m), programId: m.programId }));
+}
+
+/** Ids of the accounts an account manager manages, in the caller's transaction. */
+export async function managedAccountIdsIn(tx: Tx, programId: string, managerId: string): Promise<string[]> {
+  return repo.accountIdsManagedBy(tx, programId, managerId);
+}
+
 /** Like findMemberIn, but an unknown member is the 404 domain error `MEMBER_NOT_FOUND`. */
 export async function resolveMemberIn(tx: Tx, programId: string, ref: string): Promise<Member> {
   return toMember(await memberRowOr404(tx, programId, ref));
@@ -151,9 +163,11 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
       return inTransaction(database, (tx) => resolveAccountIn(tx, programId, ref));
     },
 
-    async listAccounts(programId: string, q: AccountListQuery): Promise<Page<Account>> {
+    /** `scope`: an account manager limited to their own accounts sees only those, whatever the filters say. */
+    async listAccounts(programId: string, q: AccountListQuery, scope?: AccountScope): Promise<Page<Account>> {
       // No account holds a tier until the tiers module exists and serves this filter: a tier filter matches nothing.
       if (q.tier !== undefined) return { items: [], nextCursor: null };
+      if (scope) q = { ...q, managerId: scope.managerId };
       const afterId = decodeCursor(q.cursor);
       return inTransaction(database, async (tx) => {
         let parentId: string | undefined;
@@ -228,7 +242,7 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     },
 
     /** Members of the program; `accountId` (id or `ext:`) narrows to one account, an unknown one matches nothing. */
-    async listMembers(programId: string, q: MemberListQuery): Promise<Page<Member>> {
+    async listMembers(programId: string, q: MemberListQuery, scope?: AccountScope): Promise<Page<Member>> {
       const afterId = decodeCursor(q.cursor);
       return inTransaction(database, async (tx) => {
         let accountId: string | undefined;
@@ -237,7 +251,7 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
           if (!acc) return { items: [], nextCursor: null };
           accountId = acc.id;
         }
-        const rows = await repo.listMembers(tx, programId, { accountId, role: q.role, status: q.status, q: q.q }, { limit: q.limit + 1, afterId });
+        const rows = await repo.listMembers(tx, programId, { accountId, role: q.role, status: q.status, q: q.q, managerId: scope?.managerId }, { limit: q.limit + 1, afterId });
         return pageOf(rows, q.limit, toMember);
       });
     },

@@ -4,7 +4,10 @@ export {
   resolveAccountIn,
   findMemberIn,
   resolveMemberIn,
+  managedAccountIdsIn,
+  findActiveMembersByContactIn,
   type AccountsService,
+  type AccountScope,
   type Account,
   type Member,
 } from './accounts.service.js';

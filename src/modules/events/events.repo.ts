@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { accountMonthlyStats, awards, events } from './events.tables.js';
 
@@ -21,10 +21,11 @@ export async function updateEvent(tx: Tx, programId: string, id: string, patch: 
   await tx.update(events).set(patch).where(and(eq(events.programId, programId), eq(events.id, id)));
 }
 
-export async function listEvents(tx: Tx, programId: string, q: { limit: number; before?: { createdAt: string; id: string }; type?: string; accountId?: string; from?: string; to?: string }) {
+export async function listEvents(tx: Tx, programId: string, q: { limit: number; before?: { createdAt: string; id: string }; type?: string; accountId?: string; accountIds?: string[]; from?: string; to?: string }) {
   const where = [eq(events.programId, programId)];
   if (q.type) where.push(eq(events.type, q.type));
   if (q.accountId) where.push(eq(events.accountId, q.accountId));
+  if (q.accountIds) where.push(inArray(events.accountId, q.accountIds));
   if (q.from) where.push(gte(events.occurredAt, new Date(q.from)));
   if (q.to) where.push(lt(events.occurredAt, new Date(q.to)));
   if (q.before) where.push(sql`(${events.createdAt}, ${events.id}) < (${q.before.createdAt}::timestamptz, ${q.before.id})`);

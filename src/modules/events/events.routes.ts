@@ -86,7 +86,7 @@ export function eventRoutes(events: EventsService, sim: { database: Database; pr
       async (req) => events.processBatch(req.ctx, req.body.events),
     );
     app.get('/events', { schema: { tags: ['events'], summary: 'Events, newest first', querystring: listEventsQuery, response: { 200: page(eventSummary) } } }, async (req) =>
-      events.list(req.ctx.programId, req.query),
+      events.list(req.ctx.programId, req.query, req.ctx.accountScope),
     );
     app.get(
       '/events/:eventId',

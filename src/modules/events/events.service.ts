@@ -7,7 +7,7 @@ import { DomainError, type FieldError } from '../../lib/domain-error.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import { jsonSafe } from '../../lib/json.js';
-import { findAccountIn, findMemberIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
+import { findAccountIn, findMemberIn, managedAccountIdsIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
 import type { LedgerService, WalletOwner } from '../ledger/index.js';
 import type { ProgramsService, Program } from '../programs/index.js';
 import { evaluateRules, periodKey, splitAward, type RuleContext, type RuleEvaluation, type RulesService } from '../rules/index.js';
@@ -339,8 +339,11 @@ export function createEventsService(
       });
     },
 
-    async list(programId: string, q: { limit: number; cursor?: string; type?: string; accountId?: string; from?: string; to?: string }) {
+    /** `scope`: an account manager limited to their own accounts sees only their events. */
+    async list(programId: string, q: { limit: number; cursor?: string; type?: string; accountId?: string; from?: string; to?: string }, scope?: { managerId: string }) {
       return inTransaction(database, async (tx) => {
+        const accountIds = scope ? await managedAccountIdsIn(tx, programId, scope.managerId) : undefined;
+        if (accountIds && !accountIds.length) return { items: [], nextCursor: null };
         let accountId: string | undefined;
         if (q.accountId) {
           const a = await findAccountIn(tx, programId, q.accountId);
@@ -349,7 +352,7 @@ export function createEventsService(
         }
         const c = decodeCursor(q.cursor);
         const before = c ? (JSON.parse(c) as { createdAt: string; id: string }) : undefined;
-        const rows = await repo.listEvents(tx, programId, { ...q, accountId, limit: q.limit + 1, before });
+        const rows = await repo.listEvents(tx, programId, { ...q, accountId, accountIds, limit: q.limit + 1, before });
         const items = rows.slice(0, q.limit).map((e) => ({
           id: e.id,
           type: e.type,

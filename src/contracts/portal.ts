@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { redemptionStatus, rewardKind } from './rewards.js';
+
+const email = z.email('must be an e-mail address').max(320);
+const phone = z.string().regex(/^\+?[0-9][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
+const sixDigits = z.string().regex(/^\d{6}$/, 'must be the 6-digit code');
+
+/** `POST /portal/auth/request`: where to send a one-time code. Example: `{"email": "olena@partner.example"}` or `{"phone": "+380 44 123 4567"}`. */
+export const codeRequest = z
+  .object({ email: email.optional(), phone: phone.optional() })
+  .strict()
+  .superRefine((v, c) => {
+    if (!v.email === !v.phone) c.addIssue({ code: 'custom', path: ['email'], message: 'give email or phone, one of them' });
+  });
+
+/** `POST /portal/auth/verify`. Example: `{"email": "olena@partner.example", "code": "123456"}` */
+export const codeVerify = z
+  .object({ email: email.optional(), phone: phone.optional(), code: sixDigits })
+  .strict()
+  .superRefine((v, c) => {
+    if (!v.email === !v.phone) c.addIssue({ code: 'custom', path: ['email'], message: 'give email or phone, one of them' });
+  });
+
+/** A member as the portal shows them: no consent flags, attributes or external ids of the integrator. */
+export const portalMember = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  role: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  locale: z.string().nullable(),
+  status: z.enum(['active', 'inactive', 'left']),
+  partnerAdmin: z.boolean(),
+});
+
+export const portalAccount = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  status: z.enum(['active', 'suspended', 'closed']),
+  employeeIncentives: z.boolean(),
+});
+
+/** Answer of `POST /portal/auth/verify` and `GET /portal/me`. */
+export const portalSession = z.object({ member: portalMember, account: portalAccount, partnerAdmin: z.boolean(), locale: z.string(), csrfToken: z.string() });
+
+/** `POST /portal/transfers`: a partner admin gives company value to one of the company's people. */
+export const portalTransferInput = z
+  .object({
+    toMemberId: z.string().min(1).max(220),
+    currency: z.string().min(1).max(64),
+    amount: z.number().int().min(1, 'must be greater than zero').max(Number.MAX_SAFE_INTEGER),
+    memo: z.string().max(500).optional(),
+  })
+  .strict();
+
+/** `POST /portal/redemptions`: redeem from the member's own wallet. */
+export const portalRedemptionInput = z.object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1) }).strict();
+
+/** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`. */
+export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional() }).strict();
+
+/** A catalog reward as a member sees it: what it is and what it costs, not what the program pays for it. */
+export const portalReward = z.object({
+  id: z.string(),
+  kind: rewardKind,
+  name: z.string(),
+  description: z.string().nullable(),
+  category: z.string().nullable(),
+  images: z.array(z.string()),
+  cost: z.object({ currency: z.string(), amount: z.number().int() }),
+  /** Units left; null means unlimited. */
+  stock: z.number().int().nullable(),
+  availableNow: z.boolean(),
+});
+
+/** A redemption as its member sees it. */
+export const portalRedemption = z.object({
+  id: z.string(),
+  rewardId: z.string(),
+  reward: z.object({ name: z.string(), kind: rewardKind }),
+  qty: z.number().int(),
+  cost: z.object({ currency: z.string(), amount: z.number().int() }),
+  status: redemptionStatus,
+  voucherCode: z.string().nullable(),
+  validUntil: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  history: z.array(z.object({ status: redemptionStatus, at: z.string() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const portalListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();

@@ -1,0 +1,141 @@
+import type { Permission } from '../contracts/permissions.js';
+
+/**
+ * How an account manager limited to their own accounts is kept to them on a route:
+ * - `list`: the handler narrows its list with `request.ctx.accountScope`;
+ * - `accountParam` / `memberParam` / `eventParam`: the path parameter naming the object, whose account is checked;
+ * - `walletBody`: `accountId` / `memberId` in the body (adjustments);
+ * - `transferBody`: `from` / `to` wallet references in the body.
+ * An unassigned object answers exactly as an unknown one would (404, or 422 for a body reference).
+ * A route of an account-bound permission without a scope is refused to such a manager (fail closed).
+ */
+export type AccountScope = { list: true } | { accountParam: string } | { memberParam: string } | { eventParam: string } | { walletBody: true } | { transferBody: true };
+
+/**
+ * What a route needs:
+ * - `public`: nothing (sign-in, health);
+ * - `session`: a browser session, of a console user (`user`) or of anyone (`any`);
+ * - `portal`: a partner-portal member (a partner admin if `partnerAdmin`);
+ * - `permission`: an API key (every permission) or a console user whose role has it.
+ */
+export type RouteAccess =
+  | { public: true }
+  | { session: 'user' | 'any' }
+  | { portal: true; partnerAdmin?: true }
+  | { permission: Permission; scope?: AccountScope };
+
+const read = (permission: Permission, scope?: AccountScope): RouteAccess => ({ permission, ...(scope ? { scope } : {}) });
+const write = read;
+
+/**
+ * Every route under /api/v1, by `METHOD path` as registered (without the /api/v1 prefix). A route
+ * missing here is refused to every console user and member (API keys still pass), and fails the
+ * route-table test: a new route cannot slip through without saying who may call it.
+ */
+export const ROUTE_ACCESS: Record<string, RouteAccess> = {
+  'GET /health': { public: true },
+  'GET /openapi.json': { public: true },
+
+  // Console users and sessions (src/modules/users)
+  'POST /auth/login': { public: true },
+  'POST /auth/logout': { session: 'any' },
+  'GET /auth/me': { session: 'user' },
+  'POST /users': write('users:write'),
+  'GET /users': read('users:read'),
+  'GET /users/:userId': read('users:read'),
+  'PATCH /users/:userId': write('users:write'),
+
+  // Program setup
+  'GET /program': read('program:read'),
+  'PATCH /program': write('program:write'),
+  'POST /currencies': write('program:write'),
+  'GET /currencies': read('program:read'),
+  'POST /roles': write('program:write'),
+  'GET /roles': read('program:read'),
+  'POST /event-types': write('program:write'),
+  'GET /event-types': read('program:read'),
+  'POST /api-keys': write('api_keys:manage'),
+  'GET /api-keys': read('api_keys:manage'),
+  'DELETE /api-keys/:keyId': write('api_keys:manage'),
+
+  // Accounts and members
+  'POST /accounts': write('accounts:write'),
+  'GET /accounts': read('accounts:read', { list: true }),
+  'GET /accounts/:accountId': read('accounts:read', { accountParam: 'accountId' }),
+  'PATCH /accounts/:accountId': write('accounts:write', { accountParam: 'accountId' }),
+  'POST /accounts/:accountId/members': write('accounts:write', { accountParam: 'accountId' }),
+  'GET /accounts/:accountId/members': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /members': read('accounts:read', { list: true }),
+  'GET /members/:memberId': read('accounts:read', { memberParam: 'memberId' }),
+  'PATCH /members/:memberId': write('accounts:write', { memberParam: 'memberId' }),
+
+  // Value
+  'GET /accounts/:accountId/wallets': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /accounts/:accountId/entries': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /members/:memberId/wallets': read('accounts:read', { memberParam: 'memberId' }),
+  'GET /members/:memberId/entries': read('accounts:read', { memberParam: 'memberId' }),
+  'POST /adjustments': write('value:adjust', { walletBody: true }),
+  'POST /transfers': write('value:adjust', { transferBody: true }),
+
+  // Events and rules
+  'POST /events': write('events:write'),
+  'POST /events/batch': write('events:write'),
+  'GET /events': read('events:read', { list: true }),
+  'GET /events/:eventId': read('events:read', { eventParam: 'eventId' }),
+  'POST /rules': write('rules:write'),
+  'GET /rules': read('rules:read'),
+  'GET /rules/:id': read('rules:read'),
+  'PATCH /rules/:id': write('rules:write'),
+  'DELETE /rules/:id': write('rules:write'),
+  'GET /rules/:id/versions': read('rules:read'),
+  // Writes nothing, but runs a rule over months of events: for those who design rules.
+  'POST /rules/:id/simulate': write('rules:write'),
+
+  // Rewards
+  'POST /rewards': write('rewards:write'),
+  'GET /rewards': read('rewards:read'),
+  'GET /rewards/categories': read('rewards:read'),
+  'GET /rewards/:rewardId': read('rewards:read'),
+  'PATCH /rewards/:rewardId': write('rewards:write'),
+  'POST /partners': write('rewards:write'),
+  'GET /partners': read('rewards:read'),
+  'GET /partners/:partnerId': read('rewards:read'),
+  'PATCH /partners/:partnerId': write('rewards:write'),
+  'GET /partners/:partnerId/settlement': read('rewards:read'),
+  'PUT /currencies/:currency/stamp-card': write('rewards:write'),
+  'GET /currencies/:currency/stamp-card': read('rewards:read'),
+  'DELETE /currencies/:currency/stamp-card': write('rewards:write'),
+  'POST /redemptions': write('redemptions:write'),
+  'GET /redemptions': read('redemptions:read'),
+  'GET /redemptions/fulfilment-export': read('redemptions:read'),
+  'POST /redemptions/fulfilment-import': write('redemptions:write'),
+  'GET /redemptions/:redemptionId': read('redemptions:read'),
+  'POST /redemptions/:redemptionId/approve': write('redemptions:write'),
+  'POST /redemptions/:redemptionId/fulfil': write('redemptions:write'),
+  'POST /redemptions/:redemptionId/cancel': write('redemptions:write'),
+  'POST /redemptions/:redemptionId/reject': write('redemptions:write'),
+
+  // Operations
+  'GET /audit': read('audit:read'),
+
+  // Partner portal (src/modules/portal): members only, each sees only themselves and their company
+  'POST /portal/auth/request': { public: true },
+  'POST /portal/auth/verify': { public: true },
+  'GET /portal/auth/test-code': { public: true },
+  'POST /portal/auth/logout': { session: 'any' },
+  'GET /portal/me': { portal: true },
+  'GET /portal/wallets': { portal: true },
+  'GET /portal/entries': { portal: true },
+  'GET /portal/company': { portal: true, partnerAdmin: true },
+  'POST /portal/transfers': { portal: true, partnerAdmin: true },
+  'GET /portal/rewards': { portal: true },
+  'GET /portal/redemptions': { portal: true },
+  'POST /portal/redemptions': { portal: true },
+  'GET /portal/tier': { portal: true },
+};
+
+/** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */
+export function routeAccess(method: string, url: string): RouteAccess | undefined {
+  const path = url.startsWith('/api/v1/') ? url.slice('/api/v1'.length) : url;
+  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${path}`];
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
+import { page, problem } from '../../contracts/common.js';
+import {
+  codeRequest,
+  codeVerify,
+  portalAccount,
+  portalListQuery,
+  portalMember,
+  portalRedemption,
+  portalRedemptionInput,
+  portalReward,
+  portalSession,
+  portalTransferInput,
+  testCodeQuery,
+} from '../../contracts/portal.js';
+import { entryView, valueMovement, walletView } from '../../contracts/wallets.js';
+import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
+import type { SessionsService } from '../sessions/index.js';
+import { portalError } from './portal.errors.js';
+import type { Contact, MemberPrincipal, PortalService } from './portal.service.js';
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().describe('Repeat a request safely: the same key and body replay the first answer.'),
+});
+const errors = { 401: problem, 403: problem, 404: problem, 409: problem, 422: problem };
+const contactOf = (v: { email?: string; phone?: string }): Contact => (v.email ? { email: v.email } : { phone: v.phone! });
+
+/** The member of a portal request; the access control has let only members through. */
+function memberOf(req: FastifyRequest): MemberPrincipal {
+  if (req.principal.type !== 'member') throw portalError('MEMBER_NOT_FOUND', 'Not a portal session.');
+  return req.principal.member;
+}
+
+/** `/portal/*`: what a member of a partner company sees on their phone. Access rules: src/http/route-access.ts. */
+export function portalRoutes(portal: PortalService, sessions: SessionsService, opts: { testEndpoints: boolean }): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/portal/auth/request',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: 'Ask for a one-time sign-in code by e-mail or phone; always 202, whether or not the address is known',
+          security: [],
+          body: codeRequest,
+          response: { 202: z.object({ status: z.literal('accepted') }), 422: problem, 429: problem },
+        },
+      },
+      async (req, reply) => {
+        const sent = await portal.requestCode(contactOf(req.body), req.ip);
+        // No e-mail or SMS sender yet: the log is the delivery channel (docs/auth.md).
+        if (sent) req.log.info(`[portal] one-time code for ${sent.to}: ${sent.code}`);
+        return reply.status(202).send({ status: 'accepted' as const });
+      },
+    );
+
+    app.post(
+      '/portal/auth/verify',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: 'Sign in with the one-time code: sets the fealty_session cookie',
+          security: [],
+          body: codeVerify,
+          response: { 200: portalSession, 401: problem, 422: problem, 429: problem },
+        },
+      },
+      async (req, reply) => {
+        const { session, ...me } = await portal.verify(contactOf(req.body), req.body.code, req.ip);
+        setSessionCookie(reply, session.token, session.expiresAt);
+        return { ...me, csrfToken: session.csrfToken };
+      },
+    );
+
+    if (opts.testEndpoints) {
+      app.get(
+        '/portal/auth/test-code',
+        { schema: { tags: ['portal'], summary: 'TEST MODE ONLY (FEALTY_TEST_ENDPOINTS=on): the last code sent to an address', security: [], querystring: testCodeQuery, response: { 200: z.object({ code: z.string() }), 404: problem } } },
+        async (req) => ({ code: portal.testCode(contactOf(req.query)) }),
+      );
+    }
+
+    app.post('/portal/auth/logout', { schema: { tags: ['portal'], summary: 'Sign out of the portal', response: { 204: z.null(), 401: problem, 403: problem } } }, async (req, reply) => {
+      if (req.principal.type !== 'key') await sessions.revoke(req.principal.session.token);
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    });
+
+    app.get('/portal/me', { schema: { tags: ['portal'], summary: 'The signed-in member, their company and the CSRF token', response: { 200: portalSession, 401: problem } } }, async (req) => {
+      const me = await portal.me(memberOf(req));
+      return { ...me, csrfToken: req.principal.type === 'member' ? req.principal.session.csrfToken : '' };
+    });
+
+    app.get('/portal/wallets', { schema: { tags: ['portal'], summary: "The member's own wallets: available, pending, held, expiring", response: { 200: z.object({ items: z.array(walletView) }) } } }, async (req) =>
+      portal.wallets(memberOf(req)),
+    );
+
+    app.get(
+      '/portal/entries',
+      { schema: { tags: ['portal'], summary: "The member's own ledger history, newest first", querystring: portalListQuery.extend({ currency: z.string().max(64).optional() }).strict(), response: { 200: page(entryView), 422: problem } } },
+      async (req) => portal.entries(memberOf(req), req.query),
+    );
+
+    app.get(
+      '/portal/company',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: "Partner admins: the company's wallets and every person of the company with their wallets",
+          response: { 200: z.object({ account: portalAccount, wallets: z.array(walletView), staff: z.array(z.object({ member: portalMember, wallets: z.array(walletView) })) }), 403: problem },
+        },
+      },
+      async (req) => portal.company(memberOf(req)),
+    );
+
+    app.post(
+      '/portal/transfers',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: 'Partner admins: give company value to a person of the company',
+          headers: idempotencyHeaders,
+          body: portalTransferInput,
+          response: { 200: valueMovement, 201: valueMovement, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const r = await portal.transfer(req.ctx, memberOf(req), req.body, req.headers['idempotency-key']);
+        if (r.replayed) reply.header('idempotent-replay', 'true');
+        return reply.status(r.status).send(r.body);
+      },
+    );
+
+    app.get(
+      '/portal/rewards',
+      { schema: { tags: ['portal'], summary: 'The rewards the member may take now', querystring: z.object({ locale: z.string().max(20).optional() }).strict(), response: { 200: z.object({ items: z.array(portalReward) }) } } },
+      async (req) => portal.rewards(memberOf(req), req.query.locale),
+    );
+
+    app.post(
+      '/portal/redemptions',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: "Redeem a reward from the member's own wallet",
+          headers: idempotencyHeaders,
+          body: portalRedemptionInput,
+          response: { 200: portalRedemption, 201: portalRedemption, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const r = await portal.redeem(req.ctx, memberOf(req), req.body, req.headers['idempotency-key']);
+        if (r.replayed) reply.header('idempotent-replay', 'true');
+        return reply.status(r.status).send(r.body);
+      },
+    );
+
+    app.get('/portal/redemptions', { schema: { tags: ['portal'], summary: "The member's redemptions, newest first", querystring: portalListQuery, response: { 200: page(portalRedemption), 422: problem } } }, async (req) =>
+      portal.redemptions(memberOf(req), req.query),
+    );
+  };
+}

@@ -1,0 +1,260 @@
+import { randomInt } from 'node:crypto';
+import type { z } from 'zod';
+import type { portalAccount, portalMember, portalRedemption, portalReward } from '../../contracts/portal.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { sha256 } from '../../lib/hash.js';
+import { newId } from '../../lib/ids.js';
+import { findAccountIn, findActiveMembersByContactIn, findMemberIn, type Account, type AccountsService, type Member } from '../accounts/index.js';
+import type { ProgramsService } from '../programs/index.js';
+import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
+import type { SessionsService } from '../sessions/index.js';
+import type { WalletsService } from '../wallets/index.js';
+import { portalError } from './portal.errors.js';
+import * as repo from './portal.repo.js';
+
+export type Contact = { email: string } | { phone: string };
+/** What a request of a signed-in portal member acts as. */
+export type MemberPrincipal = { id: string; programId: string; accountId: string; partnerAdmin: boolean };
+type PortalMember = z.infer<typeof portalMember>;
+type PortalAccount = z.infer<typeof portalAccount>;
+type PortalReward = z.infer<typeof portalReward>;
+type PortalRedemption = z.infer<typeof portalRedemption>;
+/** The code of the account's current tier, or null; absent until the tiers module provides it. */
+export type TierOf = (tx: Tx, programId: string, accountId: string) => Promise<string | null>;
+
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const CODE_MAX_ATTEMPTS = 5;
+/** Codes asked for per address and per client address, and failed verifications, per window. */
+export const PORTAL_LIMITS = { requestsPerAddress: 5, requestsPerIp: 30, failuresPerAddress: 10, failuresPerIp: 30, windowMs: 15 * 60 * 1000 } as const;
+
+const addressOf = (c: Contact) => ('email' in c ? `email:${c.email.trim().toLowerCase()}` : `phone:${c.phone.replace(/[^0-9+]/g, '')}`);
+const codeHash = (id: string, code: string) => sha256(`${id}:${code}`);
+
+const toPortalMember = (m: Member): PortalMember => ({
+  id: m.id,
+  accountId: m.accountId,
+  name: m.name,
+  role: m.role,
+  email: m.email,
+  phone: m.phone,
+  locale: m.locale,
+  status: m.status,
+  partnerAdmin: m.partnerAdmin,
+});
+const toPortalAccount = (a: Account): PortalAccount => ({ id: a.id, name: a.name, type: a.type, status: a.status, employeeIncentives: a.employeeIncentives });
+const toPortalReward = (r: RewardView): PortalReward => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  description: r.description,
+  category: r.category,
+  images: r.images,
+  cost: r.cost,
+  stock: r.stock,
+  availableNow: r.availableNow,
+});
+const toPortalRedemption = (r: RedemptionView): PortalRedemption => ({
+  id: r.id,
+  rewardId: r.rewardId,
+  reward: r.reward,
+  qty: r.qty,
+  cost: r.cost,
+  status: r.status,
+  voucherCode: r.voucherCode,
+  validUntil: r.validUntil,
+  trackingNumber: r.trackingNumber,
+  // Who approved or shipped is the program's business: the member sees what happened and when.
+  history: r.history.map((s) => ({ status: s.status, at: s.at })),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+export type PortalDeps = {
+  accounts: AccountsService;
+  programs: ProgramsService;
+  wallets: WalletsService;
+  rewards: RewardsService;
+  sessions: SessionsService;
+  tierOf?: TierOf;
+  now?: () => Date;
+  /** Keep the last code per address in memory for `GET /portal/auth/test-code` (FEALTY_TEST_ENDPOINTS=on only). */
+  keepTestCodes?: boolean;
+};
+
+/**
+ * The partner portal: members sign in with a one-time code and see only themselves and, as
+ * partner admin, their own company. It composes the accounts, wallets and rewards services.
+ */
+export function createPortalService(database: Database, deps: PortalDeps) {
+  const { accounts, programs, wallets, rewards, sessions } = deps;
+  const now = deps.now ?? (() => new Date());
+  const testCodes = new Map<string, string>();
+
+  async function memberOr404(programId: string, id: string): Promise<Member> {
+    const m = await inTransaction(database, (tx) => findMemberIn(tx, programId, id));
+    if (!m) throw portalError('MEMBER_NOT_FOUND', 'No such member.');
+    return m;
+  }
+
+  async function accountOf(programId: string, id: string): Promise<Account> {
+    const a = await inTransaction(database, (tx) => findAccountIn(tx, programId, id));
+    if (!a) throw portalError('MEMBER_NOT_FOUND', 'No such member.');
+    return a;
+  }
+
+  return {
+    /**
+     * Creates a one-time code for the newest active member at this address and returns what to
+     * send, or null when nobody is there; the HTTP answer is the same either way.
+     */
+    async requestCode(contact: Contact, ip: string): Promise<{ to: string; code: string; memberId: string } | null> {
+      const address = addressOf(contact);
+      const taken = await sessions.take(
+        [
+          { bucket: `portal:request:${address}`, max: PORTAL_LIMITS.requestsPerAddress },
+          { bucket: `portal:request-ip:${ip}`, max: PORTAL_LIMITS.requestsPerIp },
+        ],
+        PORTAL_LIMITS.windowMs,
+      );
+      if (!taken) throw portalError('RATE_LIMITED', 'Too many codes asked for; wait a few minutes and try again.');
+      return inTransaction(database, async (tx) => {
+        const candidates = await findActiveMembersByContactIn(tx, contact);
+        let member: (Member & { programId: string }) | undefined;
+        for (const m of candidates) {
+          const a = await findAccountIn(tx, m.programId, m.accountId);
+          if (a && a.status !== 'closed') {
+            member = m;
+            break;
+          }
+        }
+        if (!member) return null;
+        const at = now();
+        const id = newId('otc');
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        await repo.retireCodes(tx, sha256(address), at);
+        await repo.insertCode(tx, { id, programId: member.programId, memberId: member.id, addressHash: sha256(address), codeHash: codeHash(id, code), expiresAt: new Date(at.getTime() + CODE_TTL_MS), createdAt: at });
+        if (deps.keepTestCodes) testCodes.set(address, code);
+        return { to: 'email' in contact ? contact.email : contact.phone, code, memberId: member.id };
+      });
+    },
+
+    /** The last code sent to an address, for browser tests; only when test endpoints are on. */
+    testCode(contact: Contact): string {
+      const code = deps.keepTestCodes ? testCodes.get(addressOf(contact)) : undefined;
+      if (!code) throw portalError('TEST_CODE_NOT_FOUND', 'No code was sent to this address.');
+      return code;
+    },
+
+    /** Checks a code and opens a member session. Wrong, expired and used-up codes get the same 401. */
+    async verify(contact: Contact, code: string, ip: string) {
+      const address = addressOf(contact);
+      const attempt = await sessions.take(
+        [
+          { bucket: `portal:verify:${address}`, max: PORTAL_LIMITS.failuresPerAddress },
+          { bucket: `portal:verify-ip:${ip}`, max: PORTAL_LIMITS.failuresPerIp },
+        ],
+        PORTAL_LIMITS.windowMs,
+      );
+      if (!attempt) throw portalError('RATE_LIMITED', 'Too many attempts; wait a few minutes and ask for a new code.');
+      const at = now();
+      const row = await inTransaction(database, async (tx) => {
+        const live = await repo.latestLiveCode(tx, sha256(address), at, CODE_MAX_ATTEMPTS);
+        if (!live) return null;
+        if (live.codeHash !== codeHash(live.id, code)) {
+          await repo.countFailedAttempt(tx, live.id);
+          return null;
+        }
+        await repo.markUsed(tx, live.id, at);
+        return live;
+      });
+      if (!row) throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
+      const member = await memberOr404(row.programId, row.memberId);
+      const account = await accountOf(row.programId, member.accountId);
+      if (member.status !== 'active' || account.status === 'closed') throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
+      await sessions.giveBack(attempt);
+      testCodes.delete(address);
+      const session = await sessions.create(row.programId, { type: 'member', id: member.id });
+      return { session, ...(await this.me({ id: member.id, programId: row.programId, accountId: member.accountId, partnerAdmin: member.partnerAdmin })) };
+    },
+
+    /** The member a session acts as, or null once they are no longer active or their company is closed. */
+    async principal(programId: string, memberId: string): Promise<MemberPrincipal | null> {
+      return inTransaction(database, async (tx) => {
+        const m = await findMemberIn(tx, programId, memberId);
+        if (!m || m.status !== 'active') return null;
+        const a = await findAccountIn(tx, programId, m.accountId);
+        if (!a || a.status === 'closed') return null;
+        return { id: m.id, programId, accountId: m.accountId, partnerAdmin: m.partnerAdmin };
+      });
+    },
+
+    async me(p: MemberPrincipal) {
+      const member = await memberOr404(p.programId, p.id);
+      const account = await accountOf(p.programId, member.accountId);
+      const { defaultLocale } = await programs.getProgram(p.programId);
+      return { member: toPortalMember(member), account: toPortalAccount(account), partnerAdmin: member.partnerAdmin, locale: member.locale ?? defaultLocale };
+    },
+
+    async wallets(p: MemberPrincipal) {
+      return { items: await wallets.walletsOf(p.programId, { memberId: p.id }) };
+    },
+
+    async entries(p: MemberPrincipal, q: { limit: number; cursor?: string }) {
+      return wallets.entriesOf(p.programId, { memberId: p.id }, q);
+    },
+
+    /** Transparency for the partner admin: the company's wallets and every person of the company with theirs. */
+    async company(p: MemberPrincipal) {
+      const account = await accountOf(p.programId, p.accountId);
+      const staff = await accounts.listAccountMembers(p.programId, account.id, { limit: 500 });
+      return {
+        account: toPortalAccount(account),
+        wallets: await wallets.walletsOf(p.programId, { accountId: account.id }),
+        staff: await Promise.all(staff.items.map(async (m) => ({ member: toPortalMember(m), wallets: await wallets.walletsOf(p.programId, { memberId: m.id }) }))),
+      };
+    },
+
+    /** A partner admin gives company value to a person of the same company. */
+    async transfer(ctx: RequestContext, p: MemberPrincipal, input: { toMemberId: string; currency: string; amount: number; memo?: string }, idempotencyKey?: string) {
+      const to = await inTransaction(database, (tx) => findMemberIn(tx, p.programId, input.toMemberId));
+      // Another company's person answers like a person who does not exist.
+      if (!to || to.accountId !== p.accountId) throw portalError('MEMBER_NOT_FOUND', `No member "${input.toMemberId}" in your company.`, [{ path: 'toMemberId', message: 'not a member of your company' }]);
+      if (to.status !== 'active') throw portalError('MEMBER_NOT_ACTIVE', `${to.name} is no longer active in the program.`, [{ path: 'toMemberId', message: `the member is ${to.status}` }]);
+      const account = await accountOf(p.programId, p.accountId);
+      if (!account.employeeIncentives) throw portalError('EMPLOYEE_INCENTIVES_OFF', 'Your company has opted out of incentives for its staff.');
+      // Keys are namespaced per member so that they can never replay an integrator's transfer.
+      const key = idempotencyKey === undefined ? undefined : `portal:${p.id}:${idempotencyKey}`;
+      return wallets.transfer(ctx, { from: { accountId: p.accountId }, to: { memberId: to.id }, currency: input.currency, amount: input.amount, ...(input.memo ? { memo: input.memo } : {}) }, key);
+    },
+
+    /** The active catalog the member may take: eligible by role, account type and tier. */
+    async rewards(p: MemberPrincipal, locale?: string) {
+      const member = await memberOr404(p.programId, p.id);
+      const account = await accountOf(p.programId, p.accountId);
+      const tier = deps.tierOf ? await inTransaction(database, (tx) => deps.tierOf!(tx, p.programId, account.id)) : null;
+      const { items } = await rewards.catalog.listRewards(p.programId, { limit: 500, active: true, ...(locale ? { locale } : {}) });
+      const eligible = items.filter((r) => {
+        const e = r.eligibility;
+        if (e.roles?.length && !e.roles.includes(member.role)) return false;
+        if (e.accountTypes?.length && !e.accountTypes.includes(account.type)) return false;
+        if (e.tiers?.length && (!tier || !e.tiers.includes(tier))) return false;
+        return true;
+      });
+      return { items: eligible.map(toPortalReward) };
+    },
+
+    async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number }, idempotencyKey?: string) {
+      const key = `portal:${p.id}:${idempotencyKey ?? newId('auto')}`;
+      const r = await rewards.redemptions.redeem(ctx, { memberId: p.id, rewardId: input.rewardId, qty: input.qty }, key);
+      return { ...r, body: toPortalRedemption(r.body) };
+    },
+
+    async redemptions(p: MemberPrincipal, q: { limit: number; cursor?: string }) {
+      const page = await rewards.redemptions.list(p.programId, { memberId: p.id, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+      return { items: page.items.map(toPortalRedemption), nextCursor: page.nextCursor };
+    },
+  };
+}
+
+export type PortalService = ReturnType<typeof createPortalService>;
