@@ -7,6 +7,7 @@ import { portalRoutes } from './modules/portal/index.js';
 import { programRoutes } from './modules/programs/index.js';
 import { rewardRoutes } from './modules/rewards/index.js';
 import { ruleRoutes } from './modules/rules/index.js';
+import { tierRoutes } from './modules/tiers/index.js';
 import { userRoutes } from './modules/users/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
 
@@ -21,6 +22,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(ruleRoutes(s.rules));
     await api.register(eventRoutes(s.events, s));
     await api.register(rewardRoutes(s.rewards));
+    await api.register(tierRoutes(s.tiers));
     await api.register(auditRoutes(s.audit));
   };
 }

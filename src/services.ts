@@ -9,6 +9,7 @@ import { createProgramsService } from './modules/programs/index.js';
 import { createRewardsService } from './modules/rewards/index.js';
 import { createRulesService } from './modules/rules/index.js';
 import { createSessionsService } from './modules/sessions/index.js';
+import { createTiersService } from './modules/tiers/index.js';
 import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 
@@ -21,18 +22,20 @@ import { createWalletsService } from './modules/wallets/index.js';
 export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
-  const accounts = createAccountsService(database, { audit, programs });
+  // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
+  const tiers = createTiersService(database, { audit, programs, now: opts.now });
+  const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   const wallets = createWalletsService(database, { ledger, audit, idempotency });
   const rules = createRulesService(database, { audit, programs });
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
-  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited });
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, keepTestCodes: opts.testEndpoints });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, sessions, users, portal };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -74,6 +74,8 @@ export const eventAnswer = z.object({
   status: z.enum(['processed', 'rejected']),
   awards: z.array(awardView),
   reversals: z.array(reversalView).optional(),
+  /** Present when the event moved the account's tier (promotion happens in the event's transaction). */
+  tier: z.object({ from: z.string().nullable(), to: z.string().nullable() }).optional(),
 });
 
 export const listEventsQuery = z

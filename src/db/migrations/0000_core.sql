@@ -387,6 +387,81 @@ CREATE TABLE "sessions" (
 	"expires_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "account_tier_state" (
+	"account_id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"external_id" text NOT NULL,
+	"account_type" text NOT NULL,
+	"tier_code" text,
+	"tier_since" timestamp with time zone,
+	"below_since" timestamp with time zone,
+	"tier_discount_bp" integer DEFAULT 0 NOT NULL,
+	"lifetime_spend" bigint DEFAULT 0 NOT NULL,
+	"accumulative_discount_bp" integer DEFAULT 0 NOT NULL,
+	"override_tier_code" text,
+	"override_tier_discount_bp" integer,
+	"override_discount_bp" integer,
+	"override_expires_at" timestamp with time zone,
+	"override_reason" text,
+	"override_since" timestamp with time zone,
+	"version" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "accumulative_discount_steps" (
+	"program_id" text NOT NULL,
+	"min_spend" bigint NOT NULL,
+	"discount_bp" integer NOT NULL,
+	CONSTRAINT "accumulative_discount_steps_program_id_min_spend_pk" PRIMARY KEY("program_id","min_spend")
+);
+--> statement-breakpoint
+CREATE TABLE "tier_changes" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"from_tier" text,
+	"to_tier" text,
+	"reason" text NOT NULL,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tier_ladders" (
+	"program_id" text NOT NULL,
+	"code" text NOT NULL,
+	"account_types" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tier_ladders_program_id_code_pk" PRIMARY KEY("program_id","code")
+);
+--> statement-breakpoint
+CREATE TABLE "tier_metric_buckets" (
+	"program_id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"month" text NOT NULL,
+	"spend" bigint DEFAULT 0 NOT NULL,
+	"units" bigint DEFAULT 0 NOT NULL,
+	"points" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "tier_metric_buckets_account_id_month_pk" PRIMARY KEY("account_id","month")
+);
+--> statement-breakpoint
+CREATE TABLE "tiers" (
+	"program_id" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"ladder" text DEFAULT 'default' NOT NULL,
+	"rank" integer NOT NULL,
+	"metric" text NOT NULL,
+	"rolling_months" integer,
+	"calendar" text,
+	"min" bigint NOT NULL,
+	"discount_bp" integer DEFAULT 0 NOT NULL,
+	"multiplier_milli" integer DEFAULT 1000 NOT NULL,
+	"perks" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"grace_days" integer DEFAULT 30 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tiers_program_id_code_pk" PRIMARY KEY("program_id","code")
+);
+--> statement-breakpoint
 CREATE TABLE "users" (
 	"id" text PRIMARY KEY NOT NULL,
 	"program_id" text NOT NULL,
@@ -476,6 +551,12 @@ CREATE INDEX "rules_program_id_idx" ON "rules" USING btree ("program_id","id");-
 CREATE INDEX "auth_attempts_bucket_idx" ON "auth_attempts" USING btree ("bucket","at");--> statement-breakpoint
 CREATE INDEX "sessions_subject_idx" ON "sessions" USING btree ("program_id","subject_type","subject_id");--> statement-breakpoint
 CREATE INDEX "sessions_expires_idx" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "account_tier_state_ext_uq" ON "account_tier_state" USING btree ("program_id","external_id");--> statement-breakpoint
+CREATE INDEX "account_tier_state_tier_idx" ON "account_tier_state" USING btree ("program_id","tier_code");--> statement-breakpoint
+CREATE INDEX "account_tier_state_program_idx" ON "account_tier_state" USING btree ("program_id","account_id");--> statement-breakpoint
+CREATE INDEX "account_tier_state_override_idx" ON "account_tier_state" USING btree ("program_id","override_expires_at");--> statement-breakpoint
+CREATE INDEX "tier_changes_account_idx" ON "tier_changes" USING btree ("program_id","account_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "tiers_ladder_rank_uq" ON "tiers" USING btree ("program_id","ladder","rank");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_program_email_uq" ON "users" USING btree ("program_id","email");--> statement-breakpoint
 CREATE INDEX "users_email_idx" ON "users" USING btree ("email");--> statement-breakpoint
 CREATE INDEX "users_program_id_idx" ON "users" USING btree ("program_id","id");

@@ -18,6 +18,8 @@ export type AccountFilter = {
   managerId?: string;
   status?: AccountRow['status'];
   q?: string;
+  /** A subquery of account ids (the accounts holding a tier). */
+  inTier?: SQL;
 };
 /** `managerId`: only members of the accounts this account manager manages. */
 export type MemberFilter = { accountId?: string; role?: string; status?: MemberRow['status']; q?: string; managerId?: string };
@@ -107,6 +109,7 @@ export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, 
   if (f.parentId) where.push(eq(accounts.parentId, f.parentId));
   if (f.managerId) where.push(eq(accounts.managerId, f.managerId));
   if (f.status) where.push(eq(accounts.status, f.status));
+  if (f.inTier) where.push(sql`${accounts.id} in (${f.inTier})`);
   if (f.q) {
     const p = contains(f.q);
     where.push(sql`(${accounts.name} ilike ${p} or ${accounts.externalId} ilike ${p})`);

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { account, AccountInput, AccountListQuery, AccountPatch, member, MemberInput, MemberListQuery, MemberPatch } from '../../contracts/accounts.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
@@ -111,7 +112,10 @@ function pageOf<R extends { id: string }, T>(rows: R[], limit: number, view: (r:
 
 const parentNotFound = () => accountError('PARENT_NOT_FOUND', 'The parent account does not exist in this program.', [{ path: 'parentId', message: 'no such account in this program' }]);
 
-export function createAccountsService(database: Database, deps: { audit: AuditService; programs: ProgramsService }) {
+/** The ids of the accounts holding a tier, as a subquery (the tiers module's answer, wired in the composition root). */
+export type AccountsInTier = (programId: string, tier: string) => SQL;
+
+export function createAccountsService(database: Database, deps: { audit: AuditService; programs: ProgramsService; accountsInTier?: AccountsInTier }) {
   const { audit, programs } = deps;
 
   async function checkRole(tx: Tx, programId: string, role: string): Promise<void> {
@@ -165,8 +169,8 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
 
     /** `scope`: an account manager limited to their own accounts sees only those, whatever the filters say. */
     async listAccounts(programId: string, q: AccountListQuery, scope?: AccountScope): Promise<Page<Account>> {
-      // No account holds a tier until the tiers module exists and serves this filter: a tier filter matches nothing.
-      if (q.tier !== undefined) return { items: [], nextCursor: null };
+      // Without the tiers module no account holds a tier: a tier filter matches nothing.
+      if (q.tier !== undefined && !deps.accountsInTier) return { items: [], nextCursor: null };
       if (scope) q = { ...q, managerId: scope.managerId };
       const afterId = decodeCursor(q.cursor);
       return inTransaction(database, async (tx) => {
@@ -178,7 +182,8 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
           parentId = parent.id;
         }
         const { type, segment, region, managerId, status, q: text } = q;
-        const rows = await repo.listAccounts(tx, programId, { type, segment, region, managerId, status, q: text, parentId }, { limit: q.limit + 1, afterId });
+        const inTier = q.tier !== undefined && deps.accountsInTier ? deps.accountsInTier(programId, q.tier) : undefined;
+        const rows = await repo.listAccounts(tx, programId, { type, segment, region, managerId, status, q: text, parentId, inTier }, { limit: q.limit + 1, afterId });
         return pageOf(rows, q.limit, toAccount);
       });
     },

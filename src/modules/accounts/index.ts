@@ -7,6 +7,7 @@ export {
   managedAccountIdsIn,
   findActiveMembersByContactIn,
   type AccountsService,
+  type AccountsInTier,
   type AccountScope,
   type Account,
   type Member,

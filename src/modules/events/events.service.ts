@@ -28,6 +28,18 @@ export type TraceEntry = RuleEvaluation & {
 export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
 /** Runs in the event's transaction after its awards are posted, once per wallet and currency credited (stamp cards hook in here). */
 export type AfterCredit = (tx: Tx, ctx: RequestContext, owner: WalletOwner, currency: string) => Promise<unknown>;
+/** A change of the account's tier that an event caused, as the answer shows it. */
+export type TierChange = { from: string | null; to: string | null };
+type TierParty = { accountId: string; externalId: string; accountType: string; spend: bigint; units: bigint };
+/**
+ * The tiers module as events see it (wired in the composition root): the tier held before an
+ * event for the rules, and the hooks that count an event or a return towards tiers in its transaction.
+ */
+export type TierHooks = {
+  current(tx: Tx, programId: string, accountId: string): Promise<{ code: string; multiplier: number } | null>;
+  onEventEarned(tx: Tx, ctx: RequestContext, e: TierParty & { occurredAt: Date; awards: { currency: string; amount: bigint }[] }): Promise<TierChange | null>;
+  onReturn(tx: Tx, ctx: RequestContext, e: TierParty & { originalOccurredAt: Date; reversals: { currency: string; amount: bigint }[] }): Promise<TierChange | null>;
+};
 
 const DAY = 86_400_000;
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
@@ -38,10 +50,12 @@ function monthsBack(month: string, n: number): string {
 }
 const ownerView = (o: { ownerType: 'account' | 'member'; ownerId: string }) => (o.ownerType === 'member' ? { memberId: o.ownerId } : { accountId: o.ownerId });
 const num = (v: bigint) => Number(v);
+/** Units bought: the lines' quantities, rounded to a whole number per event. */
+const unitsOf = (lines: unknown): bigint => BigInt(Math.round(Array.isArray(lines) ? lines.reduce((n: number, l: { qty?: unknown }) => n + (typeof l?.qty === 'number' ? l.qty : 0), 0) : 0));
 
 export function createEventsService(
   database: Database,
-  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date; afterCredit?: AfterCredit },
+  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date; afterCredit?: AfterCredit; tiers?: TierHooks },
 ) {
   const { programs, accounts, rules, ledger } = deps;
   const emit: Emit = deps.emit ?? (async () => {});
@@ -73,14 +87,15 @@ export function createEventsService(
     const occurredAt = new Date(input.occurredAt);
     const month = monthOf(occurredAt);
     const stats = await repo.statsBefore(tx, account.id, month, monthsBack(month, 11));
+    const tier = deps.tiers ? await deps.tiers.current(tx, ctx.programId, account.id) : null;
     const ruleCtx: RuleContext = {
       event: { ...input, amount: input.amount ?? null, currency: input.currency ?? null, lines: input.lines ?? [], attributes: input.attributes ?? {} },
-      account: { id: account.id, externalId: account.externalId, type: account.type, segment: account.segment, region: account.region, tier: null, attributes: account.attributes, stats: { purchases: stats.purchases, spend12m: num(stats.spend12m) } },
+      account: { id: account.id, externalId: account.externalId, type: account.type, segment: account.segment, region: account.region, tier: tier?.code ?? null, attributes: account.attributes, stats: { purchases: stats.purchases, spend12m: num(stats.spend12m) } },
       member: member ? { id: member.id, externalId: member.externalId, role: member.role, attributes: member.attributes } : null,
     };
     const compiled = await rules.activeCompiled(tx, ctx.programId, input.type);
     const currencyKinds = new Map((await programs.listCurrenciesIn(tx, ctx.programId)).map((c) => [c.code, c.kind] as const));
-    const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: 1 });
+    const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: tier?.multiplier ?? 1 });
     const trace: TraceEntry[] = [];
     const awards: AwardView[] = [];
     const awardRows: Parameters<typeof repo.insertAwards>[1] = [];
@@ -171,7 +186,11 @@ export function createEventsService(
       for (const c of credited.values()) await deps.afterCredit(tx, ctx, c.owner, c.currency);
     }
     if (input.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, month, 1, BigInt(input.amount ?? 0));
-    return { awards, trace };
+    const purchase = input.type === 'purchase';
+    const tierChange = deps.tiers
+      ? await deps.tiers.onEventEarned(tx, ctx, { accountId: account.id, externalId: account.externalId, accountType: account.type, occurredAt, spend: purchase ? BigInt(input.amount ?? 0) : 0n, units: purchase ? unitsOf(input.lines) : 0n, awards: awardRows.map((a) => ({ currency: a.currency, amount: a.amount })) })
+      : null;
+    return { awards, trace, tierChange };
   }
 
   /**
@@ -213,7 +232,23 @@ export function createEventsService(
     }
     await repo.updateEvent(tx, ctx.programId, original.id, { returnedAmount: returned });
     if (original.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, monthOf(original.occurredAt), 0, -BigInt(input.amount!));
-    return reversals;
+    let tierChange: TierChange | null = null;
+    if (deps.tiers) {
+      // Units go back in proportion to the amount, cumulatively, so a full return takes back every unit.
+      const bought = original.type === 'purchase' ? unitsOf((original.payload as { lines?: unknown }).lines) : 0n;
+      const total = original.amount;
+      const unitsBack = (n: bigint) => (2n * bought * n + total) / (2n * total);
+      tierChange = await deps.tiers.onReturn(tx, ctx, {
+        accountId: account.id,
+        externalId: account.externalId,
+        accountType: account.type,
+        originalOccurredAt: original.occurredAt,
+        spend: original.type === 'purchase' ? BigInt(input.amount!) : 0n,
+        units: unitsBack(returned) - unitsBack(original.returnedAmount),
+        reversals: reversals.map((r) => ({ currency: r.currency, amount: BigInt(-r.amount) })),
+      });
+    }
+    return { reversals, tierChange };
   }
 
   /** Processes one validated event in the caller's transaction. */
@@ -246,15 +281,15 @@ export function createEventsService(
     let answer: EventAnswer;
     let trace: unknown[];
     if (input.type === 'return') {
-      const reversals = await reverseFor(tx, ctx, program, input, account);
-      answer = { eventId: input.id, status: 'processed', awards: [], reversals };
+      const { reversals, tierChange } = await reverseFor(tx, ctx, program, input, account);
+      answer = { eventId: input.id, status: 'processed', awards: [], reversals, ...(tierChange ? { tier: tierChange } : {}) };
       trace = [{ return: { originalEventId: input.originalEventId, amount: input.amount }, reversals }];
     } else if (account.status !== 'active') {
       answer = { eventId: input.id, status: 'processed', awards: [] };
       trace = [{ skipped: `account is ${account.status}: it earns nothing` }];
     } else {
       const r = await earn(tx, ctx, program, input, account, member);
-      answer = { eventId: input.id, status: 'processed', awards: r.awards };
+      answer = { eventId: input.id, status: 'processed', awards: r.awards, ...(r.tierChange ? { tier: r.tierChange } : {}) };
       trace = r.trace;
     }
     await repo.updateEvent(tx, ctx.programId, input.id, { answer, trace: jsonSafe(trace) });

@@ -1,4 +1,4 @@
-export { createEventsService, type EventsService, type EventAnswer, type Emit } from './events.service.js';
+export { createEventsService, type EventsService, type EventAnswer, type Emit, type TierHooks, type TierChange } from './events.service.js';
 export { eventRoutes } from './events.routes.js';
 export { simulateRule, type SimulationResult } from './events.simulate.js';
 export { eventErrorStatus, type EventErrorCode } from './events.errors.js';

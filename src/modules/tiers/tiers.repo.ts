@@ -1,0 +1,220 @@
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { pgConstraint, pgErrorCode, type Tx } from '../../db/database.js';
+import { tierError } from './tiers.errors.js';
+import type { Bucket, Tier } from './tiers.ladder.js';
+import { accountTierState, accumulativeDiscountSteps, tierChanges, tierLadders, tierMetricBuckets, tiers } from './tiers.tables.js';
+
+export type TierRow = typeof tiers.$inferSelect;
+export type StateRow = typeof accountTierState.$inferSelect;
+export type StateChanges = Partial<Omit<typeof accountTierState.$inferInsert, 'accountId' | 'programId' | 'version' | 'updatedAt'>>;
+
+export function toTier(r: TierRow): Tier {
+  return {
+    code: r.code,
+    name: r.name,
+    ladder: r.ladder,
+    rank: r.rank,
+    metric: r.metric,
+    period: r.rollingMonths !== null ? { rollingMonths: r.rollingMonths } : { calendar: r.calendar ?? 'year' },
+    min: r.min,
+    discountBp: r.discountBp,
+    multiplierMilli: r.multiplierMilli,
+    perks: r.perks,
+    graceDays: r.graceDays,
+  };
+}
+
+function tierColumns(t: Tier) {
+  return {
+    name: t.name,
+    ladder: t.ladder,
+    rank: t.rank,
+    metric: t.metric,
+    rollingMonths: 'rollingMonths' in t.period ? t.period.rollingMonths : null,
+    calendar: 'calendar' in t.period ? t.period.calendar : null,
+    min: t.min,
+    discountBp: t.discountBp,
+    multiplierMilli: t.multiplierMilli,
+    perks: t.perks,
+    graceDays: t.graceDays,
+  };
+}
+
+/** A concurrent change that slipped past the service's checks still cannot break the ladder. */
+function translate(err: unknown): never {
+  if (pgErrorCode(err) === '23505' && pgConstraint(err) === 'tiers_ladder_rank_uq') {
+    throw tierError('TIER_INVALID', 'Another tier of this ladder has this rank.', [{ path: 'rank', message: 'already taken in this ladder' }]);
+  }
+  if (pgErrorCode(err) === '23505' && pgConstraint(err) === 'tiers_program_id_code_pk') {
+    throw tierError('TIER_EXISTS', 'A tier with this code already exists.', [{ path: 'code', message: 'already exists' }]);
+  }
+  throw err;
+}
+
+/**
+ * Serialises changes to a program's tier configuration until the transaction ends: two
+ * concurrent changes would each pass the ladder checks on their own.
+ */
+export async function lockConfig(tx: Tx, programId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(7346253, hashtext(${programId}))`);
+}
+
+export async function listTiers(tx: Tx, programId: string): Promise<TierRow[]> {
+  return tx.select().from(tiers).where(eq(tiers.programId, programId)).orderBy(asc(tiers.ladder), asc(tiers.rank));
+}
+
+export async function findTier(tx: Tx, programId: string, code: string): Promise<TierRow | undefined> {
+  const [t] = await tx.select().from(tiers).where(and(eq(tiers.programId, programId), eq(tiers.code, code)));
+  return t;
+}
+
+export async function insertTier(tx: Tx, programId: string, t: Tier): Promise<TierRow> {
+  try {
+    const [r] = await tx.insert(tiers).values({ programId, code: t.code, ...tierColumns(t) }).returning();
+    return r;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+export async function updateTier(tx: Tx, programId: string, t: Tier): Promise<TierRow> {
+  try {
+    const [r] = await tx.update(tiers).set({ ...tierColumns(t), updatedAt: new Date() }).where(and(eq(tiers.programId, programId), eq(tiers.code, t.code))).returning();
+    return r;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+export async function listLadders(tx: Tx, programId: string) {
+  return tx.select().from(tierLadders).where(eq(tierLadders.programId, programId)).orderBy(asc(tierLadders.code));
+}
+
+export async function upsertLadder(tx: Tx, programId: string, code: string, accountTypes: string[]): Promise<void> {
+  await tx
+    .insert(tierLadders)
+    .values({ programId, code, accountTypes })
+    .onConflictDoUpdate({ target: [tierLadders.programId, tierLadders.code], set: { accountTypes, updatedAt: new Date() } });
+}
+
+export async function listSteps(tx: Tx, programId: string): Promise<{ minSpend: bigint; discountBp: number }[]> {
+  return tx
+    .select({ minSpend: accumulativeDiscountSteps.minSpend, discountBp: accumulativeDiscountSteps.discountBp })
+    .from(accumulativeDiscountSteps)
+    .where(eq(accumulativeDiscountSteps.programId, programId))
+    .orderBy(asc(accumulativeDiscountSteps.minSpend));
+}
+
+export async function replaceSteps(tx: Tx, programId: string, steps: { minSpend: bigint; discountBp: number }[]): Promise<void> {
+  await tx.delete(accumulativeDiscountSteps).where(eq(accumulativeDiscountSteps.programId, programId));
+  if (steps.length) await tx.insert(accumulativeDiscountSteps).values(steps.map((s) => ({ programId, ...s })));
+}
+
+/** Recomputes every account's accumulative discount of the program after its table changed: one statement. */
+export async function refreshAccumulative(tx: Tx, programId: string): Promise<void> {
+  await tx.execute(sql`
+    update account_tier_state s set
+      accumulative_discount_bp = coalesce((select d.discount_bp from accumulative_discount_steps d
+        where d.program_id = s.program_id and d.min_spend <= s.lifetime_spend order by d.min_spend desc limit 1), 0),
+      version = s.version + 1, updated_at = now()
+    where s.program_id = ${programId}`);
+}
+
+/** After a tier's discount changed: the accounts holding it (earned or by override) get the new one at once. */
+export async function refreshTierDiscount(tx: Tx, programId: string, code: string, bp: number): Promise<void> {
+  await tx.execute(sql`
+    update account_tier_state set
+      tier_discount_bp = case when tier_code = ${code} then ${bp} else tier_discount_bp end,
+      override_tier_discount_bp = case when override_tier_code = ${code} then ${bp} else override_tier_discount_bp end,
+      version = version + 1, updated_at = now()
+    where program_id = ${programId} and (tier_code = ${code} or override_tier_code = ${code})`);
+}
+
+/** Adds (or, negative, takes away) one event's share of a monthly bucket. */
+export async function addToBucket(tx: Tx, b: { programId: string; accountId: string; month: string; spend: bigint; units: bigint; points: bigint }): Promise<void> {
+  await tx
+    .insert(tierMetricBuckets)
+    .values(b)
+    .onConflictDoUpdate({
+      target: [tierMetricBuckets.accountId, tierMetricBuckets.month],
+      set: {
+        spend: sql`${tierMetricBuckets.spend} + ${b.spend.toString()}::bigint`,
+        units: sql`${tierMetricBuckets.units} + ${b.units.toString()}::bigint`,
+        points: sql`${tierMetricBuckets.points} + ${b.points.toString()}::bigint`,
+      },
+    });
+}
+
+/** The account's buckets from `fromMonth` on: a few rows, one per month with activity. */
+export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): Promise<Bucket[]> {
+  return tx
+    .select({ month: tierMetricBuckets.month, spend: tierMetricBuckets.spend, units: tierMetricBuckets.units, points: tierMetricBuckets.points })
+    .from(tierMetricBuckets)
+    .where(and(eq(tierMetricBuckets.accountId, accountId), gte(tierMetricBuckets.month, fromMonth)))
+    .orderBy(asc(tierMetricBuckets.month));
+}
+
+/** The account's state row, created empty on its first activity, locked until the transaction ends. */
+export async function lockState(tx: Tx, row: { programId: string; accountId: string; externalId: string; accountType: string }): Promise<StateRow> {
+  await tx.insert(accountTierState).values(row).onConflictDoNothing();
+  const [s] = await tx.select().from(accountTierState).where(eq(accountTierState.accountId, row.accountId)).for('update');
+  return s;
+}
+
+export async function findState(tx: Tx, programId: string, accountId: string): Promise<StateRow | undefined> {
+  const [s] = await tx.select().from(accountTierState).where(and(eq(accountTierState.programId, programId), eq(accountTierState.accountId, accountId)));
+  return s;
+}
+
+/** The checkout lookup: by server id or `ext:<externalId>`, one indexed read. */
+export async function findStateByRef(tx: Tx, programId: string, ref: string): Promise<StateRow | undefined> {
+  const where = ref.startsWith('ext:') ? eq(accountTierState.externalId, ref.slice(4)) : eq(accountTierState.accountId, ref);
+  const [s] = await tx.select().from(accountTierState).where(and(eq(accountTierState.programId, programId), where));
+  return s;
+}
+
+export async function updateState(tx: Tx, accountId: string, changes: StateChanges): Promise<StateRow> {
+  const [s] = await tx
+    .update(accountTierState)
+    .set({ ...changes, version: sql`${accountTierState.version} + 1`, updatedAt: new Date() })
+    .where(eq(accountTierState.accountId, accountId))
+    .returning();
+  return s;
+}
+
+export async function insertChange(tx: Tx, c: { programId: string; accountId: string; fromTier: string | null; toTier: string | null; reason: string; at: Date }): Promise<void> {
+  await tx.insert(tierChanges).values(c);
+}
+
+export async function listChanges(tx: Tx, programId: string, accountId: string, q: { limit: number; before?: bigint }) {
+  const where = [eq(tierChanges.programId, programId), eq(tierChanges.accountId, accountId)];
+  if (q.before !== undefined) where.push(lt(tierChanges.id, q.before));
+  return tx.select().from(tierChanges).where(and(...where)).orderBy(desc(tierChanges.id)).limit(q.limit);
+}
+
+/**
+ * The tier an account holds before an event, for the rules engine: an unexpired override's
+ * tier, else the earned one, with that tier's multiplier. One indexed read joined to one tier.
+ */
+export async function currentTier(tx: Tx, programId: string, accountId: string, now: Date): Promise<{ code: string; multiplierMilli: number } | null> {
+  const res = await tx.execute<{ code: string; multiplier_milli: number }>(sql`
+    select t.code, t.multiplier_milli
+    from account_tier_state s
+    join tiers t on t.program_id = s.program_id and t.code = case
+      when s.override_tier_code is not null and s.override_expires_at > ${now.toISOString()}::timestamptz then s.override_tier_code
+      else s.tier_code end
+    where s.program_id = ${programId} and s.account_id = ${accountId}`);
+  const r = res.rows[0];
+  return r ? { code: r.code, multiplierMilli: Number(r.multiplier_milli) } : null;
+}
+
+/**
+ * The ids of the program's accounts holding a tier at `now` (an unexpired override's tier
+ * counts; the earned tier it covers does not), as a subquery for the accounts list.
+ */
+export function accountsInTierSql(programId: string, code: string, now: Date): SQL {
+  const at = now.toISOString();
+  return sql`select account_id from account_tier_state where program_id = ${programId} and (
+    (override_tier_code = ${code} and override_expires_at > ${at}::timestamptz)
+    or (tier_code = ${code} and not (override_tier_code is not null and override_expires_at > ${at}::timestamptz)))`;
+}
