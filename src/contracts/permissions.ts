@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   'webhooks:write',
   'jobs:read',
   'jobs:write',
+  'reports:read',
   'audit:read',
   'users:read',
   'users:write',

@@ -91,6 +91,22 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Writes nothing, but runs a rule over months of events: for those who design rules.
   'POST /rules/:id/simulate': write('rules:write'),
 
+  // Tiers and discounts
+  'POST /tiers': write('tiers:write'),
+  'GET /tiers': read('tiers:read'),
+  'GET /tiers/:code': read('tiers:read'),
+  'PATCH /tiers/:code': write('tiers:write'),
+  'POST /tiers/evaluate': write('tiers:write'),
+  'GET /tier-ladders': read('tiers:read'),
+  'PUT /tier-ladders/:ladder': write('tiers:write'),
+  'GET /discounts/accumulative': read('tiers:read'),
+  'PUT /discounts/accumulative': write('tiers:write'),
+  'GET /accounts/:accountId/discount': read('tiers:read', { accountParam: 'accountId' }),
+  'GET /accounts/:accountId/tier': read('tiers:read', { accountParam: 'accountId' }),
+  'GET /accounts/:accountId/tier-changes': read('tiers:read', { accountParam: 'accountId' }),
+  'PUT /accounts/:accountId/tier-override': write('tiers:write', { accountParam: 'accountId' }),
+  'DELETE /accounts/:accountId/tier-override': write('tiers:write', { accountParam: 'accountId' }),
+
   // Rewards
   'POST /rewards': write('rewards:write'),
   'GET /rewards': read('rewards:read'),
@@ -115,8 +131,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /redemptions/:redemptionId/cancel': write('redemptions:write'),
   'POST /redemptions/:redemptionId/reject': write('redemptions:write'),
 
-  // Operations
+  // Operations and reports
   'GET /audit': read('audit:read'),
+  'GET /reports/dashboard': read('reports:read'),
 
   // Partner portal (src/modules/portal): members only, each sees only themselves and their company
   'POST /portal/auth/request': { public: true },
