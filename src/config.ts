@@ -16,6 +16,8 @@ const configSchema = z.object({
   testEndpoints: z.enum(['on', 'off']).default('off'),
   /** Sensitive: the password of the demo's owner console user on a first start; random (and printed once) when absent. */
   adminPassword: z.string().min(10, 'FEALTY_ADMIN_PASSWORD must be at least 10 characters').optional(),
+  /** `off`: the API only, no console or portal (`npm run dev` serves them from Vite instead). */
+  web: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
@@ -33,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: env.BODY_LIMIT_BYTES || undefined,
     testEndpoints: env.FEALTY_TEST_ENDPOINTS || undefined,
     adminPassword: env.FEALTY_ADMIN_PASSWORD || undefined,
+    web: env.FEALTY_WEB || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -5,6 +5,7 @@ import { auditRoutes } from './modules/audit/index.js';
 import { eventRoutes } from './modules/events/index.js';
 import { portalRoutes } from './modules/portal/index.js';
 import { programRoutes } from './modules/programs/index.js';
+import { reportRoutes } from './modules/reports/index.js';
 import { rewardRoutes } from './modules/rewards/index.js';
 import { ruleRoutes } from './modules/rules/index.js';
 import { tierRoutes } from './modules/tiers/index.js';
@@ -24,5 +25,6 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(rewardRoutes(s.rewards));
     await api.register(tierRoutes(s.tiers));
     await api.register(auditRoutes(s.audit));
+    await api.register(reportRoutes(s.reports));
   };
 }

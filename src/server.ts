@@ -7,12 +7,13 @@ import { createServices, type Services } from './services.js';
 export type Server = { app: FastifyInstance; database: Database; services: Services; url: string; stop(): Promise<void> };
 
 /** config → database → migrations → first program / demo → app → listen. */
-export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void> } = {}): Promise<Server> {
+/** `webDir`: the built web app to serve (web/dist), when there is one. */
+export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void>; webDir?: string } = {}): Promise<Server> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateDatabase(database);
   const services = createServices(database, { testEndpoints: config.testEndpoints === 'on' });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
-  const app = await buildApp({ config, services, logger: opts.logger });
+  const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
   const url = await app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | undefined;
   return {

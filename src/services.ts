@@ -6,6 +6,7 @@ import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
 import { createPortalService } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
+import { createReportsService } from './modules/reports/index.js';
 import { createRewardsService } from './modules/rewards/index.js';
 import { createRulesService } from './modules/rules/index.js';
 import { createSessionsService } from './modules/sessions/index.js';
@@ -35,7 +36,8 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, keepTestCodes: opts.testEndpoints });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal };
+  const reports = createReportsService(database);
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

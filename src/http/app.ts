@@ -11,6 +11,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
 import { apiRoutes } from '../routes.js';
 import { VERSION } from '../version.js';
+import { registerWeb } from '../web/serve-web.js';
 
 export type AppOptions = {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'> & Partial<Pick<Config, 'testEndpoints'>>;
@@ -18,6 +19,8 @@ export type AppOptions = {
   logger?: boolean;
   /** Sees every route as it is registered, hidden ones included: tests walk the route table with it. */
   onRoute?: (route: RouteOptions) => void;
+  /** The built web app (web/dist): the console at /, the partner portal at /portal/. */
+  webDir?: string;
 };
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -74,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  if (opts.webDir) await registerWeb(app, opts.webDir);
 
   return app;
 }

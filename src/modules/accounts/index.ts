@@ -14,3 +14,4 @@ export {
 } from './accounts.service.js';
 export { accountRoutes } from './accounts.routes.js';
 export { accountErrorStatus, type AccountErrorCode } from './accounts.errors.js';
+export { participantCounts } from './accounts.reports.js';

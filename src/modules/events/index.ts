@@ -2,3 +2,4 @@ export { createEventsService, type EventsService, type EventAnswer, type Emit, t
 export { eventRoutes } from './events.routes.js';
 export { simulateRule, type SimulationResult } from './events.simulate.js';
 export { eventErrorStatus, type EventErrorCode } from './events.errors.js';
+export { activeInEvents } from './events.reports.js';

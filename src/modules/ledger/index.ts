@@ -1,2 +1,3 @@
 export { createLedgerService, type LedgerService, type LedgerResult, type WalletOwner, type CreditLeg, type PostingView, type TransactionKind } from './ledger.service.js';
 export { ledgerErrorStatus, type LedgerErrorCode } from './ledger.errors.js';
+export { activeWalletOwners, outstandingAt, systemFlowsByMonth, topEarningAccounts } from './ledger.reports.js';

@@ -141,6 +141,9 @@ export function keepBy(tier: Tier, buckets: Bucket[], now: Date, timeZone: strin
   let by: Date;
   if (belowSince) {
     by = addDays(belowSince, tier.graceDays);
+  } else if (valueFor(tier, buckets, month) < tier.min) {
+    // Already below, and no evaluation has started the grace period yet: the next one will.
+    by = addDays(now, tier.graceDays);
   } else {
     let change = nextChange(tier.period, month);
     // A rolling window falls below at most `rollingMonths` changes from now (every bucket has left it by then).

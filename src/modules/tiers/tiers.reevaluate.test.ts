@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/support/app.js';
+import type { RequestContext } from '../../lib/context.js';
+
+/** The evaluation job under repetition and concurrency, and events racing on one account. */
+
+let clock = new Date('2026-01-10T00:00:00Z');
+let t: TestApp;
+let ctx: RequestContext;
+const N = 40;
+
+const count = async (q: ReturnType<typeof sql>) => Number((await t.database.db.execute<{ n: number }>(q)).rows[0].n);
+
+beforeAll(async () => {
+  t = await createTestApp({ now: () => clock });
+  const p = await t.newProgram('Job');
+  ctx = { programId: p.programId, actor: { type: 'system', id: 'test' } };
+  const s = t.services;
+  await s.programs.createCurrency(ctx, { code: 'points', name: 'Points', kind: 'points' });
+  await s.tiers.createTier(ctx, { code: 'silver', name: 'Silver', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 1 }, min: 1000 }, benefits: { discountPercent: 3 }, graceDays: 0 });
+  await s.tiers.createTier(ctx, { code: 'gold', name: 'Gold', rank: 2, qualify: { metric: 'spend', period: { rollingMonths: 1 }, min: 5000 }, benefits: { discountPercent: 6 }, graceDays: 0 });
+  for (let i = 0; i < N; i++) {
+    await s.accounts.createAccount(ctx, { externalId: `J-${i}`, name: `J ${i}`, type: 'dealer' });
+    await s.events.process(ctx, { id: `J-E-${i}`, type: 'purchase', occurredAt: clock.toISOString(), accountId: `ext:J-${i}`, amount: 1000 + (i % 2) * 5000, currency: 'EUR' });
+  }
+});
+afterAll(() => t.close());
+
+describe('the evaluation job', () => {
+  it('promoted every account on its event', async () => {
+    expect(await count(sql`select count(*)::int as n from account_tier_state where program_id = ${ctx.programId} and tier_code is not null`)).toBe(N);
+    expect(await count(sql`select count(*)::int as n from tier_changes where program_id = ${ctx.programId}`)).toBe(N);
+  });
+
+  it('downgrades each account exactly once when two runs overlap, and a third run changes nothing', async () => {
+    clock = new Date('2026-02-01T00:00:00Z');
+    const [a, b] = await Promise.all([t.services.tiers.reevaluate(clock), t.services.tiers.reevaluate(clock)]);
+    expect(a.downgraded + b.downgraded).toBe(N);
+    expect(await count(sql`select count(*)::int as n from tier_changes where program_id = ${ctx.programId} and reason = 'grace_expired'`)).toBe(N);
+    expect(await count(sql`select count(*)::int as n from account_tier_state where program_id = ${ctx.programId} and tier_code is not null`)).toBe(0);
+    const third = await t.services.tiers.reevaluate(clock);
+    expect(third).toMatchObject({ promoted: 0, downgraded: 0, graceStarted: 0 });
+    expect(third.accounts).toBeGreaterThanOrEqual(N);
+  });
+
+  it('counts every one of many concurrent events on one account, promoting step by step', async () => {
+    const s = t.services;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => s.events.process(ctx, { id: `C-E-${i}`, type: 'purchase', occurredAt: clock.toISOString(), accountId: 'ext:J-0', amount: 500, currency: 'EUR' })));
+    const tier = await s.tiers.accountTier(ctx.programId, 'ext:J-0');
+    expect(tier).toMatchObject({ tier: 'gold', metricValue: 6000 });
+    // The history is one chain (each change starts where the one before it ended): no lost or doubled promotion.
+    const history = (await s.tiers.changes(ctx.programId, 'ext:J-0', { limit: 10 })).items.reverse();
+    expect(history.map((c) => c.to)).toEqual(['silver', null, 'silver', 'gold']);
+    history.slice(1).forEach((c, i) => expect(c.from).toBe(history[i].to));
+  });
+
+  it('leaves alone a row an event changed while the job waited for it', async (c) => {
+    if (t.database.kind !== 'postgres') return c.skip();
+    // J-1 held gold in January and is at zero in March: the job would downgrade it. An event
+    // transaction holds its row; the job waits, the event promotes it and commits; the job must not undo that.
+    clock = new Date('2026-03-01T00:00:00Z');
+    const id = (await t.services.accounts.getAccount(ctx.programId, 'ext:J-1')).id;
+    await t.database.db.execute(sql`update account_tier_state set tier_code = 'gold', tier_since = '2026-01-10', below_since = null where account_id = ${id}`);
+    const client = await t.database.handle.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('select 1 from account_tier_state where account_id = $1 for update', [id]);
+      const job = t.services.tiers.reevaluate(clock, { programId: ctx.programId });
+      await new Promise((r) => setTimeout(r, 300));
+      await client.query(`update account_tier_state set tier_code = 'gold', tier_since = now(), version = version + 1 where account_id = $1`, [id]);
+      await client.query('commit');
+      await job;
+    } finally {
+      client.release();
+    }
+    expect((await t.services.tiers.accountTier(ctx.programId, 'ext:J-1')).tier).toBe('gold');
+  });
+});
