@@ -133,8 +133,6 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   // Operations and reports
   'GET /audit': read('audit:read'),
-  // Program-wide aggregates; an account manager's top list is narrowed to their accounts.
-  'GET /reports/dashboard': read('program:read'),
   'GET /reports/dashboard': read('reports:read'),
 
   // Partner portal (src/modules/portal): members only, each sees only themselves and their company

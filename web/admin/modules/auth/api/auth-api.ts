@@ -1,0 +1,40 @@
+import { isApiError } from '@shared/api/api-error';
+import { api } from '../../../api-client';
+
+export type ConsoleRole = 'owner' | 'program_manager' | 'account_manager' | 'viewer';
+export type ConsoleUser = { id: string; email: string; name: string; role: ConsoleRole; programId: string; locale: string | null };
+type SessionAnswer = { user: ConsoleUser; csrfToken: string };
+
+export async function login(email: string, password: string): Promise<ConsoleUser> {
+  const res = await api.request<SessionAnswer>('/auth/login', { method: 'POST', body: { email, password } });
+  api.setCsrfToken(res.csrfToken);
+  return res.user;
+}
+
+/** The signed-in user, or null with no session (401) or no console users on this server yet (404). */
+export async function currentUser(): Promise<ConsoleUser | null> {
+  try {
+    const res = await api.request<SessionAnswer>('/auth/me');
+    api.setCsrfToken(res.csrfToken);
+    return res.user;
+  } catch (err) {
+    if (isApiError(err) && (err.status === 401 || err.status === 404)) return null;
+    throw err;
+  }
+}
+
+export async function logout(): Promise<void> {
+  await api.request<void>('/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+  api.setCsrfToken(null);
+}
+
+/** Checks an API key by reading the program it belongs to. */
+export async function signInWithKey(key: string): Promise<void> {
+  api.setApiKey(key);
+  try {
+    await api.request('/program');
+  } catch (err) {
+    api.setApiKey(null);
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { Anchor, Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { useProgram } from '../../program/hooks/use-program';
+import { ErrorAlert } from '../../ui/components/error-alert';
+import { Page } from '../../ui/components/page';
+import { EntriesTable } from '../../wallets/components/entries-table';
+import { WalletCards } from '../../wallets/components/wallet-cards';
+import { useMember } from '../hooks/use-members';
+
+export function MemberDetailPage() {
+  const { t } = useTranslation();
+  const id = useParams().memberId ?? '';
+  const member = useMember(id);
+  const program = useProgram().data;
+  const m = member.data;
+  if (member.error) return <ErrorAlert error={member.error} />;
+  if (!m) return null;
+  const owner = { kind: 'member' as const, id: m.id };
+  return (
+    <Page
+      title={
+        <Group gap="sm">
+          <span>{m.name}</span>
+          {m.partnerAdmin ? <Badge variant="outline">{t('members.partnerAdmin')}</Badge> : null}
+        </Group>
+      }
+    >
+      <Text size="sm" c="dimmed">
+        <span className="mono">{m.externalId}</span> · {program?.roles.find((r) => r.code === m.role)?.name ?? m.role} · {m.email ?? ''} · {t(`members.statuses.${m.status}`)} ·{' '}
+        <Anchor component={Link} to={`/accounts/${m.accountId}`} size="sm">
+          {t('members.openAccount')}
+        </Anchor>
+      </Text>
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('wallets.title')}
+        </Title>
+        <WalletCards owner={owner} />
+      </Stack>
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('entries.title')}
+        </Title>
+        <EntriesTable owner={owner} />
+      </Stack>
+    </Page>
+  );
+}

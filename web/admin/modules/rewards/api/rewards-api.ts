@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import type { redemptionStatus, redemptionView, rewardView } from '@contracts/rewards';
+import { api } from '../../../api-client';
+
+export type RewardView = z.infer<typeof rewardView>;
+export type RedemptionView = z.infer<typeof redemptionView>;
+export type RedemptionStatus = z.infer<typeof redemptionStatus>;
+export type RedemptionAction = 'approve' | 'fulfil' | 'cancel' | 'reject';
+
+export const fetchRewards = (cursor: string | undefined) => api.request<{ items: RewardView[]; nextCursor: string | null }>('/rewards', { query: { cursor, limit: 25 } });
+export const fetchRedemptions = (status: RedemptionStatus | undefined, cursor: string | undefined) =>
+  api.request<{ items: RedemptionView[]; nextCursor: string | null }>('/redemptions', { query: { status, cursor, limit: 25 } });
+export const transitionRedemption = (id: string, action: RedemptionAction) =>
+  api.request<RedemptionView>(`/redemptions/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: {} });

@@ -1,0 +1,21 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { fetchRedemptions, fetchRewards, transitionRedemption, type RedemptionAction, type RedemptionStatus } from '../api/rewards-api';
+
+export function useRewards(cursor: string | undefined) {
+  return useQuery({ queryKey: ['rewards', cursor], queryFn: () => fetchRewards(cursor), placeholderData: keepPreviousData });
+}
+
+export function useRedemptions(status: RedemptionStatus | undefined, cursor: string | undefined) {
+  return useQuery({ queryKey: ['redemptions', status, cursor], queryFn: () => fetchRedemptions(status, cursor), placeholderData: keepPreviousData });
+}
+
+export function useRedemptionAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: RedemptionAction }) => transitionRedemption(id, action),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ['redemptions'] });
+      qc.invalidateQueries({ queryKey: ['wallets'] });
+    },
+  });
+}

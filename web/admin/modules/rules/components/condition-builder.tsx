@@ -1,0 +1,197 @@
+import { Button, Group, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { QueryBuilderMantine } from '@react-querybuilder/mantine';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QueryBuilder, formatQuery, type Field, type RuleGroupType } from 'react-querybuilder';
+import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
+
+/** What a condition can look at: the rules engine's context (event, account with stats, member). */
+const BASE_FIELDS: { name: string; number?: boolean }[] = [
+  { name: 'event.amount', number: true },
+  { name: 'event.currency' },
+  { name: 'account.type' },
+  { name: 'account.segment' },
+  { name: 'account.region' },
+  { name: 'account.tier' },
+  { name: 'account.externalId' },
+  { name: 'account.stats.purchases', number: true },
+  { name: 'account.stats.spend12m', number: true },
+  { name: 'member.role' },
+];
+
+const TEXT_OPS = ['=', '!=', 'in', 'notIn'] as const;
+const NUMBER_OPS = ['=', '!=', '<', '<=', '>', '>=', 'between'] as const;
+const EMPTY: RuleGroupType = { combinator: 'and', rules: [] };
+
+/** The builder's query as JsonLogic; an empty builder means "no condition" (null). */
+export function toJsonLogic(q: RuleGroupType): unknown {
+  if (!q.rules.length) return null;
+  const out: unknown = formatQuery(q, { format: 'jsonlogic', parseNumbers: true });
+  return out === false ? null : out;
+}
+
+function varsOf(logic: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(logic)) logic.forEach((x) => varsOf(x, into));
+  else if (logic && typeof logic === 'object') {
+    for (const [k, v] of Object.entries(logic)) {
+      if (k === 'var' && typeof v === 'string') into.add(v);
+      else varsOf(v, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * A condition the builder can show: parse it, and accept it only if it exports back to the same
+ * JsonLogic; anything richer (arithmetic, `reduce` over lines…) stays in the JSON editor.
+ */
+function parseCondition(logic: unknown): RuleGroupType | null {
+  if (logic === null || logic === undefined) return EMPTY;
+  try {
+    const q = parseJsonLogic(logic as Parameters<typeof parseJsonLogic>[0]);
+    return JSON.stringify(toJsonLogic(q)) === JSON.stringify(logic) ? q : null;
+  } catch {
+    return null;
+  }
+}
+
+export function ConditionBuilder({ value, onChange, error }: { value: unknown; onChange: (logic: unknown) => void; error?: string }) {
+  const { t } = useTranslation();
+  // Parsed once: after that the builder owns the state and reports changes up.
+  const [initial] = useState(() => parseCondition(value));
+  const [mode, setMode] = useState<'builder' | 'json'>(initial ? 'builder' : 'json');
+  const [query, setQuery] = useState<RuleGroupType>(initial ?? EMPTY);
+  const [json, setJson] = useState(value === null || value === undefined ? '' : JSON.stringify(value, null, 2));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [extra, setExtra] = useState<string[]>(() => [...varsOf(value, new Set())]);
+  const [newField, setNewField] = useState('');
+
+  const fields = useMemo<Field[]>(() => {
+    const all = [...BASE_FIELDS];
+    for (const name of extra) if (!all.some((f) => f.name === name)) all.push({ name });
+    return all.map((f) => ({
+      name: f.name,
+      label: t(`rules.fields.${f.name.replace(/\./g, '_')}`, { defaultValue: f.name }),
+      inputType: f.number ? 'number' : 'text',
+      operators: (f.number ? NUMBER_OPS : TEXT_OPS).map((op) => ({ name: op, value: op, label: t(`rules.operators.${op}`) })),
+    }));
+  }, [extra, t]);
+
+  const translations = useMemo(
+    () => ({
+      addRule: { label: t('rules.builder.addRule'), title: t('rules.builder.addRule') },
+      addGroup: { label: t('rules.builder.addGroup'), title: t('rules.builder.addGroup') },
+      removeRule: { label: '×', title: t('rules.builder.remove') },
+      removeGroup: { label: '×', title: t('rules.builder.remove') },
+      fields: { title: t('rules.builder.field') },
+      operators: { title: t('rules.builder.operator') },
+      value: { title: t('rules.builder.value') },
+      combinators: { title: t('rules.builder.combinator') },
+    }),
+    [t],
+  );
+  const combinators = useMemo(() => [{ name: 'and', value: 'and', label: t('rules.builder.and') }, { name: 'or', value: 'or', label: t('rules.builder.or') }], [t]);
+
+  function switchMode(next: string) {
+    if (next === 'json') {
+      const logic = toJsonLogic(query);
+      setJson(logic === null ? '' : JSON.stringify(logic, null, 2));
+      setMode('json');
+      return;
+    }
+    let logic: unknown = null;
+    try {
+      logic = json.trim() ? JSON.parse(json) : null;
+    } catch {
+      setJsonError(t('rules.invalidJson'));
+      return;
+    }
+    const q = parseCondition(logic);
+    if (!q) {
+      setJsonError(t('rules.builder.tooComplex'));
+      return;
+    }
+    setExtra((x) => [...new Set([...x, ...varsOf(logic, new Set())])]);
+    setQuery(q);
+    setJsonError(null);
+    setMode('builder');
+  }
+
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between">
+        <Text fw={500} size="sm" id="condition-label">
+          {t('rules.condition')}
+        </Text>
+        <SegmentedControl
+          size="xs"
+          value={mode}
+          onChange={switchMode}
+          data={[
+            { value: 'builder', label: t('rules.builder.visual') },
+            { value: 'json', label: 'JsonLogic' },
+          ]}
+          aria-label={t('rules.builder.mode')}
+        />
+      </Group>
+      {mode === 'builder' ? (
+        <Stack gap="xs" role="group" aria-labelledby="condition-label" data-testid="condition-builder">
+          <QueryBuilderMantine>
+            <QueryBuilder
+              fields={fields}
+              query={query}
+              combinators={combinators}
+              translations={translations}
+              onQueryChange={(q) => {
+                setQuery(q);
+                onChange(toJsonLogic(q));
+              }}
+            />
+          </QueryBuilderMantine>
+          <Group gap="xs" align="flex-end">
+            <TextInput size="xs" label={t('rules.builder.customField')} placeholder="event.attributes.cabin" value={newField} onChange={(e) => setNewField(e.currentTarget.value)} />
+            <Button
+              size="xs"
+              variant="default"
+              disabled={!/^(event|account|member|line)\.[A-Za-z0-9_.]+$/.test(newField.trim())}
+              onClick={() => {
+                setExtra((x) => [...new Set([...x, newField.trim()])]);
+                setNewField('');
+              }}
+            >
+              {t('rules.builder.addField')}
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {t('rules.builder.preview')}
+          </Text>
+          <pre className="json" data-testid="condition-jsonlogic">{JSON.stringify(toJsonLogic(query))}</pre>
+        </Stack>
+      ) : (
+        <Textarea
+          aria-labelledby="condition-label"
+          autosize
+          minRows={4}
+          className="mono"
+          value={json}
+          error={jsonError ?? undefined}
+          onChange={(e) => {
+            const text = e.currentTarget.value;
+            setJson(text);
+            try {
+              onChange(text.trim() ? JSON.parse(text) : null);
+              setJsonError(null);
+            } catch {
+              setJsonError(t('rules.invalidJson'));
+            }
+          }}
+        />
+      )}
+      {error ? (
+        <Text size="sm" c="red.8" role="alert">
+          {error}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}

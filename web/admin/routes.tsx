@@ -1,0 +1,57 @@
+import { Center, Loader } from '@mantine/core';
+import { Navigate, Route, Routes } from 'react-router';
+import { useSession } from './modules/auth/components/session-provider';
+import { SignInPage } from './modules/auth/components/sign-in-page';
+import { AccountDetailPage } from './modules/accounts/components/account-detail-page';
+import { AccountsPage } from './modules/accounts/components/accounts-page';
+import { AdjustmentsPage } from './modules/adjustments/components/adjustments-page';
+import { ApiKeysPage } from './modules/api-keys/components/api-keys-page';
+import { AuditPage } from './modules/audit/components/audit-page';
+import { DashboardPage } from './modules/dashboard/components/dashboard-page';
+import { EventDetailPage } from './modules/events/components/event-detail-page';
+import { EventsPage } from './modules/events/components/events-page';
+import { MemberDetailPage } from './modules/members/components/member-detail-page';
+import { MembersPage } from './modules/members/components/members-page';
+import { PlaceholderPage } from './modules/placeholders/components/placeholder-page';
+import { RedemptionsPage } from './modules/rewards/components/redemptions-page';
+import { RewardsPage } from './modules/rewards/components/rewards-page';
+import { RuleEditorPage } from './modules/rules/components/rule-editor-page';
+import { RulesPage } from './modules/rules/components/rules-page';
+import { AdminShell } from './modules/shell/components/admin-shell';
+
+export function AdminRoutes() {
+  const { session } = useSession();
+  if (session.status === 'loading') {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (session.status === 'signedOut') return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<AdminShell />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="accounts" element={<AccountsPage />} />
+        <Route path="accounts/:accountId" element={<AccountDetailPage />} />
+        <Route path="members" element={<MembersPage />} />
+        <Route path="members/:memberId" element={<MemberDetailPage />} />
+        <Route path="events" element={<EventsPage />} />
+        <Route path="events/:eventId" element={<EventDetailPage />} />
+        <Route path="rules" element={<RulesPage />} />
+        <Route path="rules/new" element={<RuleEditorPage />} />
+        <Route path="rules/:ruleId" element={<RuleEditorPage />} />
+        <Route path="tiers" element={<PlaceholderPage feature="tiers" />} />
+        <Route path="rewards" element={<RewardsPage />} />
+        <Route path="redemptions" element={<RedemptionsPage />} />
+        <Route path="adjustments" element={<AdjustmentsPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
+        <Route path="webhooks" element={<PlaceholderPage feature="webhooks" />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="signin" element={<Navigate to="/" replace />} />
+        <Route path="*" element={<PlaceholderPage feature="notFound" />} />
+      </Route>
+    </Routes>
+  );
+}

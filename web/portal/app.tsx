@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isLanguage, switchLanguage } from '@shared/i18n/i18n';
+import { currentMember, signOut, type PortalSession } from './modules/auth/api/portal-auth-api';
+import { SignInScreen } from './modules/auth/components/sign-in-screen';
+import { CompanyScreen } from './modules/company/components/company-screen';
+import { HistoryScreen } from './modules/history/components/history-screen';
+import { HomeScreen } from './modules/home/components/home-screen';
+import { RewardsScreen } from './modules/rewards/components/rewards-screen';
+import { PortalShell } from './modules/shell/components/portal-shell';
+import { api } from './api-client';
+import { navigate, usePath } from './router';
+
+type State = { status: 'loading' } | { status: 'signedOut' } | { status: 'signedIn'; session: PortalSession };
+
+export function PortalApp() {
+  const { t } = useTranslation();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const path = usePath();
+
+  useEffect(() => {
+    currentMember().then(
+      (s) => setState(s ? { status: 'signedIn', session: s } : { status: 'signedOut' }),
+      () => setState({ status: 'signedOut' }),
+    );
+    api.onUnauthenticated(() => setState({ status: 'signedOut' }));
+  }, []);
+
+  function signedIn(session: PortalSession) {
+    // The member's own language, unless they picked one on this phone already.
+    const lang = session.member.locale?.split('-')[0];
+    if (!localStorage.getItem('fealty.lang') && isLanguage(lang)) void switchLanguage(lang);
+    setState({ status: 'signedIn', session });
+    navigate('/');
+  }
+
+  if (state.status === 'loading') return <p className="loading">{t('common.loading')}</p>;
+  if (state.status === 'signedOut') return <SignInScreen onSignedIn={signedIn} />;
+  const { session } = state;
+  let screen;
+  if (path.startsWith('/history')) screen = <HistoryScreen />;
+  else if (path.startsWith('/rewards')) screen = <RewardsScreen />;
+  else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen />;
+  else screen = <HomeScreen session={session} />;
+  return (
+    <PortalShell
+      session={session}
+      path={path}
+      onSignOut={async () => {
+        await signOut();
+        setState({ status: 'signedOut' });
+      }}
+    >
+      {screen}
+    </PortalShell>
+  );
+}

@@ -1,0 +1,158 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '@shared/api/api-error';
+import { newIdempotencyKey } from '@shared/api/client';
+import { useResource } from '../../../use-resource';
+import { ErrorText } from '../../shell/components/error-text';
+import { useAmount } from '../../shell/hooks/use-amount';
+import { allocate, fetchCompany } from '../api/company-api';
+
+/** A partner admin's view: the company wallet, every person's earnings (transparency), and allocation. */
+export function CompanyScreen() {
+  const { t } = useTranslation();
+  const amount = useAmount();
+  const company = useResource(fetchCompany);
+  const [to, setTo] = useState('');
+  const [currency, setCurrency] = useState('');
+  const [value, setValue] = useState('');
+  const [memo, setMemo] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const key = useRef(newIdempotencyKey());
+
+  const c = company.data;
+  const currencies = c ? [...new Set(c.wallets.map((w) => w.currency))] : [];
+  const chosenCurrency = currency || currencies[0] || '';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setDone(null);
+    setError(null);
+    const n = Number(value);
+    const errs: Record<string, string> = {};
+    if (!to) errs.toMemberId = t('company.pickPerson');
+    if (!Number.isInteger(n) || n <= 0) errs.amount = t('company.amountInvalid');
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      await allocate({ toMemberId: to, currency: chosenCurrency, amount: n, ...(memo.trim() ? { memo: memo.trim() } : {}) }, key.current);
+      key.current = newIdempotencyKey();
+      const person = c?.staff.find((s) => s.member.id === to)?.member.name ?? '';
+      const a = amount(n, chosenCurrency);
+      setDone(t('company.done', { amount: `${a.value} ${a.unit}`, name: person }));
+      setValue('');
+      setMemo('');
+      company.reload();
+    } catch (err) {
+      if (isApiError(err) && err.errors.length) setErrors(err.fieldErrors());
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="stack">
+      <h1>{t('company.title')}</h1>
+      <ErrorText error={company.error} />
+      {c ? (
+        <>
+          <section className="card balance" aria-labelledby="company-wallet">
+            <h2 id="company-wallet" className="label">{t('company.wallet', { name: c.account.name })}</h2>
+            {c.wallets.map((w) => {
+              const a = amount(w.available, w.currency);
+              return (
+                <p key={w.currency} className="big" data-testid={`company-${w.currency}`}>
+                  {a.value} <span className="unit">{a.unit}</span>
+                </p>
+              );
+            })}
+          </section>
+          <section className="card" aria-labelledby="staff-title">
+            <h2 id="staff-title">{t('company.staff')}</h2>
+            {!c.account.employeeIncentives ? <p className="small muted">{t('company.incentivesOff')}</p> : null}
+            <ul className="entries">
+              {c.staff.map((s) => (
+                <li key={s.member.id} data-testid="staff-member">
+                  <div>
+                    <strong>{s.member.name}</strong>
+                    <div className="muted small">
+                      {s.member.role}
+                      {s.member.status !== 'active' ? ` · ${t(`company.statuses.${s.member.status}`)}` : ''}
+                    </div>
+                  </div>
+                  <div className="amount">
+                    {s.wallets.length
+                      ? s.wallets.map((w) => {
+                          const a = amount(w.available, w.currency);
+                          return (
+                            <div key={w.currency}>
+                              {a.value} <span className="unit">{a.unit}</span>
+                              {w.pending ? <div className="small muted">{t('company.pending', { amount: amount(w.pending, w.currency).value })}</div> : null}
+                            </div>
+                          );
+                        })
+                      : '—'}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="card" aria-labelledby="allocate-title">
+            <h2 id="allocate-title">{t('company.allocate')}</h2>
+            <p className="small muted">{t('company.allocateHint')}</p>
+            <form onSubmit={submit} noValidate>
+              <label className="field">
+                <span>{t('company.person')}</span>
+                <select value={to} onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={Boolean(errors.toMemberId)} aria-describedby={errors.toMemberId ? 'err-to' : undefined}>
+                  <option value="">{t('company.choose')}</option>
+                  {c.staff
+                    .filter((s) => s.member.status === 'active')
+                    .map((s) => (
+                      <option key={s.member.id} value={s.member.id}>
+                        {s.member.name}
+                      </option>
+                    ))}
+                </select>
+                {errors.toMemberId ? <span className="error" id="err-to">{errors.toMemberId}</span> : null}
+              </label>
+              {currencies.length > 1 ? (
+                <label className="field">
+                  <span>{t('company.currency')}</span>
+                  <select value={chosenCurrency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+                    {currencies.map((cur) => (
+                      <option key={cur} value={cur}>
+                        {amount(0, cur).unit}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : null}
+              <label className="field">
+                <span>{t('company.amount')}</span>
+                <input inputMode="numeric" value={value} onChange={(e) => setValue(e.currentTarget.value.replace(/[^\d]/g, ''))} aria-invalid={Boolean(errors.amount)} aria-describedby={errors.amount ? 'err-amount' : undefined} />
+                {errors.amount ? <span className="error" id="err-amount">{errors.amount}</span> : null}
+              </label>
+              <label className="field">
+                <span>{t('company.memo')}</span>
+                <input value={memo} onChange={(e) => setMemo(e.currentTarget.value)} maxLength={500} />
+              </label>
+              <ErrorText error={error} />
+              {done ? (
+                <p className="notice" role="status">
+                  {done}
+                </p>
+              ) : null}
+              <button type="submit" className="primary" disabled={busy}>
+                {t('company.send')}
+              </button>
+            </form>
+          </section>
+        </>
+      ) : null}
+    </div>
+  );
+}

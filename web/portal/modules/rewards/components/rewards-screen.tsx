@@ -1,0 +1,110 @@
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { newIdempotencyKey } from '@shared/api/client';
+import { useFormat } from '@shared/format/use-format';
+import { useResource } from '../../../use-resource';
+import { fetchWallets } from '../../home/api/wallets-api';
+import { ErrorText } from '../../shell/components/error-text';
+import { useAmount } from '../../shell/hooks/use-amount';
+import { fetchRedemptions, fetchRewards, redeem, type Reward } from '../api/rewards-api';
+
+export function RewardsScreen() {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const amount = useAmount();
+  const rewards = useResource(() => fetchRewards(i18n.language), [i18n.language]);
+  const wallets = useResource(fetchWallets);
+  const redemptions = useResource(fetchRedemptions);
+  const [confirming, setConfirming] = useState<Reward | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per confirmed choice: a double tap or a retry on a bad network redeems once.
+  const key = useRef(newIdempotencyKey());
+
+  const balance = (currency: string) => wallets.data?.find((w) => w.currency === currency)?.available ?? 0;
+
+  async function confirm(r: Reward) {
+    setBusy(true);
+    setError(null);
+    try {
+      await redeem(r.id, key.current);
+      key.current = newIdempotencyKey();
+      setDone(t('rewards.done', { name: r.name }));
+      setConfirming(null);
+      wallets.reload();
+      redemptions.reload();
+      rewards.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="stack">
+      <h1>{t('rewards.title')}</h1>
+      {done ? (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      ) : null}
+      <ErrorText error={rewards.error} />
+      {rewards.data && !rewards.data.length ? <p className="muted">{t('rewards.none')}</p> : null}
+      <ul className="rewards">
+        {(rewards.data ?? []).map((r) => {
+          const cost = amount(r.cost.amount, r.cost.currency);
+          const affordable = balance(r.cost.currency) >= r.cost.amount;
+          return (
+            <li key={r.id} className="card reward" data-testid="reward">
+              {r.images[0] ? <img src={r.images[0]} alt="" loading="lazy" /> : null}
+              <h2>{r.name}</h2>
+              {r.description ? <p className="small">{r.description}</p> : null}
+              <p className="cost">
+                {cost.value} <span className="unit">{cost.unit}</span>
+              </p>
+              {r.stock !== null ? <p className="small muted">{t('rewards.stock', { count: r.stock })}</p> : null}
+              {confirming?.id === r.id ? (
+                <div className="confirm">
+                  <p>{t('rewards.confirm', { name: r.name, cost: `${cost.value} ${cost.unit}` })}</p>
+                  <ErrorText error={error} />
+                  <div className="buttons">
+                    <button type="button" className="primary" onClick={() => void confirm(r)} disabled={busy}>
+                      {t('rewards.confirmYes')}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                      {t('common.cancel')}
+                    </button>
+                  </div>
+                </div>
+              ) : (
+                <button type="button" className="primary" disabled={!r.availableNow || !affordable} onClick={() => { setConfirming(r); setDone(null); setError(null); }}>
+                  {!r.availableNow ? t('rewards.unavailable') : affordable ? t('rewards.redeem') : t('rewards.notEnough')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <section className="card" aria-labelledby="mine-title">
+        <h2 id="mine-title">{t('rewards.mine')}</h2>
+        {redemptions.data && !redemptions.data.length ? <p className="muted">{t('rewards.noneYet')}</p> : null}
+        <ul className="entries">
+          {(redemptions.data ?? []).map((r) => (
+            <li key={r.id}>
+              <div>
+                <strong>{r.reward.name}</strong>
+                <div className="muted small">
+                  {f.date(r.createdAt)} · {t(`rewards.statuses.${r.status}`, { defaultValue: r.status })}
+                  {r.voucherCode ? ` · ${r.voucherCode}` : ''}
+                </div>
+              </div>
+              <div className="amount neg">−{amount(r.cost.amount, r.cost.currency).value}</div>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import i18next, { type i18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+/** The languages both apps ship. Persian is there to keep the right-to-left layout honest. */
+export const LANGUAGES = [
+  { code: 'en', name: 'English', dir: 'ltr' },
+  { code: 'fr', name: 'Français', dir: 'ltr' },
+  { code: 'fa', name: 'فارسی', dir: 'rtl' },
+] as const;
+
+export type LanguageCode = (typeof LANGUAGES)[number]['code'];
+export type Bundle = { [key: string]: string | Bundle };
+export type BundleLoaders = Record<LanguageCode, () => Promise<{ default: Bundle }>>;
+
+const STORAGE_KEY = 'fealty.lang';
+let loaders: BundleLoaders | null = null;
+
+export function isLanguage(code: string | null | undefined): code is LanguageCode {
+  return LANGUAGES.some((l) => l.code === code);
+}
+
+export function directionOf(code: string): 'ltr' | 'rtl' {
+  return LANGUAGES.find((l) => l.code === code)?.dir ?? 'ltr';
+}
+
+/** A stored choice first, then the browser's languages (`fr-CA` → `fr`), then English. */
+export function pickLanguage(stored: string | null, browser: readonly string[]): LanguageCode {
+  if (isLanguage(stored)) return stored;
+  for (const tag of browser) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return 'en';
+}
+
+function applyDocumentLanguage(code: string): void {
+  document.documentElement.lang = code;
+  document.documentElement.dir = directionOf(code);
+}
+
+/**
+ * English is bundled (it is also the fallback for a missing key); other languages load on
+ * demand, so a phone on a site downloads one language only.
+ */
+export async function setupI18n(english: Bundle, bundleLoaders: BundleLoaders): Promise<i18n> {
+  loaders = bundleLoaders;
+  await i18next.use(initReactI18next).init({
+    lng: 'en',
+    fallbackLng: 'en',
+    resources: { en: { translation: english } },
+    interpolation: { escapeValue: false },
+  });
+  i18next.on('languageChanged', (lng) => {
+    applyDocumentLanguage(lng);
+    localStorage.setItem(STORAGE_KEY, lng);
+  });
+  await switchLanguage(pickLanguage(localStorage.getItem(STORAGE_KEY), navigator.languages ?? [navigator.language]));
+  applyDocumentLanguage(i18next.language);
+  return i18next;
+}
+
+export async function switchLanguage(code: LanguageCode): Promise<void> {
+  if (!i18next.hasResourceBundle(code, 'translation') && loaders) {
+    const bundle = await loaders[code]();
+    i18next.addResourceBundle(code, 'translation', bundle.default, true, true);
+  }
+  await i18next.changeLanguage(code);
+}
