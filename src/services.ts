@@ -35,7 +35,7 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
-  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, keepTestCodes: opts.testEndpoints });
+  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints });
   const reports = createReportsService(database);
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports };
 }

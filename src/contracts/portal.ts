@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redemptionStatus, rewardKind } from './rewards.js';
+import { accountTierView } from './tiers.js';
 
 const email = z.email('must be an e-mail address').max(320);
 const phone = z.string().regex(/^\+?[0-9][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
@@ -97,3 +98,8 @@ export const portalListQuery = z
     cursor: z.string().max(500).optional(),
   })
   .strict();
+
+/** The company's tier as its people see it: progress and benefits; an override shows without the program's note. */
+export const portalTier = accountTierView.extend({
+  override: z.object({ tier: z.string().nullable(), discountPercent: z.number().nullable(), expiresAt: z.string() }).nullable(),
+});

@@ -189,6 +189,14 @@ describe('a signed-in member', () => {
     expect(history[0].by).toEqual({ type: 'member', id: employee.id });
   });
 
+  it("sees the company's tier and progress", async () => {
+    expect((await t.call(p, 'POST', `${API}/tiers`, { code: 'silver', name: 'Silver', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 100000 }, benefits: { discountPercent: 3 } })).statusCode).toBe(201);
+    const r = await t.callAs(employee, 'GET', `${API}/portal/tier`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ tier: null, next: { tier: 'silver', remaining: 100000 } });
+    expect((await t.callAs(other, 'GET', `${API}/portal/tier`)).json().accountId).not.toBe(r.json().accountId);
+  });
+
   it('loses the session when they leave the company', async () => {
     const gone = await t.loginMember('gone@aqua.test');
     expect((await t.callAs(gone, 'GET', `${API}/portal/me`)).statusCode).toBe(200);

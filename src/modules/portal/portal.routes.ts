@@ -12,6 +12,7 @@ import {
   portalRedemptionInput,
   portalReward,
   portalSession,
+  portalTier,
   portalTransferInput,
   testCodeQuery,
 } from '../../contracts/portal.js';
@@ -137,6 +138,12 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
       { schema: { tags: ['portal'], summary: 'The rewards the member may take now', querystring: z.object({ locale: z.string().max(20).optional() }).strict(), response: { 200: z.object({ items: z.array(portalReward) }) } } },
       async (req) => portal.rewards(memberOf(req), req.query.locale),
     );
+
+    app.get('/portal/tier', { schema: { tags: ['portal'], summary: "The company's tier, progress to the next one and what keeps it", response: { 200: portalTier, 404: problem } } }, async (req) => {
+      const tier = await portal.tier(memberOf(req));
+      if (!tier) throw portalError('MEMBER_NOT_FOUND', 'This program has no tiers.');
+      return tier;
+    });
 
     app.post(
       '/portal/redemptions',

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import type { portalAccount, portalMember, portalRedemption, portalReward } from '../../contracts/portal.js';
-import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { portalAccount, portalMember, portalRedemption, portalReward, portalTier } from '../../contracts/portal.js';
+import { inTransaction, type Database } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { sha256 } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
@@ -9,6 +9,7 @@ import { findAccountIn, findActiveMembersByContactIn, findMemberIn, type Account
 import type { ProgramsService } from '../programs/index.js';
 import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
 import type { SessionsService } from '../sessions/index.js';
+import type { TiersService } from '../tiers/index.js';
 import type { WalletsService } from '../wallets/index.js';
 import { portalError } from './portal.errors.js';
 import * as repo from './portal.repo.js';
@@ -20,8 +21,7 @@ type PortalMember = z.infer<typeof portalMember>;
 type PortalAccount = z.infer<typeof portalAccount>;
 type PortalReward = z.infer<typeof portalReward>;
 type PortalRedemption = z.infer<typeof portalRedemption>;
-/** The code of the account's current tier, or null; absent until the tiers module provides it. */
-export type TierOf = (tx: Tx, programId: string, accountId: string) => Promise<string | null>;
+type PortalTier = z.infer<typeof portalTier>;
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -76,7 +76,8 @@ export type PortalDeps = {
   wallets: WalletsService;
   rewards: RewardsService;
   sessions: SessionsService;
-  tierOf?: TierOf;
+  /** Tier eligibility of rewards and the company's tier; without it no account is in a tier. */
+  tiers?: Pick<TiersService, 'tierOf' | 'accountTier'>;
   now?: () => Date;
   /** Keep the last code per address in memory for `GET /portal/auth/test-code` (FEALTY_TEST_ENDPOINTS=on only). */
   keepTestCodes?: boolean;
@@ -232,7 +233,8 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     async rewards(p: MemberPrincipal, locale?: string) {
       const member = await memberOr404(p.programId, p.id);
       const account = await accountOf(p.programId, p.accountId);
-      const tier = deps.tierOf ? await inTransaction(database, (tx) => deps.tierOf!(tx, p.programId, account.id)) : null;
+      const tiers = deps.tiers;
+      const tier = tiers ? await inTransaction(database, (tx) => tiers.tierOf(tx, p.programId, account.id)) : null;
       const { items } = await rewards.catalog.listRewards(p.programId, { limit: 500, active: true, ...(locale ? { locale } : {}) });
       const eligible = items.filter((r) => {
         const e = r.eligibility;
@@ -242,6 +244,13 @@ export function createPortalService(database: Database, deps: PortalDeps) {
         return true;
       });
       return { items: eligible.map(toPortalReward) };
+    },
+
+    /** The company's tier, progress to the next one and what keeps it; null when the program has no tiers module. */
+    async tier(p: MemberPrincipal): Promise<PortalTier | null> {
+      if (!deps.tiers) return null;
+      const view = await deps.tiers.accountTier(p.programId, p.accountId);
+      return { ...view, override: view.override && { tier: view.override.tier, discountPercent: view.override.discountPercent, expiresAt: view.override.expiresAt } };
     },
 
     async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number }, idempotencyKey?: string) {
