@@ -124,6 +124,18 @@ describe('redeeming', () => {
     expect((await t.call(p, 'GET', '/api/v1/redemptions?status=requested&memberId=ext:E-LEFT')).json().items).toEqual([]);
   });
 
+  it("checks tier eligibility against the account's current tier (from the tiers module)", async () => {
+    const tier = await t.call(p, 'POST', '/api/v1/tiers', { code: 'gold', name: 'Gold', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 1_000_000 } });
+    expect(tier.statusCode, tier.body).toBe(201);
+    const goldOnly = await reward({ eligibility: { tiers: ['gold'] } });
+    const refused = await redeem({ memberId: 'ext:E-1', rewardId: goldOnly.id });
+    expect(refused.json()).toMatchObject({ status: 409, code: 'NOT_ELIGIBLE', errors: [{ path: 'rewardId', message: expect.stringContaining('in no tier') }] });
+    const o = await t.call(p, 'PUT', '/api/v1/accounts/ext:C-1/tier-override', { tier: 'gold', expiresAt: '2099-01-01T00:00:00Z', reason: 'Strategic account' });
+    expect(o.statusCode, o.body).toBe(200);
+    expect((await redeem({ memberId: 'ext:E-1', rewardId: goldOnly.id })).statusCode).toBe(201);
+    expect((await redeem({ memberId: 'ext:E-3', rewardId: goldOnly.id })).json().code).toBe('NOT_ELIGIBLE');
+  });
+
   it('refuses bad input with 422 listing each bad field', async () => {
     const r = await reward();
     const cases: [Record<string, unknown>, string, string[]][] = [
