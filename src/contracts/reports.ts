@@ -37,7 +37,7 @@ export const dashboardView = z.object({
   accounts: activity,
   members: activity,
   months: z.array(dashboardMonth),
-  /** Accounts that earned the most (company and staff wallets together) in the last 90 days. */
+  /** Per currency, the five accounts that earned the most (company and staff wallets together) in the last 90 days. */
   topAccounts: z.array(z.object({ accountId: z.string(), externalId: z.string(), name: z.string(), currency: z.string(), earned: z.number().int() })),
 });
 

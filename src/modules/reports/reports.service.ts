@@ -33,15 +33,15 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
       const first = monthStart(at, query.months - 1);
       return inTransaction(database, async (tx) => {
         const onlyAccounts = scope ? new Set(await managedAccountIdsIn(tx, programId, scope.managerId)) : undefined;
-        const [counts, ledger90, events90, flows, opening, top] = await Promise.all([
-          participantCounts(tx, programId),
-          activeWalletOwners(tx, programId, since90),
-          activeInEvents(tx, programId, since90),
-          systemFlowsByMonth(tx, programId, first),
-          outstandingAt(tx, programId, first),
-          topEarningAccounts(tx, programId, since90, onlyAccounts ? 500 : 5),
-        ]);
-        const [ledger30, events30] = await Promise.all([activeWalletOwners(tx, programId, since30), activeInEvents(tx, programId, since30)]);
+        // One after the other: a transaction's connection runs one query at a time.
+        const counts = await participantCounts(tx, programId);
+        const ledger90 = await activeWalletOwners(tx, programId, since90);
+        const events90 = await activeInEvents(tx, programId, since90);
+        const ledger30 = await activeWalletOwners(tx, programId, since30);
+        const events30 = await activeInEvents(tx, programId, since30);
+        const flows = await systemFlowsByMonth(tx, programId, first);
+        const opening = await outstandingAt(tx, programId, first);
+        const top = await topEarningAccounts(tx, programId, since90, 500);
         const union = (a: string[], b: string[]) => new Set([...a, ...b]).size;
 
         // Value flows: what left or entered each system wallet, month by month, per currency.
@@ -62,10 +62,13 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
           }
         }
 
+        // Five per currency: points and money in minor units do not compare.
         const topAccounts: DashboardView['topAccounts'] = [];
+        const perCurrency = new Map<string, number>();
         for (const t of top) {
           if (onlyAccounts && !onlyAccounts.has(t.accountId)) continue;
-          if (topAccounts.length >= 5) break;
+          if ((perCurrency.get(t.currency) ?? 0) >= 5) continue;
+          perCurrency.set(t.currency, (perCurrency.get(t.currency) ?? 0) + 1);
           const account = await findAccountIn(tx, programId, t.accountId);
           if (account) topAccounts.push({ accountId: account.id, externalId: account.externalId, name: account.name, currency: t.currency, earned: Number(t.earned) });
         }

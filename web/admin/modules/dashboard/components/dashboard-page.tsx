@@ -69,7 +69,7 @@ export function DashboardPage() {
             <Text fw={600} mb="xs">{t('dashboard.topAccounts')}</Text>
             <Table>
               <Table.Tbody>
-                {d.topAccounts.map((a) => (
+                {d.topAccounts.filter((a) => a.currency === currency).map((a) => (
                   <Table.Tr key={`${a.accountId}-${a.currency}`}>
                     <Table.Td>
                       <Anchor component={Link} to={`/accounts/${a.accountId}`}>{a.name}</Anchor>
@@ -79,7 +79,7 @@ export function DashboardPage() {
                 ))}
               </Table.Tbody>
             </Table>
-            {!d.topAccounts.length ? <Text c="dimmed">{t('common.noResults')}</Text> : null}
+            {!d.topAccounts.some((a) => a.currency === currency) ? <Text c="dimmed">{t('common.noResults')}</Text> : null}
           </Card>
         </Stack>
       ) : null}
