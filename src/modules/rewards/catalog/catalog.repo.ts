@@ -74,14 +74,14 @@ export async function categories(tx: Tx, programId: string, at: Date): Promise<{
 /**
  * Takes `qty` units of stock in one guarded statement: the row lock taken by the UPDATE and the
  * `stock >= qty` re-check after any wait mean concurrent takers can never drive it below zero.
- * Returns false when there is not enough; true also for unlimited stock (null).
+ * Returns what is left (null for unlimited stock), or false when there is not enough.
  */
-export async function takeStock(tx: Tx, programId: string, rewardId: string, qty: number): Promise<boolean> {
-  const r = await tx.execute(sql`
+export async function takeStock(tx: Tx, programId: string, rewardId: string, qty: number): Promise<number | null | false> {
+  const r = await tx.execute<{ stock: number | null }>(sql`
     update rewards set stock = stock - ${qty}, updated_at = now()
     where program_id = ${programId} and id = ${rewardId} and (stock is null or stock >= ${qty})
-    returning id`);
-  return r.rows.length > 0;
+    returning stock`);
+  return r.rows.length ? (r.rows[0].stock === null ? null : Number(r.rows[0].stock)) : false;
 }
 
 /** Gives units back (a cancelled or rejected redemption). Unlimited stock stays unlimited. */

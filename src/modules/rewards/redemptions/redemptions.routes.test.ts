@@ -58,7 +58,7 @@ describe('redeeming', () => {
       expect.arrayContaining([['hold', -200, d.id], ['hold', 200, d.id]]),
     );
     const audit = (await t.call(p, 'GET', `/api/v1/audit?objectType=redemption&objectId=${d.id}`)).json().items;
-    expect(audit[0]).toMatchObject({ action: 'redemption.created', after: { status: 'requested', cost: { amount: 200 } } });
+    expect(audit[0]).toMatchObject({ action: 'redemption.created', after: { status: 'requested', cost: { amount: 200 }, rewardStockLeft: 3 } });
   });
 
   it('redeems from the company wallet with accountId (API keys act as program managers)', async () => {

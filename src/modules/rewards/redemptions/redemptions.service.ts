@@ -175,7 +175,9 @@ export function createRedemptionsService(
         throw err;
       }
     }
-    if (reward.stock !== null && !(await catalogRepo.takeStock(tx, ctx.programId, reward.id, qty))) {
+    // Unlimited rewards skip the UPDATE: it would queue every redemption of the reward on one row lock.
+    const stockLeft = reward.stock === null ? null : await catalogRepo.takeStock(tx, ctx.programId, reward.id, qty);
+    if (stockLeft === false) {
       throw rewardError('OUT_OF_STOCK', `"${reward.name}" sold out while this request was being made.`, [{ path: 'qty', message: 'not enough left' }]);
     }
     const system = { type: 'system' as const, id: n.source === 'stamp_card' ? 'stamp-card' : 'auto-approve' };
@@ -206,7 +208,7 @@ export function createRedemptionsService(
       updatedAt: at,
     });
     const view = toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity });
-    await audit.record(tx, ctx, { action: 'redemption.created', objectType: 'redemption', objectId: id, after: { ...view, rewardStockLeft: reward.stock === null ? null : reward.stock - qty } });
+    await audit.record(tx, ctx, { action: 'redemption.created', objectType: 'redemption', objectId: id, after: { ...view, rewardStockLeft: stockLeft } });
     await publish(tx, ctx, row, null);
     return row;
   }
