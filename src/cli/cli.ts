@@ -4,6 +4,7 @@ import { withDatabase } from './cli-context.js';
 import { EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
 import { addKeysCommands } from './keys-commands.js';
 import { addProgramCommands } from './program-commands.js';
+import { addUsersCommands } from './users-commands.js';
 import { printLines } from './output.js';
 
 const ENVIRONMENT_HELP = `
@@ -13,7 +14,7 @@ database, default ./data). With the embedded database, stop the server first: on
 /** The command tree. Settings are made before subcommands are added, which inherit them. */
 export function buildCli(): Command {
   const cli = new Command('fealty')
-    .description('Operate a Fealty installation: start the server, migrate the database, manage programs and API keys.')
+    .description('Operate a Fealty installation: start the server, migrate the database, manage programs, API keys and console users.')
     .version(VERSION, '-V, --version')
     // Thrown instead of exiting, so runCli decides the exit code (2 for usage errors).
     .exitOverride()
@@ -40,6 +41,7 @@ export function buildCli(): Command {
 
   addProgramCommands(cli);
   addKeysCommands(cli);
+  addUsersCommands(cli);
   return cli;
 }
 
