@@ -356,6 +356,6 @@ export const fulfilmentExportQuery = z
 export const fulfilmentImportReport = z.object({
   rows: z.number().int(),
   fulfilled: z.array(z.object({ row: z.number().int(), redemptionId: z.string(), voucherCode: z.string().nullable() })),
-  /** `row` is the line number in the file (the header is line 1). */
+  /** `row` is the record's number in the file, the header being 1 (its line, unless a quoted cell spans lines). */
   rejected: z.array(z.object({ row: z.number().int(), redemptionId: z.string().nullable(), code: z.string(), message: z.string() })),
 });
