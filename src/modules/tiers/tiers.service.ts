@@ -89,13 +89,13 @@ function toInput(t: Tier): Omit<TierInput, 'code'> {
 }
 
 /** An override counts while it has not expired, even before the evaluation job clears it. */
-function activeOverride(s: repo.StateRow, now: Date) {
+function activeOverride<S extends repo.DiscountRow>(s: S, now: Date): S | null {
   return s.overrideExpiresAt && s.overrideExpiresAt > now ? s : null;
 }
 
 const effectiveTier = (s: repo.StateRow, now: Date): string | null => activeOverride(s, now)?.overrideTierCode ?? s.tierCode;
 
-function discountOf(s: repo.StateRow, now: Date): DiscountView {
+function discountOf(s: repo.DiscountRow, now: Date): DiscountView {
   const o = activeOverride(s, now);
   const best = bestDiscount({
     tierBp: s.tierDiscountBp,
@@ -262,9 +262,9 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
 
     /** The checkout answer from the state row: one indexed read (two for an account without any activity yet). */
     async discount(programId: string, ref: string): Promise<DiscountView> {
+      const s = await repo.findDiscount(database.db, programId, ref);
+      if (s) return discountOf(s, now());
       return inTransaction(database, async (tx) => {
-        const s = await repo.findStateByRef(tx, programId, ref);
-        if (s) return discountOf(s, now());
         await resolveAccountIn(tx, programId, ref);
         const bp = accumulativeBp(await repo.listSteps(tx, programId), 0n);
         return { discountPercent: bpToPercent(bp), source: bp > 0 ? 'accumulative' : null };
