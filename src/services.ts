@@ -28,10 +28,10 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
-  const wallets = createWalletsService(database, { ledger, audit, idempotency });
-  const rules = createRulesService(database, { audit, programs });
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
   const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf });
+  const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
+  const rules = createRulesService(database, { audit, programs });
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });

@@ -16,7 +16,10 @@ type EntryView = z.infer<typeof entryView>;
 type Movement = z.infer<typeof valueMovement>;
 
 /** The value endpoints: wallets and history of accounts and members, adjustments, transfers. */
-export function createWalletsService(database: Database, deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService }) {
+/** Runs in the transaction of a credit, once the change is recorded (stamp cards hook in here). */
+export type AfterCredit = (tx: Tx, ctx: RequestContext, owner: WalletOwner, currency: string) => Promise<unknown>;
+
+export function createWalletsService(database: Database, deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; afterCredit?: AfterCredit }) {
   const { ledger, audit, idempotency } = deps;
 
   /**
@@ -126,6 +129,7 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
             before: { currency: input.currency, ...balances(before) },
             after: { currency: input.currency, ...balances(after), transactionId: result.transactionId, amount: input.amount, reason: input.reason },
           });
+          if (input.amount > 0) await deps.afterCredit?.(tx, ctx, owner, input.currency);
           return { status: 201, body };
         }),
       );
@@ -150,6 +154,7 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
             before: { currency: input.currency, from: balances(beforeFrom), to: balances(beforeTo) },
             after: { currency: input.currency, from: balances(afterFrom), to: balances(afterTo), transactionId: result.transactionId, amount: input.amount, memo: input.memo ?? null },
           });
+          await deps.afterCredit?.(tx, ctx, to, input.currency);
           return { status: 201, body: movement(result, input.currency, input.amount, input.memo ?? null) };
         }),
       );

@@ -21,7 +21,7 @@ export type RedemptionView = z.infer<typeof redemptionView>;
 type RedemptionListQuery = z.infer<typeof redemptionListQuery>;
 
 /** Publishes a webhook message in the caller's transaction (the webhooks module's `emit`). */
-export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<unknown>;
 /** The code of the account's current tier, or null (the tiers module's answer). */
 export type TierOf = (tx: Tx, programId: string, accountId: string) => Promise<string | null>;
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await api('POST', '/roles', { code: 'sales', name: 'Sales' });
   await api('POST', '/accounts', { externalId: 'C-1', name: 'Cafe Supplies', type: 'dealer' });
   await api('POST', '/accounts', { externalId: 'C-2', name: 'Other Co', type: 'dealer' });
-  for (const [acc, m] of [['C-1', 'E-1'], ['C-1', 'E-2'], ['C-2', 'E-3'], ['C-2', 'E-4'], ['C-2', 'E-5']]) {
+  for (const [acc, m] of [['C-1', 'E-1'], ['C-1', 'E-2'], ['C-2', 'E-3'], ['C-2', 'E-4'], ['C-2', 'E-5'], ['C-1', 'E-6']]) {
     await api('POST', `/accounts/ext:${acc}/members`, { externalId: m, name: m, role: 'sales' });
   }
   rewardId = (await api('POST', '/rewards', { name: 'Free coffee machine', kind: 'gift', cost: { currency: 'points', amount: 5000 }, stock: 100 })).json().id;
@@ -111,6 +111,23 @@ describe('a full card', () => {
     expect((await api('POST', `/redemptions/${id}/cancel`, { reason: 'prefers the next card' })).json().status).toBe('cancelled');
     expect(await stamps('members/ext:E-5')).toEqual({ available: 7, held: 0 });
     expect((await api('GET', `/rewards/${rewardId}`)).json().stock).toBe(10);
+  });
+
+  it('is completed by a manual grant or a transfer of stamps too', async () => {
+    await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'stamps', amount: 4, reason: 'Paper card carried over' }, { 'idempotency-key': 'grant-1' });
+    expect(await cards('ext:E-6')).toEqual([]);
+    await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'stamps', amount: 1, reason: 'Forgot the card at the till' }, { 'idempotency-key': 'grant-2' });
+    expect(await cards('ext:E-6')).toHaveLength(1);
+    expect(await stamps('members/ext:E-6')).toEqual({ available: 0, held: 5 });
+    await api('POST', '/adjustments', { accountId: 'ext:C-1', currency: 'stamps', amount: 5, reason: 'Company stamps' }, { 'idempotency-key': 'grant-3' });
+    // The company wallet filled a card of its own at once; what is left moves to the employee.
+    expect(await stamps('accounts/ext:C-1')).toEqual({ available: 0, held: 5 });
+    await api('POST', '/adjustments', { accountId: 'ext:C-1', currency: 'stamps', amount: 4, reason: 'More company stamps' }, { 'idempotency-key': 'grant-4' });
+    await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'stamps', amount: 1, reason: 'One more' }, { 'idempotency-key': 'grant-5' });
+    const moved = await api('POST', '/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-6' }, currency: 'stamps', amount: 4 });
+    expect(moved.statusCode).toBe(201);
+    expect(await cards('ext:E-6')).toHaveLength(2);
+    expect(await stamps('members/ext:E-6')).toEqual({ available: 0, held: 10 });
   });
 
   it('keeps the ledger invariants', async () => {
