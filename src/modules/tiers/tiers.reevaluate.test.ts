@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import type { RequestContext } from '../../lib/context.js';
+import { createTiersService } from './tiers.service.js';
 
 /** The evaluation job under repetition and concurrency, and events racing on one account. */
 
@@ -53,6 +54,28 @@ describe('the evaluation job', () => {
     const history = (await s.tiers.changes(ctx.programId, 'ext:J-0', { limit: 10 })).items.reverse();
     expect(history.map((c) => c.to)).toEqual(['silver', null, 'silver', 'gold']);
     history.slice(1).forEach((c, i) => expect(c.from).toBe(history[i].to));
+  });
+
+  it('publishes tier.changed for every change of the tier an account enjoys, in the transaction that makes it', async () => {
+    const sent: { type: string; data: Record<string, unknown> }[] = [];
+    const tiers = createTiersService(t.database, {
+      audit: t.services.audit,
+      programs: t.services.programs,
+      now: () => clock,
+      emit: async (tx, programId, type, data) => {
+        // Inside the caller's transaction: the change it announces is already visible there.
+        const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from tier_changes where program_id = ${programId} and account_id = ${String(data.accountId)}`);
+        sent.push({ type, data: { ...data, changesSoFar: rows[0].n } });
+      },
+    });
+    await tiers.setOverride(ctx, 'ext:J-2', { tier: 'gold', expiresAt: '2026-02-15T00:00:00Z', reason: 'test' });
+    await tiers.reevaluate(new Date('2026-02-15T00:00:00Z'), { programId: ctx.programId });
+    const mine = sent.filter((m) => m.data.accountId === sent[0].data.accountId);
+    expect(mine.map((m) => [m.type, m.data.from, m.data.to, m.data.reason])).toEqual([
+      ['tier.changed', null, 'gold', 'override_set'],
+      ['tier.changed', 'gold', null, 'override_expired'],
+    ]);
+    expect(mine[1].data.changesSoFar).toBe(Number(mine[0].data.changesSoFar) + 1);
   });
 
   it('leaves alone a row an event changed while the job waited for it', async (c) => {

@@ -156,8 +156,12 @@ export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): P
 
 /** The account's state row, created empty on its first activity, locked until the transaction ends. */
 export async function lockState(tx: Tx, row: { programId: string; accountId: string; externalId: string; accountType: string }): Promise<StateRow> {
-  await tx.insert(accountTierState).values(row).onConflictDoNothing();
-  const [s] = await tx.select().from(accountTierState).where(eq(accountTierState.accountId, row.accountId)).for('update');
+  // An upsert that changes nothing still locks the row and returns it: one round trip for insert-or-lock.
+  const [s] = await tx
+    .insert(accountTierState)
+    .values(row)
+    .onConflictDoUpdate({ target: accountTierState.accountId, set: { version: sql`${accountTierState.version}` } })
+    .returning();
   return s;
 }
 
