@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../shell/components/error-text';
 import { LanguageSelect } from '../../shell/components/portal-shell';
@@ -15,6 +15,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: PortalSession) =>
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -48,14 +49,15 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: PortalSession) =>
       <p className="muted">{step === 'email' ? t('auth.intro') : t('auth.codeSent', { email: email.trim() })}</p>
       <form onSubmit={submit} noValidate>
         {step === 'email' ? (
-          <label className="field">
-            <span>{t('auth.email')}</span>
-            <input type="email" inputMode="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} aria-invalid={Boolean(fieldError)} aria-describedby={fieldError ? 'signin-error' : undefined} required autoFocus />
-          </label>
+          <div className="field">
+            <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
+            <input id={`${id}-email`} type="email" inputMode="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} aria-invalid={Boolean(fieldError)} aria-describedby={fieldError ? 'signin-error' : undefined} required autoFocus />
+          </div>
         ) : (
-          <label className="field">
-            <span>{t('auth.code')}</span>
+          <div className="field">
+            <label htmlFor={`${id}-code`}>{t('auth.code')}</label>
             <input
+              id={`${id}-code`}
               inputMode="numeric"
               autoComplete="one-time-code"
               pattern="[0-9]{6}"
@@ -68,7 +70,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: PortalSession) =>
               required
               autoFocus
             />
-          </label>
+          </div>
         )}
         {fieldError ? (
           <p className="error" id="signin-error" role="alert">

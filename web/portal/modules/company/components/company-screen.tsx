@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '@shared/api/api-error';
 import { newIdempotencyKey } from '@shared/api/client';
@@ -21,10 +21,12 @@ export function CompanyScreen() {
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
+  const id = useId();
 
   const c = company.data;
   const currencies = c ? [...new Set(c.wallets.map((w) => w.currency))] : [];
-  const chosenCurrency = currency || currencies[0] || '';
+  // Points first: that is what partner admins hand out; money credits are rarer.
+  const chosenCurrency = currency || (currencies.includes('points') ? 'points' : (currencies[0] ?? ''));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -105,9 +107,9 @@ export function CompanyScreen() {
             <h2 id="allocate-title">{t('company.allocate')}</h2>
             <p className="small muted">{t('company.allocateHint')}</p>
             <form onSubmit={submit} noValidate>
-              <label className="field">
-                <span>{t('company.person')}</span>
-                <select value={to} onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={Boolean(errors.toMemberId)} aria-describedby={errors.toMemberId ? 'err-to' : undefined}>
+              <div className="field">
+                <label htmlFor={`${id}-to`}>{t('company.person')}</label>
+                <select id={`${id}-to`} value={to} onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={Boolean(errors.toMemberId)} aria-describedby={errors.toMemberId ? 'err-to' : undefined}>
                   <option value="">{t('company.choose')}</option>
                   {c.staff
                     .filter((s) => s.member.status === 'active')
@@ -118,28 +120,28 @@ export function CompanyScreen() {
                     ))}
                 </select>
                 {errors.toMemberId ? <span className="error" id="err-to">{errors.toMemberId}</span> : null}
-              </label>
+              </div>
               {currencies.length > 1 ? (
-                <label className="field">
-                  <span>{t('company.currency')}</span>
-                  <select value={chosenCurrency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+                <div className="field">
+                  <label htmlFor={`${id}-cur`}>{t('company.currency')}</label>
+                  <select id={`${id}-cur`} value={chosenCurrency} onChange={(e) => setCurrency(e.currentTarget.value)}>
                     {currencies.map((cur) => (
                       <option key={cur} value={cur}>
                         {amount(0, cur).unit}
                       </option>
                     ))}
                   </select>
-                </label>
+                </div>
               ) : null}
-              <label className="field">
-                <span>{t('company.amount')}</span>
-                <input inputMode="numeric" value={value} onChange={(e) => setValue(e.currentTarget.value.replace(/[^\d]/g, ''))} aria-invalid={Boolean(errors.amount)} aria-describedby={errors.amount ? 'err-amount' : undefined} />
+              <div className="field">
+                <label htmlFor={`${id}-amount`}>{t('company.amount')}</label>
+                <input id={`${id}-amount`} inputMode="numeric" value={value} onChange={(e) => setValue(e.currentTarget.value.replace(/[^\d]/g, ''))} aria-invalid={Boolean(errors.amount)} aria-describedby={errors.amount ? 'err-amount' : undefined} />
                 {errors.amount ? <span className="error" id="err-amount">{errors.amount}</span> : null}
-              </label>
-              <label className="field">
-                <span>{t('company.memo')}</span>
-                <input value={memo} onChange={(e) => setMemo(e.currentTarget.value)} maxLength={500} />
-              </label>
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-memo`}>{t('company.memo')}</label>
+                <input id={`${id}-memo`} value={memo} onChange={(e) => setMemo(e.currentTarget.value)} maxLength={500} />
+              </div>
               <ErrorText error={error} />
               {done ? (
                 <p className="notice" role="status">

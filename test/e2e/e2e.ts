@@ -1,0 +1,298 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * The browser tests of the console and the partner portal, against a real server (embedded
+ * database, demo data, test endpoints on). Each step prints ✓ or ✗; the last line is the
+ * "N passed, N failed" count CI reads. Screenshots of the main screens land in test-results/.
+ */
+
+const PORT = 3400 + Math.floor(Math.random() * 500);
+const BASE = `http://127.0.0.1:${PORT}`;
+const KEY = `e2e-key-${Date.now()}-0123456789abcdef`;
+const OWNER = { email: 'e2e.owner@aquapure.example', password: 'e2e-owner-password' };
+const RESULTS = 'test-results';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let passed = 0;
+let failed = 0;
+/** The page a failing step is on: its screenshot goes next to the others. */
+let current: Page | null = null;
+const started = Date.now();
+
+async function step(name: string, fn: () => Promise<void>): Promise<boolean> {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return true;
+  } catch (err) {
+    failed++;
+    await current?.screenshot({ path: join(RESULTS, `failed-${failed}.png`) }).catch(() => undefined);
+    console.log(`  ✗ ${name}\n    ${err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 4).join('\n    ') : String(err)}`);
+    return false;
+  }
+}
+
+function check(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const digits = (s: string | null) => Number((s ?? '').replace(/[^\d-]/g, ''));
+const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: false });
+
+function startServer(dataDir: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', FEALTY_BOOTSTRAP_KEY: KEY, FEALTY_TEST_ENDPOINTS: 'on', FEALTY_JOBS: 'off', FEALTY_DEMO: 'on', FEALTY_ADMIN_PASSWORD: OWNER.password, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout?.on('data', (d: Buffer) => process.env.E2E_VERBOSE && process.stdout.write(d));
+  child.stderr?.on('data', (d: Buffer) => process.env.E2E_VERBOSE && process.stderr.write(d));
+  return child;
+}
+
+async function waitForHealth(child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the server did not become healthy in 120 s');
+}
+
+type Member = { id: string; name: string; email: string | null; partnerAdmin: boolean; status: string; accountId: string };
+
+async function main(): Promise<void> {
+  rmSync(RESULTS, { recursive: true, force: true });
+  mkdirSync(RESULTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'fealty-e2e-'));
+  console.log(`e2e: server on ${BASE} (data in ${dataDir})`);
+  const server = startServer(dataDir);
+  let browser: Browser | undefined;
+  try {
+    await waitForHealth(server);
+    console.log(`e2e: server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // Fixtures through the API: a console owner, staff with e-mails, a reward, events to simulate on.
+    const owner = await step('API: create a console owner', async () => {
+      const res = await fetch(`${BASE}/api/v1/users`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...OWNER, name: 'E2E Owner', role: 'owner' }) });
+      // 409: the demo made this user already.
+      check(res.ok || res.status === 409, `POST /users → ${res.status} ${await res.text()}`);
+    });
+    const staff = (await api<{ items: Member[] }>('GET', '/members?accountId=ext:C-1001&limit=50')).items.filter((m) => m.email && m.status === 'active');
+    const admin = staff.find((m) => m.partnerAdmin);
+    const employee = staff.find((m) => !m.partnerAdmin);
+    check(admin && employee, 'the demo account C-1001 has a partner admin and an employee with e-mails');
+    await api('POST', '/adjustments', { memberId: employee.id, currency: 'points', amount: 5000, reason: 'E2E: points to redeem' }, { 'idempotency-key': 'e2e-adjust-1' });
+    const reward = await api<{ id: string; name: string }>('POST', '/rewards', { name: 'E2E site thermos', kind: 'gift', category: 'site', cost: { currency: 'points', amount: 1200 }, stock: 50 });
+    const day = 86_400_000;
+    await api('POST', '/events/batch', {
+      events: [1, 2, 3].map((i) => ({ id: `E2E-PAST-${i}`, type: 'purchase', occurredAt: new Date(Date.now() - i * 7 * day).toISOString(), accountId: 'ext:C-1001', amount: 100000 * i, currency: 'EUR' })),
+    });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    const desktop: BrowserContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+    const page = await desktop.newPage();
+    page.setDefaultTimeout(10_000);
+    current = page;
+
+    await step('console: sign in with e-mail and password', async () => {
+      await page.goto(`${BASE}/`);
+      if (owner) {
+        await page.getByLabel('E-mail').fill(OWNER.email);
+        await page.locator('input[type=password]').fill(OWNER.password);
+      } else {
+        await page.getByRole('button', { name: 'Sign in with an API key instead' }).click();
+        await page.getByLabel('API key').fill(KEY);
+      }
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    });
+
+    await step('console: dashboard shows activity and charts', async () => {
+      await page.getByTestId('stat-accounts-30').waitFor();
+      await page.locator('.recharts-bar-rectangle').first().waitFor();
+      check(digits(await page.getByTestId('stat-members-90').locator('p').nth(1).textContent()) > 0, 'active members in 90 days');
+      await shot(page, 'console-dashboard');
+    });
+
+    await step('console: accounts search with server-side pagination', async () => {
+      await page.getByRole('link', { name: 'Accounts' }).click();
+      await page.getByLabel('Search').fill('Hydro');
+      await page.getByRole('link', { name: 'HydroDistrib France SAS' }).waitFor();
+      await shot(page, 'console-accounts');
+    });
+
+    let simulated = false;
+    await step('console: create a rule with the condition builder and simulate it', async () => {
+      await page.getByRole('link', { name: 'Earning rules' }).click();
+      await page.getByRole('link', { name: 'New rule' }).click();
+      await page.getByLabel('Name').fill('E2E: 1 point per euro on orders of €500 or more');
+      const builder = page.getByTestId('condition-builder');
+      await builder.getByRole('button', { name: '+ Condition' }).click();
+      // The new condition starts on the first field (event amount): set "at least 50000" (cents).
+      await builder.locator('.rule-operators input').click();
+      await page.getByRole('option', { name: 'at least' }).click();
+      await builder.locator('.rule-value input').fill('50000');
+      const logic = await page.getByTestId('condition-jsonlogic').textContent();
+      check(logic?.includes('">="') && logic.includes('50000') && logic.includes('event.amount'), `JsonLogic export: ${logic}`);
+      await page.getByRole('button', { name: 'Simulate' }).click();
+      const result = page.getByTestId('simulation-result');
+      await result.waitFor();
+      const matched = digits(await page.getByTestId('simulation-matched').textContent());
+      check(matched >= 2, `the simulation matched the posted past orders (${matched})`);
+      check(digits(await page.getByTestId('simulation-cost-points').textContent()) > 0, 'the simulation shows a cost in points');
+      simulated = true;
+      await result.scrollIntoViewIfNeeded();
+      await shot(page, 'console-rule-simulation');
+    });
+
+    await step('console: save the rule as active', async () => {
+      check(simulated, 'simulated first');
+      await page.getByRole('textbox', { name: 'Status' }).click();
+      await page.getByRole('option', { name: 'Active' }).click();
+      await page.getByRole('button', { name: 'Save rule' }).click();
+      await page.getByText('Saved.').waitFor();
+      check(/\/rules\/rul_/.test(page.url()), `the editor moved to the saved rule (${page.url()})`);
+    });
+
+    await step("console: posting an event through the API changes the account's wallet", async () => {
+      const account = await api<{ id: string }>('GET', '/accounts/ext:C-1001');
+      await page.goto(`${BASE}/accounts/${account.id}`);
+      const available = page.getByTestId('wallet-points-available');
+      await available.waitFor();
+      const before = digits(await available.textContent());
+      await api('POST', '/events', { id: `E2E-LIVE-${Date.now()}`, type: 'purchase', occurredAt: new Date().toISOString(), accountId: 'ext:C-1001', amount: 250000, currency: 'EUR' });
+      await page.reload();
+      await available.waitFor();
+      const after = digits(await available.textContent());
+      check(after === before + 2500, `points available ${before} → ${after}, expected +2500`);
+      await shot(page, 'console-account');
+    });
+
+    await step('console: event detail shows the evaluation trace', async () => {
+      await page.getByRole('tab', { name: 'Events' }).click();
+      await page.locator('a', { hasText: 'E2E-LIVE-' }).first().click();
+      await page.getByTestId('trace-step').first().waitFor();
+      await page.getByText('Matched').first().waitFor();
+      await shot(page, 'console-event-trace');
+    });
+
+    await step('console: Persian switches the layout to right-to-left', async () => {
+      await page.goto(`${BASE}/`);
+      await page.locator('header select').selectOption('fa');
+      await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+      await page.getByTestId('stat-accounts-30').waitFor();
+      await shot(page, 'console-dashboard-fa');
+      await page.locator('header select').selectOption('en');
+    });
+    await desktop.close();
+
+    // The portal on a phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+    const mobile = await phone.newPage();
+    mobile.setDefaultTimeout(10_000);
+    current = mobile;
+
+    async function portalSignIn(email: string): Promise<void> {
+      await mobile.goto(`${BASE}/portal/`);
+      await mobile.getByLabel('Work e-mail').fill(email);
+      await mobile.getByRole('button', { name: 'Send me a code' }).click();
+      await mobile.getByLabel('6-digit code').waitFor();
+      const { code } = await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(email)}`)).json() as { code: string };
+      await mobile.getByLabel('6-digit code').fill(code);
+      await mobile.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await mobile.getByTestId('balance-points').waitFor();
+    }
+
+    await step('portal (390×844): an employee signs in with a one-time code and sees the balance', async () => {
+      await portalSignIn(employee.email ?? '');
+      check(digits(await mobile.getByTestId('balance-points-available').textContent()) >= 5000, 'the balance includes the 5000 points adjusted');
+      await mobile.getByTestId('balance-points-pending').waitFor();
+      const manifest = await mobile.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'));
+      check(manifest === '/portal/manifest.webmanifest', 'the portal links its web app manifest');
+      await shot(mobile, 'portal-phone-home');
+    });
+
+    await step('portal: the employee redeems a reward', async () => {
+      await mobile.getByRole('link', { name: 'Rewards' }).click();
+      const card = mobile.getByTestId('reward').filter({ hasText: reward.name });
+      await card.getByRole('button', { name: 'Redeem' }).click();
+      await card.getByRole('button', { name: 'Yes, redeem' }).click();
+      await mobile.getByRole('status').filter({ hasText: reward.name }).waitFor();
+      await shot(mobile, 'portal-phone-rewards');
+      const mine = await api<{ items: { rewardId: string; memberId: string | null }[] }>('GET', `/redemptions?memberId=${employee.id}`);
+      check(mine.items.some((r) => r.rewardId === reward.id), 'the redemption is on the server');
+    });
+
+    await step('portal: a partner admin allocates company points to an employee', async () => {
+      await mobile.getByRole('button', { name: 'Sign out' }).click();
+      await portalSignIn(admin.email ?? '');
+      await mobile.getByRole('link', { name: 'Company' }).click();
+      await mobile.getByTestId('staff-member').first().waitFor();
+      const before = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
+      await mobile.getByLabel('Colleague', { exact: true }).selectOption(employee.id);
+      await mobile.getByLabel('Currency', { exact: true }).selectOption('points');
+      await mobile.getByLabel('Points', { exact: true }).fill('150');
+      await mobile.getByRole('button', { name: 'Give points' }).click();
+      await mobile.getByRole('status').filter({ hasText: employee.name }).waitFor();
+      const after = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
+      check(after === before + 150, `employee points ${before} → ${after}, expected +150`);
+      await shot(mobile, 'portal-phone-company');
+    });
+    await phone.close();
+
+    // The two screenshots the README shows.
+    mkdirSync('docs/screenshots', { recursive: true });
+    for (const name of ['console-dashboard', 'portal-phone-home']) {
+      try {
+        copyFileSync(join(RESULTS, `${name}.png`), join('docs/screenshots', `${name}.png`));
+      } catch {
+        // a failed step left no screenshot; the failure is already counted
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (server.pid) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main()
+  .catch((err: unknown) => {
+    failed++;
+    console.log(`  ✗ e2e run: ${err instanceof Error ? err.message : String(err)}`);
+  })
+  .finally(() => {
+    console.log(`e2e: ${((Date.now() - started) / 1000).toFixed(0)} s, screenshots in ${RESULTS}/`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  });
