@@ -32,3 +32,8 @@ export async function markUsed(tx: Tx, id: string, at: Date): Promise<void> {
 export async function retireCodes(tx: Tx, addressHash: string, at: Date): Promise<void> {
   await tx.update(portalCodes).set({ usedAt: at }).where(and(eq(portalCodes.addressHash, addressHash), isNull(portalCodes.usedAt)));
 }
+
+export async function deleteCodesExpiredBefore(tx: Tx, before: Date): Promise<number> {
+  const gone = await tx.delete(portalCodes).where(lt(portalCodes.expiresAt, before)).returning({ id: portalCodes.id });
+  return gone.length;
+}

@@ -92,6 +92,14 @@ describe('portal sign-in with a one-time code', () => {
     expect(JSON.stringify(rows)).not.toContain(code);
   });
 
+  it('forgets codes a day after they expired', async () => {
+    await post('/portal/auth/request', { email: 'taras@aqua.test' }, {}, '10.4.0.1');
+    await t.database.db.execute(sql`update portal_codes set expires_at = now() - interval '2 days' where used_at is null`);
+    const stale = (await t.database.db.execute<{ n: number }>(sql`select count(*)::int as n from portal_codes where expires_at < now() - interval '1 day'`)).rows[0].n;
+    expect(stale).toBeGreaterThan(0);
+    expect(await t.services.portal.purgeExpiredCodes()).toBe(stale);
+  });
+
   it('has no test-code endpoint unless FEALTY_TEST_ENDPOINTS=on', async () => {
     const plain = await createTestApp();
     try {

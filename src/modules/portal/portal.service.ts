@@ -140,6 +140,11 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       });
     },
 
+    /** Forgets codes that expired more than a day ago (for the daily clean-up job). */
+    async purgeExpiredCodes(): Promise<number> {
+      return inTransaction(database, (tx) => repo.deleteCodesExpiredBefore(tx, new Date(now().getTime() - 24 * 60 * 60 * 1000)));
+    },
+
     /** The last code sent to an address, for browser tests; only when test endpoints are on. */
     testCode(contact: Contact): string {
       const code = deps.keepTestCodes ? testCodes.get(addressOf(contact)) : undefined;

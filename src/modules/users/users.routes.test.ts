@@ -122,6 +122,15 @@ describe('sessions', () => {
     expect(String([expired.headers['set-cookie']].flat()[0])).toMatch(/Max-Age=0/);
   });
 
+  it('purges expired sessions', async () => {
+    const s = await t.loginAs(p, 'viewer');
+    const { sha256 } = await import('../../lib/hash.js');
+    await t.database.db.execute(sql`update sessions set expires_at = now() - interval '1 minute' where id_hash = ${sha256(s.cookie.slice('fealty_session='.length))}`);
+    expect(await t.services.sessions.purgeExpired()).toBeGreaterThanOrEqual(1);
+    const { rows } = await t.database.db.execute<{ n: number }>(sql`select count(*)::int as n from sessions where expires_at <= now()`);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('keeps only a hash of the session token in the database', async () => {
     const token = owner.cookie.slice('fealty_session='.length);
     const { rows } = await t.database.db.execute<{ id_hash: string }>(sql`select id_hash from sessions`);
