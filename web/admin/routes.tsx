@@ -18,6 +18,7 @@ import { RewardsPage } from './modules/rewards/components/rewards-page';
 import { RuleEditorPage } from './modules/rules/components/rule-editor-page';
 import { RulesPage } from './modules/rules/components/rules-page';
 import { AdminShell } from './modules/shell/components/admin-shell';
+import { TiersPage } from './modules/tiers/components/tiers-page';
 
 export function AdminRoutes() {
   const { session } = useSession();
@@ -42,7 +43,7 @@ export function AdminRoutes() {
         <Route path="rules" element={<RulesPage />} />
         <Route path="rules/new" element={<RuleEditorPage />} />
         <Route path="rules/:ruleId" element={<RuleEditorPage />} />
-        <Route path="tiers" element={<PlaceholderPage feature="tiers" />} />
+        <Route path="tiers" element={<TiersPage />} />
         <Route path="rewards" element={<RewardsPage />} />
         <Route path="redemptions" element={<RedemptionsPage />} />
         <Route path="adjustments" element={<AdjustmentsPage />} />

@@ -1,19 +1,12 @@
-import type { ConsoleRole } from './api/auth-api';
+import type { Permission } from '@contracts/permissions';
+
+export type { Permission };
 
 /**
- * What each console role may do, as the UI shows it. The server checks the same on every
- * route; this only hides buttons that would answer 403.
+ * Whether the signed-in console user may do something, from the permissions the server sent
+ * with the session (the same list the server checks on every route: src/contracts/permissions.ts).
+ * An API key acts for the whole program. Hiding a button is comfort; the server is the judge.
  */
-export type Permission = 'rules.write' | 'rewards.write' | 'redemptions.manage' | 'adjustments.write' | 'apiKeys.manage' | 'audit.read';
-
-const GRANTS: Record<ConsoleRole, readonly Permission[]> = {
-  owner: ['rules.write', 'rewards.write', 'redemptions.manage', 'adjustments.write', 'apiKeys.manage', 'audit.read'],
-  program_manager: ['rules.write', 'rewards.write', 'redemptions.manage', 'adjustments.write', 'audit.read'],
-  account_manager: ['redemptions.manage', 'adjustments.write'],
-  viewer: [],
-};
-
-/** An API key acts for the whole program, like an owner. */
-export function can(role: ConsoleRole | null, permission: Permission): boolean {
-  return GRANTS[role ?? 'owner'].includes(permission);
+export function can(permissions: readonly string[] | null, permission: Permission): boolean {
+  return permissions === null || permissions.includes(permission);
 }

@@ -2,6 +2,7 @@ import { Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { AccountEvents } from '../../events/components/account-events';
+import { AccountTierCard } from '../../tiers/components/account-tier-card';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { EntriesTable } from '../../wallets/components/entries-table';
@@ -35,6 +36,7 @@ export function AccountDetailPage() {
           {t('wallets.title')}
         </Title>
         <WalletCards owner={owner} />
+        <AccountTierCard accountId={a.id} />
       </Stack>
       <Tabs defaultValue="history" keepMounted={false}>
         <Tabs.List>

@@ -58,10 +58,10 @@ export function AdjustmentsPage() {
   const refError = errors.accountId ?? errors.memberId;
   return (
     <Page title={t('adjustments.title')}>
-      {!can('adjustments.write') ? <Alert color="gray">{t('common.readOnly')}</Alert> : null}
+      {!can('value:adjust') ? <Alert color="gray">{t('common.readOnly')}</Alert> : null}
       <Card withBorder maw={640}>
         <form onSubmit={submit} noValidate>
-          <fieldset disabled={!can('adjustments.write')} style={{ border: 0, padding: 0, margin: 0 }}>
+          <fieldset disabled={!can('value:adjust')} style={{ border: 0, padding: 0, margin: 0 }}>
             <Stack gap="sm">
               <SegmentedControl
                 aria-label={t('adjustments.wallet')}

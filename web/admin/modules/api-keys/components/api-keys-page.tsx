@@ -18,7 +18,7 @@ export function ApiKeysPage() {
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | undefined>();
   const [shown, setShown] = useState<string | null>(null);
-  const manage = can('apiKeys.manage');
+  const manage = can('api_keys:manage');
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -1,22 +1,24 @@
 import { isApiError } from '@shared/api/api-error';
 import { api } from '../../../api-client';
 
-export type ConsoleRole = 'owner' | 'program_manager' | 'account_manager' | 'viewer';
-export type ConsoleUser = { id: string; email: string; name: string; role: ConsoleRole; programId: string; locale: string | null };
-type SessionAnswer = { user: ConsoleUser; csrfToken: string };
+import type { z } from 'zod';
+import type { sessionAnswer } from '@contracts/auth';
 
-export async function login(email: string, password: string): Promise<ConsoleUser> {
+export type SessionAnswer = z.infer<typeof sessionAnswer>;
+export type ConsoleUser = SessionAnswer['user'];
+
+export async function login(email: string, password: string): Promise<SessionAnswer> {
   const res = await api.request<SessionAnswer>('/auth/login', { method: 'POST', body: { email, password } });
   api.setCsrfToken(res.csrfToken);
-  return res.user;
+  return res;
 }
 
 /** The signed-in user, or null with no session (401) or no console users on this server yet (404). */
-export async function currentUser(): Promise<ConsoleUser | null> {
+export async function currentUser(): Promise<SessionAnswer | null> {
   try {
     const res = await api.request<SessionAnswer>('/auth/me');
     api.setCsrfToken(res.csrfToken);
-    return res.user;
+    return res;
   } catch (err) {
     if (isApiError(err) && (err.status === 401 || err.status === 404)) return null;
     throw err;

@@ -1,14 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../../../api-client';
-import { currentUser, login, logout, signInWithKey, type ConsoleUser } from '../api/auth-api';
+import { currentUser, login, logout, signInWithKey, type ConsoleUser, type SessionAnswer } from '../api/auth-api';
 import { can, type Permission } from '../permissions';
 
 export type Session =
   | { status: 'loading' }
   | { status: 'signedOut' }
-  | { status: 'signedIn'; via: 'session'; user: ConsoleUser }
-  | { status: 'signedIn'; via: 'apiKey'; user: null };
+  | { status: 'signedIn'; via: 'session'; user: ConsoleUser; permissions: readonly string[] }
+  | { status: 'signedIn'; via: 'apiKey'; user: null; permissions: null };
 
 type SessionApi = {
   session: Session;
@@ -20,6 +20,8 @@ type SessionApi = {
 
 const SessionContext = createContext<SessionApi | null>(null);
 
+const signedIn = (me: SessionAnswer): Session => ({ status: 'signedIn', via: 'session', user: me.user, permissions: me.permissions });
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
   const queryClient = useQueryClient();
@@ -30,14 +32,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (api.hasApiKey()) {
         try {
           await api.request('/program');
-          if (!cancelled) setSession({ status: 'signedIn', via: 'apiKey', user: null });
+          if (!cancelled) setSession({ status: 'signedIn', via: 'apiKey', user: null, permissions: null });
           return;
         } catch {
           api.setApiKey(null);
         }
       }
-      const user = await currentUser().catch(() => null);
-      if (!cancelled) setSession(user ? { status: 'signedIn', via: 'session', user } : { status: 'signedOut' });
+      const me = await currentUser().catch(() => null);
+      if (!cancelled) setSession(me ? signedIn(me) : { status: 'signedOut' });
     })();
     // An expired session anywhere sends the user back to the sign-in screen.
     api.onUnauthenticated(() => {
@@ -49,15 +51,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const user = await login(email, password);
+    const me = await login(email, password);
     queryClient.clear();
-    setSession({ status: 'signedIn', via: 'session', user });
+    setSession(signedIn(me));
   }, [queryClient]);
 
   const signInKey = useCallback(async (key: string) => {
     await signInWithKey(key);
     queryClient.clear();
-    setSession({ status: 'signedIn', via: 'apiKey', user: null });
+    setSession({ status: 'signedIn', via: 'apiKey', user: null, permissions: null });
   }, [queryClient]);
 
   const signOut = useCallback(async () => {
@@ -73,7 +75,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signInKey,
       signOut,
-      can: (p) => session.status === 'signedIn' && can(session.user?.role ?? null, p),
+      can: (p) => session.status === 'signedIn' && can(session.permissions, p),
     }),
     [session, signIn, signInKey, signOut],
   );

@@ -76,7 +76,7 @@ export function RedemptionsPage() {
                       <Badge variant="light">{t(`redemptions.statuses.${r.status}`)}</Badge>
                     </Table.Td>
                     <Table.Td>
-                      {can('redemptions.manage') ? (
+                      {can('redemptions:write') ? (
                         <Group gap={4} wrap="nowrap">
                           {ACTIONS[r.status].map((a) => (
                             <Button key={a} size="compact-xs" variant={a === 'approve' || a === 'fulfil' ? 'filled' : 'default'} onClick={() => act.mutate({ id: r.id, action: a })} loading={act.isPending && act.variables?.id === r.id && act.variables.action === a}>

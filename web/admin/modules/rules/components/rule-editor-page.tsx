@@ -90,7 +90,7 @@ export function RuleEditorPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [period, setPeriod] = useState<keyof typeof PERIODS>('90');
   const [saved, setSaved] = useState(false);
-  const readOnly = !can('rules.write');
+  const readOnly = !can('rules:write');
 
   useEffect(() => {
     if (draft || !program || (id && !rule.data)) return;

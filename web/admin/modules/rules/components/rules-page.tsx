@@ -26,7 +26,7 @@ export function RulesPage() {
     <Page
       title={t('rules.title')}
       actions={
-        can('rules.write') ? (
+        can('rules:write') ? (
           <Button component={Link} to="/rules/new">
             {t('rules.new')}
           </Button>

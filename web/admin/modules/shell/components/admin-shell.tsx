@@ -3,28 +3,29 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../../auth/components/session-provider';
+import type { Permission } from '../../auth/permissions';
 import { useProgram } from '../../program/hooks/use-program';
 import { LanguageSwitcher } from './language-switcher';
 
-const LINKS = [
-  { to: '/', key: 'dashboard', end: true },
-  { to: '/accounts', key: 'accounts' },
-  { to: '/members', key: 'members' },
-  { to: '/events', key: 'events' },
-  { to: '/rules', key: 'rules' },
-  { to: '/tiers', key: 'tiers' },
-  { to: '/rewards', key: 'rewards' },
-  { to: '/redemptions', key: 'redemptions' },
-  { to: '/adjustments', key: 'adjustments' },
-  { to: '/api-keys', key: 'apiKeys' },
-  { to: '/webhooks', key: 'webhooks' },
-  { to: '/audit', key: 'audit' },
-] as const;
+const LINKS: { to: string; key: string; perm: Permission; end?: boolean }[] = [
+  { to: '/', key: 'dashboard', perm: 'reports:read', end: true },
+  { to: '/accounts', key: 'accounts', perm: 'accounts:read' },
+  { to: '/members', key: 'members', perm: 'accounts:read' },
+  { to: '/events', key: 'events', perm: 'events:read' },
+  { to: '/rules', key: 'rules', perm: 'rules:read' },
+  { to: '/tiers', key: 'tiers', perm: 'tiers:read' },
+  { to: '/rewards', key: 'rewards', perm: 'rewards:read' },
+  { to: '/redemptions', key: 'redemptions', perm: 'redemptions:read' },
+  { to: '/adjustments', key: 'adjustments', perm: 'value:adjust' },
+  { to: '/api-keys', key: 'apiKeys', perm: 'api_keys:manage' },
+  { to: '/webhooks', key: 'webhooks', perm: 'webhooks:read' },
+  { to: '/audit', key: 'audit', perm: 'audit:read' },
+];
 
 export function AdminShell() {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure();
-  const { session, signOut } = useSession();
+  const { session, signOut, can } = useSession();
   const program = useProgram().data;
   const location = useLocation();
   const who = session.status === 'signedIn' ? (session.user ? `${session.user.name} · ${t(`roles.${session.user.role}`)}` : t('auth.apiKeySession')) : '';
@@ -58,14 +59,14 @@ export function AdminShell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('shell.navigation')}>
         <ScrollArea>
-          {LINKS.map((l) => (
+          {LINKS.filter((l) => can(l.perm)).map((l) => (
             <NavLink
               key={l.to}
               component={RouterLink}
               to={l.to}
-              end={'end' in l ? l.end : false}
+              end={l.end ?? false}
               label={t(`nav.${l.key}`)}
-              active={'end' in l ? location.pathname === l.to : location.pathname.startsWith(l.to)}
+              active={l.end ? location.pathname === l.to : location.pathname.startsWith(l.to)}
               onClick={close}
             />
           ))}
