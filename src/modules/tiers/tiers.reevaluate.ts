@@ -69,12 +69,13 @@ async function evaluateRange(tx: Tx, programId: string, now: Date, config: { win
         case when st.override_tier_code is not null and st.override_expires_at > ${at} then st.override_tier_code else st.tier_code end as eff
       from account_tier_state st left join lt on lt.account_type = st.account_type
       where st.program_id = ${programId} and st.account_id > ${after} ${upper}
-    ), v as (
+    ), v as materialized (
+      -- One index range scan per account and window (account, month between the window's ends),
+      -- computed once: not inlined into the join with the tiers, which would repeat it per tier.
       select s.account_id, w.wi,
-        coalesce(sum(case w.metric when 'spend' then b.spend when 'units' then b.units else b.points end), 0) as value
+        coalesce((select sum(case w.metric when 'spend' then b.spend when 'units' then b.units else b.points end)
+          from tier_metric_buckets b where b.account_id = s.account_id and b.month >= w.from_month and b.month <= w.to_month), 0) as value
       from s join w on w.ladder = s.ladder
-      left join tier_metric_buckets b on b.account_id = s.account_id and b.month >= w.from_month and b.month <= w.to_month
-      group by s.account_id, w.wi
     ), q as (
       select distinct on (v.account_id) v.account_id, t.code, t.rank, t.discount_bp
       from v join t on t.wi = v.wi and v.value >= t.min
