@@ -13,7 +13,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const BASE = `http://127.0.0.1:${PORT}`;
 const KEY = `e2e-key-${Date.now()}-0123456789abcdef`;
-const OWNER = { email: 'e2e.owner@aquapure.example', password: 'e2e-owner-password' };
+// The demo's owner (src/first-start.ts), with the password the server is started with: what the README tells people to do.
+const OWNER = { email: 'admin@aquapure.example', password: 'e2e-owner-password' };
 const RESULTS = 'test-results';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     console.log(`e2e: server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Fixtures through the API: a console owner, staff with e-mails, a reward, events to simulate on.
-    const owner = await step('API: create a console owner', async () => {
+    const owner = await step('API: the demo has its console owner (created here on an older demo)', async () => {
       const res = await fetch(`${BASE}/api/v1/users`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...OWNER, name: 'E2E Owner', role: 'owner' }) });
       // 409: the demo made this user already.
       check(res.ok || res.status === 409, `POST /users → ${res.status} ${await res.text()}`);

@@ -1,4 +1,5 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useSession } from './modules/auth/components/session-provider';
 import { SignInPage } from './modules/auth/components/sign-in-page';
@@ -7,7 +8,6 @@ import { AccountsPage } from './modules/accounts/components/accounts-page';
 import { AdjustmentsPage } from './modules/adjustments/components/adjustments-page';
 import { ApiKeysPage } from './modules/api-keys/components/api-keys-page';
 import { AuditPage } from './modules/audit/components/audit-page';
-import { DashboardPage } from './modules/dashboard/components/dashboard-page';
 import { EventDetailPage } from './modules/events/components/event-detail-page';
 import { EventsPage } from './modules/events/components/events-page';
 import { MemberDetailPage } from './modules/members/components/member-detail-page';
@@ -15,22 +15,26 @@ import { MembersPage } from './modules/members/components/members-page';
 import { PlaceholderPage } from './modules/placeholders/components/placeholder-page';
 import { RedemptionsPage } from './modules/rewards/components/redemptions-page';
 import { RewardsPage } from './modules/rewards/components/rewards-page';
-import { RuleEditorPage } from './modules/rules/components/rule-editor-page';
 import { RulesPage } from './modules/rules/components/rules-page';
 import { AdminShell } from './modules/shell/components/admin-shell';
 import { TiersPage } from './modules/tiers/components/tiers-page';
 
+// The charts and the condition builder are the heaviest parts: loaded when their screen opens.
+const DashboardPage = lazy(() => import('./modules/dashboard/components/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+const RuleEditorPage = lazy(() => import('./modules/rules/components/rule-editor-page').then((m) => ({ default: m.RuleEditorPage })));
+
+const loading = (
+  <Center mih="40vh">
+    <Loader aria-label="Loading" />
+  </Center>
+);
+
 export function AdminRoutes() {
   const { session } = useSession();
-  if (session.status === 'loading') {
-    return (
-      <Center mih="100vh">
-        <Loader aria-label="Loading" />
-      </Center>
-    );
-  }
+  if (session.status === 'loading') return loading;
   if (session.status === 'signedOut') return <SignInPage />;
   return (
+    <Suspense fallback={loading}>
     <Routes>
       <Route element={<AdminShell />}>
         <Route index element={<DashboardPage />} />
@@ -54,5 +58,6 @@ export function AdminRoutes() {
         <Route path="*" element={<PlaceholderPage feature="notFound" />} />
       </Route>
     </Routes>
+    </Suspense>
   );
 }

@@ -24,7 +24,7 @@ export function ValueCharts({ months, format }: { months: DashboardView['months'
             <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" reversed={rtl} />
-              <YAxis tickFormatter={tick} orientation={rtl ? 'right' : 'left'} width={56} />
+              <YAxis tickFormatter={tick} orientation={rtl ? 'right' : 'left'} width={rtl ? 84 : 56} />
               <Tooltip formatter={(v) => format(Number(v))} />
               <Legend />
               <Bar dataKey="issued" name={t('dashboard.issued')} fill={COLORS.issued} />
@@ -43,7 +43,7 @@ export function ValueCharts({ months, format }: { months: DashboardView['months'
             <LineChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" reversed={rtl} />
-              <YAxis tickFormatter={tick} orientation={rtl ? 'right' : 'left'} width={56} />
+              <YAxis tickFormatter={tick} orientation={rtl ? 'right' : 'left'} width={rtl ? 84 : 56} />
               <Tooltip formatter={(v) => format(Number(v))} />
               <Line type="monotone" dataKey="outstanding" name={t('dashboard.outstanding')} stroke={COLORS.outstanding} strokeWidth={2} dot={false} />
             </LineChart>
