@@ -30,15 +30,16 @@ export type Emit = (tx: Tx, programId: string, type: string, data: Record<string
 export type AfterCredit = (tx: Tx, ctx: RequestContext, owner: WalletOwner, currency: string) => Promise<unknown>;
 /** A change of the account's tier that an event caused, as the answer shows it. */
 export type TierChange = { from: string | null; to: string | null };
-type TierParty = { accountId: string; externalId: string; accountType: string; spend: bigint; units: bigint };
+/** What an event or a return adds to (or takes from) the account's tier metrics; `points`: awards in currencies of kind points. */
+type TierParty = { accountId: string; externalId: string; accountType: string; timeZone: string; spend: bigint; units: bigint; points: bigint };
 /**
  * The tiers module as events see it (wired in the composition root): the tier held before an
  * event for the rules, and the hooks that count an event or a return towards tiers in its transaction.
  */
 export type TierHooks = {
   current(tx: Tx, programId: string, accountId: string): Promise<{ code: string; multiplier: number } | null>;
-  onEventEarned(tx: Tx, ctx: RequestContext, e: TierParty & { occurredAt: Date; awards: { currency: string; amount: bigint }[] }): Promise<TierChange | null>;
-  onReturn(tx: Tx, ctx: RequestContext, e: TierParty & { originalOccurredAt: Date; reversals: { currency: string; amount: bigint }[] }): Promise<TierChange | null>;
+  onEventEarned(tx: Tx, ctx: RequestContext, e: TierParty & { occurredAt: Date }): Promise<TierChange | null>;
+  onReturn(tx: Tx, ctx: RequestContext, e: TierParty & { originalOccurredAt: Date }): Promise<TierChange | null>;
 };
 
 const DAY = 86_400_000;
@@ -188,7 +189,16 @@ export function createEventsService(
     if (input.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, month, 1, BigInt(input.amount ?? 0));
     const purchase = input.type === 'purchase';
     const tierChange = deps.tiers
-      ? await deps.tiers.onEventEarned(tx, ctx, { accountId: account.id, externalId: account.externalId, accountType: account.type, occurredAt, spend: purchase ? BigInt(input.amount ?? 0) : 0n, units: purchase ? unitsOf(input.lines) : 0n, awards: awardRows.map((a) => ({ currency: a.currency, amount: a.amount })) })
+      ? await deps.tiers.onEventEarned(tx, ctx, {
+          accountId: account.id,
+          externalId: account.externalId,
+          accountType: account.type,
+          timeZone: program.timeZone,
+          occurredAt,
+          spend: purchase ? BigInt(input.amount ?? 0) : 0n,
+          units: purchase ? unitsOf(input.lines) : 0n,
+          points: awardRows.reduce((sum, a) => (currencyKinds.get(a.currency) === 'points' ? sum + a.amount : sum), 0n),
+        })
       : null;
     return { awards, trace, tierChange };
   }
@@ -238,14 +248,16 @@ export function createEventsService(
       const bought = original.type === 'purchase' ? unitsOf((original.payload as { lines?: unknown }).lines) : 0n;
       const total = original.amount;
       const unitsBack = (n: bigint) => (2n * bought * n + total) / (2n * total);
+      const kinds = reversals.length ? new Map((await programs.listCurrenciesIn(tx, ctx.programId)).map((c) => [c.code, c.kind] as const)) : new Map<string, string>();
       tierChange = await deps.tiers.onReturn(tx, ctx, {
         accountId: account.id,
         externalId: account.externalId,
         accountType: account.type,
+        timeZone: program.timeZone,
         originalOccurredAt: original.occurredAt,
         spend: original.type === 'purchase' ? BigInt(input.amount!) : 0n,
         units: unitsBack(returned) - unitsBack(original.returnedAmount),
-        reversals: reversals.map((r) => ({ currency: r.currency, amount: BigInt(-r.amount) })),
+        points: reversals.reduce((sum, r) => (kinds.get(r.currency) === 'points' ? sum - BigInt(r.amount) : sum), 0n),
       });
     }
     return { reversals, tierChange };

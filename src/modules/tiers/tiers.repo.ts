@@ -86,6 +86,46 @@ export async function updateTier(tx: Tx, programId: string, t: Tier): Promise<Ti
   }
 }
 
+type ConfigJson = {
+  tiers: { code: string; name: string; ladder: string; rank: number; metric: Tier['metric']; rollingMonths: number | null; calendar: 'year' | 'quarter' | null; min: string; discountBp: number; multiplierMilli: number; perks: string[]; graceDays: number }[];
+  ladders: { code: string; accountTypes: string[] }[];
+  steps: { minSpend: string; discountBp: number }[];
+};
+
+/** The program's whole tier configuration in one round trip: the write path of every event reads it. */
+export async function configOf(tx: Tx, programId: string): Promise<{ tiers: Tier[]; ladders: { code: string; accountTypes: string[] }[]; steps: { minSpend: bigint; discountBp: number }[] }> {
+  const res = await tx.execute<ConfigJson>(sql`
+    select
+      (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'ladder', ladder, 'rank', rank, 'metric', metric,
+          'rollingMonths', rolling_months, 'calendar', calendar, 'min', min::text, 'discountBp', discount_bp,
+          'multiplierMilli', multiplier_milli, 'perks', perks, 'graceDays', grace_days) order by ladder, rank), '[]'::json)
+        from tiers where program_id = ${programId}) as tiers,
+      (select coalesce(json_agg(json_build_object('code', code, 'accountTypes', account_types) order by code), '[]'::json)
+        from tier_ladders where program_id = ${programId}) as ladders,
+      (select coalesce(json_agg(json_build_object('minSpend', min_spend::text, 'discountBp', discount_bp) order by min_spend), '[]'::json)
+        from accumulative_discount_steps where program_id = ${programId}) as steps`);
+  const r = res.rows[0];
+  return {
+    tiers: r.tiers.map(
+      (t): Tier => ({
+        code: t.code,
+        name: t.name,
+        ladder: t.ladder,
+        rank: t.rank,
+        metric: t.metric,
+        period: t.rollingMonths !== null ? { rollingMonths: t.rollingMonths } : { calendar: t.calendar ?? 'year' },
+        min: BigInt(t.min),
+        discountBp: t.discountBp,
+        multiplierMilli: t.multiplierMilli,
+        perks: t.perks,
+        graceDays: t.graceDays,
+      }),
+    ),
+    ladders: r.ladders,
+    steps: r.steps.map((st) => ({ minSpend: BigInt(st.minSpend), discountBp: st.discountBp })),
+  };
+}
+
 export async function listLadders(tx: Tx, programId: string) {
   return tx.select().from(tierLadders).where(eq(tierLadders.programId, programId)).orderBy(asc(tierLadders.code));
 }

@@ -34,16 +34,18 @@ export type TierActivity = {
   accountId: string;
   externalId: string;
   accountType: string;
+  /** The program's time zone: the month the activity counts in. */
+  timeZone: string;
   occurredAt: Date;
   /** Purchase amount in minor units (0 for other events). */
   spend: bigint;
   units: bigint;
-  /** What the event awarded; the points-kind currencies count as points earned. */
-  awards: { currency: string; amount: bigint }[];
+  /** Awarded in currencies of kind `points` (company and members, multipliers included). */
+  points: bigint;
 };
 
-/** What a return takes back, counted in the month of the event it returns. */
-export type TierReturn = Omit<TierActivity, 'occurredAt' | 'awards'> & { originalOccurredAt: Date; reversals: { currency: string; amount: bigint }[] };
+/** What a return takes back (positive amounts), counted in the month of the event it returns. */
+export type TierReturn = Omit<TierActivity, 'occurredAt'> & { originalOccurredAt: Date };
 export type TierChange = { from: string | null; to: string | null };
 
 function tierView(r: repo.TierRow): TierView {
@@ -110,11 +112,6 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
   const emit: TierEmit = deps.emit ?? (async () => {});
   const now = deps.now ?? (() => new Date());
 
-  async function config(tx: Tx, programId: string) {
-    // One after the other: a transaction is one connection, which runs one query at a time.
-    const tierRows = await repo.listTiers(tx, programId);
-    return { tiers: tierRows.map(repo.toTier), ladders: await repo.listLadders(tx, programId) };
-  }
 
   /** The earliest month any of these tiers looks at in `month` (so one read fetches every bucket needed). */
   function earliestMonth(tiers: Tier[], month: string): string {
@@ -127,8 +124,8 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
    * grace clock when it has fallen below its tier; never moves it down (that is the job's, after
    * the grace period). Writes the state and records a change of the tier the account enjoys.
    */
-  async function settle(tx: Tx, ctx: RequestContext, s: repo.StateRow, at: Date, timeZone: string, extra: repo.StateChanges): Promise<TierChange | null> {
-    const { tiers, ladders } = await config(tx, ctx.programId);
+  async function settle(tx: Tx, ctx: RequestContext, s: repo.StateRow, at: Date, timeZone: string, config: Awaited<ReturnType<typeof repo.configOf>>, extra: repo.StateChanges): Promise<TierChange | null> {
+    const { tiers, ladders } = config;
     const ladder = tiers.filter((t) => t.ladder === ladderOf(extra.accountType ?? s.accountType, ladders));
     const changes: repo.StateChanges = { ...extra };
     let reason: string | null = null;
@@ -152,23 +149,16 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     return { from, to };
   }
 
-  async function pointsOf(tx: Tx, programId: string, awards: { currency: string; amount: bigint }[]): Promise<bigint> {
-    if (!awards.length) return 0n;
-    const kinds = new Map((await programs.listCurrenciesIn(tx, programId)).map((c) => [c.code, c.kind] as const));
-    return awards.reduce((sum, a) => (kinds.get(a.currency) === 'points' ? sum + a.amount : sum), 0n);
-  }
-
   /** Adds activity to the month's bucket and lifetime spend, then settles the tier and the accumulative discount. */
-  async function record(tx: Tx, ctx: RequestContext, a: { accountId: string; externalId: string; accountType: string; month: Date; spend: bigint; units: bigint; points: bigint }): Promise<TierChange | null> {
+  async function record(tx: Tx, ctx: RequestContext, a: Omit<TierActivity, 'occurredAt'> & { month: Date }): Promise<TierChange | null> {
     if (a.spend === 0n && a.units === 0n && a.points === 0n) return null;
     const at = now();
-    const { timeZone } = await programs.getProgramIn(tx, ctx.programId);
     // The state row is locked before the bucket, always in this order, so two events of one account cannot deadlock.
     const s = await repo.lockState(tx, { programId: ctx.programId, accountId: a.accountId, externalId: a.externalId, accountType: a.accountType });
-    await repo.addToBucket(tx, { programId: ctx.programId, accountId: a.accountId, month: monthOf(a.month, timeZone), spend: a.spend, units: a.units, points: a.points });
+    await repo.addToBucket(tx, { programId: ctx.programId, accountId: a.accountId, month: monthOf(a.month, a.timeZone), spend: a.spend, units: a.units, points: a.points });
     const lifetimeSpend = s.lifetimeSpend + a.spend;
-    const steps = await repo.listSteps(tx, ctx.programId);
-    return settle(tx, ctx, s, at, timeZone, { accountType: a.accountType, lifetimeSpend, accumulativeDiscountBp: accumulativeBp(steps, lifetimeSpend) });
+    const config = await repo.configOf(tx, ctx.programId);
+    return settle(tx, ctx, s, at, a.timeZone, config, { accountType: a.accountType, lifetimeSpend, accumulativeDiscountBp: accumulativeBp(config.steps, lifetimeSpend) });
   }
 
   async function tierRowOr422(tx: Tx, programId: string, code: string, path: string): Promise<repo.TierRow> {
@@ -180,9 +170,8 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
   async function accountTier(tx: Tx, programId: string, account: Account): Promise<AccountTierView> {
     const at = now();
     const { timeZone } = await programs.getProgramIn(tx, programId);
-    const { tiers, ladders } = await config(tx, programId);
+    const { tiers, ladders, steps } = await repo.configOf(tx, programId);
     const s = await repo.findState(tx, programId, account.id);
-    const steps = s ? [] : await repo.listSteps(tx, programId);
     const ladderCode = ladderOf(account.type, ladders);
     const ladder = tiers.filter((t) => t.ladder === ladderCode).sort((a, b) => a.rank - b.rank);
     const month = monthOf(at, timeZone);
@@ -243,14 +232,12 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
 
     /** A processed event: its spend, units and points count towards the account's tier at once. */
     async onEventEarned(tx: Tx, ctx: RequestContext, a: TierActivity): Promise<TierChange | null> {
-      const points = await pointsOf(tx, ctx.programId, a.awards);
-      return record(tx, ctx, { ...a, month: a.occurredAt, points });
+      return record(tx, ctx, { ...a, month: a.occurredAt });
     },
 
     /** A return: takes its share back from the month of the original event; a tier is not lost before the grace period ends. */
     async onReturn(tx: Tx, ctx: RequestContext, r: TierReturn): Promise<TierChange | null> {
-      const points = await pointsOf(tx, ctx.programId, r.reversals);
-      return record(tx, ctx, { ...r, month: r.originalOccurredAt, spend: -r.spend, units: -r.units, points: -points });
+      return record(tx, ctx, { ...r, month: r.originalOccurredAt, spend: -r.spend, units: -r.units, points: -r.points });
     },
 
     /** The `tier` filter of the accounts list: a subquery of account ids holding the tier now. */
