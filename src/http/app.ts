@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { scopeLookups } from './account-scope.js';
 import { registerAccessControl } from './auth.js';
-import { registerErrorHandler } from './error-handler.js';
+import { frameworkErrors, registerErrorHandler } from './error-handler.js';
+import { refuseNulCharacters } from './nul-guard.js';
 import { registerMetrics } from './metrics.js';
 import { apiRoutes } from '../routes.js';
 import { VERSION } from '../version.js';
@@ -32,12 +33,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     // Unknown query fields are refused by the schemas; keep ajv out of the way.
     ajv: { customOptions: { removeAdditional: false } },
+    // A path may take `ext:<externalId>` (up to 220 characters, percent-encoded up to 9 bytes each);
+    // the router's default of 100 refused long external ids before the schema could see them.
+    maxParamLength: 2048,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Added before any plugin so that it sees every route, in every encapsulated context.
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
+  refuseNulCharacters(app);
+  // JSON in and out: Fastify's built-in text/plain parser would hand the JSON schemas a string
+  // (a puzzling 422); without it a text body is a 415. The fulfilment import adds its own for CSV files.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {

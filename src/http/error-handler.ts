@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, type FieldError } from '../lib/domain-error.js';
 import { problem, sendProblem } from './problem.js';
@@ -55,4 +55,19 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
+}
+
+/**
+ * Errors the router raises before any route or hook runs (Fastify's `frameworkErrors`
+ * option): without this they would answer Fastify's own JSON instead of problem+json.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    sendProblem(reply, problem(400, 'BAD_URL', 'The URL is not valid: check its percent-encoding.'));
+  } else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendProblem(reply, problem(414, 'URI_TOO_LONG', 'A path segment of the URL is longer than the server accepts.'));
+  } else {
+    reply.log.error({ err }, 'router error');
+    sendProblem(reply, problem(500, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it.'));
+  }
 }

@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import type { TestApp, TestProgram, TestSession } from '../support/app.js';
+
+/** Helpers shared by the route-table tests (tenant isolation, bad input, OpenAPI). */
+
+export const API = '/api/v1';
+
+type Ref = { id: string; externalId: string };
+
+/** A program with one of everything the API can point at, named after `prefix` so that two programs never share a code or an externalId. */
+export type SeededProgram = {
+  program: TestProgram;
+  prefix: string;
+  points: string;
+  stamps: string;
+  role: string;
+  accounts: Ref[];
+  members: (Ref & { accountId: string })[];
+  /** A second API key (the program's first key is `program.apiKey`). */
+  keyId: string;
+  /** A signed-in console owner. */
+  user: TestSession;
+  /** The first member, a partner admin, signed in to the partner portal. */
+  portal: TestSession;
+  tier: string;
+  ladder: string;
+  ruleId: string;
+  eventId: string;
+  partner: Ref;
+  reward: Ref;
+  stampReward: Ref;
+  /** A redemption left `requested`, so that approve/fulfil/cancel/reject would all change it. */
+  redemptionId: string;
+  transactionIds: string[];
+};
+
+async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
+  const r = await res;
+  expect([200, 201], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
+  return r.json() as T;
+}
+
+/** Builds a program through the API only, the way an integrator would. */
+export async function seedProgram(t: TestApp, prefix: string): Promise<SeededProgram> {
+  const program = await t.newProgram(`Program ${prefix}`);
+  const post = <T>(path: string, body: unknown, headers?: Record<string, string>) => created<T>(t.call(program, 'POST', `${API}${path}`, body, headers));
+  const lower = prefix.toLowerCase();
+  const points = `${lower}-points`;
+  const stamps = `${lower}-stamps`;
+  const role = `${lower}-sales`;
+  await post('/currencies', { code: points, name: 'Points', kind: 'points' });
+  await post('/currencies', { code: stamps, name: 'Stamps', kind: 'stamps' });
+  await post('/roles', { code: role, name: 'Sales' });
+
+  const accounts: Ref[] = [];
+  const members: (Ref & { accountId: string })[] = [];
+  for (const n of [1, 2]) {
+    accounts.push(await post<Ref>('/accounts', { externalId: `${prefix}-ACC-${n}`, name: `${prefix} company ${n}`, type: 'dealer' }));
+    const contact = { email: `${lower}-mem-${n}@example.test`, partnerAdmin: n === 1 };
+    members.push(await post<Ref & { accountId: string }>(`/accounts/ext:${prefix}-ACC-${n}/members`, { externalId: `${prefix}-MEM-${n}`, name: `${prefix} person ${n}`, role, ...contact }));
+  }
+
+  const transactionIds: string[] = [];
+  for (const [i, a] of accounts.entries()) {
+    const adj = await post<{ id: string }>('/adjustments', { accountId: a.id, currency: points, amount: 5000, reason: 'Opening balance' }, { 'idempotency-key': `${prefix}-seed-${i}` });
+    transactionIds.push(adj.id);
+  }
+  const stampAdj = await post<{ id: string }>('/adjustments', { memberId: members[0].id, currency: stamps, amount: 2, reason: 'First stamps' }, { 'idempotency-key': `${prefix}-stamps` });
+  transactionIds.push(stampAdj.id);
+  const tr = await post<{ id: string }>('/transfers', { from: { accountId: accounts[0].id }, to: { memberId: members[0].id }, currency: points, amount: 700, memo: 'Allocation' }, { 'idempotency-key': `${prefix}-transfer` });
+  transactionIds.push(tr.id);
+
+  const key = await post<{ id: string }>('/api-keys', { name: `${prefix} ERP` });
+  const rule = await post<{ id: string }>('/rules', { name: `${prefix} purchases`, eventType: 'purchase', effects: [{ currency: points, to: 'account', amount: 10 }] });
+  const eventId = `${prefix}-INV-1`;
+  await post('/events', { id: eventId, type: 'purchase', occurredAt: new Date().toISOString(), accountId: `ext:${prefix}-ACC-1`, memberId: `ext:${prefix}-MEM-1`, amount: 1000, currency: 'EUR' });
+
+  const tier = `${lower}-gold`;
+  const ladder = `${lower}-ladder`;
+  await post('/tiers', { code: tier, name: 'Gold', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 100000 }, benefits: { discountPercent: 5 } });
+  const put = await t.call(program, 'PUT', `${API}/tier-ladders/${ladder}`, { accountTypes: [`${lower}-installer`] });
+  expect(put.statusCode, put.body).toBe(200);
+  const override = await t.call(program, 'PUT', `${API}/accounts/${accounts[0].id}/tier-override`, { tier, expiresAt: '2100-01-01T00:00:00Z', reason: 'Strategic account' });
+  expect(override.statusCode, override.body).toBe(200);
+
+  const partner = await post<Ref>('/partners', { externalId: `${prefix}-PARTNER`, name: `${prefix} partner` });
+  const reward = await post<Ref>('/rewards', { externalId: `${prefix}-REWARD`, name: `${prefix} drill`, kind: 'gift', cost: { currency: points, amount: 100 }, stock: 10 });
+  const stampReward = await post<Ref>('/rewards', { externalId: `${prefix}-COFFEE`, name: `${prefix} coffee`, kind: 'gift', cost: { currency: stamps, amount: 5 } });
+  const card = await t.call(program, 'PUT', `${API}/currencies/${stamps}/stamp-card`, { stampsPerCard: 5, rewardId: stampReward.id });
+  expect(card.statusCode, card.body).toBe(200);
+  const redemption = await post<{ id: string; status: string }>('/redemptions', { accountId: accounts[0].id, rewardId: reward.id, qty: 1 }, { 'idempotency-key': `${prefix}-redeem` });
+  expect(redemption.status).toBe('requested');
+
+  const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
+  const portal = await t.loginMember(`${lower}-mem-1@example.test`);
+
+  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds };
+}
+
+/** Row counts of every table of the schema: a rejected request must leave all of them as they were. */
+export async function rowCounts(database: Database): Promise<Record<string, number>> {
+  const tables = await database.db.execute<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`);
+  const names = tables.rows.map((r) => r.table_name);
+  expect(names).toEqual(expect.arrayContaining(['postings', 'ledger_transactions', 'accounts', 'members', 'audit_log', 'idempotency_keys']));
+  // Table names come from the catalog, not from input; quoting them keeps odd names safe anyway.
+  const union = names.map((n) => `select '${n}' as t, count(*)::int as n from "${n.replace(/"/g, '""')}"`).join(' union all ');
+  const counts = await database.db.execute<{ t: string; n: number }>(sql.raw(union));
+  return Object.fromEntries(counts.rows.map((r) => [r.t, Number(r.n)]));
+}
+
+export type ProblemBody = { type: string; title: string; status: number; detail: string; code?: string; errors?: { path: string; message: string }[] };
+
+/** Asserts an RFC 9457 answer with the given status (and code), and returns its body. */
+export function expectProblem(res: LightMyRequestResponse, status: number, code?: string): ProblemBody {
+  const context = `${res.statusCode} ${res.body}`;
+  expect(res.statusCode, context).toBe(status);
+  expect(res.headers['content-type'], context).toMatch(/^application\/problem\+json/);
+  const body = res.json() as ProblemBody;
+  expect(body, context).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(body.type.length, context).toBeGreaterThan(0);
+  if (code) expect(body.code, context).toBe(code);
+  return body;
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version.js';
+import { createTestApp, type TestApp, type TestProgram } from '../support/app.js';
+import { API } from './http-fixtures.js';
+
+/**
+ * The served documentation against the app's own route table (collected as routes are
+ * registered): a route added later must show up in the OpenAPI document, and may hide from
+ * it only by being added to HIDDEN here on purpose.
+ */
+
+let t: TestApp;
+let p: TestProgram;
+
+type Operation = { summary?: string; tags?: string[]; parameters?: { in: string; name: string }[] };
+type OpenApi = { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
+
+/** Routes under /api/v1 that are deliberately left out of the document. */
+const HIDDEN = ['GET /api/v1/health', 'GET /api/v1/openapi.json'];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+/** `/accounts/:accountId` → `/accounts/{accountId}`, as OpenAPI writes path templates. */
+const template = (url: string) => url.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, '{$1}');
+
+let doc: OpenApi;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  p = await t.newProgram('Docs');
+  const res = await t.call(null, 'GET', `${API}/openapi.json`);
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+  doc = res.json() as OpenApi;
+});
+afterAll(() => t.close());
+
+describe('GET /api/v1/openapi.json', () => {
+  const apiRoutes = () => t.routes.filter((r) => r.url.startsWith(`${API}/`));
+
+  it('is an OpenAPI 3.1 document of this version, with bearer keys', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.version).toBe(VERSION);
+    expect(doc.components?.securitySchemes).toMatchObject({ apiKey: { type: 'http', scheme: 'bearer' } });
+  });
+
+  it('lists every registered /api/v1 route with its method', () => {
+    const documented = apiRoutes().filter((r) => !r.hidden);
+    expect(documented.length).toBeGreaterThan(40);
+    const missing = documented.filter((r) => !doc.paths[template(r.url)]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.url}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('lists nothing that is not a route', () => {
+    const registered = new Set(t.routes.map((r) => `${r.method.toLowerCase()} ${template(r.url)}`));
+    const extra = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => METHODS.includes(m) && !registered.has(`${m} ${path}`)).map((m) => `${m} ${path}`));
+    expect(extra).toEqual([]);
+  });
+
+  it('hides only the routes meant to be hidden', () => {
+    expect(apiRoutes().filter((r) => r.hidden).map((r) => `${r.method} ${r.url}`).sort()).toEqual([...HIDDEN].sort());
+  });
+
+  it('gives every operation a summary, a tag and its path parameters', () => {
+    for (const r of apiRoutes().filter((x) => !x.hidden)) {
+      const op = doc.paths[template(r.url)][r.method.toLowerCase()];
+      const where = `${r.method} ${r.url}`;
+      expect(op.summary, where).toEqual(expect.any(String));
+      expect(op.tags?.length, where).toBeGreaterThan(0);
+      const params = [...r.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]).sort();
+      const documented = (op.parameters ?? []).filter((x) => x.in === 'path').map((x) => x.name).sort();
+      expect(documented, where).toEqual(params);
+    }
+  });
+});
+
+describe('GET /api/docs', () => {
+  it('serves the browsable HTML reference', async () => {
+    let res = await t.call(null, 'GET', '/api/docs');
+    // The UI plugin may answer its entry point through a redirect to its static index.
+    for (let hops = 0; res.statusCode >= 300 && res.statusCode < 400 && hops < 3; hops++) {
+      const location = String(res.headers.location);
+      res = await t.call(null, 'GET', location.startsWith('/') ? location : `/api/docs/${location.replace(/^\.\//, '')}`);
+    }
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toMatch(/<html/i);
+    expect(res.body).toMatch(/swagger/i);
+  });
+});
+
+describe('operations', () => {
+  it('GET /health answers ok, the database kind and the version, without a key', async () => {
+    for (const url of ['/health', `${API}/health`]) {
+      const res = await t.call(null, 'GET', url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json(), url).toEqual({ status: 'ok', db: t.database.kind, version: VERSION });
+    }
+  });
+
+  it('GET /metrics is Prometheus text with request durations by route', async () => {
+    expect((await t.call(p, 'GET', `${API}/program`)).statusCode).toBe(200);
+    const res = await t.call(null, 'GET', '/metrics');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain('# TYPE fealty_http_request_duration_seconds histogram');
+    const line = res.body.split('\n').find((l) => l.startsWith('fealty_http_request_duration_seconds_count{') && l.includes(`route="${API}/program"`) && l.includes('status="200"'));
+    expect(line, res.body.slice(0, 2000)).toMatch(/ [1-9]\d*$/);
+  });
+});
