@@ -185,6 +185,29 @@ export async function addToBucket(tx: Tx, b: { programId: string; accountId: str
     });
 }
 
+/**
+ * Adds one event's share to its month's bucket and reads the account's buckets from `fromMonth`
+ * on, in one statement (the upserted row comes from the insert: the statement's snapshot
+ * does not see its own write).
+ */
+export async function addToBucketAndRead(tx: Tx, b: { programId: string; accountId: string; month: string; spend: bigint; units: bigint; points: bigint }, fromMonth: string): Promise<Bucket[]> {
+  const res = await tx.execute<{ month: string; spend: string; units: string; points: string }>(sql`
+    with up as (
+      insert into tier_metric_buckets (program_id, account_id, month, spend, units, points)
+      values (${b.programId}, ${b.accountId}, ${b.month}, ${b.spend.toString()}::bigint, ${b.units.toString()}::bigint, ${b.points.toString()}::bigint)
+      on conflict (account_id, month) do update set
+        spend = tier_metric_buckets.spend + excluded.spend,
+        units = tier_metric_buckets.units + excluded.units,
+        points = tier_metric_buckets.points + excluded.points
+      returning month, spend, units, points
+    )
+    select month, spend::text, units::text, points::text from up where month >= ${fromMonth}
+    union all
+    select month, spend::text, units::text, points::text from tier_metric_buckets
+    where account_id = ${b.accountId} and month >= ${fromMonth} and month <> ${b.month}`);
+  return res.rows.map((r) => ({ month: r.month, spend: BigInt(r.spend), units: BigInt(r.units), points: BigInt(r.points) })).sort((x, y) => (x.month < y.month ? -1 : 1));
+}
+
 /** The account's buckets from `fromMonth` on: a few rows, one per month with activity. */
 export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): Promise<Bucket[]> {
   return tx
@@ -192,6 +215,30 @@ export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): P
     .from(tierMetricBuckets)
     .where(and(eq(tierMetricBuckets.accountId, accountId), gte(tierMetricBuckets.month, fromMonth)))
     .orderBy(asc(tierMetricBuckets.month));
+}
+
+/**
+ * Counts an event's spend in the account's state row — created on its first activity, locked
+ * until the transaction ends — with the accumulative step it reaches now, in one statement.
+ */
+export async function addToState(tx: Tx, row: { programId: string; accountId: string; externalId: string; accountType: string }, spend: bigint): Promise<StateRow> {
+  const step = (total: SQL) =>
+    sql`coalesce((select d.discount_bp from accumulative_discount_steps d where d.program_id = ${row.programId} and d.min_spend <= ${total} order by d.min_spend desc limit 1), 0)`;
+  const [s] = await tx
+    .insert(accountTierState)
+    .values({ ...row, lifetimeSpend: spend, accumulativeDiscountBp: step(sql`${spend.toString()}::bigint`) })
+    .onConflictDoUpdate({
+      target: accountTierState.accountId,
+      set: {
+        accountType: row.accountType,
+        lifetimeSpend: sql`${accountTierState.lifetimeSpend} + ${spend.toString()}::bigint`,
+        accumulativeDiscountBp: step(sql`${accountTierState.lifetimeSpend} + ${spend.toString()}::bigint`),
+        version: sql`${accountTierState.version} + 1`,
+        updatedAt: new Date(),
+      },
+    })
+    .returning();
+  return s;
 }
 
 /** The account's state row, created empty on its first activity, locked until the transaction ends. */

@@ -120,26 +120,35 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
   }
 
   /**
-   * Moves the earned tier up as soon as the account reaches a higher threshold, and starts the
-   * grace clock when it has fallen below its tier; never moves it down (that is the job's, after
-   * the grace period). Writes the state and records a change of the tier the account enjoys.
+   * Counts activity, then moves the earned tier up as soon as the account reaches a higher
+   * threshold, or starts the grace clock when it has fallen below its tier; never moves it down
+   * (that is the job's, after the grace period). Records a change of the tier the account enjoys.
+   * Four statements when nothing changes: state, configuration, bucket, and the tier read before.
    */
-  async function settle(tx: Tx, ctx: RequestContext, s: repo.StateRow, at: Date, timeZone: string, config: Awaited<ReturnType<typeof repo.configOf>>, extra: repo.StateChanges): Promise<TierChange | null> {
-    const { tiers, ladders } = config;
-    const ladder = tiers.filter((t) => t.ladder === ladderOf(extra.accountType ?? s.accountType, ladders));
-    const changes: repo.StateChanges = { ...extra };
-    let reason: string | null = null;
-    if (ladder.length || s.tierCode) {
-      const month = monthOf(at, timeZone);
-      const buckets = await repo.bucketsOf(tx, s.accountId, earliestMonth(ladder, month));
-      const q = qualifyingTier(ladder, buckets, month);
-      const cur = ladder.find((t) => t.code === s.tierCode) ?? null;
-      if (s.tierCode && !cur) reason = 'ladder_changed';
-      else if (q && (!cur || q.rank > cur.rank)) reason = 'qualified';
-      if (reason) Object.assign(changes, { tierCode: q?.code ?? null, tierSince: at, tierDiscountBp: q?.discountBp ?? 0, belowSince: null });
-      else if (cur && q?.rank === cur.rank && s.belowSince) changes.belowSince = null;
-      else if (cur && (!q || q.rank < cur.rank) && !s.belowSince) changes.belowSince = at;
+  async function record(tx: Tx, ctx: RequestContext, a: Omit<TierActivity, 'occurredAt'> & { month: Date }): Promise<TierChange | null> {
+    if (a.spend === 0n && a.units === 0n && a.points === 0n) return null;
+    const at = now();
+    // The state row is locked before the bucket, always in this order, so two events of one account cannot deadlock.
+    const s = await repo.addToState(tx, { programId: ctx.programId, accountId: a.accountId, externalId: a.externalId, accountType: a.accountType }, a.spend);
+    const { tiers, ladders } = await repo.configOf(tx, ctx.programId);
+    const ladder = tiers.filter((t) => t.ladder === ladderOf(a.accountType, ladders));
+    const month = monthOf(at, a.timeZone);
+    const bucket = { programId: ctx.programId, accountId: a.accountId, month: monthOf(a.month, a.timeZone), spend: a.spend, units: a.units, points: a.points };
+    if (!ladder.length && !s.tierCode) {
+      await repo.addToBucket(tx, bucket);
+      return null;
     }
+    const buckets = await repo.addToBucketAndRead(tx, bucket, earliestMonth(ladder, month));
+    const q = qualifyingTier(ladder, buckets, month);
+    const cur = ladder.find((t) => t.code === s.tierCode) ?? null;
+    let reason: string | null = null;
+    let changes: repo.StateChanges | null = null;
+    if (s.tierCode && !cur) reason = 'ladder_changed';
+    else if (q && (!cur || q.rank > cur.rank)) reason = 'qualified';
+    if (reason) changes = { tierCode: q?.code ?? null, tierSince: at, tierDiscountBp: q?.discountBp ?? 0, belowSince: null };
+    else if (cur && q?.rank === cur.rank && s.belowSince) changes = { belowSince: null };
+    else if (cur && (!q || q.rank < cur.rank) && !s.belowSince) changes = { belowSince: at };
+    if (!changes) return null;
     const after = await repo.updateState(tx, s.accountId, changes);
     const from = effectiveTier(s, at);
     const to = effectiveTier(after, at);
@@ -147,18 +156,6 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     await repo.insertChange(tx, { programId: ctx.programId, accountId: s.accountId, fromTier: from, toTier: to, reason, at });
     await emit(tx, ctx.programId, 'tier.changed', { accountId: s.accountId, from, to, reason, at: at.toISOString() });
     return { from, to };
-  }
-
-  /** Adds activity to the month's bucket and lifetime spend, then settles the tier and the accumulative discount. */
-  async function record(tx: Tx, ctx: RequestContext, a: Omit<TierActivity, 'occurredAt'> & { month: Date }): Promise<TierChange | null> {
-    if (a.spend === 0n && a.units === 0n && a.points === 0n) return null;
-    const at = now();
-    // The state row is locked before the bucket, always in this order, so two events of one account cannot deadlock.
-    const s = await repo.lockState(tx, { programId: ctx.programId, accountId: a.accountId, externalId: a.externalId, accountType: a.accountType });
-    await repo.addToBucket(tx, { programId: ctx.programId, accountId: a.accountId, month: monthOf(a.month, a.timeZone), spend: a.spend, units: a.units, points: a.points });
-    const lifetimeSpend = s.lifetimeSpend + a.spend;
-    const config = await repo.configOf(tx, ctx.programId);
-    return settle(tx, ctx, s, at, a.timeZone, config, { accountType: a.accountType, lifetimeSpend, accumulativeDiscountBp: accumulativeBp(config.steps, lifetimeSpend) });
   }
 
   async function tierRowOr422(tx: Tx, programId: string, code: string, path: string): Promise<repo.TierRow> {
