@@ -11,6 +11,7 @@ import { ruleRoutes } from './modules/rules/index.js';
 import { tierRoutes } from './modules/tiers/index.js';
 import { userRoutes } from './modules/users/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
+import { webhookRoutes } from './modules/webhooks/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -26,5 +27,6 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(tierRoutes(s.tiers));
     await api.register(auditRoutes(s.audit));
     await api.register(reportRoutes(s.reports));
+    await api.register(webhookRoutes(s.webhooks));
   };
 }

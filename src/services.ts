@@ -13,6 +13,7 @@ import { createSessionsService } from './modules/sessions/index.js';
 import { createTiersService } from './modules/tiers/index.js';
 import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
+import { createWebhooksService } from './modules/webhooks/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -23,21 +24,23 @@ import { createWalletsService } from './modules/wallets/index.js';
 export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
+  // The outbox: the modules below emit into it in their own transactions.
+  const webhooks = createWebhooksService(database, { audit, now: opts.now });
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
-  const tiers = createTiersService(database, { audit, programs, now: opts.now });
+  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit: webhooks.emit });
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
-  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf });
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit: webhooks.emit });
   const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
   const rules = createRulesService(database, { audit, programs });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit: webhooks.emit });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints });
   const reports = createReportsService(database);
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -134,6 +134,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Operations and reports
   'GET /audit': read('audit:read'),
   'GET /reports/dashboard': read('reports:read'),
+  'POST /webhooks': write('webhooks:write'),
+  'GET /webhooks': read('webhooks:read'),
+  'GET /webhooks/:id': read('webhooks:read'),
+  'PATCH /webhooks/:id': write('webhooks:write'),
+  'DELETE /webhooks/:id': write('webhooks:write'),
+  // Answers a new secret: for those who may change the subscription, not for readers.
+  'POST /webhooks/:id/rotate-secret': write('webhooks:write'),
+  'GET /webhooks/:id/deliveries': read('webhooks:read'),
+  'POST /webhooks/deliveries/:deliveryId/retry': write('webhooks:write'),
 
   // Partner portal (src/modules/portal): members only, each sees only themselves and their company
   'POST /portal/auth/request': { public: true },

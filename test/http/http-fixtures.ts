@@ -35,6 +35,9 @@ export type SeededProgram = {
   /** A redemption left `requested`, so that approve/fulfil/cancel/reject would all change it. */
   redemptionId: string;
   transactionIds: string[];
+  /** A webhook subscription, and one of its deliveries (nothing sends them in tests). */
+  webhookId: string;
+  deliveryId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -73,6 +76,10 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const tr = await post<{ id: string }>('/transfers', { from: { accountId: accounts[0].id }, to: { memberId: members[0].id }, currency: points, amount: 700, memo: 'Allocation' }, { 'idempotency-key': `${prefix}-transfer` });
   transactionIds.push(tr.id);
 
+  // Every type but event.rejected: the refusals the tests send would publish one to the caller's own
+  // subscription (as they should), and the tests count any new row as a change.
+  const eventTypes = ['points.awarded', 'points.reversed', 'points.matured', 'points.expired', 'redemption.status_changed', 'tier.changed'];
+  const webhook = await post<{ id: string }>('/webhooks', { url: `https://${lower}.hooks.example.test/fealty`, eventTypes, description: `${prefix} ERP hook` });
   const key = await post<{ id: string }>('/api-keys', { name: `${prefix} ERP` });
   const rule = await post<{ id: string }>('/rules', { name: `${prefix} purchases`, eventType: 'purchase', effects: [{ currency: points, to: 'account', amount: 10 }] });
   const eventId = `${prefix}-INV-1`;
@@ -94,10 +101,15 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const redemption = await post<{ id: string; status: string }>('/redemptions', { accountId: accounts[0].id, rewardId: reward.id, qty: 1 }, { 'idempotency-key': `${prefix}-redeem` });
   expect(redemption.status).toBe('requested');
 
+  const deliveries = await t.call(program, 'GET', `${API}/webhooks/${webhook.id}/deliveries`);
+  expect(deliveries.statusCode, deliveries.body).toBe(200);
+  const [delivery] = (deliveries.json() as { items: { id: string }[] }).items;
+  expect(delivery, 'the seeded event and redemption queued webhook deliveries').toBeDefined();
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
-  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds };
+  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id };
 }
 
 /** Row counts of every table of the schema: a rejected request must leave all of them as they were. */

@@ -76,6 +76,12 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /accounts/:accountId/tier-changes': () => ({}),
   'PUT /accounts/:accountId/tier-override': (a) => ({ body: { tier: a.tier, discountPercent: 50, expiresAt: '2100-01-01T00:00:00Z', reason: 'Hijacked' } }),
   'DELETE /accounts/:accountId/tier-override': () => ({ query: 'reason=hijacked' }),
+  'GET /webhooks/:id': () => ({}),
+  'PATCH /webhooks/:id': () => ({ body: { url: 'https://attacker.example.test/hook', eventTypes: ['*'], active: true } }),
+  'DELETE /webhooks/:id': () => ({}),
+  'POST /webhooks/:id/rotate-secret': () => ({}),
+  'GET /webhooks/:id/deliveries': () => ({}),
+  'POST /webhooks/deliveries/:deliveryId/retry': () => ({}),
 };
 
 /**
@@ -98,6 +104,8 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'currencies.currency': [b.stamps],
     'tiers.code': [b.tier],
     'tier-ladders.ladder': [b.ladder],
+    'webhooks.id': [b.webhookId],
+    deliveryId: [b.deliveryId],
   };
 }
 

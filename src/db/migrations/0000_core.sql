@@ -476,6 +476,50 @@ CREATE TABLE "users" (
 	"disabled_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "webhook_attempts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"delivery_id" text NOT NULL,
+	"attempt" integer NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"status_code" integer,
+	"duration_ms" integer NOT NULL,
+	"error" text
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_deliveries" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"subscription_id" text NOT NULL,
+	"message_id" text NOT NULL,
+	"event_type" text NOT NULL,
+	"body" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"cycle_start" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone,
+	"locked_until" timestamp with time zone,
+	"claim_token" text,
+	"last_status_code" integer,
+	"delivered_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "webhook_deliveries_attempts_ck" CHECK ("webhook_deliveries"."attempts" >= 0 and "webhook_deliveries"."cycle_start" >= 0 and "webhook_deliveries"."cycle_start" <= "webhook_deliveries"."attempts")
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_subscriptions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"program_id" text NOT NULL,
+	"url" text NOT NULL,
+	"event_types" text[] NOT NULL,
+	"description" text,
+	"active" boolean DEFAULT true NOT NULL,
+	"secret" text NOT NULL,
+	"previous_secret" text,
+	"previous_secret_until" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "members" ADD CONSTRAINT "members_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -505,6 +549,10 @@ ALTER TABLE "stamp_cards" ADD CONSTRAINT "stamp_cards_reward_id_rewards_id_fk" F
 ALTER TABLE "stamp_cards" ADD CONSTRAINT "stamp_cards_currency_fk" FOREIGN KEY ("program_id","currency") REFERENCES "public"."currencies"("program_id","code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_delivery_id_webhook_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."webhook_deliveries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_subscription_id_webhook_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."webhook_subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_subscriptions" ADD CONSTRAINT "webhook_subscriptions_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_program_ext_uq" ON "accounts" USING btree ("program_id","external_id");--> statement-breakpoint
 CREATE INDEX "accounts_program_id_idx" ON "accounts" USING btree ("program_id","id");--> statement-breakpoint
 CREATE INDEX "accounts_parent_idx" ON "accounts" USING btree ("program_id","parent_id");--> statement-breakpoint
@@ -559,4 +607,9 @@ CREATE INDEX "tier_changes_account_idx" ON "tier_changes" USING btree ("program_
 CREATE UNIQUE INDEX "tiers_ladder_rank_uq" ON "tiers" USING btree ("program_id","ladder","rank");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_program_email_uq" ON "users" USING btree ("program_id","email");--> statement-breakpoint
 CREATE INDEX "users_email_idx" ON "users" USING btree ("email");--> statement-breakpoint
-CREATE INDEX "users_program_id_idx" ON "users" USING btree ("program_id","id");
+CREATE INDEX "users_program_id_idx" ON "users" USING btree ("program_id","id");--> statement-breakpoint
+CREATE INDEX "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("delivery_id","attempt");--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_deliveries_message_uq" ON "webhook_deliveries" USING btree ("subscription_id","message_id");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_subscription_idx" ON "webhook_deliveries" USING btree ("subscription_id","id");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "webhook_subscriptions_program_idx" ON "webhook_subscriptions" USING btree ("program_id","id");

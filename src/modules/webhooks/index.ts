@@ -1,0 +1,4 @@
+export { createWebhooksService, backoffMs, MAX_ATTEMPTS, type WebhooksService, type DeliverReport } from './webhooks.service.js';
+export { webhookRoutes } from './webhooks.routes.js';
+export { webhookErrorStatus, type WebhookErrorCode } from './webhooks.errors.js';
+export { httpSender, type Sender, type SendResult } from './webhooks.sender.js';
