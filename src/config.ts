@@ -18,6 +18,8 @@ const configSchema = z.object({
   adminPassword: z.string().min(10, 'FEALTY_ADMIN_PASSWORD must be at least 10 characters').optional(),
   /** `off`: the API only, no console or portal (`npm run dev` serves them from Vite instead). */
   web: z.enum(['on', 'off']).default('on'),
+  /** `off`: no background jobs in this server (maturity, expiry, webhook delivery, daily maintenance); run `fealty jobs run-due` from cron instead, or let another server do them. */
+  jobs: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
@@ -36,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testEndpoints: env.FEALTY_TEST_ENDPOINTS || undefined,
     adminPassword: env.FEALTY_ADMIN_PASSWORD || undefined,
     web: env.FEALTY_WEB || undefined,
+    jobs: env.FEALTY_JOBS || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database } from './db/database.js';
 import { buildApp } from './http/app.js';
+import { startJobs } from './jobs/scheduler.js';
 import { createServices, type Services } from './services.js';
 
 export type Server = { app: FastifyInstance; database: Database; services: Services; url: string; stop(): Promise<void> };
 
-/** config → database → migrations → first program / demo → app → listen. */
+/** config → database → migrations → first program / demo → app → jobs (unless FEALTY_JOBS=off) → listen. */
 /** `webDir`: the built web app to serve (web/dist), when there is one. */
 export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void>; webDir?: string } = {}): Promise<Server> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -14,15 +15,23 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
   const services = createServices(database, { testEndpoints: config.testEndpoints === 'on' });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
-  const url = await app.listen({ port: config.port, host: config.host });
+  const jobs = config.jobs === 'on' ? await startJobs(services, { databaseUrl: config.databaseUrl, log: app.log }) : null;
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await jobs?.stop();
+    throw err;
+  }
   let stopping: Promise<void> | undefined;
   return {
     app,
     database,
     services,
     url,
-    // Stop accepting, let in-flight requests finish, then close the database cleanly.
+    // Stop the jobs (a running one finishes), stop accepting, let in-flight requests finish, then close the database cleanly.
     stop: () => (stopping ??= (async () => {
+      await jobs?.stop();
       await app.close();
       await database.close();
     })()),

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { withDatabase } from './cli-context.js';
 import { EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
+import { addJobsCommands } from './jobs-commands.js';
 import { addKeysCommands } from './keys-commands.js';
 import { addProgramCommands } from './program-commands.js';
 import { addUsersCommands } from './users-commands.js';
@@ -42,6 +43,7 @@ export function buildCli(): Command {
   addProgramCommands(cli);
   addKeysCommands(cli);
   addUsersCommands(cli);
+  addJobsCommands(cli);
   return cli;
 }
 

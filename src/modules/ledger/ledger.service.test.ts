@@ -3,7 +3,7 @@ import { inTransaction, type Database } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { createServices, type Services } from '../../services.js';
 import { createTestDatabase } from '../../../test/support/database.js';
-import type { WalletOwner } from './ledger.service.js';
+import type { OnPosted, PostedDetails, WalletOwner } from './ledger.service.js';
 
 let database: Database;
 let s: Services;
@@ -105,6 +105,31 @@ describe('ledger', () => {
     expect(await s.ledger.matureDue(day(14), { programId: ctx.programId })).toEqual({ transactions: 1, amount: 70n });
     expect(await s.ledger.matureDue(day(14), { programId: ctx.programId })).toEqual({ transactions: 0, amount: 0n });
     expect(await wallet(alice)).toMatchObject({ available: 70n, pending: 0n });
+    expect(await invariants()).toEqual([]);
+  });
+
+  it('hands each maturity and expiry to onPosted inside its own transaction', async () => {
+    await credit(alice, 70n, { availableAt: day(14), expiresAt: day(40) });
+    await credit(company, 30n, { expiresAt: day(20) });
+    const seen: PostedDetails[] = [];
+    const record: OnPosted = async (_tx, d) => {
+      seen.push(d);
+    };
+    await s.ledger.matureDue(day(14), { programId: ctx.programId, onPosted: record });
+    await s.ledger.expireDue(day(20), { programId: ctx.programId, onPosted: record });
+    expect(seen).toEqual([
+      { programId: ctx.programId, transactionId: expect.stringMatching(/^txn_/), kind: 'mature', owner: alice, currency: 'pts', amount: 70n, at: day(14) },
+      { programId: ctx.programId, transactionId: expect.stringMatching(/^txn_/), kind: 'expire', owner: company, currency: 'pts', amount: 30n, at: day(20) },
+    ]);
+
+    // A hook that fails takes the posting set down with it: they share the transaction.
+    const failing: OnPosted = async () => {
+      throw new Error('hook failed');
+    };
+    await expect(s.ledger.expireDue(day(40), { programId: ctx.programId, onPosted: failing })).rejects.toThrow('hook failed');
+    expect(await wallet(alice)).toMatchObject({ available: 70n });
+    expect(await s.ledger.expireDue(day(40), { programId: ctx.programId, onPosted: record })).toEqual({ transactions: 1, amount: 70n });
+    expect(seen).toHaveLength(3);
     expect(await invariants()).toEqual([]);
   });
 

@@ -56,10 +56,24 @@ export type LedgerResult = {
   shortfall?: bigint;
 };
 
+/** What one maturity or expiry posted in one wallet: handed to the caller's `onPosted` inside the ledger's transaction. */
+export type PostedDetails = { programId: string; transactionId: string; kind: 'mature' | 'expire'; owner: WalletOwner; currency: string; amount: bigint; at: Date };
+/** Runs in the transaction of the posting set, so what it writes (a webhook message) commits or rolls back with it. */
+export type OnPosted = (tx: Tx, details: PostedDetails) => Promise<void>;
+
 type Fraction = { numerator: bigint; denominator: bigint };
 
 const ownerKey = (o: WalletOwner) => (o.type === 'account' ? { ownerType: 'account' as const, ownerId: o.accountId } : { ownerType: 'member' as const, ownerId: o.memberId });
 const lockOrder = (a: { ownerType: string; ownerId: string; currency: string }) => `${a.ownerType}|${a.ownerId}|${a.currency}`;
+const postedDetails = (w: WalletRow, transactionId: string, kind: PostedDetails['kind'], amount: bigint, at: Date): PostedDetails => ({
+  programId: w.programId,
+  transactionId,
+  kind,
+  owner: w.ownerType === 'member' ? { type: 'member', memberId: w.ownerId, accountId: w.accountId ?? '' } : { type: 'account', accountId: w.ownerId },
+  currency: w.currency,
+  amount,
+  at,
+});
 const abs = (v: bigint) => (v < 0n ? -v : v);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
@@ -491,7 +505,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     },
 
     /** Makes pending credits available when their date has come. Safe to run twice or concurrently. */
-    async matureDue(now: Date, opts: { programId?: string; batch?: number } = {}): Promise<{ transactions: number; amount: bigint }> {
+    async matureDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
       let transactions = 0;
       let amount = 0n;
       for (;;) {
@@ -523,6 +537,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
               total += r;
             }
             await set.write(tx, programId, opened.id, now);
+            if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'mature', total, now));
             return total;
           });
           if (r !== null) {
@@ -537,7 +552,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     },
 
     /** Expires what is left of lots past their date (with an `expire` posting set per wallet). Safe to run twice. */
-    async expireDue(now: Date, opts: { programId?: string; batch?: number } = {}): Promise<{ transactions: number; amount: bigint }> {
+    async expireDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
       let transactions = 0;
       let amount = 0n;
       for (;;) {
@@ -560,6 +575,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
             set.post(w, 'available', -total);
             set.post(await system(tx, programId, 'expiry', w.currency), 'available', total);
             await set.write(tx, programId, opened.id, now);
+            if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'expire', total, now));
             return total;
           });
           if (r !== null) {

@@ -1,0 +1,103 @@
+import type { EvaluationResult } from '../modules/tiers/index.js';
+import type { OnPosted } from '../modules/ledger/index.js';
+import type { DeliverReport } from '../modules/webhooks/index.js';
+import type { Services } from '../services.js';
+import { claimDay, releaseDay } from './job-runs.js';
+import type { JobLog } from './job-types.js';
+
+export type RunDueReport = {
+  at: string;
+  matured: { transactions: number; amount: number };
+  expired: { transactions: number; amount: number };
+  webhooks: DeliverReport;
+  /** Once per UTC day: forgetting old idempotency keys, and the tier evaluation (downgrades after grace, expired overrides). */
+  maintenance: { ran: boolean; idempotencyKeysPurged: number; tiers: EvaluationResult | null };
+  /** Jobs that failed this time; the others still ran, and the next run picks up what is left. */
+  errors: { job: string; message: string }[];
+};
+
+const DAILY = 'daily-maintenance';
+
+/** Publishes what a maturity or expiry posted, in the ledger's own transaction. */
+function publish(s: Services, type: 'points.matured' | 'points.expired'): OnPosted {
+  return (tx, d) =>
+    s.webhooks.emit(
+      tx,
+      d.programId,
+      type,
+      {
+        transactionId: d.transactionId,
+        wallet: d.owner.type === 'member' ? { memberId: d.owner.memberId } : { accountId: d.owner.accountId },
+        accountId: d.owner.accountId,
+        memberId: d.owner.type === 'member' ? d.owner.memberId : null,
+        currency: d.currency,
+        amount: Number(d.amount),
+        at: d.at.toISOString(),
+      },
+      { at: d.at },
+    );
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message || err.name : String(err));
+
+/**
+ * Runs every job that is due at `now`, in order: maturity of pending credits, expiry of lots
+ * (both publish their webhook messages), webhook delivery, then the daily maintenance if today's
+ * has not run yet. Every step is idempotent and safe next to another runner, so the scheduler,
+ * `fealty jobs run-due` and a second server may all call this at once.
+ */
+export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
+  const report: RunDueReport = {
+    at: now.toISOString(),
+    matured: { transactions: 0, amount: 0 },
+    expired: { transactions: 0, amount: 0 },
+    webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
+    maintenance: { ran: false, idempotencyKeysPurged: 0, tiers: null },
+    errors: [],
+  };
+  const step = async (job: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      report.errors.push({ job, message: message(err) });
+    }
+  };
+
+  await step('matured', async () => {
+    const r = await s.ledger.matureDue(now, { onPosted: publish(s, 'points.matured') });
+    report.matured = { transactions: r.transactions, amount: Number(r.amount) };
+  });
+  await step('expired', async () => {
+    const r = await s.ledger.expireDue(now, { onPosted: publish(s, 'points.expired') });
+    report.expired = { transactions: r.transactions, amount: Number(r.amount) };
+  });
+  // After maturity and expiry, so that their messages go out in this same run.
+  await step('webhooks', async () => {
+    report.webhooks = await s.webhooks.deliverDue(now);
+  });
+  await step('maintenance', async () => {
+    const claim = await claimDay(s.database, DAILY, now);
+    if (!claim) return;
+    try {
+      report.maintenance.ran = true;
+      report.maintenance.idempotencyKeysPurged = await s.idempotency.purgeOlderThan(30);
+      report.maintenance.tiers = await s.tiers.reevaluate(now);
+    } catch (err) {
+      await releaseDay(s.database, DAILY, now, claim.previous);
+      throw err;
+    }
+  });
+  return report;
+}
+
+/** Logs a run only when it did something or failed: one line a minute saying "nothing" is noise. */
+export function logRun(log: JobLog, r: RunDueReport): void {
+  for (const e of r.errors) log.error({ job: e.job, err: e.message }, `job ${e.job} failed`);
+  const did = r.matured.transactions + r.expired.transactions + r.webhooks.claimed + (r.maintenance.ran ? 1 : 0);
+  if (did) {
+    log.info(
+      `jobs: ${r.matured.transactions} matured, ${r.expired.transactions} expired, ${r.webhooks.delivered}/${r.webhooks.claimed} webhooks delivered` +
+        (r.maintenance.ran ? `, daily maintenance (${r.maintenance.idempotencyKeysPurged} idempotency keys purged)` : ''),
+    );
+  }
+}
