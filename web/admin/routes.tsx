@@ -18,6 +18,7 @@ import { RewardsPage } from './modules/rewards/components/rewards-page';
 import { RulesPage } from './modules/rules/components/rules-page';
 import { AdminShell } from './modules/shell/components/admin-shell';
 import { TiersPage } from './modules/tiers/components/tiers-page';
+import { WebhooksPage } from './modules/webhooks/components/webhooks-page';
 
 // The charts and the condition builder are the heaviest parts: loaded when their screen opens.
 const DashboardPage = lazy(() => import('./modules/dashboard/components/dashboard-page').then((m) => ({ default: m.DashboardPage })));
@@ -30,14 +31,15 @@ const loading = (
 );
 
 export function AdminRoutes() {
-  const { session } = useSession();
+  const { session, can } = useSession();
   if (session.status === 'loading') return loading;
   if (session.status === 'signedOut') return <SignInPage />;
   return (
     <Suspense fallback={loading}>
     <Routes>
       <Route element={<AdminShell />}>
-        <Route index element={<DashboardPage />} />
+        {/* An account manager has no program-wide reports: their home is their accounts. */}
+        <Route index element={can('reports:read') ? <DashboardPage /> : <Navigate to="/accounts" replace />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="accounts/:accountId" element={<AccountDetailPage />} />
         <Route path="members" element={<MembersPage />} />
@@ -52,7 +54,7 @@ export function AdminRoutes() {
         <Route path="redemptions" element={<RedemptionsPage />} />
         <Route path="adjustments" element={<AdjustmentsPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />
-        <Route path="webhooks" element={<PlaceholderPage feature="webhooks" />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="signin" element={<Navigate to="/" replace />} />
         <Route path="*" element={<PlaceholderPage feature="notFound" />} />

@@ -2,8 +2,8 @@ import { Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Page } from '../../ui/components/page';
 
-/** A screen whose server module has not landed yet: says so instead of showing a broken page. */
-export function PlaceholderPage({ feature }: { feature: 'tiers' | 'webhooks' | 'notFound' }) {
+/** A page with nothing at its address (and, while a server module is missing, its stand-in). */
+export function PlaceholderPage({ feature }: { feature: 'notFound' }) {
   const { t } = useTranslation();
   return (
     <Page title={t(`placeholder.${feature}.title`)}>
