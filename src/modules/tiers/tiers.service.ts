@@ -107,11 +107,22 @@ function discountOf(s: repo.DiscountRow, now: Date): DiscountView {
   return { discountPercent: bpToPercent(best.bp), source: best.source };
 }
 
+/** An override as the audit log keeps it. */
+function overrideSnapshot(s: repo.StateRow) {
+  if (!s.overrideExpiresAt) return null;
+  return { tier: s.overrideTierCode, discountPercent: s.overrideDiscountBp === null ? null : bpToPercent(s.overrideDiscountBp), expiresAt: s.overrideExpiresAt.toISOString(), reason: s.overrideReason };
+}
+
+/** An account without activity has no tier: only an accumulative step from zero spend can apply. */
+function noActivityDiscount(steps: { minSpend: bigint; discountBp: number }[]): DiscountView {
+  const bp = accumulativeBp(steps, 0n);
+  return { discountPercent: bpToPercent(bp), source: bp > 0 ? 'accumulative' : null };
+}
+
 export function createTiersService(database: Database, deps: { audit: AuditService; programs: ProgramsService; emit?: TierEmit; now?: () => Date }) {
   const { audit, programs } = deps;
   const emit: TierEmit = deps.emit ?? (async () => {});
   const now = deps.now ?? (() => new Date());
-
 
   /** The earliest month any of these tiers looks at in `month` (so one read fetches every bucket needed). */
   function earliestMonth(tiers: Tier[], month: string): string {
@@ -181,10 +192,11 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     const base = held && held.ladder === ladderCode ? held : earned;
     const next = ladder.find((t) => t.rank > (base?.rank ?? -1)) ?? null;
     const measured = base ?? next;
-    const discount = s ? discountOf(s, at) : (() => {
-      const bp = accumulativeBp(steps, 0n);
-      return { discountPercent: bpToPercent(bp), source: bp > 0 ? ('accumulative' as const) : null };
-    })();
+    const discount = s ? discountOf(s, at) : noActivityDiscount(steps);
+    const remaining = (t: Tier) => {
+      const left = t.min - valueFor(t, buckets, month);
+      return left > 0n ? Number(left) : 0;
+    };
     const view: AccountTierView = {
       accountId: account.id,
       tier: code,
@@ -194,7 +206,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
       metric: measured?.metric ?? null,
       metricValue: measured ? Number(valueFor(measured, buckets, month)) : 0,
       benefits: held ? { discountPercent: bpToPercent(held.discountBp), multiplier: held.multiplierMilli / 1000, perks: held.perks } : null,
-      next: next ? { tier: next.code, name: next.name, metric: next.metric, remaining: Number(next.min - valueFor(next, buckets, month)) > 0 ? Number(next.min - valueFor(next, buckets, month)) : 0 } : null,
+      next: next ? { tier: next.code, name: next.name, metric: next.metric, remaining: remaining(next) } : null,
       graceEndsAt: earned && s?.belowSince ? addDays(s.belowSince, earned.graceDays).toISOString() : null,
       override: o ? { tier: o.overrideTierCode, discountPercent: o.overrideDiscountBp === null ? null : bpToPercent(o.overrideDiscountBp), expiresAt: o.overrideExpiresAt!.toISOString(), reason: o.overrideReason ?? '' } : null,
       lifetimeSpend: s ? Number(s.lifetimeSpend) : 0,
@@ -206,11 +218,6 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
       view.keepBy = { by: k.by.toISOString(), remaining: Number(k.remaining) };
     }
     return view;
-  }
-
-  async function overrideSnapshot(s: repo.StateRow | undefined) {
-    if (!s?.overrideExpiresAt) return null;
-    return { tier: s.overrideTierCode, discountPercent: s.overrideDiscountBp === null ? null : bpToPercent(s.overrideDiscountBp), expiresAt: s.overrideExpiresAt.toISOString(), reason: s.overrideReason };
   }
 
   return {
@@ -250,8 +257,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
       if (s) return discountOf(s, now());
       return inTransaction(database, async (tx) => {
         await resolveAccountIn(tx, programId, ref);
-        const bp = accumulativeBp(await repo.listSteps(tx, programId), 0n);
-        return { discountPercent: bpToPercent(bp), source: bp > 0 ? 'accumulative' : null };
+        return noActivityDiscount(await repo.listSteps(tx, programId));
       });
     },
 
@@ -386,7 +392,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const account = await resolveAccountIn(tx, ctx.programId, ref);
         const tier = input.tier === undefined ? undefined : await tierRowOr422(tx, ctx.programId, input.tier, 'tier');
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
-        const before = await overrideSnapshot(s);
+        const before = overrideSnapshot(s);
         const after = await repo.updateState(tx, account.id, {
           overrideTierCode: tier?.code ?? null,
           overrideTierDiscountBp: tier?.discountBp ?? null,
@@ -401,7 +407,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
           await repo.insertChange(tx, { programId: ctx.programId, accountId: account.id, fromTier: from, toTier: to, reason: 'override_set', at });
           await emit(tx, ctx.programId, 'tier.changed', { accountId: account.id, from, to, reason: 'override_set', at: at.toISOString() });
         }
-        await audit.record(tx, ctx, { action: 'tier_override.set', objectType: 'account', objectId: account.id, before, after: await overrideSnapshot(after) });
+        await audit.record(tx, ctx, { action: 'tier_override.set', objectType: 'account', objectId: account.id, before, after: overrideSnapshot(after) });
         return accountTier(tx, ctx.programId, account);
       });
     },
@@ -412,7 +418,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const account = await resolveAccountIn(tx, ctx.programId, ref);
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
         if (!activeOverride(s, at)) throw tierError('OVERRIDE_NOT_FOUND', 'The account has no override in force.');
-        const before = await overrideSnapshot(s);
+        const before = overrideSnapshot(s);
         const after = await repo.updateState(tx, account.id, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
         const from = effectiveTier(s, at);
         const to = effectiveTier(after, at);
