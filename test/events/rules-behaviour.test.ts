@@ -390,7 +390,8 @@ describe('replays', () => {
     expect(await countRows(s.p.programId)).toEqual(rows);
     expect(await s.balance()).toEqual(company);
     expect(await s.balance('members/ext:E-1')).toEqual(employee);
-  });
+    // 2,000 events through the whole earning path: minutes on a loaded 2-core machine.
+  }, 300_000);
 });
 
 describe('returns of value already spent', () => {
