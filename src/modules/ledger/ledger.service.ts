@@ -506,87 +506,57 @@ export function createLedgerService(database: Database, deps: { programs: Progra
 
     /** Makes pending credits available when their date has come. Safe to run twice or concurrently. */
     async matureDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
-      let transactions = 0;
-      let amount = 0n;
-      for (;;) {
-        const due = await inTransaction(database, (tx) => repo.walletsWithDuePending(tx, now, opts.batch ?? 500, opts.programId));
-        if (!due.length) break;
-        let progressed = false;
-        for (const { programId, walletId } of due) {
-          const r = await inTransaction(database, async (tx) => {
-            const w = await repo.lockWalletById(tx, programId, walletId);
-            if (!w) return null;
-            // Re-read under the wallet lock: another runner may have matured them meanwhile.
-            const lots = await repo.duePendingLots(tx, walletId, now);
-            if (!lots.length) return null;
-            const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
-            // Safe to repeat: the wallet lock and the re-read above decide what is left to do, not the key.
-            const opened = await begin(tx, ctx, 'mature', { idempotencyKey: newId('mature'), at: now }, { lots: lots.map((l) => l.id) });
-            if ('replay' in opened) return null;
-            const set = new PostingSet();
-            let total = 0n;
-            for (const lot of lots) {
-              const r = lot.remaining;
-              await repo.adjustLot(tx, lot.id, 0n, 'available');
-              if (r === 0n) continue;
-              set.post(w, 'pending', -r);
-              // Cover a negative available balance first (programs that allow negatives).
-              const deficit = w.available < 0n ? min(-w.available, r) : 0n;
-              if (deficit > 0n) await repo.adjustLot(tx, lot.id, -deficit);
-              set.post(w, 'available', r);
-              total += r;
-            }
-            await set.write(tx, programId, opened.id, now);
-            if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'mature', total, now));
-            return total;
-          });
-          if (r !== null) {
-            progressed = true;
-            transactions++;
-            amount += r;
+      return eachDueWallet(
+        (tx) => repo.walletsWithDuePending(tx, now, opts.batch ?? 500, opts.programId),
+        async (tx, programId, w) => {
+          // Re-read under the wallet lock: another runner may have matured them meanwhile.
+          const lots = await repo.duePendingLots(tx, w.id, now);
+          if (!lots.length) return null;
+          const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
+          // Safe to repeat: the wallet lock and the re-read above decide what is left to do, not the key.
+          const opened = await begin(tx, ctx, 'mature', { idempotencyKey: newId('mature'), at: now }, { lots: lots.map((l) => l.id) });
+          if ('replay' in opened) return null;
+          const set = new PostingSet();
+          let total = 0n;
+          for (const lot of lots) {
+            const r = lot.remaining;
+            await repo.adjustLot(tx, lot.id, 0n, 'available');
+            if (r === 0n) continue;
+            set.post(w, 'pending', -r);
+            // Cover a negative available balance first (programs that allow negatives).
+            const deficit = w.available < 0n ? min(-w.available, r) : 0n;
+            if (deficit > 0n) await repo.adjustLot(tx, lot.id, -deficit);
+            set.post(w, 'available', r);
+            total += r;
           }
-        }
-        if (!progressed) break;
-      }
-      return { transactions, amount };
+          await set.write(tx, programId, opened.id, now);
+          if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'mature', total, now));
+          return total;
+        },
+      );
     },
 
     /** Expires what is left of lots past their date (with an `expire` posting set per wallet). Safe to run twice. */
     async expireDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
-      let transactions = 0;
-      let amount = 0n;
-      for (;;) {
-        const due = await inTransaction(database, (tx) => repo.walletsWithExpiredLots(tx, now, opts.batch ?? 500, opts.programId));
-        if (!due.length) break;
-        let progressed = false;
-        for (const { programId, walletId } of due) {
-          const r = await inTransaction(database, async (tx) => {
-            const w = await repo.lockWalletById(tx, programId, walletId);
-            if (!w) return null;
-            const lots = await repo.expiredLots(tx, walletId, now);
-            if (!lots.length) return null;
-            const total = lots.reduce((s, l) => s + l.remaining, 0n);
-            const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
-            const opened = await begin(tx, ctx, 'expire', { idempotencyKey: newId('expire'), at: now }, { lots: lots.map((l) => l.id) });
-            if ('replay' in opened) return null;
-            for (const lot of lots) await repo.adjustLot(tx, lot.id, -lot.remaining);
-            await repo.insertConsumptions(tx, programId, opened.id, lots.map((l) => ({ lotId: l.id, amount: l.remaining })));
-            const set = new PostingSet();
-            set.post(w, 'available', -total);
-            set.post(await system(tx, programId, 'expiry', w.currency), 'available', total);
-            await set.write(tx, programId, opened.id, now);
-            if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'expire', total, now));
-            return total;
-          });
-          if (r !== null) {
-            progressed = true;
-            transactions++;
-            amount += r;
-          }
-        }
-        if (!progressed) break;
-      }
-      return { transactions, amount };
+      return eachDueWallet(
+        (tx) => repo.walletsWithExpiredLots(tx, now, opts.batch ?? 500, opts.programId),
+        async (tx, programId, w) => {
+          const lots = await repo.expiredLots(tx, w.id, now);
+          if (!lots.length) return null;
+          const total = lots.reduce((s, l) => s + l.remaining, 0n);
+          const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
+          const opened = await begin(tx, ctx, 'expire', { idempotencyKey: newId('expire'), at: now }, { lots: lots.map((l) => l.id) });
+          if ('replay' in opened) return null;
+          for (const lot of lots) await repo.adjustLot(tx, lot.id, -lot.remaining);
+          await repo.insertConsumptions(tx, programId, opened.id, lots.map((l) => ({ lotId: l.id, amount: l.remaining })));
+          const set = new PostingSet();
+          set.post(w, 'available', -total);
+          set.post(await system(tx, programId, 'expiry', w.currency), 'available', total);
+          await set.write(tx, programId, opened.id, now);
+          if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'expire', total, now));
+          return total;
+        },
+      );
     },
 
     /** Wallets of an account or member, with what is pending, held and expiring. */
@@ -635,6 +605,37 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       return problems;
     },
   };
+
+  /**
+   * Time-driven work, wallet by wallet: `find` lists wallets with something due; `work` runs in
+   * its own transaction with the wallet locked and answers the amount it posted (null: nothing
+   * left to do, another runner got there first). Stops when a round makes no progress.
+   */
+  async function eachDueWallet(
+    find: (tx: Tx) => Promise<{ programId: string; walletId: string }[]>,
+    work: (tx: Tx, programId: string, w: WalletRow) => Promise<bigint | null>,
+  ): Promise<{ transactions: number; amount: bigint }> {
+    let transactions = 0;
+    let amount = 0n;
+    for (;;) {
+      const due = await inTransaction(database, find);
+      if (!due.length) break;
+      let progressed = false;
+      for (const { programId, walletId } of due) {
+        const r = await inTransaction(database, async (tx) => {
+          const w = await repo.lockWalletById(tx, programId, walletId);
+          return w ? work(tx, programId, w) : null;
+        });
+        if (r !== null) {
+          progressed = true;
+          transactions++;
+          amount += r;
+        }
+      }
+      if (!progressed) break;
+    }
+    return { transactions, amount };
+  }
 
   async function onlyWalletLots(tx: Tx, consumptions: repo.Consumption[], walletId: string): Promise<repo.Consumption[]> {
     const lots = await repo.lotsByIds(tx, consumptions.map((c) => c.lotId));
