@@ -200,6 +200,21 @@ async function main(): Promise<void> {
       await shot(page, 'console-event-trace');
     });
 
+    await step('console: create a reward in the catalog', async () => {
+      await page.goto(`${BASE}/rewards`);
+      await page.getByRole('button', { name: 'New reward' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name').fill('E2E console jacket');
+      await dialog.getByLabel('Cost').fill('1500');
+      await dialog.getByLabel('Stock').fill('10');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('cell', { name: 'E2E console jacket', exact: true }).waitFor();
+      const items = (await api<{ items: { name: string; stock: number | null; cost: { amount: number } }[] }>('GET', '/rewards?limit=100')).items;
+      const made = items.find((r) => r.name === 'E2E console jacket');
+      check(made && made.stock === 10 && made.cost.amount === 1500, `the reward was created: ${JSON.stringify(made)}`);
+    });
+
     await step('console: Persian switches the layout to right-to-left', async () => {
       await page.goto(`${BASE}/`);
       await page.locator('header select').selectOption('fa');

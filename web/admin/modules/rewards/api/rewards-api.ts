@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { redemptionStatus, redemptionView, rewardView } from '@contracts/rewards';
+import type { redemptionStatus, redemptionView, rewardInput, rewardPatch, rewardView } from '@contracts/rewards';
 import { api } from '../../../api-client';
 
 export type RewardView = z.infer<typeof rewardView>;
@@ -12,3 +12,8 @@ export const fetchRedemptions = (status: RedemptionStatus | undefined, cursor: s
   api.request<{ items: RedemptionView[]; nextCursor: string | null }>('/redemptions', { query: { status, cursor, limit: 25 } });
 export const transitionRedemption = (id: string, action: RedemptionAction) =>
   api.request<RedemptionView>(`/redemptions/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: {} });
+
+export type RewardInput = z.infer<typeof rewardInput>;
+export type RewardPatch = z.infer<typeof rewardPatch>;
+export const createReward = (body: RewardInput) => api.request<RewardView>('/rewards', { method: 'POST', body });
+export const patchReward = (id: string, body: RewardPatch) => api.request<RewardView>(`/rewards/${encodeURIComponent(id)}`, { method: 'PATCH', body });

@@ -1,11 +1,15 @@
-import { Badge, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat } from '../../program/hooks/use-program';
 import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
+import type { RewardView } from '../api/rewards-api';
 import { useRewards } from '../hooks/use-rewards';
+import { RewardForm } from './reward-form';
 
 export function RewardsPage() {
   const { t } = useTranslation();
@@ -13,8 +17,12 @@ export function RewardsPage() {
   const rewards = useRewards(pages.cursor);
   const amount = useAmountFormat();
   const items = rewards.data?.items ?? [];
+  const { can } = useSession();
+  const canWrite = can('rewards:write');
+  // null: closed; 'new': the new-reward form; a reward: its edit form.
+  const [editing, setEditing] = useState<RewardView | 'new' | null>(null);
   return (
-    <Page title={t('rewards.title')}>
+    <Page title={t('rewards.title')} actions={canWrite ? <Button onClick={() => setEditing('new')}>{t('rewards.form.new')}</Button> : null}>
       <ErrorAlert error={rewards.error} />
       <Stack gap="xs">
         <Table.ScrollContainer minWidth={640}>
@@ -27,6 +35,11 @@ export function RewardsPage() {
                 <Table.Th ta="end">{t('rewards.cost')}</Table.Th>
                 <Table.Th ta="end">{t('rewards.stock')}</Table.Th>
                 <Table.Th>{t('rewards.available')}</Table.Th>
+                {canWrite ? (
+                  <Table.Th>
+                    <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                  </Table.Th>
+                ) : null}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -42,11 +55,18 @@ export function RewardsPage() {
                       {r.availableNow ? t('common.yes') : t('common.no')}
                     </Badge>
                   </Table.Td>
+                  {canWrite ? (
+                    <Table.Td>
+                      <Button size="xs" variant="subtle" onClick={() => setEditing(r)} aria-label={t('rewards.form.editTitle', { name: r.name })}>
+                        {t('common.edit')}
+                      </Button>
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               ))}
               {!items.length && !rewards.isLoading ? (
                 <Table.Tr>
-                  <Table.Td colSpan={6}>
+                  <Table.Td colSpan={canWrite ? 7 : 6}>
                     <Text c="dimmed">{t('rewards.none')}</Text>
                   </Table.Td>
                 </Table.Tr>
@@ -56,6 +76,9 @@ export function RewardsPage() {
         </Table.ScrollContainer>
         <CursorPager pages={pages} nextCursor={rewards.data?.nextCursor} count={items.length} />
       </Stack>
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing && editing !== 'new' ? t('rewards.form.editTitle', { name: editing.name }) : t('rewards.form.newTitle')} size="lg">
+        {editing !== null ? <RewardForm key={editing === 'new' ? 'new' : editing.id} reward={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
+      </Modal>
     </Page>
   );
 }

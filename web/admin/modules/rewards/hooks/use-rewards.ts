@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { fetchRedemptions, fetchRewards, transitionRedemption, type RedemptionAction, type RedemptionStatus } from '../api/rewards-api';
+import { createReward, fetchRedemptions, fetchRewards, patchReward, transitionRedemption, type RedemptionAction, type RedemptionStatus, type RewardInput, type RewardPatch } from '../api/rewards-api';
 
 export function useRewards(cursor: string | undefined) {
   return useQuery({ queryKey: ['rewards', cursor], queryFn: () => fetchRewards(cursor), placeholderData: keepPreviousData });
@@ -17,5 +17,14 @@ export function useRedemptionAction() {
       qc.invalidateQueries({ queryKey: ['redemptions'] });
       qc.invalidateQueries({ queryKey: ['wallets'] });
     },
+  });
+}
+
+/** Creates a reward (no `id`) or changes one (`id`); refreshes the catalog. */
+export function useSaveReward(id: string | null) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RewardInput | RewardPatch) => (id ? patchReward(id, body as RewardPatch) : createReward(body as RewardInput)),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['rewards'] }),
   });
 }
