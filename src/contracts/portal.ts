@@ -43,8 +43,29 @@ export const portalAccount = z.object({
   employeeIncentives: z.boolean(),
 });
 
-/** Answer of `POST /portal/auth/verify` and `GET /portal/me`. */
-export const portalSession = z.object({ member: portalMember, account: portalAccount, partnerAdmin: z.boolean(), locale: z.string(), csrfToken: z.string() });
+/**
+ * A currency of the program as the portal shows it. Amounts of `money` are integers of minor
+ * units of `moneyCurrency` (ISO 4217); `minorDigits` says how many of them make one major unit
+ * (2 for EUR, 0 for JPY, 3 for KWD — CLDR's figure, the one `Intl` formats with), null for
+ * points and stamps. Example: `{"code": "eur-credit", "name": "Store credit", "kind": "money", "moneyCurrency": "EUR", "minorDigits": 2}`.
+ */
+export const portalCurrency = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['points', 'money', 'stamps']),
+  moneyCurrency: z.string().nullable(),
+  minorDigits: z.number().int().min(0).max(4).nullable(),
+});
+
+/** Answer of `POST /portal/auth/verify` and `GET /portal/me`: with the program's currencies, so amounts show as money or points. */
+export const portalSession = z.object({
+  member: portalMember,
+  account: portalAccount,
+  partnerAdmin: z.boolean(),
+  locale: z.string(),
+  currencies: z.array(portalCurrency),
+  csrfToken: z.string(),
+});
 
 /** `POST /portal/transfers`: a partner admin gives company value to one of the company's people. */
 export const portalTransferInput = z

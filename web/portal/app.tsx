@@ -8,6 +8,7 @@ import { HistoryScreen } from './modules/history/components/history-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
 import { RewardsScreen } from './modules/rewards/components/rewards-screen';
 import { PortalShell } from './modules/shell/components/portal-shell';
+import { CurrenciesContext } from './modules/shell/hooks/use-amount';
 import { api } from './api-client';
 import { navigate, usePath } from './router';
 
@@ -43,6 +44,7 @@ export function PortalApp() {
   else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen />;
   else screen = <HomeScreen session={session} />;
   return (
+    <CurrenciesContext.Provider value={session.currencies ?? []}>
     <PortalShell
       session={session}
       path={path}
@@ -53,5 +55,6 @@ export function PortalApp() {
     >
       {screen}
     </PortalShell>
+    </CurrenciesContext.Provider>
   );
 }

@@ -127,6 +127,26 @@ describe('a signed-in member', () => {
     expect(everything).not.toContain('Secret of another company');
   });
 
+  it("carries the program's currencies, money with its ISO code and minor digits, so the portal shows money as money", async () => {
+    const api = (path: string, body: unknown) => t.call(p, 'POST', `${API}${path}`, body);
+    expect((await api('/currencies', { code: 'eur-credit', name: 'Store credit', kind: 'money', moneyCurrency: 'EUR' })).statusCode).toBe(201);
+    expect((await api('/currencies', { code: 'yen', name: 'Yen voucher', kind: 'money', moneyCurrency: 'JPY' })).statusCode).toBe(201);
+    expect((await api('/currencies', { code: 'stamps', name: 'Stamps', kind: 'stamps' })).statusCode).toBe(201);
+    const me = (await t.callAs(employee, 'GET', `${API}/portal/me`)).json();
+    const byCode = Object.fromEntries(me.currencies.map((c: { code: string }) => [c.code, c]));
+    expect(byCode).toEqual({
+      points: { code: 'points', name: 'Points', kind: 'points', moneyCurrency: null, minorDigits: null },
+      'eur-credit': { code: 'eur-credit', name: 'Store credit', kind: 'money', moneyCurrency: 'EUR', minorDigits: 2 },
+      yen: { code: 'yen', name: 'Yen voucher', kind: 'money', moneyCurrency: 'JPY', minorDigits: 0 },
+      stamps: { code: 'stamps', name: 'Stamps', kind: 'stamps', moneyCurrency: null, minorDigits: null },
+    });
+    // Sign-in answers the same shape, so the portal needs no second request.
+    await post('/portal/auth/request', { email: 'taras@aqua.test' });
+    const { code } = (await t.callAs(null, 'GET', `${API}/portal/auth/test-code?email=taras@aqua.test`)).json();
+    const verified = (await post('/portal/auth/verify', { email: 'taras@aqua.test', code }, {}, '10.9.0.1')).json();
+    expect(verified.currencies).toEqual(me.currencies);
+  });
+
   it('cannot read another member through the console API or the portal', async () => {
     for (const url of [`/members/${other.id}`, `/members/${other.id}/wallets`, `/members/${other.id}/entries`, '/members', '/accounts']) {
       expect([url, (await t.callAs(employee, 'GET', `${API}${url}`)).statusCode]).toEqual([url, 403]);

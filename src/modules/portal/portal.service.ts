@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import type { portalAccount, portalMember, portalRedemption, portalReward, portalTier } from '../../contracts/portal.js';
+import type { portalAccount, portalCurrency, portalMember, portalRedemption, portalReward, portalTier } from '../../contracts/portal.js';
 import { inTransaction, type Database } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { sha256 } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import { findAccountIn, findActiveMembersByContactIn, findMemberIn, type Account, type AccountsService, type Member } from '../accounts/index.js';
-import type { ProgramsService } from '../programs/index.js';
+import type { Currency, ProgramsService } from '../programs/index.js';
 import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
 import type { SessionsService } from '../sessions/index.js';
 import type { TiersService } from '../tiers/index.js';
@@ -22,6 +22,7 @@ type PortalAccount = z.infer<typeof portalAccount>;
 type PortalReward = z.infer<typeof portalReward>;
 type PortalRedemption = z.infer<typeof portalRedemption>;
 type PortalTier = z.infer<typeof portalTier>;
+type PortalCurrency = z.infer<typeof portalCurrency>;
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -43,6 +44,21 @@ const toPortalMember = (m: Member): PortalMember => ({
   partnerAdmin: m.partnerAdmin,
 });
 const toPortalAccount = (a: Account): PortalAccount => ({ id: a.id, name: a.name, type: a.type, status: a.status, employeeIncentives: a.employeeIncentives });
+/**
+ * Minor digits of an ISO 4217 currency as CLDR has them (what the browser's Intl formats with),
+ * so the portal turns minor units into major ones with the same figure it displays.
+ */
+function minorDigitsOf(iso: string): number | null {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: iso }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return null; // not a currency code Intl knows: the portal shows the amount as a plain number
+  }
+}
+const toPortalCurrency = (c: Currency): PortalCurrency => {
+  const money = c.kind === 'money' && c.moneyCurrency ? c.moneyCurrency : null;
+  return { code: c.code, name: c.name, kind: c.kind, moneyCurrency: money, minorDigits: money ? minorDigitsOf(money) : null };
+};
 const toPortalReward = (r: RewardView): PortalReward => ({
   id: r.id,
   kind: r.kind,
@@ -199,7 +215,8 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       const member = await memberOr404(p.programId, p.id);
       const account = await accountOf(p.programId, member.accountId);
       const { defaultLocale } = await programs.getProgram(p.programId);
-      return { member: toPortalMember(member), account: toPortalAccount(account), partnerAdmin: member.partnerAdmin, locale: member.locale ?? defaultLocale };
+      const currencies = (await programs.listCurrencies(p.programId)).map(toPortalCurrency);
+      return { member: toPortalMember(member), account: toPortalAccount(account), partnerAdmin: member.partnerAdmin, locale: member.locale ?? defaultLocale, currencies };
     },
 
     async wallets(p: MemberPrincipal) {

@@ -2,7 +2,14 @@
  * Numbers, money and dates through Intl in the user's language: `fa` gets Persian digits,
  * `fr` a narrow no-break space between thousands. Amounts are integers; money is in minor units.
  */
-export type CurrencyInfo = { code: string; name?: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null };
+export type CurrencyInfo = {
+  code: string;
+  name?: string;
+  kind: 'points' | 'money' | 'stamps';
+  moneyCurrency: string | null;
+  /** Minor units per major unit as 10^minorDigits; when absent, Intl's figure for the ISO code. */
+  minorDigits?: number | null;
+};
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
@@ -28,16 +35,60 @@ export function formatPercent(locale: string, ratio: number): string {
   return nf(locale, { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
 }
 
-/** Minor units → major with the currency's own number of decimals (0 for JPY, 3 for KWD). */
-export function formatMoney(locale: string, minor: number, iso: string): string {
-  const f = nf(locale, { style: 'currency', currency: iso });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+/**
+ * An integer of minor units as an exact decimal string of major units: (12345, 2) → "123.45",
+ * (-5, 2) → "-0.05", (700, 0) → "700". String arithmetic, so no binary fraction creeps in.
+ */
+export function minorToDecimal(minor: number | bigint, digits: number): string {
+  const n = BigInt(minor);
+  const neg = n < 0n;
+  const s = (neg ? -n : n).toString().padStart(digits + 1, '0');
+  const int = s.slice(0, s.length - digits);
+  const frac = digits ? `.${s.slice(s.length - digits)}` : '';
+  return `${neg ? '-' : ''}${int}${frac}`;
+}
+
+/**
+ * The reverse, for what a person types: "1 234,5" or "1234.50" (EUR, 2 digits) → 123450n, in the
+ * user's decimal separator or a point; null when it is not a number with at most `digits` decimals.
+ */
+export function decimalToMinor(text: string, digits: number, locale = 'en'): bigint | null {
+  const sep = nf(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  // Persian (۰–۹) and Arabic-Indic (٠–٩) digits as typed on a phone in `fa`.
+  const ascii = text.replace(/[۰-۹]/g, (c) => String(c.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (c) => String(c.charCodeAt(0) - 0x0660));
+  const t = ascii.replace(/[\s\u00a0\u202f']/g, '').replace(sep, '.').replace(',', '.');
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[3] ?? '').length > digits) return null;
+  const v = BigInt(m[2] + (m[3] ?? '').padEnd(digits, '0'));
+  return m[1] ? -v : v;
+}
+
+/** Minor digits of an ISO currency as Intl formats it (0 for JPY, 2 for EUR, 3 for KWD). */
+export function minorDigitsOf(iso: string): number {
+  return nf('en', { style: 'currency', currency: iso }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Minor units → major with the currency's own number of decimals. The value goes to Intl as an
+ * exact decimal string (Intl.NumberFormat v3 formats strings without a float in between); an
+ * engine without v3 turns the string into a Number, which for display only is harmless: a
+ * decimal of up to 15 significant digits (under 10^15 minor units) prints back digit for digit.
+ */
+export function formatMoney(locale: string, minor: number, iso: string, digits?: number | null): string {
+  const d = digits ?? minorDigitsOf(iso);
+  const f = nf(locale, { style: 'currency', currency: iso, minimumFractionDigits: d, maximumFractionDigits: d });
+  return f.format(minorToDecimal(minor, d) as Intl.StringNumericLiteral);
 }
 
 /** An amount of a program currency: money as money, points and stamps as plain numbers. */
 export function formatAmount(locale: string, amount: number, currency?: CurrencyInfo | null): string {
-  if (currency?.kind === 'money' && currency.moneyCurrency) return formatMoney(locale, amount, currency.moneyCurrency);
+  if (currency?.kind === 'money' && currency.moneyCurrency) {
+    try {
+      return formatMoney(locale, amount, currency.moneyCurrency, currency.minorDigits);
+    } catch {
+      // A code Intl does not know (RangeError): the plain number rather than a broken screen.
+    }
+  }
   return formatNumber(locale, amount);
 }
 

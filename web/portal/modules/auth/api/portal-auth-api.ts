@@ -3,8 +3,9 @@ import { api } from '../../../api-client';
 
 export type PortalMember = { id: string; accountId: string; name: string; role: string; email: string | null; phone: string | null; locale: string | null; status: 'active' | 'inactive' | 'left'; partnerAdmin: boolean };
 export type PortalAccount = { id: string; name: string; type: string; status: 'active' | 'suspended' | 'closed'; employeeIncentives: boolean };
+export type PortalCurrency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; minorDigits: number | null };
 /** Answer of verify and `GET /portal/me` (src/contracts/portal.ts, `portalSession`). */
-export type PortalSession = { member: PortalMember; account: PortalAccount; partnerAdmin: boolean; locale?: string; csrfToken: string };
+export type PortalSession = { member: PortalMember; account: PortalAccount; partnerAdmin: boolean; locale?: string; currencies: PortalCurrency[]; csrfToken: string };
 
 export const requestCode = (email: string) => api.request<{ status: string }>('/portal/auth/request', { method: 'POST', body: { email } });
 

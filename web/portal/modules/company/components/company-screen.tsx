@@ -4,13 +4,16 @@ import { isApiError } from '@shared/api/api-error';
 import { newIdempotencyKey } from '@shared/api/client';
 import { useResource } from '../../../use-resource';
 import { ErrorText } from '../../shell/components/error-text';
-import { useAmount } from '../../shell/hooks/use-amount';
+import { decimalToMinor } from '@shared/format/format';
+import { useFormat } from '@shared/format/use-format';
+import { useAmount, useCurrency } from '../../shell/hooks/use-amount';
 import { allocate, fetchCompany } from '../api/company-api';
 
 /** A partner admin's view: the company wallet, every person's earnings (transparency), and allocation. */
 export function CompanyScreen() {
   const { t } = useTranslation();
   const amount = useAmount();
+  const f = useFormat();
   const company = useResource(fetchCompany);
   const [to, setTo] = useState('');
   const [currency, setCurrency] = useState('');
@@ -27,15 +30,19 @@ export function CompanyScreen() {
   const currencies = c ? [...new Set(c.wallets.map((w) => w.currency))] : [];
   // Points first: that is what partner admins hand out; money credits are rarer.
   const chosenCurrency = currency || (currencies.includes('points') ? 'points' : (currencies[0] ?? ''));
+  const chosen = useCurrency(chosenCurrency);
+  // Money is typed in major units ("12.50") and sent in minor units; points and stamps as they are.
+  const moneyDigits = chosen?.kind === 'money' && chosen.moneyCurrency ? (chosen.minorDigits ?? 2) : null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setDone(null);
     setError(null);
-    const n = Number(value);
+    const minor = decimalToMinor(value, moneyDigits ?? 0, f.locale);
+    const n = minor === null ? NaN : Number(minor);
     const errs: Record<string, string> = {};
     if (!to) errs.toMemberId = t('company.pickPerson');
-    if (!Number.isInteger(n) || n <= 0) errs.amount = t('company.amountInvalid');
+    if (!Number.isSafeInteger(n) || n <= 0) errs.amount = moneyDigits === null ? t('company.amountInvalid') : t('company.moneyInvalid');
     setErrors(errs);
     if (Object.keys(errs).length) return;
     setBusy(true);
@@ -43,8 +50,7 @@ export function CompanyScreen() {
       await allocate({ toMemberId: to, currency: chosenCurrency, amount: n, ...(memo.trim() ? { memo: memo.trim() } : {}) }, key.current);
       key.current = newIdempotencyKey();
       const person = c?.staff.find((s) => s.member.id === to)?.member.name ?? '';
-      const a = amount(n, chosenCurrency);
-      setDone(t('company.done', { amount: `${a.value} ${a.unit}`, name: person }));
+      setDone(t('company.done', { amount: amount(n, chosenCurrency).text, name: person }));
       setValue('');
       setMemo('');
       company.reload();
@@ -68,7 +74,7 @@ export function CompanyScreen() {
               const a = amount(w.available, w.currency);
               return (
                 <p key={w.currency} className="big" data-testid={`company-${w.currency}`}>
-                  {a.value} <span className="unit">{a.unit}</span>
+                  {a.value} {a.unit ? <span className="unit">{a.unit}</span> : null}
                 </p>
               );
             })}
@@ -92,7 +98,7 @@ export function CompanyScreen() {
                           const a = amount(w.available, w.currency);
                           return (
                             <div key={w.currency}>
-                              {a.value} <span className="unit">{a.unit}</span>
+                              {a.value} {a.unit ? <span className="unit">{a.unit}</span> : null}
                               {w.pending ? <div className="small muted">{t('company.pending', { amount: amount(w.pending, w.currency).value })}</div> : null}
                             </div>
                           );
@@ -127,15 +133,22 @@ export function CompanyScreen() {
                   <select id={`${id}-cur`} value={chosenCurrency} onChange={(e) => setCurrency(e.currentTarget.value)}>
                     {currencies.map((cur) => (
                       <option key={cur} value={cur}>
-                        {amount(0, cur).unit}
+                        {amount(0, cur).label}
                       </option>
                     ))}
                   </select>
                 </div>
               ) : null}
               <div className="field">
-                <label htmlFor={`${id}-amount`}>{t('company.amount')}</label>
-                <input id={`${id}-amount`} inputMode="numeric" value={value} onChange={(e) => setValue(e.currentTarget.value.replace(/[^\d]/g, ''))} aria-invalid={Boolean(errors.amount)} aria-describedby={errors.amount ? 'err-amount' : undefined} />
+                <label htmlFor={`${id}-amount`}>{moneyDigits === null ? t('company.amount') : t('company.amountMoney', { currency: chosen?.moneyCurrency })}</label>
+                <input
+                  id={`${id}-amount`}
+                  inputMode={moneyDigits ? 'decimal' : 'numeric'}
+                  value={value}
+                  onChange={(e) => setValue(moneyDigits === null ? e.currentTarget.value.replace(/[^\d۰-۹٠-٩]/g, '') : e.currentTarget.value)}
+                  aria-invalid={Boolean(errors.amount)}
+                  aria-describedby={errors.amount ? 'err-amount' : undefined}
+                />
                 {errors.amount ? <span className="error" id="err-amount">{errors.amount}</span> : null}
               </div>
               <div className="field">

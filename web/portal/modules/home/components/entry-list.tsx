@@ -25,7 +25,7 @@ export function EntryList({ entries }: { entries: Entry[] }) {
             </div>
             <div className={e.amount < 0 ? 'amount neg' : 'amount pos'}>
               {e.amount > 0 ? '+' : ''}
-              {a.value} <span className="unit">{a.unit}</span>
+              {a.value} {a.unit ? <span className="unit">{a.unit}</span> : null}
             </div>
           </li>
         );

@@ -45,8 +45,8 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       {list.map((w, i) => {
         const a = amount(w.available, w.currency);
         return (
-          <section key={w.currency} className={i === 0 ? 'card balance' : 'card'} aria-label={a.unit} data-testid={`balance-${w.currency}`}>
-            <p className="label">{a.unit}</p>
+          <section key={w.currency} className={i === 0 ? 'card balance' : 'card'} aria-label={a.label} data-testid={`balance-${w.currency}`}>
+            <p className="label">{a.label}</p>
             <p className="big" data-testid={`balance-${w.currency}-available`}>{a.value}</p>
             <dl className="row">
               <div>

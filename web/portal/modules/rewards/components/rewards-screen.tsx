@@ -62,12 +62,12 @@ export function RewardsScreen() {
               <h2>{r.name}</h2>
               {r.description ? <p className="small">{r.description}</p> : null}
               <p className="cost">
-                {cost.value} <span className="unit">{cost.unit}</span>
+                {cost.value} {cost.unit ? <span className="unit">{cost.unit}</span> : null}
               </p>
               {r.stock !== null ? <p className="small muted">{t('rewards.stock', { count: r.stock })}</p> : null}
               {confirming?.id === r.id ? (
                 <div className="confirm">
-                  <p>{t('rewards.confirm', { name: r.name, cost: `${cost.value} ${cost.unit}` })}</p>
+                  <p>{t('rewards.confirm', { name: r.name, cost: cost.text })}</p>
                   <ErrorText error={error} />
                   <div className="buttons">
                     <button type="button" className="primary" onClick={() => void confirm(r)} disabled={busy}>

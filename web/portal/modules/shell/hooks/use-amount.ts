@@ -1,13 +1,43 @@
-import { useCallback } from 'react';
+import { createContext, useCallback, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CurrencyInfo } from '@shared/format/format';
 import { useFormat } from '@shared/format/use-format';
 
-/** "1 250 AquaPoints": the number in the user's locale and the currency's name in their language. */
+/** The program's currencies, from the session (`GET /portal/me`); provided by the app. */
+export const CurrenciesContext = createContext<readonly (CurrencyInfo & { name: string })[]>([]);
+
+export type Amount = {
+  /** "1,250" for points, "€761.15" for money. */
+  value: string;
+  /** What follows the number: "points"; empty for money, whose symbol is in the value. */
+  unit: string;
+  /** The currency's name, for headings and pickers: "points", "Store credit". */
+  label: string;
+  /** Value and unit together, for sentences. */
+  text: string;
+};
+
+/**
+ * "1 250 points" or "761,15 €": points and stamps as grouped integers with the currency's name in
+ * the user's language, money (kept in minor units) as money in the user's locale.
+ */
 export function useAmount() {
   const { t } = useTranslation();
   const f = useFormat();
+  const currencies = useContext(CurrenciesContext);
   return useCallback(
-    (amount: number, currency: string) => ({ value: f.number(amount), unit: t(`currencies.${currency}`, { defaultValue: currency }) }),
-    [f, t],
+    (amount: number, code: string): Amount => {
+      const c = currencies.find((x) => x.code === code);
+      const label = t(`currencies.${code}`, { defaultValue: c?.name ?? code });
+      const value = f.amount(amount, c);
+      const unit = c?.kind === 'money' && c.moneyCurrency ? '' : label;
+      return { value, unit, label, text: unit ? `${value} ${unit}` : value };
+    },
+    [currencies, f, t],
   );
+}
+
+/** The currency of a code, when the program has it. */
+export function useCurrency(code: string): (CurrencyInfo & { name: string }) | undefined {
+  return useContext(CurrenciesContext).find((c) => c.code === code);
 }
