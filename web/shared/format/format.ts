@@ -77,7 +77,8 @@ export function minorDigitsOf(iso: string): number {
 export function formatMoney(locale: string, minor: number, iso: string, digits?: number | null): string {
   const d = digits ?? minorDigitsOf(iso);
   const f = nf(locale, { style: 'currency', currency: iso, minimumFractionDigits: d, maximumFractionDigits: d });
-  return f.format(minorToDecimal(minor, d) as Intl.StringNumericLiteral);
+  // The decimal string on purpose (typed as number for the server's ES2022 lib, which lacks v3's signature).
+  return f.format(minorToDecimal(minor, d) as unknown as number);
 }
 
 /** An amount of a program currency: money as money, points and stamps as plain numbers. */
