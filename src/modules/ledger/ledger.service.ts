@@ -3,6 +3,7 @@ import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import type { ProgramsService } from '../programs/index.js';
+import { ledgerChecks } from './ledger.doctor.js';
 import { ledgerError } from './ledger.errors.js';
 import * as repo from './ledger.repo.js';
 import type { Bucket, SystemWalletName, WalletRow } from './ledger.repo.js';
@@ -587,22 +588,10 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       return load(tx, programId, t, false);
     },
 
-    /** Checks the ledger's invariants for a program; an empty list means all hold. */
+    /** Checks the ledger's invariants for a program (see ledger.doctor.ts); an empty list means all hold. */
     async checkInvariants(tx: Tx, programId: string): Promise<string[]> {
-      const problems: string[] = [];
-      for (const t of await repo.currencyTotals(tx, programId)) {
-        if (t.total !== 0n) problems.push(`postings in ${t.currency} sum to ${t.total}, not 0`);
-      }
-      for (const m of await repo.balanceMismatches(tx, programId)) {
-        problems.push(`wallet ${String(m.id)} (${String(m.owner_type)} ${String(m.owner_id)}, ${String(m.currency)}): materialised ${m.available}/${m.pending}/${m.held}, postings ${m.s_available}/${m.s_pending}/${m.s_held}`);
-      }
-      for (const m of await repo.lotMismatches(tx, programId)) {
-        problems.push(`wallet ${String(m.id)} (${String(m.currency)}): balance ${m.available}/${m.pending}, open lots ${m.lot_available}/${m.lot_pending}`);
-      }
-      if (!(await programs.getProgramIn(tx, programId)).allowNegative) {
-        for (const r of await repo.negativeWallets(tx, programId)) problems.push(`wallet ${r.id} is negative (${r.available}) though negatives are off`);
-      }
-      return problems;
+      const { allowNegative } = await programs.getProgramIn(tx, programId);
+      return (await ledgerChecks(tx, programId, { allowNegative })).flatMap((c) => c.problems.map((p) => p.message));
     },
   };
 
