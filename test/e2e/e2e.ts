@@ -204,15 +204,36 @@ async function main(): Promise<void> {
       await page.goto(`${BASE}/rewards`);
       await page.getByRole('button', { name: 'New reward' }).click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Name').fill('E2E console jacket');
+      await dialog.getByLabel('Name', { exact: true }).fill('E2E console jacket');
+      await dialog.getByLabel('Description', { exact: true }).fill('Warm, orange, with the logo');
       await dialog.getByLabel('Cost').fill('1500');
       await dialog.getByLabel('Stock').fill('10');
+      await dialog.getByLabel('Valid for (days)').fill('30');
+      // A translation: the row starts on the next language the console ships (French).
+      await dialog.getByRole('button', { name: 'Add a language' }).click();
+      const fr = dialog.getByTestId('reward-text-0');
+      check((await fr.getByLabel('Language').inputValue()) === 'fr', 'the new translation row proposes French');
+      await fr.getByLabel('Name').fill('Veste de chantier E2E');
+      // A bad image address is refused by the API's own schema, next to the field, before sending.
+      const images = dialog.getByLabel('Images');
+      await images.fill('not-a-url');
+      await images.press('Enter');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('must be an http(s) URL').waitFor();
+      await shot(page, 'console-reward-form');
+      await images.press('Backspace');
+      await images.fill('https://cdn.example/jacket.jpg');
+      await images.press('Enter');
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.getByRole('cell', { name: 'E2E console jacket', exact: true }).waitFor();
-      const items = (await api<{ items: { name: string; stock: number | null; cost: { amount: number } }[] }>('GET', '/rewards?limit=100')).items;
+      type Made = { name: string; stock: number | null; cost: { amount: number }; description: string | null; texts: Record<string, { name: string }>; images: string[]; validityDays: number | null };
+      const items = (await api<{ items: Made[] }>('GET', '/rewards?limit=100')).items;
       const made = items.find((r) => r.name === 'E2E console jacket');
-      check(made && made.stock === 10 && made.cost.amount === 1500, `the reward was created: ${JSON.stringify(made)}`);
+      check(
+        made && made.stock === 10 && made.cost.amount === 1500 && made.description === 'Warm, orange, with the logo' && made.texts.fr?.name === 'Veste de chantier E2E' && made.images.join() === 'https://cdn.example/jacket.jpg' && made.validityDays === 30,
+        `the reward was created with every field: ${JSON.stringify(made)}`,
+      );
     });
 
     await step('console: Persian switches the layout to right-to-left', async () => {

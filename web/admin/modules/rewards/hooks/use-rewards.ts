@@ -1,8 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createReward, fetchRedemptions, fetchRewards, patchReward, transitionRedemption, type RedemptionAction, type RedemptionStatus, type RewardInput, type RewardPatch } from '../api/rewards-api';
+import { createReward, fetchPartners, fetchRedemptions, fetchRewards, patchReward, transitionRedemption, type RedemptionAction, type RedemptionStatus, type RewardInput, type RewardPatch } from '../api/rewards-api';
 
 export function useRewards(cursor: string | undefined) {
   return useQuery({ queryKey: ['rewards', cursor], queryFn: () => fetchRewards(cursor), placeholderData: keepPreviousData });
+}
+
+export function usePartners() {
+  return useQuery({ queryKey: ['partners'], queryFn: fetchPartners, staleTime: 60_000 });
 }
 
 export function useRedemptions(status: RedemptionStatus | undefined, cursor: string | undefined) {
