@@ -12,7 +12,7 @@ export const cliActor: Actor = { type: 'system', id: 'cli' };
  * so that a command works on a fresh data dir, runs `fn`, and closes it even on failure:
  * the embedded database is only safe for the next process once closed.
  */
-export async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   // Anything a library prints goes to stderr: stdout carries only the command's result,
   // so `--json` output can be piped as is.
   const toStderr = new Console({ stdout: process.stderr, stderr: process.stderr });
@@ -24,7 +24,8 @@ export async function withDatabase<T>(fn: (database: Database, config: Config) =
   // A command runs one transaction at a time: two connections are plenty next to a running server.
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
-    await migrateDatabase(database);
+    // `fealty doctor` looks at the database as it is, pending migrations included.
+    if (opts.migrate !== false) await migrateDatabase(database);
     return await fn(database, config);
   } finally {
     await database.close();

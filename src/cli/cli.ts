@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { withDatabase } from './cli-context.js';
-import { EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
+import { CliFailure, EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
+import { addDoctorCommand } from './doctor-commands.js';
+import { addExportCommands } from './export-commands.js';
 import { addJobsCommands } from './jobs-commands.js';
 import { addKeysCommands } from './keys-commands.js';
 import { addProgramCommands } from './program-commands.js';
@@ -44,6 +46,8 @@ export function buildCli(): Command {
   addKeysCommands(cli);
   addUsersCommands(cli);
   addJobsCommands(cli);
+  addExportCommands(cli);
+  addDoctorCommand(cli);
   return cli;
 }
 
@@ -56,6 +60,6 @@ export async function runCli(args: string[]): Promise<number> {
     // Commander has already printed its message (or the help/version, exit code 0).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     process.stderr.write(`fealty: ${describeError(err)}\n`);
-    return EXIT.failure;
+    return err instanceof CliFailure ? err.exitCode : EXIT.failure;
   }
 }

@@ -18,6 +18,11 @@ export function toCsv(rows: CsvCell[][]): string {
   return rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
 }
 
+/** One CSV record with its CRLF line end: for files written row by row as they stream. */
+export function csvLine(row: CsvCell[]): string {
+  return row.map(field).join(',') + '\r\n';
+}
+
 /**
  * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends, a UTF-8 BOM).
  * A `;` separator is accepted when the header line has no comma, as spreadsheets in many

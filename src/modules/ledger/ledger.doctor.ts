@@ -9,7 +9,8 @@ import type { Tx } from '../../db/database.js';
  */
 
 export type LedgerProblem = { message: string } & Record<string, string>;
-export type LedgerCheck = { name: string; description: string; count: number; problems: LedgerProblem[] };
+/** `count`: the objects found at fault in all; `truncated`: only the first PROBLEM_LIMIT of them are in `problems`. */
+export type LedgerCheck = { name: string; description: string; count: number; truncated: boolean; problems: LedgerProblem[] };
 
 export const PROBLEM_LIMIT = 100;
 
@@ -19,16 +20,17 @@ const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v
 const signed = (v: bigint): string => (v > 0n ? `+${v}` : String(v));
 
 /** Runs `query` (which must select `total` = count(*) over ()) with the problem limit. */
-async function listed(tx: Tx, query: SQL): Promise<{ count: number; rows: Row[] }> {
+async function listed(tx: Tx, query: SQL): Promise<{ count: number; truncated: boolean; rows: Row[] }> {
   const res = await tx.execute(sql`${query} limit ${PROBLEM_LIMIT}`);
-  return { count: res.rows.length ? Number(res.rows[0].total) : 0, rows: res.rows };
+  const count = res.rows.length ? Number(res.rows[0].total) : 0;
+  return { count, truncated: count > res.rows.length, rows: res.rows };
 }
 
 const owner = (r: Row) => (r.owner_type === 'system' ? `system wallet ${s(r.owner_id)}` : `${s(r.owner_type)} ${s(r.owner_id)}`);
 
 /** Every posting set balances in each currency: what leaves one wallet arrives in another. */
 async function postingSetsBalance(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`select transaction_id, currency, sum(amount)::text as total_amount, count(*) over () as total
       from postings where program_id = ${programId}
@@ -39,6 +41,7 @@ async function postingSetsBalance(tx: Tx, programId: string): Promise<LedgerChec
     name: 'posting sets balance',
     description: 'every posting set sums to zero in each currency',
     count,
+    truncated,
     problems: rows.map((r) => ({
       message: `posting set ${s(r.transaction_id)} does not balance in ${s(r.currency)}: its postings sum to ${s(r.total_amount)}, not 0`,
       programId,
@@ -51,7 +54,7 @@ async function postingSetsBalance(tx: Tx, programId: string): Promise<LedgerChec
 
 /** A posting is in its wallet's currency and program. */
 async function postingsMatchWallets(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`select p.id, p.transaction_id, p.currency as posting_currency, w.id as wallet_id, w.currency as wallet_currency, w.program_id as wallet_program, count(*) over () as total
       from postings p join wallets w on w.id = p.wallet_id
@@ -62,6 +65,7 @@ async function postingsMatchWallets(tx: Tx, programId: string): Promise<LedgerCh
     name: 'postings match their wallets',
     description: "every posting is in its wallet's currency and program",
     count,
+    truncated,
     problems: rows.map((r) => ({
       message:
         s(r.wallet_program) !== programId
@@ -77,7 +81,7 @@ async function postingsMatchWallets(tx: Tx, programId: string): Promise<LedgerCh
 
 /** Materialised available/pending/held equal the sums of the wallet's postings per bucket. */
 async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`with sums as (
         select wallet_id,
@@ -113,7 +117,7 @@ async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
       });
     }
   }
-  return { name: 'wallet balances', description: 'materialised available, pending and held equal the sums of the postings', count, problems };
+  return { name: 'wallet balances', description: 'materialised available, pending and held equal the sums of the postings', count, truncated, problems };
 }
 
 /**
@@ -121,7 +125,7 @@ async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
  * has no lots), pending lots to the pending bucket.
  */
 async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`with l as (
         select wallet_id,
@@ -139,6 +143,7 @@ async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck
     name: 'lots match balances',
     description: "the remaining amounts of a wallet's open lots add up to its available and pending balances",
     count,
+    truncated,
     problems: rows.map((r) => ({
       message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): available ${s(r.available)}, pending ${s(r.pending)}, but its lots hold ${s(r.lot_available)} available, ${s(r.lot_pending)} pending`,
       programId,
@@ -157,7 +162,7 @@ async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck
  * set and a settled one has; a hold is in its wallet's currency.
  */
 async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`with open_holds as (
         select wallet_id, sum(amount) as amount from holds where program_id = ${programId} and status = 'held' group by wallet_id),
@@ -179,6 +184,7 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
     name: 'holds',
     description: "each wallet's held balance is the sum of its open holds; open and settled holds are recorded as such",
     count,
+    truncated,
     problems: rows.map((r) => {
       const ids = { programId, walletId: s(r.wallet_id), ...(r.hold_id ? { holdId: s(r.hold_id) } : {}) };
       if (r.what === 'held') {
@@ -194,7 +200,7 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
 
 /** No bucket below zero, except available when the program allows negative balances. */
 async function noForbiddenNegatives(tx: Tx, programId: string, allowNegative: boolean): Promise<LedgerCheck> {
-  const { count, rows } = await listed(
+  const { count, truncated, rows } = await listed(
     tx,
     sql`select id, owner_type, owner_id, currency, available, pending, held, count(*) over () as total
       from wallets
@@ -219,6 +225,7 @@ async function noForbiddenNegatives(tx: Tx, programId: string, allowNegative: bo
     name: 'no forbidden negative balances',
     description: allowNegative ? 'pending and held are never negative (the program allows a negative available balance)' : 'no wallet is below zero (the program does not allow negative balances)',
     count,
+    truncated,
     problems,
   };
 }
