@@ -10,6 +10,8 @@ import { ApiKeysPage } from './modules/api-keys/components/api-keys-page';
 import { AuditPage } from './modules/audit/components/audit-page';
 import { EventDetailPage } from './modules/events/components/event-detail-page';
 import { EventsPage } from './modules/events/components/events-page';
+import { ImportDetailPage } from './modules/imports/components/import-detail-page';
+import { ImportsPage } from './modules/imports/components/imports-page';
 import { MemberDetailPage } from './modules/members/components/member-detail-page';
 import { MembersPage } from './modules/members/components/members-page';
 import { PlaceholderPage } from './modules/placeholders/components/placeholder-page';
@@ -46,6 +48,8 @@ export function AdminRoutes() {
         <Route path="members/:memberId" element={<MemberDetailPage />} />
         <Route path="events" element={<EventsPage />} />
         <Route path="events/:eventId" element={<EventDetailPage />} />
+        <Route path="imports" element={<ImportsPage />} />
+        <Route path="imports/:importId" element={<ImportDetailPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="rules/new" element={<RuleEditorPage />} />
         <Route path="rules/:ruleId" element={<RuleEditorPage />} />

@@ -6,6 +6,10 @@ export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   query?: Query;
   body?: unknown;
+  /** A file sent as the raw request body (an import upload) instead of JSON, with its media type. */
+  file?: { data: Blob; contentType: string };
+  /** `blob`: the answer as a file (a CSV of rejected rows) instead of JSON. */
+  as?: 'json' | 'blob';
   /** Sent as `Idempotency-Key`, so a double click or a retry never moves value twice. */
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -48,6 +52,8 @@ export function createApiClient(opts: { base?: string; storageKey?: string } = {
     const method = o.method ?? 'GET';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (o.body !== undefined) headers['content-type'] = 'application/json';
+    if (o.file) headers['content-type'] = o.file.contentType;
+    if (o.as === 'blob') headers.accept = '*/*';
     if (creds.apiKey) headers.authorization = `Bearer ${creds.apiKey}`;
     if (method !== 'GET' && creds.csrfToken) headers['x-csrf-token'] = creds.csrfToken;
     if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
@@ -56,7 +62,7 @@ export function createApiClient(opts: { base?: string; storageKey?: string } = {
       res = await fetch(`${base}${path}${toQueryString(o.query)}`, {
         method,
         headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.file ? o.file.data : o.body === undefined ? undefined : JSON.stringify(o.body),
         credentials: 'same-origin',
         signal: o.signal,
       });
@@ -65,6 +71,7 @@ export function createApiClient(opts: { base?: string; storageKey?: string } = {
       throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
     }
     if (res.status === 204) return undefined as T;
+    if (res.ok && o.as === 'blob') return (await res.blob()) as T;
     const text = await res.text();
     const data: unknown = text ? safeJson(text) : undefined;
     if (!res.ok) {

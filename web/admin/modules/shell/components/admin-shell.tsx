@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../../auth/components/session-provider';
 import type { Permission } from '../../auth/permissions';
+import { IMPORTS_READ } from '../../imports/permissions';
 import { useProgram } from '../../program/hooks/use-program';
 import { LanguageSwitcher } from './language-switcher';
 
@@ -12,6 +13,7 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean }[] = [
   { to: '/accounts', key: 'accounts', perm: 'accounts:read' },
   { to: '/members', key: 'members', perm: 'accounts:read' },
   { to: '/events', key: 'events', perm: 'events:read' },
+  { to: '/imports', key: 'imports', perm: IMPORTS_READ },
   { to: '/rules', key: 'rules', perm: 'rules:read' },
   { to: '/tiers', key: 'tiers', perm: 'tiers:read' },
   { to: '/rewards', key: 'rewards', perm: 'rewards:read' },

@@ -1,0 +1,144 @@
+import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { importKind } from '@contracts/imports';
+import { useFormat } from '@shared/format/use-format';
+import { useSession } from '../../auth/components/session-provider';
+import { CursorPager } from '../../ui/components/cursor-pager';
+import { ErrorAlert } from '../../ui/components/error-alert';
+import { Page } from '../../ui/components/page';
+import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
+import type { ImportKind } from '../api/imports-api';
+import { useImports, useUploadImport } from '../hooks/use-imports';
+import { IMPORTS_WRITE } from '../permissions';
+import { StatusBadge } from './status-badge';
+
+/** Choose what the file feeds and the file; the server answers with the columns it read. */
+function UploadCard() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const upload = useUploadImport();
+  const [kind, setKind] = useState<ImportKind>('events');
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!file) {
+      setFileError(t('imports.upload.fileRequired'));
+      return;
+    }
+    setFileError(null);
+    try {
+      const view = await upload.mutateAsync({ kind, file });
+      navigate(`/imports/${encodeURIComponent(view.id)}`);
+    } catch {
+      // shown below
+    }
+  }
+
+  return (
+    <Card withBorder>
+      <form onSubmit={submit} noValidate aria-label={t('imports.upload.title')}>
+        <Stack gap="sm">
+          <Text fw={600}>{t('imports.upload.title')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('imports.upload.hint')}
+          </Text>
+          <Group align="flex-end" wrap="wrap">
+            <Select
+              label={t('imports.kind')}
+              data={importKind.options.map((k) => ({ value: k, label: t(`imports.kinds.${k}`) }))}
+              value={kind}
+              onChange={(v) => setKind(importKind.safeParse(v).data ?? 'events')}
+              allowDeselect={false}
+              w={200}
+            />
+            <FileInput
+              label={t('imports.upload.file')}
+              placeholder={t('imports.upload.choose')}
+              accept=".csv,.txt,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              value={file}
+              onChange={(f) => {
+                setFile(f);
+                setFileError(null);
+              }}
+              error={fileError}
+              clearable
+              w={320}
+              required
+            />
+            <Button type="submit" loading={upload.isPending}>
+              {t('imports.upload.button')}
+            </Button>
+          </Group>
+          <ErrorAlert error={upload.error} />
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+/** The import screen: earlier imports (newest first) and a new upload. */
+export function ImportsPage() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { can } = useSession();
+  const pages = useCursorPages();
+  const imports = useImports(pages.cursor);
+  const items = imports.data?.items ?? [];
+  return (
+    <Page title={t('imports.title')}>
+      {can(IMPORTS_WRITE) ? <UploadCard /> : null}
+      <ErrorAlert error={imports.error} />
+      <Stack gap="xs">
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('imports.file')}</Table.Th>
+                <Table.Th>{t('imports.kind')}</Table.Th>
+                <Table.Th>{t('imports.status')}</Table.Th>
+                <Table.Th ta="end">{t('imports.progress.processed')}</Table.Th>
+                <Table.Th ta="end">{t('imports.progress.duplicates')}</Table.Th>
+                <Table.Th ta="end">{t('imports.progress.rejected')}</Table.Th>
+                <Table.Th>{t('imports.createdAt')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((x) => (
+                <Table.Tr key={x.id} data-testid="import-row">
+                  <Table.Td>
+                    <Anchor component={Link} to={`/imports/${encodeURIComponent(x.id)}`}>
+                      {x.fileName}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{t(`imports.kinds.${x.kind}`)}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      <StatusBadge status={x.status} />
+                      {x.dryRun && x.status !== 'uploaded' ? <Badge variant="outline">{t('imports.run.dryRunBadge')}</Badge> : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td ta="end">{f.number(x.progress.processed)}</Table.Td>
+                  <Table.Td ta="end">{f.number(x.progress.duplicates)}</Table.Td>
+                  <Table.Td ta="end">{f.number(x.progress.rejected)}</Table.Td>
+                  <Table.Td>{f.dateTime(x.createdAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+              {!items.length && !imports.isLoading ? (
+                <Table.Tr>
+                  <Table.Td colSpan={7}>
+                    <Text c="dimmed">{t('imports.none')}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ) : null}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <CursorPager pages={pages} nextCursor={imports.data?.nextCursor} count={items.length} />
+      </Stack>
+    </Page>
+  );
+}
