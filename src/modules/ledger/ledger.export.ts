@@ -56,7 +56,7 @@ export async function exportLedgerPostings(
   onChunk: (rows: LedgerExportRow[]) => Promise<void>,
   chunkSize = 2000,
 ): Promise<number> {
-  // The source is who wrote the posting set: "api_key:key_…", "user:usr_…", "system:jobs".
+  // The source is who wrote the posting set: "key:key_…", "user:usr_…", "member:…", "system:jobs".
   await tx.execute(sql`
     declare fealty_ledger_export no scroll cursor for
     select to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as posted_at,
