@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Translations of the web app: French is complete in both apps, Persian (there to prove the
- * right-to-left layout) has no key English lacks, and every literal key the code asks for exists.
+ * Translations of the web app: French and Persian are complete in both apps (every English key,
+ * no other, the same {{placeholders}}), and every literal key the code asks for exists.
  */
 type Bundle = { [key: string]: string | Bundle };
 
@@ -21,15 +21,20 @@ for (const app of ['admin', 'portal']) {
   describe(`web/${app} translations`, () => {
     const en = new Set(flat(load(app, 'en')));
 
-    it('French has every English key and no other', () => {
-      const fr = new Set(flat(load(app, 'fr')));
-      expect([...en].filter((k) => !fr.has(k))).toEqual([]);
-      expect([...fr].filter((k) => !en.has(k))).toEqual([]);
-    });
-
-    it('Persian has no key that English lacks', () => {
-      expect(flat(load(app, 'fa')).filter((k) => !en.has(k))).toEqual([]);
-    });
+    for (const lang of ['fr', 'fa']) {
+      it(`${lang} has every English key and no other, with the same placeholders`, () => {
+        const other = load(app, lang);
+        const keys = new Set(flat(other));
+        expect([...en].filter((k) => !keys.has(k))).toEqual([]);
+        expect([...keys].filter((k) => !en.has(k))).toEqual([]);
+        const english = load(app, 'en');
+        const placeholders = (b: Bundle, k: string) => {
+          const v = k.split('.').reduce<string | Bundle>((x, part) => (x as Bundle)[part], b);
+          return [...String(v).matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort().join();
+        };
+        expect([...keys].filter((k) => placeholders(english, k) !== placeholders(other, k))).toEqual([]);
+      });
+    }
 
     it('every literal key used in the code exists in English', () => {
       const used = new Set<string>();
