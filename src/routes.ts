@@ -3,6 +3,7 @@ import type { Services } from './services.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { eventRoutes } from './modules/events/index.js';
+import { importRoutes } from './modules/imports/index.js';
 import { portalRoutes } from './modules/portal/index.js';
 import { programRoutes } from './modules/programs/index.js';
 import { reportRoutes } from './modules/reports/index.js';
@@ -28,5 +29,6 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(auditRoutes(s.audit));
     await api.register(reportRoutes(s.reports));
     await api.register(webhookRoutes(s.webhooks));
+    await api.register(importRoutes(s.imports));
   };
 }

@@ -16,11 +16,14 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
   const jobs = config.jobs === 'on' ? await startJobs(services, { databaseUrl: config.databaseUrl, log: app.log }) : null;
+  // Imports left running by a crashed process (this one before a restart, or another node) are taken over.
+  const importWatch = services.imports.watch();
   let url: string;
   try {
     url = await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await jobs?.stop();
+    await importWatch.stop();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -32,6 +35,7 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
     // Stop the jobs (a running one finishes), stop accepting, let in-flight requests finish, then close the database cleanly.
     stop: () => (stopping ??= (async () => {
       await jobs?.stop();
+      await importWatch.stop();
       await app.close();
       await database.close();
     })()),

@@ -3,6 +3,7 @@ import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
+import { createImportsService } from './modules/imports/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
 import { createPortalService } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
@@ -40,7 +41,9 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints });
   const reports = createReportsService(database);
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks };
+  // File imports feed events through the same batch path as the API, and accounts and members through their service.
+  const imports = createImportsService(database, { audit, programs, events, accounts });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,6 +4,7 @@ import { withDatabase } from './cli-context.js';
 import { CliFailure, EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
 import { addDoctorCommand } from './doctor-commands.js';
 import { addExportCommands } from './export-commands.js';
+import { addImportCommands } from './import-commands.js';
 import { addJobsCommands } from './jobs-commands.js';
 import { addKeysCommands } from './keys-commands.js';
 import { addProgramCommands } from './program-commands.js';
@@ -46,6 +47,7 @@ export function buildCli(): Command {
   addKeysCommands(cli);
   addUsersCommands(cli);
   addJobsCommands(cli);
+  addImportCommands(cli);
   addExportCommands(cli);
   addDoctorCommand(cli);
   return cli;

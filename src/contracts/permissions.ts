@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'webhooks:write',
   'jobs:read',
   'jobs:write',
+  'imports:read',
+  'imports:write',
   'reports:read',
   'audit:read',
   'users:read',

@@ -143,6 +143,13 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /webhooks/:id/rotate-secret': write('webhooks:write'),
   'GET /webhooks/:id/deliveries': read('webhooks:read'),
   'POST /webhooks/deliveries/:deliveryId/retry': write('webhooks:write'),
+  // File imports (src/modules/imports); running one also takes events:write or accounts:write, checked by kind in the route
+  'POST /imports': write('imports:write'),
+  'GET /imports': read('imports:read'),
+  'GET /imports/:importId': read('imports:read'),
+  'POST /imports/:importId/preview': read('imports:read'),
+  'POST /imports/:importId/run': write('imports:write'),
+  'GET /imports/:importId/rejects': read('imports:read'),
 
   // Partner portal (src/modules/portal): members only, each sees only themselves and their company
   'POST /portal/auth/request': { public: true },

@@ -150,8 +150,71 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     return after;
   }
 
+  async function updateAccountIn(tx: Tx, ctx: RequestContext, ref: string, patch: AccountPatch): Promise<Account> {
+    const moving = patch.parentId !== undefined && patch.parentId !== null;
+    // The hierarchy lock comes before the row lock, always in this order, so two moves cannot deadlock.
+    if (moving) await repo.lockHierarchy(tx, ctx.programId);
+    const before = await accountRowOr404(tx, ctx.programId, ref, { forUpdate: true });
+    if (Object.keys(patch).length === 0) return toAccount(before);
+
+    const { parentId: parentRef, ...rest } = patch;
+    const changes: repo.AccountChanges = { ...rest };
+    if (parentRef === null) changes.parentId = null;
+    if (parentRef !== undefined && parentRef !== null) {
+      const parent = await findAccountRow(tx, ctx.programId, parentRef);
+      if (!parent) throw parentNotFound();
+      if (parent.id === before.id || (await repo.ancestorIds(tx, ctx.programId, parent.id)).includes(before.id)) {
+        throw accountError('PARENT_CYCLE', 'An account cannot be placed under itself or under one of its own descendants.', [
+          { path: 'parentId', message: 'would make a cycle in the account hierarchy' },
+        ]);
+      }
+      changes.parentId = parent.id;
+    }
+
+    const after = await repo.updateAccount(tx, ctx.programId, before.id, changes);
+    await audit.record(tx, ctx, { action: 'account.updated', objectType: 'account', objectId: before.id, before: toAccount(before), after: toAccount(after) });
+    return toAccount(after);
+  }
+
+  async function createMemberIn(tx: Tx, ctx: RequestContext, accountRef: string, input: MemberInput): Promise<Member> {
+    const acc = await accountRowOr404(tx, ctx.programId, accountRef);
+    if (acc.status === 'closed') throw accountError('ACCOUNT_CLOSED', 'The account is closed; it takes no new members.');
+    await checkRole(tx, ctx.programId, input.role);
+    const row = await repo.insertMember(tx, {
+      id: newId('mbr'),
+      programId: ctx.programId,
+      accountId: acc.id,
+      externalId: input.externalId,
+      name: input.name,
+      role: input.role,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      locale: input.locale ?? null,
+      channels: input.channels ?? [],
+      consent: input.consent ?? {},
+      partnerAdmin: input.partnerAdmin ?? false,
+      attributes: input.attributes ?? {},
+    });
+    const after = toMember(row);
+    await audit.record(tx, ctx, { action: 'member.created', objectType: 'member', objectId: row.id, after });
+    return after;
+  }
+
+  async function updateMemberIn(tx: Tx, ctx: RequestContext, ref: string, patch: MemberPatch): Promise<Member> {
+    const before = await memberRowOr404(tx, ctx.programId, ref, { forUpdate: true });
+    if (Object.keys(patch).length === 0) return toMember(before);
+    if (patch.role !== undefined) await checkRole(tx, ctx.programId, patch.role);
+    const after = await repo.updateMember(tx, ctx.programId, before.id, patch);
+    await audit.record(tx, ctx, { action: 'member.updated', objectType: 'member', objectId: before.id, before: toMember(before), after: toMember(after) });
+    return toMember(after);
+  }
+
   return {
     findAccountIn,
+    /** In the caller's transaction (file imports update and add in bulk): */
+    updateAccountIn,
+    createMemberIn,
+    updateMemberIn,
     resolveAccountIn,
     findMemberIn,
     resolveMemberIn,
@@ -189,57 +252,11 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     },
 
     async updateAccount(ctx: RequestContext, ref: string, patch: AccountPatch): Promise<Account> {
-      return inTransaction(database, async (tx) => {
-        const moving = patch.parentId !== undefined && patch.parentId !== null;
-        // The hierarchy lock comes before the row lock, always in this order, so two moves cannot deadlock.
-        if (moving) await repo.lockHierarchy(tx, ctx.programId);
-        const before = await accountRowOr404(tx, ctx.programId, ref, { forUpdate: true });
-        if (Object.keys(patch).length === 0) return toAccount(before);
-
-        const { parentId: parentRef, ...rest } = patch;
-        const changes: repo.AccountChanges = { ...rest };
-        if (parentRef === null) changes.parentId = null;
-        if (parentRef !== undefined && parentRef !== null) {
-          const parent = await findAccountRow(tx, ctx.programId, parentRef);
-          if (!parent) throw parentNotFound();
-          if (parent.id === before.id || (await repo.ancestorIds(tx, ctx.programId, parent.id)).includes(before.id)) {
-            throw accountError('PARENT_CYCLE', 'An account cannot be placed under itself or under one of its own descendants.', [
-              { path: 'parentId', message: 'would make a cycle in the account hierarchy' },
-            ]);
-          }
-          changes.parentId = parent.id;
-        }
-
-        const after = await repo.updateAccount(tx, ctx.programId, before.id, changes);
-        await audit.record(tx, ctx, { action: 'account.updated', objectType: 'account', objectId: before.id, before: toAccount(before), after: toAccount(after) });
-        return toAccount(after);
-      });
+      return inTransaction(database, (tx) => updateAccountIn(tx, ctx, ref, patch));
     },
 
     async createMember(ctx: RequestContext, accountRef: string, input: MemberInput): Promise<Member> {
-      return inTransaction(database, async (tx) => {
-        const acc = await accountRowOr404(tx, ctx.programId, accountRef);
-        if (acc.status === 'closed') throw accountError('ACCOUNT_CLOSED', 'The account is closed; it takes no new members.');
-        await checkRole(tx, ctx.programId, input.role);
-        const row = await repo.insertMember(tx, {
-          id: newId('mbr'),
-          programId: ctx.programId,
-          accountId: acc.id,
-          externalId: input.externalId,
-          name: input.name,
-          role: input.role,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          locale: input.locale ?? null,
-          channels: input.channels ?? [],
-          consent: input.consent ?? {},
-          partnerAdmin: input.partnerAdmin ?? false,
-          attributes: input.attributes ?? {},
-        });
-        const after = toMember(row);
-        await audit.record(tx, ctx, { action: 'member.created', objectType: 'member', objectId: row.id, after });
-        return after;
-      });
+      return inTransaction(database, (tx) => createMemberIn(tx, ctx, accountRef, input));
     },
 
     async getMember(programId: string, ref: string): Promise<Member> {
@@ -272,14 +289,7 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     },
 
     async updateMember(ctx: RequestContext, ref: string, patch: MemberPatch): Promise<Member> {
-      return inTransaction(database, async (tx) => {
-        const before = await memberRowOr404(tx, ctx.programId, ref, { forUpdate: true });
-        if (Object.keys(patch).length === 0) return toMember(before);
-        if (patch.role !== undefined) await checkRole(tx, ctx.programId, patch.role);
-        const after = await repo.updateMember(tx, ctx.programId, before.id, patch);
-        await audit.record(tx, ctx, { action: 'member.updated', objectType: 'member', objectId: before.id, before: toMember(before), after: toMember(after) });
-        return toMember(after);
-      });
+      return inTransaction(database, (tx) => updateMemberIn(tx, ctx, ref, patch));
     },
   };
 }

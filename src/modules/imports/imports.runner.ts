@@ -1,0 +1,349 @@
+import { accountInput, accountPatch, memberInput, memberPatch } from '../../contracts/accounts.js';
+import { eventInput } from '../../contracts/events.js';
+import type { ImportMapping } from '../../contracts/imports.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { RequestContext } from '../../lib/context.js';
+import { DomainError } from '../../lib/domain-error.js';
+import { canonicalJson } from '../../lib/hash.js';
+import { findAccountIn, findMemberIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
+import type { EventsService } from '../events/index.js';
+import type { ProgramsService } from '../programs/index.js';
+import { compileMapping, fieldOfIssue, mapRow, type CompiledMapping, type Reject } from './imports.mapping.js';
+import * as repo from './imports.repo.js';
+import { openFile, type Opened } from './imports.source.js';
+import { cellText, type Cell } from './imports.xlsx.js';
+
+/** Events per call of the batch path: the API's own limit. */
+export const EVENT_CHUNK = 1000;
+/** Accounts or members per transaction (with the checkpoint in the same transaction). */
+const RECORD_CHUNK = 500;
+
+export type RunDeps = { database: Database; events: EventsService; accounts: AccountsService; programs: ProgramsService };
+
+/** Another runner took the import over (this one was presumed dead): stop without touching it. */
+export class LeaseLost extends Error {}
+/** The process is stopping: the import stays `running` from its checkpoint, for the next runner. */
+export class Interrupted extends Error {}
+
+type RowIn = { row: number; cells: Cell[] };
+type Counts = { rowsRead: number; processed: number; duplicates: number; rejected: number };
+
+/** Rejects of one row and whether the row counts as rejected. */
+class Outcome {
+  readonly rejects: (Reject & { cells: string[] })[] = [];
+  readonly rows = new Set<number>();
+  add(r: Reject, cells: Cell[]) {
+    this.rejects.push({ ...r, cells: cells.map(cellText) });
+    this.rows.add(r.row);
+  }
+}
+
+export type RunContext = { ctx: RequestContext; importId: string; owner: string; mapping: ImportMapping; dryRun: boolean; content: Buffer; checkpointRow: number; counts: Counts; onProgress?: (c: Counts & { totalRows: number }) => void; shouldStop?: () => boolean };
+
+/** Opens the file with the mapping and checks the mapping against its columns. */
+export function prepare(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping): { file: Opened; compiled: ReturnType<typeof compileMapping> } {
+  const file = openFile(content, mapping);
+  return { file, compiled: compileMapping(kind, mapping, file.columns) };
+}
+
+/**
+ * Runs an import from its checkpoint to the end. Every chunk ends with a checkpoint that
+ * commits the counts, the rejects and the last row done together; rows after it are read
+ * again after a crash (events are idempotent by id, accounts and members commit with their checkpoint).
+ */
+export async function runImport(deps: RunDeps, kind: 'events' | 'accounts' | 'members', file: Opened, compiled: CompiledMapping, rc: RunContext): Promise<Counts & { totalRows: number }> {
+  const { database } = deps;
+  const program = await deps.programs.getProgram(rc.ctx.programId);
+  const timeZone = rc.mapping.timeZone ?? program.timeZone;
+  const readCtx = { decimal: file.decimal, timeZone };
+  let totalRows = 0;
+  for (const _ of file.rows()) totalRows++;
+  const counts = { ...rc.counts };
+  let seq = await inTransaction(database, (tx) => repo.rejectCount(tx, rc.importId));
+  if (!(await inTransaction(database, (tx) => repo.updateOwned(tx, rc.importId, rc.owner, { totalRows })))) throw new LeaseLost();
+
+  const checkpoint = async (tx: Tx, lastRow: number, rows: number, outcome: Outcome, processed: number, duplicates: number) => {
+    counts.rowsRead += rows;
+    counts.processed += processed;
+    counts.duplicates += duplicates;
+    counts.rejected += outcome.rows.size;
+    // In file order: the batch path's rejections come back after the rows' own.
+    outcome.rejects.sort((a, b) => a.row - b.row);
+    await repo.insertRejects(
+      tx,
+      outcome.rejects.map((r) => ({ importId: rc.importId, programId: rc.ctx.programId, seq: ++seq, row: r.row, column: r.column, field: r.field, reason: r.reason, cells: r.cells })),
+    );
+    if (!(await repo.updateOwned(tx, rc.importId, rc.owner, { ...counts, checkpointRow: lastRow }))) throw new LeaseLost();
+  };
+  const progress = () => rc.onProgress?.({ ...counts, totalRows });
+
+  if (kind === 'events') await runEvents(deps, file, compiled, rc, readCtx, program.autoCreateAccounts, checkpoint, progress);
+  else await runRecords(deps, kind, file, compiled, rc, readCtx, checkpoint, progress);
+  return { ...counts, totalRows };
+}
+
+type Checkpoint = (tx: Tx, lastRow: number, rows: number, outcome: Outcome, processed: number, duplicates: number) => Promise<void>;
+
+type Group = { id: string; rows: RowIn[]; records: Record<string, unknown>[]; lines: { row: number; line: Record<string, unknown> }[]; errors: Reject[] };
+
+async function runEvents(deps: RunDeps, file: Opened, c: CompiledMapping, rc: RunContext, readCtx: { decimal: '.' | ','; timeZone: string }, autoCreate: boolean, checkpoint: Checkpoint, progress: () => void) {
+  const { database, events } = deps;
+  /** Event id → the first row it was on: an id seen again further down is a duplicate in the file. */
+  const seen = new Map<string, number>();
+  const idColumn = c.columnOf('id');
+  let group: Group | null = null;
+  let pending: Group[] = [];
+
+  const flush = async () => {
+    if (!pending.length) return;
+    if (rc.shouldStop?.()) throw new Interrupted();
+    const chunk = pending;
+    pending = [];
+    const outcome = new Outcome();
+    const rowsOf = (g: Group) => g.rows.length;
+    const rejectGroup = (g: Group, errors: Reject[]) => {
+      const withOwn = new Set(errors.map((e) => e.row));
+      for (const e of errors) outcome.add(e, g.rows.find((r) => r.row === e.row)?.cells ?? []);
+      const first = errors[0]?.row ?? g.rows[0].row;
+      for (const r of g.rows) if (!withOwn.has(r.row)) outcome.add({ row: r.row, column: null, field: null, reason: `event ${g.id} was rejected (see row ${first})` }, r.cells);
+    };
+    const valid: { g: Group; input: Record<string, unknown> }[] = [];
+    for (const g of chunk) {
+      if (g.errors.length) {
+        rejectGroup(g, g.errors);
+        continue;
+      }
+      const input: Record<string, unknown> = { ...g.records[0] };
+      if (g.lines.length) {
+        input.lines = g.lines.map((l) => l.line);
+        // An invoice exported line by line: without an `amount` column its amount is the lines' sum.
+        if (input.amount === undefined && g.lines.every((l) => typeof l.line.amount === 'number')) input.amount = g.lines.reduce((s, l) => s + (l.line.amount as number), 0);
+      }
+      const parsed = eventInput.safeParse(input);
+      if (!parsed.success) {
+        rejectGroup(g, issuesToRejects(g, parsed.error.issues.map((i) => ({ path: i.path, message: i.message })), c));
+        continue;
+      }
+      valid.push({ g, input: parsed.data as Record<string, unknown> });
+    }
+    const ids = valid.map((v) => v.g.id);
+    const { existing, claimed } = await inTransaction(database, async (tx) => ({ existing: await repo.existingEventIds(tx, rc.ctx.programId, ids), claimed: await repo.keysOf(tx, rc.importId, ids) }));
+    let processed = 0;
+    let duplicates = 0;
+    // Already stored and not sent by this import: a duplicate of an earlier file or API call.
+    const isDuplicate = (id: string) => existing.has(id) && !claimed.has(id);
+    if (rc.dryRun) {
+      const checked = await dryCheckEvents(deps, rc.ctx, valid.filter((v) => !existing.has(v.g.id)).map((v) => v.input), autoCreate, existing);
+      for (const v of valid) {
+        if (isDuplicate(v.g.id)) duplicates += rowsOf(v.g);
+        else {
+          const errors = checked.get(v.g.id);
+          if (errors?.length) rejectGroup(v.g, issuesToRejects(v.g, errors, c));
+          else processed += rowsOf(v.g);
+        }
+      }
+    } else {
+      // Written before sending: after a crash, the ids found here tell this import's events from older ones.
+      await inTransaction(database, (tx) => repo.insertKeys(tx, rc.importId, ids.filter((id) => !existing.has(id))));
+      const answers = valid.length ? (await events.processBatch(rc.ctx, valid.map((v) => v.input))).items : [];
+      answers.forEach((a, i) => {
+        const { g } = valid[i];
+        if (a.status === 'processed') {
+          if (isDuplicate(g.id)) duplicates += rowsOf(g);
+          else processed += rowsOf(g);
+          return;
+        }
+        const p = (a as { problem?: { detail?: string; errors?: { path: string; message: string }[] } }).problem;
+        const errors = p?.errors?.length ? p.errors.map((e) => ({ path: e.path === '(event)' ? [] : e.path.split('.'), message: e.message })) : [{ path: [], message: p?.detail ?? 'rejected' }];
+        rejectGroup(g, issuesToRejects(g, errors, c, p?.detail));
+      });
+    }
+    const last = chunk[chunk.length - 1];
+    const rows = chunk.reduce((n, g) => n + g.rows.length, 0);
+    await inTransaction(database, (tx) => checkpoint(tx, last.rows[last.rows.length - 1].row, rows, outcome, processed, duplicates));
+    progress();
+  };
+
+  const close = async () => {
+    if (!group) return;
+    const g = group;
+    group = null;
+    // Not consecutive: the same id further down the file is a second event with a taken id.
+    const firstRow = g.id ? seen.get(g.id) : undefined;
+    if (firstRow !== undefined && !g.errors.length) g.errors.push({ row: g.rows[0].row, column: idColumn, field: 'id', reason: `duplicate event id "${g.id}": already on row ${firstRow} of this file` });
+    else if (g.id && firstRow === undefined) seen.set(g.id, g.rows[0].row);
+    pending.push(g);
+    if (pending.length >= EVENT_CHUNK) await flush();
+  };
+
+  for (const r of file.rows()) {
+    const m = mapRow(c, r.cells, r.row, readCtx);
+    const id = typeof m.record.id === 'string' ? m.record.id : '';
+    if (r.row <= rc.checkpointRow) {
+      // Done before the crash: only remembered, for duplicate ids further down.
+      if (id && !seen.has(id)) seen.set(id, r.row);
+      continue;
+    }
+    if (!group || !id || group.id !== id) {
+      await close();
+      group = { id, rows: [], records: [], lines: [], errors: [] };
+    }
+    group.rows.push(r);
+    group.records.push(m.record);
+    if (m.line) group.lines.push({ row: r.row, line: m.line });
+    group.errors.push(...m.errors);
+    // A row without an id is an event of its own (and rejected for it).
+    if (!id) await close();
+  }
+  await close();
+  await flush();
+}
+
+/** Validation or batch-path errors (paths of the event: `accountId`, `lines.2.qty`) → rows and columns of the file. */
+function issuesToRejects(g: Group, issues: { path: PropertyKey[]; message: string }[], c: CompiledMapping, detail?: string): Reject[] {
+  return issues.map((iss) => {
+    const { field, line } = fieldOfIssue(iss.path);
+    const row = line !== null && g.lines[line] ? g.lines[line].row : g.rows[0].row;
+    const known = field !== '(row)' && field !== '';
+    const reason = known ? `${field}: ${iss.message}` : (detail ?? iss.message);
+    return { row, column: known ? c.columnOf(field) : null, field: known ? field : null, reason };
+  });
+}
+
+/** What the batch path would refuse, without writing: the event type, the account, the member, the original of a return. */
+async function dryCheckEvents(deps: RunDeps, ctx: RequestContext, inputs: Record<string, unknown>[], autoCreate: boolean, existing: Set<string>) {
+  const out = new Map<string, { path: PropertyKey[]; message: string }[]>();
+  await inTransaction(deps.database, async (tx) => {
+    const types = new Map<string, boolean>();
+    const accounts = new Map<string, Account | undefined>();
+    const members = new Map<string, Member | undefined>();
+    for (const e of inputs as { id: string; type: string; accountId: string; memberId?: string; originalEventId?: string }[]) {
+      const errors: { path: PropertyKey[]; message: string }[] = [];
+      if (!types.has(e.type)) types.set(e.type, await deps.programs.eventTypeExistsIn(tx, ctx.programId, e.type));
+      if (!types.get(e.type)) errors.push({ path: ['type'], message: 'unknown event type; declare custom types with POST /event-types' });
+      if (!accounts.has(e.accountId)) accounts.set(e.accountId, await findAccountIn(tx, ctx.programId, e.accountId));
+      const account = accounts.get(e.accountId);
+      if (!account && !(autoCreate && e.accountId.startsWith('ext:'))) errors.push({ path: ['accountId'], message: 'unknown account' });
+      if (e.memberId) {
+        if (!members.has(e.memberId)) members.set(e.memberId, await findMemberIn(tx, ctx.programId, e.memberId));
+        const member = members.get(e.memberId);
+        if (!member) errors.push({ path: ['memberId'], message: 'unknown member' });
+        else if (account && member.accountId !== account.id) errors.push({ path: ['memberId'], message: 'not a member of accountId' });
+      }
+      if (e.originalEventId && !existing.has(e.originalEventId) && !out.has(e.originalEventId)) {
+        const stored = await repo.existingEventIds(tx, ctx.programId, [e.originalEventId]);
+        if (!stored.size) errors.push({ path: ['originalEventId'], message: 'unknown event' });
+      }
+      out.set(e.id, errors);
+    }
+  });
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+
+/** The fields of the input that differ from the stored record: empty when the row is a duplicate. */
+function changes(input: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (k === 'externalId' || k === 'accountId') continue;
+    if (!same(v, current[k])) patch[k] = v;
+  }
+  return patch;
+}
+
+async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Opened, c: CompiledMapping, rc: RunContext, readCtx: { decimal: '.' | ','; timeZone: string }, checkpoint: Checkpoint, progress: () => void) {
+  const { database, accounts } = deps;
+  const seen = new Map<string, number>();
+  const extColumn = c.columnOf('externalId');
+  let chunk: { r: RowIn; record: Record<string, unknown>; errors: Reject[] }[] = [];
+  // Dry run: the accounts the file itself would have created, so later rows can name them as parents.
+  const created = new Set<string>();
+
+  const flush = async () => {
+    if (!chunk.length) return;
+    if (rc.shouldStop?.()) throw new Interrupted();
+    const rows = chunk;
+    chunk = [];
+    await inTransaction(database, async (tx) => {
+      const outcome = new Outcome();
+      let processed = 0;
+      let duplicates = 0;
+      for (const { r, record, errors } of rows) {
+        if (errors.length) {
+          for (const e of errors) outcome.add(e, r.cells);
+          continue;
+        }
+        const fail = (path: string, message: string) => {
+          const field = path || null;
+          outcome.add({ row: r.row, column: field ? c.columnOf(field) : null, field, reason: field ? `${field}: ${message}` : message }, r.cells);
+        };
+        const { accountId: accountRef, ...fields } = record as { accountId?: string } & Record<string, unknown>;
+        const parsed = (kind === 'accounts' ? accountInput : memberInput).safeParse(kind === 'accounts' ? record : fields);
+        if (!parsed.success) {
+          for (const iss of parsed.error.issues) fail(iss.path.map(String).join('.'), iss.message);
+          continue;
+        }
+        const input = parsed.data as Record<string, unknown> & { externalId: string };
+        try {
+          // One savepoint per row: a refused row leaves the chunk's other rows and the checkpoint intact.
+          const result = await tx.transaction(async (sp) => {
+            if (kind === 'accounts') {
+              const current = await findAccountIn(sp, rc.ctx.programId, `ext:${input.externalId}`);
+              if (input.parentId !== undefined && !(rc.dryRun && created.has(String(input.parentId).replace(/^ext:/, '')))) {
+                const parent = await findAccountIn(sp, rc.ctx.programId, String(input.parentId));
+                if (!parent) return { error: { path: 'parentId', message: 'no such account in this program' } };
+                input.parentId = parent.id;
+              }
+              if (!current) {
+                if (rc.dryRun) created.add(input.externalId);
+                else await accounts.createAccountIn(sp, rc.ctx, accountInput.parse(input));
+                return { processed: true };
+              }
+              const patch = changes(input, current);
+              if (!Object.keys(patch).length) return { processed: false };
+              const checked = accountPatch.parse(patch);
+              if (!rc.dryRun) await accounts.updateAccountIn(sp, rc.ctx, current.id, checked);
+              return { processed: true };
+            }
+            if (!accountRef) return { error: { path: 'accountId', message: 'required' } };
+            const account = await findAccountIn(sp, rc.ctx.programId, String(accountRef));
+            if (!account) return { error: { path: 'accountId', message: 'unknown account' } };
+            const current = await findMemberIn(sp, rc.ctx.programId, `ext:${input.externalId}`);
+            if (!current) {
+              if (!rc.dryRun) await accounts.createMemberIn(sp, rc.ctx, account.id, memberInput.parse(input));
+              return { processed: true };
+            }
+            if (current.accountId !== account.id) return { error: { path: 'accountId', message: 'the member belongs to another account' } };
+            const patch = changes(input, current);
+            if (!Object.keys(patch).length) return { processed: false };
+            const checked = memberPatch.parse(patch);
+            if (!rc.dryRun) await accounts.updateMemberIn(sp, rc.ctx, current.id, checked);
+            return { processed: true };
+          });
+          if ('error' in result && result.error) fail(result.error.path, result.error.message);
+          else if (result.processed) processed++;
+          else duplicates++;
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          if (err.errors?.length) for (const e of err.errors) fail(e.path, e.message);
+          else fail('', `${err.message} (${err.code})`);
+        }
+      }
+      await checkpoint(tx, rows[rows.length - 1].r.row, rows.length, outcome, processed, duplicates);
+    });
+    progress();
+  };
+
+  for (const r of file.rows()) {
+    const m = mapRow(c, r.cells, r.row, readCtx);
+    const ext = typeof m.record.externalId === 'string' ? m.record.externalId : '';
+    const first = ext ? seen.get(ext) : undefined;
+    if (ext && first === undefined) seen.set(ext, r.row);
+    if (r.row <= rc.checkpointRow) continue;
+    if (first !== undefined && !m.errors.length) m.errors.push({ row: r.row, column: extColumn, field: 'externalId', reason: `duplicate externalId "${ext}": already on row ${first} of this file` });
+    chunk.push({ r, record: m.record, errors: m.errors });
+    if (chunk.length >= RECORD_CHUNK) await flush();
+  }
+  await flush();
+}

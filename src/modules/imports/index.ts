@@ -1,0 +1,6 @@
+export { createImportsService, mappingHashOf, type ImportsService, type Progress } from './imports.service.js';
+export { importRoutes, IMPORT_BODY_LIMIT } from './imports.routes.js';
+export { importErrorStatus, type ImportErrorCode } from './imports.errors.js';
+export { mappingFromHeaders, fieldsOf } from './imports.mapping.js';
+export { detect } from './imports.source.js';
+export { openFile } from './imports.source.js';
