@@ -194,7 +194,9 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
   const partnerOptions = partners.map((p) => ({ value: p.id, label: p.name }));
   if (values.partnerId && !partnerOptions.some((p) => p.value === values.partnerId)) partnerOptions.push({ value: values.partnerId, label: values.partnerId });
   const usedLocales = new Set(values.texts.map((r) => r.locale));
-  const nextLocale = LANGUAGES.map((l) => l.code as string).find((c) => !usedLocales.has(c)) ?? '';
+  // The reward's own name is in the program's language: a new row proposes the next language the console ships.
+  const own = program?.defaultLocale.split('-')[0];
+  const nextLocale = LANGUAGES.map((l) => l.code as string).find((c) => c !== own && !usedLocales.has(c)) ?? '';
 
   return (
     <form onSubmit={submit} noValidate aria-label={reward ? t('rewards.form.editTitle', { name: reward.name }) : t('rewards.form.newTitle')}>
