@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
     principal: Principal;
+    /** The route's access rule, looked up once per request by the access hook. */
+    accessRule: RouteAccess | undefined;
   }
 }
 
@@ -66,6 +68,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
   // Set by the hook below on every guarded request; undefined only on public routes.
   app.decorateRequest('principal');
+  app.decorateRequest('accessRule');
 
   app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
@@ -73,6 +76,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
     if (!url) return;
     const access = routeAccess(request.method, url);
     if (access && 'public' in access) return;
+    request.accessRule = access;
 
     const principal = await authenticate(request, reply);
     if (!principal) return reply;
@@ -89,17 +93,23 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
   });
 
   // After validation, so the parameters and body an account manager names are known and well-formed.
-  app.addHook('preHandler', async (request, reply) => {
+  // A callback hook, not an async one: most requests have no account scope, and return at once
+  // without a promise (the checkout path runs thousands of times a second).
+  app.addHook('preHandler', (request, reply, done) => {
     const scope = request.ctx?.accountScope;
-    if (!scope) return;
-    const access = routeAccess(request.method, request.routeOptions.url ?? '');
-    if (!access || !('permission' in access)) return;
+    const access = request.accessRule;
+    if (!scope || !access || !('permission' in access)) return done();
     if (!access.scope) {
-      if (ACCOUNT_BOUND.includes(access.permission)) return forbidden(reply, 'This route is not available to an account manager limited to their own accounts.');
-      return;
+      if (ACCOUNT_BOUND.includes(access.permission)) {
+        forbidden(reply, 'This route is not available to an account manager limited to their own accounts.');
+        return;
+      }
+      return done();
     }
-    const refusal = await checkScope(deps.scope, request, access.scope, scope.managerId);
-    if (refusal) return sendProblem(reply, refusal);
+    checkScope(deps.scope, request, access.scope, scope.managerId).then((refusal) => {
+      if (!refusal) return done();
+      sendProblem(reply, refusal);
+    }, done);
   });
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal | null> {

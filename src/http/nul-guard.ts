@@ -21,7 +21,8 @@ function nulPaths(value: unknown, path: string[], out: string[]): void {
  * query as a 500. It is refused at the edge instead, as an invalid field (422) like any other.
  */
 export function refuseNulCharacters(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request, reply) => {
+  // A callback hook: the usual request has nothing to refuse and goes on without a promise.
+  app.addHook('preValidation', (request, reply, done) => {
     const errors: FieldError[] = [];
     const parts: [prefix: string, value: unknown][] = [['', request.body], ['query', request.query], ['params', request.params]];
     for (const [prefix, value] of parts) {
@@ -29,6 +30,7 @@ export function refuseNulCharacters(app: FastifyInstance): void {
       nulPaths(value, [], found);
       for (const p of found) errors.push({ path: prefix ? (p ? `${prefix}.${p}` : prefix) : p || '(body)', message: 'must not contain the NUL character (U+0000)' });
     }
-    if (errors.length) return sendProblem(reply, problem(422, 'VALIDATION_FAILED', 'The request has invalid fields.', errors));
+    if (!errors.length) return done();
+    sendProblem(reply, problem(422, 'VALIDATION_FAILED', 'The request has invalid fields.', errors));
   });
 }
