@@ -106,6 +106,8 @@ async function main(): Promise<void> {
     const employee = staff.find((m) => !m.partnerAdmin);
     check(admin && employee, 'the demo account C-1001 has a partner admin and an employee with e-mails');
     await api('POST', '/adjustments', { memberId: employee.id, currency: 'points', amount: 5000, reason: 'E2E: points to redeem' }, { 'idempotency-key': 'e2e-adjust-1' });
+    // Store credit (a money currency, in cents) on the company wallet: the portal must show it as euros.
+    await api('POST', '/adjustments', { accountId: 'ext:C-1001', currency: 'eur-credit', amount: 76115, reason: 'E2E: store credit' }, { 'idempotency-key': 'e2e-adjust-2' });
     const reward = await api<{ id: string; name: string }>('POST', '/rewards', { name: 'E2E site thermos', kind: 'gift', category: 'site', cost: { currency: 'points', amount: 1200 }, stock: 50 });
     const day = 86_400_000;
     await api('POST', '/events/batch', {
@@ -204,16 +206,18 @@ async function main(): Promise<void> {
       await page.goto(`${BASE}/rewards`);
       await page.getByRole('button', { name: 'New reward' }).click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Name', { exact: true }).fill('E2E console jacket');
+      // The first "Name" is the reward's; translation rows have their own further down.
+      await dialog.getByLabel('Name').first().fill('E2E console jacket');
       await dialog.getByLabel('Description', { exact: true }).fill('Warm, orange, with the logo');
       await dialog.getByLabel('Cost').fill('1500');
       await dialog.getByLabel('Stock').fill('10');
       await dialog.getByLabel('Valid for (days)').fill('30');
-      // A translation: the row starts on the next language the console ships (French).
+      // A translation: the demo program speaks French, so the row proposes the first other language the console ships.
       await dialog.getByRole('button', { name: 'Add a language' }).click();
-      const fr = dialog.getByTestId('reward-text-0');
-      check((await fr.getByLabel('Language').inputValue()) === 'fr', 'the new translation row proposes French');
-      await fr.getByLabel('Name').fill('Veste de chantier E2E');
+      const row = dialog.getByTestId('reward-text-0');
+      check((await row.getByLabel('Language').inputValue()) === 'en', 'the new translation row proposes English');
+      await row.getByLabel('Language').fill('de');
+      await row.getByLabel('Name').fill('E2E Baustellenjacke');
       // A bad image address is refused by the API's own schema, next to the field, before sending.
       const images = dialog.getByLabel('Images');
       await images.fill('not-a-url');
@@ -231,9 +235,42 @@ async function main(): Promise<void> {
       const items = (await api<{ items: Made[] }>('GET', '/rewards?limit=100')).items;
       const made = items.find((r) => r.name === 'E2E console jacket');
       check(
-        made && made.stock === 10 && made.cost.amount === 1500 && made.description === 'Warm, orange, with the logo' && made.texts.fr?.name === 'Veste de chantier E2E' && made.images.join() === 'https://cdn.example/jacket.jpg' && made.validityDays === 30,
+        made && made.stock === 10 && made.cost.amount === 1500 && made.description === 'Warm, orange, with the logo' && made.texts.de?.name === 'E2E Baustellenjacke' && made.images.join() === 'https://cdn.example/jacket.jpg' && made.validityDays === 30,
         `the reward was created with every field: ${JSON.stringify(made)}`,
       );
+    });
+
+    await step('console: import a CSV of events — upload, map, preview, run, report', async () => {
+      // A 1C-style export: semicolons, decimal commas, DD.MM.YYYY dates, French headers; row 4 has a bad date.
+      const stamp = Date.now();
+      const csv = ['Facture;Date;Client;Montant', `E2E-IMP-${stamp}-1;02.11.2026;C-1001;1 234,50`, `E2E-IMP-${stamp}-2;03.11.2026;C-1001;99,90`, `E2E-IMP-${stamp}-3;31.02.2026;C-1001;10,00`].join('\r\n');
+      await page.goto(`${BASE}/imports`);
+      await page.getByRole('heading', { name: 'File imports' }).waitFor();
+      await page.locator('input[type=file]').setInputFiles({ name: 'e2e-invoices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.getByRole('heading', { name: /Mapping/ }).waitFor();
+      // The headers were guessed: Facture → id, Date → occurredAt, Client → accountId, Montant → amount (scale 2).
+      check((await page.getByRole('textbox', { name: 'Source of amount' }).inputValue()).startsWith('Montant'), 'Montant is guessed as the amount');
+      await page.getByRole('textbox', { name: 'Date format of occurredAt' }).fill('DD.MM.YYYY');
+      await page.getByRole('textbox', { name: 'Prefix of accountId' }).fill('ext:');
+      await page.getByRole('textbox', { name: 'Source of currency' }).click();
+      await page.getByRole('option', { name: 'A constant value' }).click();
+      await page.getByRole('textbox', { name: 'Constant value of currency' }).fill('EUR');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByTestId('import-preview');
+      await preview.waitFor();
+      check((await preview.getByTestId('preview-row').count()) === 3, 'the preview shows the three rows');
+      check((await preview.locator('[data-ok=no]').count()) === 1, 'one row (the 31st of February) is flagged');
+      check((await preview.getByText('123450').count()) === 1, '1 234,50 with scale 2 is 123450 minor units');
+      await page.getByRole('button', { name: 'Run the import' }).click();
+      await page.getByTestId('import-report').waitFor({ timeout: 30_000 });
+      check((await page.getByTestId('import-processed').textContent()) === '2', 'two rows imported');
+      check((await page.getByTestId('import-rejected').textContent()) === '1', 'one row rejected');
+      await page.getByTestId('download-rejects').waitFor();
+      await page.getByTestId('import-progress').scrollIntoViewIfNeeded();
+      await shot(page, 'console-import');
+      const ev = await api<{ id: string; amount: number | null }>('GET', `/events/E2E-IMP-${stamp}-1`);
+      check(ev.amount === 123450, `the imported event has its amount in cents: ${JSON.stringify(ev)}`);
     });
 
     await step('console: Persian switches the layout to right-to-left', async () => {
@@ -296,6 +333,9 @@ async function main(): Promise<void> {
       await mobile.getByRole('status').filter({ hasText: employee.name }).waitFor();
       const after = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
       check(after === before + 150, `employee points ${before} → ${after}, expected +150`);
+      // Money (store credit in cents) shows as money in the phone's locale, not as raw minor units.
+      const credit = (await mobile.getByTestId('company-eur-credit').textContent()) ?? '';
+      check(/^€[\d,]+\.\d\d\s*$/.test(credit), `store credit shows as euros with cents: ${credit}`);
       await shot(mobile, 'portal-phone-company');
     });
     await phone.close();

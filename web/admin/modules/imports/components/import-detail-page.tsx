@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Loader, Progress, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { importMapping } from '@contracts/imports';
@@ -237,6 +237,11 @@ export function ImportDetailPage() {
   const [draft, setDraft] = useState<MappingDraft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [dryRun, setDryRun] = useState(false);
+  const progressRef = useRef<HTMLDivElement>(null);
+  // Once a run starts, its progress (above the mapping) comes into view.
+  useEffect(() => {
+    if (run.isSuccess) progressRef.current?.scrollIntoView({ block: 'start' });
+  }, [run.isSuccess, run.data]);
 
   // The draft starts from the import (its last mapping, or a guess from the headers) once it has loaded.
   useEffect(() => {
@@ -336,7 +341,7 @@ export function ImportDetailPage() {
         </Table.ScrollContainer>
       </details>
 
-      {started ? <ProgressReport view={view} /> : null}
+      <div ref={progressRef}>{started ? <ProgressReport view={view} /> : null}</div>
 
       <Title order={2} size="h4">
         {t('imports.mapping.title')}
