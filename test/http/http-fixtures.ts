@@ -38,6 +38,8 @@ export type SeededProgram = {
   /** A webhook subscription, and one of its deliveries (nothing sends them in tests). */
   webhookId: string;
   deliveryId: string;
+  /** An uploaded file import, not run. */
+  importId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -106,10 +108,18 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const [delivery] = (deliveries.json() as { items: { id: string }[] }).items;
   expect(delivery, 'the seeded event and redemption queued webhook deliveries').toBeDefined();
 
+  const upload = await t.app.inject({
+    method: 'POST',
+    url: `${API}/imports?kind=accounts&fileName=${lower}.csv`,
+    headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'text/csv' },
+    payload: `externalId;name;type\r\n${prefix}-IMP;Imported;dealer\r\n`,
+  });
+  expect(upload.statusCode, upload.body).toBe(201);
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
-  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id };
+  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id };
 }
 
 /** Row counts of every table of the schema: a rejected request must leave all of them as they were. */

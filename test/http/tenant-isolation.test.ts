@@ -82,6 +82,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /webhooks/:id/rotate-secret': () => ({}),
   'GET /webhooks/:id/deliveries': () => ({}),
   'POST /webhooks/deliveries/:deliveryId/retry': () => ({}),
+  'GET /imports/:importId': () => ({}),
+  'POST /imports/:importId/preview': () => ({ body: { mapping: { fields: { externalId: 'externalId', name: 'name', type: 'type' } }, limit: 5 } }),
+  'POST /imports/:importId/run': () => ({ body: { mapping: { fields: { externalId: 'externalId', name: 'name', type: 'type' } } } }),
+  'GET /imports/:importId/rejects': () => ({}),
 };
 
 /**
@@ -106,6 +110,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'tier-ladders.ladder': [b.ladder],
     'webhooks.id': [b.webhookId],
     deliveryId: [b.deliveryId],
+    importId: [b.importId],
   };
 }
 
