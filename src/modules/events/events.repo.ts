@@ -17,6 +17,12 @@ export async function findEvent(tx: Tx, programId: string, id: string, lock = fa
   return r;
 }
 
+/** The stored events among these ids (a batch checks all its ids at once). */
+export async function findEvents(tx: Tx, programId: string, ids: string[]): Promise<EventRow[]> {
+  if (!ids.length) return [];
+  return tx.select().from(events).where(and(eq(events.programId, programId), inArray(events.id, ids)));
+}
+
 export async function updateEvent(tx: Tx, programId: string, id: string, patch: Partial<typeof events.$inferInsert>): Promise<void> {
   await tx.update(events).set(patch).where(and(eq(events.programId, programId), eq(events.id, id)));
 }

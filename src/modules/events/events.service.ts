@@ -8,10 +8,11 @@ import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import { jsonSafe } from '../../lib/json.js';
 import { findAccountIn, findMemberIn, managedAccountIdsIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
-import type { LedgerService, WalletOwner } from '../ledger/index.js';
-import type { ProgramsService, Program } from '../programs/index.js';
-import { evaluateRules, periodKey, splitAward, type RuleContext, type RuleEvaluation, type RulesService } from '../rules/index.js';
+import { creditMany, type CreditInput, type LedgerService, type WalletOwner } from '../ledger/index.js';
+import type { ProgramsService, Program, Currency } from '../programs/index.js';
+import { evaluateRules, periodKey, splitAward, type CompiledRule, type RuleContext, type RuleEvaluation, type RulesService } from '../rules/index.js';
 import { eventError } from './events.errors.js';
+import { createReads, type Reads } from './events.reads.js';
 import * as repo from './events.repo.js';
 
 export type EventAnswer = z.infer<typeof eventAnswer>;
@@ -26,6 +27,10 @@ export type TraceEntry = RuleEvaluation & {
 
 /** Emits a webhook message in the caller's transaction (wired to the webhooks module). */
 export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+/** A webhook message waiting to be emitted with the others of its transaction. */
+type Message = { type: string; data: Record<string, unknown> };
+/** Emits several messages with one read of the subscriptions and one insert (webhooks.emitMany). */
+export type EmitMany = (tx: Tx, programId: string, messages: Message[]) => Promise<void>;
 /** Runs in the event's transaction after its awards are posted, once per wallet and currency credited (stamp cards hook in here). */
 export type AfterCredit = (tx: Tx, ctx: RequestContext, owner: WalletOwner, currency: string) => Promise<unknown>;
 /** A change of the account's tier that an event caused, as the answer shows it. */
@@ -56,14 +61,31 @@ const unitsOf = (lines: unknown): bigint => BigInt(Math.round(Array.isArray(line
 
 export function createEventsService(
   database: Database,
-  deps: { programs: ProgramsService; accounts: AccountsService; rules: RulesService; ledger: LedgerService; emit?: Emit; now?: () => Date; afterCredit?: AfterCredit; tiers?: TierHooks },
+  deps: {
+    programs: ProgramsService;
+    accounts: AccountsService;
+    rules: RulesService;
+    ledger: LedgerService;
+    emit?: Emit;
+    emitMany?: EmitMany;
+    now?: () => Date;
+    afterCredit?: AfterCredit;
+    tiers?: TierHooks;
+  },
 ) {
   const { programs, accounts, rules, ledger } = deps;
   const emit: Emit = deps.emit ?? (async () => {});
+  /** Messages are collected per event and emitted together (one subscription read per transaction, not one per message). */
+  const emitAll: EmitMany =
+    deps.emitMany ??
+    (async (tx, programId, messages) => {
+      for (const m of messages) await emit(tx, programId, m.type, m.data);
+    });
   const now = deps.now ?? (() => new Date());
+  const readsIn = (tx: Tx, programId: string) => createReads(tx, programId, { programs, rules });
 
-  async function resolveParties(tx: Tx, ctx: RequestContext, program: Program, input: EventInput): Promise<{ account: Account; member: Member | null }> {
-    let account = await findAccountIn(tx, ctx.programId, input.accountId);
+  async function resolveParties(tx: Tx, ctx: RequestContext, reads: Reads, program: Program, input: EventInput): Promise<{ account: Account; member: Member | null }> {
+    let account = await reads.account(input.accountId);
     if (!account) {
       const ext = input.accountId.startsWith('ext:') ? input.accountId.slice(4) : null;
       if (!program.autoCreateAccounts || !ext) {
@@ -76,7 +98,7 @@ export function createEventsService(
     }
     let member: Member | null = null;
     if (input.memberId) {
-      member = (await findMemberIn(tx, ctx.programId, input.memberId)) ?? null;
+      member = (await reads.member(input.memberId)) ?? null;
       if (!member) throw eventError('MEMBER_UNKNOWN', `No member ${input.memberId} in this program.`, [{ path: 'memberId', message: 'unknown member' }]);
       if (member.accountId !== account.id) throw eventError('MEMBER_NOT_IN_ACCOUNT', 'The member does not belong to the event’s account.', [{ path: 'memberId', message: 'not a member of accountId' }]);
     }
@@ -84,7 +106,7 @@ export function createEventsService(
   }
 
   /** Earns what the program's rules give for this event: caps, budgets and splits applied, one ledger credit per award. */
-  async function earn(tx: Tx, ctx: RequestContext, program: Program, input: EventInput, account: Account, member: Member | null) {
+  async function earn(tx: Tx, ctx: RequestContext, reads: Reads, outbox: Message[], program: Program, input: EventInput, account: Account, member: Member | null) {
     const occurredAt = new Date(input.occurredAt);
     const month = monthOf(occurredAt);
     const stats = await repo.statsBefore(tx, account.id, month, monthsBack(month, 11));
@@ -94,12 +116,16 @@ export function createEventsService(
       account: { id: account.id, externalId: account.externalId, type: account.type, segment: account.segment, region: account.region, tier: tier?.code ?? null, attributes: account.attributes, stats: { purchases: stats.purchases, spend12m: num(stats.spend12m) } },
       member: member ? { id: member.id, externalId: member.externalId, role: member.role, attributes: member.attributes } : null,
     };
-    const compiled = await rules.activeCompiled(tx, ctx.programId, input.type);
-    const currencyKinds = new Map((await programs.listCurrenciesIn(tx, ctx.programId)).map((c) => [c.code, c.kind] as const));
+    const compiled = await reads.activeRules(input.type);
+    const currencies = await reads.currencies();
+    const currencyKinds = new Map([...currencies.values()].map((c) => [c.code, c.kind] as const));
     const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: tier?.multiplier ?? 1 });
     const trace: TraceEntry[] = [];
     const awards: AwardView[] = [];
     const awardRows: Parameters<typeof repo.insertAwards>[1] = [];
+    /** One ledger credit per award (its own posting set), all written together after the rules ran. */
+    const credits: CreditInput[] = [];
+    const pendingFlags: boolean[] = [];
     const memberActive = !!member && member.status === 'active';
     const t = now();
     for (const ev of evaluations) {
@@ -143,7 +169,7 @@ export function createEventsService(
         if (split.member > 0n && member) legs.push([{ type: 'member', memberId: member.id, accountId: account.id }, 'member', split.member]);
         for (const [owner, ownerType, amount] of legs) {
           const ownerId = owner.type === 'member' ? owner.memberId : owner.accountId;
-          const credit = await ledger.credit(tx, ctx, {
+          credits.push({
             kind: 'earn',
             source: 'issuance',
             idempotencyKey: `event:${input.id}:${rule.id}:${eff.index}:${ownerType}`,
@@ -165,7 +191,7 @@ export function createEventsService(
             currency: spec.currency,
             amount,
             availableAt,
-            ledgerTransactionId: credit.transactionId,
+            ledgerTransactionId: '', // filled in once the credits are posted
             capScopeKey,
             capPeriodKey,
             countsAgainstBudget: budgeted ? 1 : 0,
@@ -173,10 +199,13 @@ export function createEventsService(
           const view: AwardView = { wallet: ownerView({ ownerType, ownerId }), currency: spec.currency, amount: num(amount), ruleId: rule.id, ruleVersion: rule.version, availableAt: availableAt.toISOString() };
           awards.push(view);
           entry.awards!.push({ to: ownerType, currency: spec.currency, amount: num(amount), effectIndex: eff.index });
-          await emit(tx, ctx.programId, 'points.awarded', { eventId: input.id, ...view, pending: availableAt > t });
+          pendingFlags.push(availableAt > t);
         }
       }
     }
+    const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), ledger, systemWallets: reads.systemWallets });
+    posted.forEach((p, i) => (awardRows[i].ledgerTransactionId = p.transactionId));
+    awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: pendingFlags[i] } }));
     await repo.insertAwards(tx, awardRows);
     if (deps.afterCredit) {
       const credited = new Map<string, { owner: WalletOwner; currency: string }>();
@@ -207,7 +236,7 @@ export function createEventsService(
    * Reverses what the original event earned, award by award, so that each award has been
    * reversed by round-half-up(award × returned so far ÷ original amount); frees caps and budget.
    */
-  async function reverseFor(tx: Tx, ctx: RequestContext, program: Program, input: EventInput, account: Account) {
+  async function reverseFor(tx: Tx, ctx: RequestContext, reads: Reads, outbox: Message[], program: Program, input: EventInput, account: Account) {
     const original = await repo.findEvent(tx, ctx.programId, input.originalEventId!, true);
     if (!original) throw eventError('ORIGINAL_EVENT_UNKNOWN', `No event ${input.originalEventId} to return.`, [{ path: 'originalEventId', message: 'unknown event' }]);
     if (original.accountId !== account.id) throw eventError('EVENT_INVALID', 'A return belongs to the account of the original event.', [{ path: 'accountId', message: 'differs from the original event’s account' }]);
@@ -238,7 +267,7 @@ export function createEventsService(
       if (a.countsAgainstBudget) await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
       const view: ReversalView = { wallet: ownerView(a), currency: a.currency, amount: num(-delta), ruleId: a.ruleId, debt: num(debt) };
       reversals.push(view);
-      await emit(tx, ctx.programId, 'points.reversed', { eventId: input.id, originalEventId: original.id, ...view });
+      outbox.push({ type: 'points.reversed', data: { eventId: input.id, originalEventId: original.id, ...view } });
     }
     await repo.updateEvent(tx, ctx.programId, original.id, { returnedAmount: returned });
     if (original.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, monthOf(original.occurredAt), 0, -BigInt(input.amount!));
@@ -248,7 +277,7 @@ export function createEventsService(
       const bought = original.type === 'purchase' ? unitsOf((original.payload as { lines?: unknown }).lines) : 0n;
       const total = original.amount;
       const unitsBack = (n: bigint) => (2n * bought * n + total) / (2n * total);
-      const kinds = reversals.length ? new Map((await programs.listCurrenciesIn(tx, ctx.programId)).map((c) => [c.code, c.kind] as const)) : new Map<string, string>();
+      const kinds = new Map([...(await reads.currencies()).values()].map((c) => [c.code, c.kind] as const));
       tierChange = await deps.tiers.onReturn(tx, ctx, {
         accountId: account.id,
         externalId: account.externalId,
@@ -263,16 +292,19 @@ export function createEventsService(
     return { reversals, tierChange };
   }
 
-  /** Processes one validated event in the caller's transaction. */
-  async function processIn(tx: Tx, ctx: RequestContext, input: EventInput): Promise<{ answer: EventAnswer; replayed: boolean }> {
+  /**
+   * Processes one validated event in the caller's transaction. Its webhook messages go to
+   * `outbox`: the caller emits them once the event has been applied.
+   */
+  async function processIn(tx: Tx, ctx: RequestContext, reads: Reads, outbox: Message[], input: EventInput): Promise<{ answer: EventAnswer; replayed: boolean }> {
     const requestHash = hashRequest(input);
-    const existing = await repo.findEvent(tx, ctx.programId, input.id);
+    const existing = await reads.storedEvent(input.id);
     if (existing) return replay(existing, requestHash);
-    const program = await programs.getProgramIn(tx, ctx.programId);
-    if (!(await programs.eventTypeExistsIn(tx, ctx.programId, input.type))) {
+    const program = await reads.program();
+    if (!(await reads.eventTypeExists(input.type))) {
       throw eventError('EVENT_TYPE_UNKNOWN', `Unknown event type "${input.type}".`, [{ path: 'type', message: 'unknown event type; declare custom types with POST /event-types' }]);
     }
-    const { account, member } = await resolveParties(tx, ctx, program, input);
+    const { account, member } = await resolveParties(tx, ctx, reads, program, input);
     const inserted = await repo.insertEvent(tx, {
       programId: ctx.programId,
       id: input.id,
@@ -293,14 +325,14 @@ export function createEventsService(
     let answer: EventAnswer;
     let trace: unknown[];
     if (input.type === 'return') {
-      const { reversals, tierChange } = await reverseFor(tx, ctx, program, input, account);
+      const { reversals, tierChange } = await reverseFor(tx, ctx, reads, outbox, program, input, account);
       answer = { eventId: input.id, status: 'processed', awards: [], reversals, ...(tierChange ? { tier: tierChange } : {}) };
       trace = [{ return: { originalEventId: input.originalEventId, amount: input.amount }, reversals }];
     } else if (account.status !== 'active') {
       answer = { eventId: input.id, status: 'processed', awards: [] };
       trace = [{ skipped: `account is ${account.status}: it earns nothing` }];
     } else {
-      const r = await earn(tx, ctx, program, input, account, member);
+      const r = await earn(tx, ctx, reads, outbox, program, input, account, member);
       answer = { eventId: input.id, status: 'processed', awards: r.awards, ...(r.tierChange ? { tier: r.tierChange } : {}) };
       trace = r.trace;
     }
@@ -323,33 +355,62 @@ export function createEventsService(
     /** One event, atomically: stored with its awards, or refused with nothing changed. */
     async process(ctx: RequestContext, input: EventInput) {
       try {
-        return await inTransaction(database, (tx) => processIn(tx, ctx, input));
+        return await inTransaction(database, async (tx) => {
+          const outbox: Message[] = [];
+          const r = await processIn(tx, ctx, readsIn(tx, ctx.programId), outbox, input);
+          await emitAll(tx, ctx.programId, outbox);
+          return r;
+        });
       } catch (err) {
         if (err instanceof DomainError && err.status === 422) await inTransaction(database, (tx) => emit(tx, ctx.programId, 'event.rejected', { eventId: input.id, problem: problemOf(err) }));
         throw err;
       }
     },
 
-    /** Up to 1,000 events; each is atomic on its own and answered in input order. */
+    /**
+     * Up to 1,000 events; each is atomic on its own and answered in input order.
+     *
+     * The whole batch is one transaction (one commit instead of one per event) and each event
+     * runs in a savepoint of it: an event that is refused rolls back to its savepoint, the
+     * others stay. The program, event types, currencies, rules and parties are read once per
+     * batch (events.reads.ts); the webhook messages of the applied events, and of the refused
+     * ones, are emitted together at the end. A database failure (not a refusal) fails the whole
+     * batch, which the caller can send again: it is idempotent by event id.
+     */
     async processBatch(ctx: RequestContext, items: unknown[]) {
-      const results: (EventAnswer & { problem?: ReturnType<typeof problemOf> })[] = [];
-      for (const [i, raw] of items.entries()) {
-        const parsed = eventInput.safeParse(raw);
+      type Result = EventAnswer & { problem?: ReturnType<typeof problemOf> };
+      const parsed = items.map((raw, i) => {
+        const p = eventInput.safeParse(raw);
         const eventId = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${i}`;
-        if (!parsed.success) {
-          const errors: FieldError[] = parsed.error.issues.map((iss) => ({ path: iss.path.join('.') || '(event)', message: iss.message }));
-          results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) });
-          continue;
+        return { eventId, p };
+      });
+      return inTransaction(database, async (tx) => {
+        const reads = readsIn(tx, ctx.programId);
+        await reads.prefetchEvents(parsed.flatMap(({ p }) => (p.success ? [p.data.id] : [])));
+        const results: Result[] = [];
+        const messages: Message[] = [];
+        for (const [i, { eventId, p }] of parsed.entries()) {
+          if (!p.success) {
+            const errors: FieldError[] = p.error.issues.map((iss) => ({ path: iss.path.join('.') || '(event)', message: iss.message }));
+            results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) });
+            continue;
+          }
+          const outbox: Message[] = [];
+          try {
+            const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
+            reads.settle(true);
+            results.push(r.answer);
+            messages.push(...outbox);
+          } catch (err) {
+            reads.settle(false);
+            if (!(err instanceof DomainError)) throw err;
+            results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
+            if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
+          }
         }
-        try {
-          const r = await this.process(ctx, parsed.data);
-          results.push(r.answer);
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err;
-          results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
-        }
-      }
-      return { items: results };
+        await emitAll(tx, ctx.programId, messages);
+        return { items: results };
+      });
     },
 
     async get(programId: string, id: string) {

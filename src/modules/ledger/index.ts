@@ -3,3 +3,4 @@ export { ledgerErrorStatus, type LedgerErrorCode } from './ledger.errors.js';
 export { activeWalletOwners, outstandingAt, systemFlowsByMonth, topEarningAccounts } from './ledger.reports.js';
 export { ledgerChecks, ledgerSize, overdueLots, PROBLEM_LIMIT, type LedgerCheck, type LedgerProblem } from './ledger.doctor.js';
 export { exportLedgerPostings, resolvePeriodBound, LEDGER_EXPORT_COLUMNS, type LedgerExportRow } from './ledger.export.js';
+export { creditMany, type CreditInput, type SystemWalletMemo } from './ledger.batch.js';

@@ -277,10 +277,18 @@ export function splitAward(
   return { account, member: total - account };
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it (it was most of an event's CPU time). */
+function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone);
+  if (!f) dateFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f;
+}
+
 /** The calendar period an event falls in, in the program's time zone: `2026-11`, `2026-Q4`, `2026-11-02`, `2026`. */
 export function periodKey(per: 'event' | 'day' | 'month' | 'quarter' | 'year', occurredAt: Date, timeZone: string, eventId: string): string {
   if (per === 'event') return `event:${eventId}`;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(occurredAt);
+  const parts = dateFormatIn(timeZone).formatToParts(occurredAt);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   const y = get('year');
   const m = get('month');

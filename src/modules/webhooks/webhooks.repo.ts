@@ -52,6 +52,13 @@ export async function matchingSubscriptionIds(tx: Tx, programId: string, type: s
   return res.rows.map((r) => r.id);
 }
 
+/** The program's active subscriptions and the message types they want, in the order `matchingSubscriptionIds` gives. */
+export async function activeSubscriptions(tx: Tx, programId: string): Promise<{ id: string; eventTypes: string[] }[]> {
+  const res = await tx.execute<{ id: string; event_types: string[] }>(sql`
+    select id, event_types from webhook_subscriptions where program_id = ${programId} and active order by id`);
+  return res.rows.map((r) => ({ id: r.id, eventTypes: r.event_types }));
+}
+
 export async function insertDeliveries(tx: Tx, rows: (typeof webhookDeliveries.$inferInsert)[]): Promise<void> {
   if (rows.length) await tx.insert(webhookDeliveries).values(rows);
 }
