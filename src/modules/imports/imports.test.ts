@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestProgram } from '../../../test/support/app.js';
 import { encode1251, testXlsx } from '../../../test/support/import-files.js';
+import { sql } from 'drizzle-orm';
 import { importMapping, type ImportMapping } from '../../contracts/imports.js';
+import { createServices } from '../../services.js';
 
 let t: TestApp;
 const ctxOf = (p: TestProgram) => ({ programId: p.programId, actor: { type: 'system' as const, id: 'test' } });
@@ -244,10 +246,36 @@ describe('imports over HTTP', () => {
     expect((await api(other, 'POST', `/imports/${id}/run`, { mapping: { fields: {} } })).statusCode).toBe(404);
   });
 
-  it('lets a viewer read imports but not upload, and a role without events:write not run events', async () => {
+  it('lets a viewer read imports but not upload one', async () => {
     const viewer = await t.loginAs(p, 'viewer');
     expect((await t.callAs(viewer, 'GET', '/api/v1/imports')).statusCode).toBe(200);
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/imports?kind=events&fileName=f.csv', headers: { cookie: viewer.cookie, 'x-csrf-token': viewer.csrfToken, 'content-type': 'text/csv' }, payload: 'id\r\n1\r\n' });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('an import whose runner died', () => {
+  it('is taken over by exactly one server once its heartbeat is stale, and finishes from its checkpoint', async () => {
+    const p = await newProgram('Crashed node');
+    const rows = ['id;date;inn;amount', ...Array.from({ length: 30 }, (_, i) => `S-${i};02.11.2026;770${1 + (i % 2)};${i + 1},00`)].join('\r\n');
+    const id = (await t.services.imports.upload(ctxOf(p), { kind: 'events', fileName: 'crashed.csv', content: Buffer.from(rows) })).id;
+    const mapping = importMapping.parse({ fields: { id: 'id', type: { value: 'purchase' }, occurredAt: 'date', accountId: { column: 'inn', prefix: 'ext:' }, amount: { column: 'amount', scale: 2 } } });
+    // A node claimed it and died after its first 10 rows: their events exist, sent by this import, the checkpoint is older.
+    const first = rows.split('\r\n').slice(1, 11).map((l) => l.split(';'));
+    await t.services.events.processBatch(ctxOf(p), first.map(([eid, , inn, amount]) => ({ id: eid, type: 'purchase', occurredAt: '2026-11-01T21:00:00.000Z', accountId: `ext:${inn}`, amount: Number(amount.replace(',', '')) })));
+    await t.database.db.execute(sql`insert into import_keys (import_id, key) select ${id}, 'S-' || g from generate_series(0, 9) g`);
+    await t.database.db.execute(
+      sql`update imports set status = 'running', owner = 'server:gone:1:1', mapping = ${JSON.stringify(mapping)}::jsonb, dry_run = false, heartbeat_at = now() - interval '1 hour', rows_read = 5, processed = 5, checkpoint_row = 6 where id = ${id}`,
+    );
+    // Two nodes look at once: one takes it.
+    const other = createServices(t.database);
+    const claimed = await Promise.all([t.services.imports.resumeStale(), other.imports.resumeStale()]);
+    expect(claimed[0] + claimed[1]).toBe(1);
+    await Promise.all([t.services.imports.idle(), other.imports.idle()]);
+    const done = (await api(p, 'GET', `/imports/${id}`)).json();
+    expect(done).toMatchObject({ status: 'completed', progress: { totalRows: 30, rowsRead: 30, processed: 30, duplicates: 0, rejected: 0 } });
+    expect(await eventCount(p)).toBe(30);
+    // Fresh heartbeats are left alone.
+    expect(await t.services.imports.resumeStale()).toBe(0);
   });
 });

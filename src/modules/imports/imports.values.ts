@@ -67,12 +67,16 @@ function offsetMinutes(zone: string, at: number): number {
   return Math.round((local - Math.floor(at / 1000) * 1000) / 60_000);
 }
 
-/** A wall-clock time in a zone → the instant (the earlier one when clocks go back). */
+/**
+ * A wall-clock time in a zone → the instant. A time that occurs twice (clocks go back) is the
+ * earlier one; a time the clocks skip is read with the offset before the change (02:30 → 03:30).
+ */
 export function zonedToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string): Date {
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  let at = wall - offsetMinutes(zone, wall) * 60_000;
-  at = wall - offsetMinutes(zone, at) * 60_000;
-  return new Date(at);
+  const before = offsetMinutes(zone, wall - 43_200_000);
+  const after = offsetMinutes(zone, wall + 43_200_000);
+  const valid = [wall - before * 60_000, wall - after * 60_000].filter((at) => wall - offsetMinutes(zone, at) * 60_000 === at);
+  return new Date(valid.length ? Math.min(...valid) : wall - before * 60_000);
 }
 
 export function isTimeZone(zone: string): boolean {
