@@ -262,8 +262,20 @@ async function main(): Promise<void> {
       check((await preview.getByTestId('preview-row').count()) === 3, 'the preview shows the three rows');
       check((await preview.locator('[data-ok=no]').count()) === 1, 'one row (the 31st of February) is flagged');
       check((await preview.getByText('123450').count()) === 1, '1 234,50 with scale 2 is 123450 minor units');
+      // A dry run first: every row checked, nothing written.
+      await page.getByLabel('Dry run: check every row, write nothing').check({ force: true });
+      await page.getByRole('button', { name: 'Check the whole file' }).click();
+      await page.getByTestId('import-report').filter({ hasText: 'nothing was written' }).waitFor({ timeout: 30_000 });
+      check((await page.getByTestId('import-processed').textContent()) === '2', 'the dry run finds two valid rows');
+      let missing = false;
+      await api('GET', `/events/E2E-IMP-${stamp}-1`).catch(() => (missing = true));
+      check(missing, 'the dry run wrote no event');
+      // Then for real: the same file uploaded again by the console, with the same mapping.
+      await page.getByRole('button', { name: 'Import this file for real' }).click();
+      await page.getByRole('button', { name: 'Run the import' }).waitFor();
+      check((await page.getByRole('textbox', { name: 'Date format of occurredAt' }).inputValue()) === 'DD.MM.YYYY', 'the mapping of the dry run is carried over');
       await page.getByRole('button', { name: 'Run the import' }).click();
-      await page.getByTestId('import-report').waitFor({ timeout: 30_000 });
+      await page.getByTestId('import-report').filter({ hasText: 'Import completed' }).waitFor({ timeout: 30_000 });
       check((await page.getByTestId('import-processed').textContent()) === '2', 'two rows imported');
       check((await page.getByTestId('import-rejected').textContent()) === '1', 'one row rejected');
       await page.getByTestId('download-rejects').waitFor();

@@ -85,7 +85,17 @@ export function AdjustmentsPage() {
                   onChange={(v) => set('direction', v === 'debit' ? 'debit' : 'credit')}
                   allowDeselect={false}
                 />
-                <NumberInput label={t('entries.amount')} value={values.amount} onChange={(v) => set('amount', v)} error={errors.amount} min={1} allowDecimal={false} required />
+                <NumberInput
+                  label={t('entries.amount')}
+                  // Money is entered in minor units, like the API takes it: the value as money shows underneath.
+                  description={program?.currencies.find((c) => c.code === values.currency)?.kind === 'money' ? (values.amount !== '' && Number.isInteger(Number(values.amount)) ? amount(Number(values.amount), values.currency) : t('rewards.form.minorUnits')) : undefined}
+                  value={values.amount}
+                  onChange={(v) => set('amount', v)}
+                  error={errors.amount}
+                  min={1}
+                  allowDecimal={false}
+                  required
+                />
               </Group>
               <Textarea label={t('adjustments.reason')} description={t('adjustments.reasonHint')} value={values.reason} onChange={(e) => set('reason', e.currentTarget.value)} error={errors.reason} required autosize minRows={2} />
               <ErrorAlert error={mutation.error} />

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Loader, Progress, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { importMapping } from '@contracts/imports';
 import { useFormat } from '@shared/format/use-format';
 import { isApiError } from '@shared/api/api-error';
@@ -10,14 +10,16 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { issuesToErrors } from '../../ui/hooks/use-contract-form';
 import { fetchRejects, type ImportMapping, type ImportPreview, type ImportView } from '../api/imports-api';
+import { rememberedFile } from '../file-memory';
 import { fromSource, guessDrafts, IMPORT_FIELDS, toSource } from '../fields';
-import { useImport, usePreviewImport, useRunImport } from '../hooks/use-imports';
+import { useImport, usePreviewImport, useRunImport, useUploadImport } from '../hooks/use-imports';
 import { IMPORTS_WRITE } from '../permissions';
 import { MappingEditor, type MappingDraft } from './mapping-editor';
 import { StatusBadge } from './status-badge';
 
-function initialDraft(view: ImportView): MappingDraft {
-  const m = view.mapping;
+/** `carried`: the mapping of the dry run this upload repeats, when there is one. */
+function initialDraft(view: ImportView, carried: ImportMapping | null): MappingDraft {
+  const m = view.mapping ?? carried;
   const known = new Set(IMPORT_FIELDS[view.kind].map((f) => f.path));
   return {
     options: {
@@ -223,9 +225,14 @@ function ProgressReport({ view }: { view: ImportView }) {
   );
 }
 
-/** One import: what the server read, the mapping editor, a preview, the run and its progress. */
+/** The route's page; a new import (after "import for real") is a new page, with fresh state. */
 export function ImportDetailPage() {
   const { importId = '' } = useParams();
+  return <ImportDetail key={importId} importId={importId} />;
+}
+
+/** One import: what the server read, the mapping editor, a preview, the run and its progress. */
+function ImportDetail({ importId }: { importId: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { can } = useSession();
@@ -237,6 +244,9 @@ export function ImportDetailPage() {
   const [draft, setDraft] = useState<MappingDraft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [dryRun, setDryRun] = useState(false);
+  const navigate = useNavigate();
+  const carried = ((useLocation().state as { mapping?: ImportMapping } | null)?.mapping ?? null) as ImportMapping | null;
+  const again = useUploadImport();
   const progressRef = useRef<HTMLDivElement>(null);
   // Once a run starts, its progress (above the mapping) comes into view.
   useEffect(() => {
@@ -245,7 +255,7 @@ export function ImportDetailPage() {
 
   // The draft starts from the import (its last mapping, or a guess from the headers) once it has loaded.
   useEffect(() => {
-    if (view && !draft) setDraft(initialDraft(view));
+    if (view && !draft) setDraft(initialDraft(view, carried));
   }, [view, draft]);
 
   const mapping = useMemo(() => (view && draft ? toMapping(view.kind, draft) : null), [view, draft]);
@@ -282,6 +292,14 @@ export function ImportDetailPage() {
       const fe = serverErrors(err);
       if (fe) setErrors(fe);
     }
+  }
+
+  /** After a dry run: the same file uploaded again, opened with the same mapping, ready to run for real. */
+  async function importForReal() {
+    const file = rememberedFile(importId);
+    if (!file || !view) return;
+    const next = await again.mutateAsync({ kind: view.kind, file });
+    navigate(`/imports/${encodeURIComponent(next.id)}`, { state: { mapping: mapping ?? view.mapping } });
   }
 
   if (imp.error) return <ErrorAlert error={imp.error} />;
@@ -370,15 +388,29 @@ export function ImportDetailPage() {
         <Button variant="default" onClick={() => void doPreview()} loading={preview.isPending} disabled={running}>
           {t('imports.preview.button')}
         </Button>
-        {write ? (
+        {write && !started ? (
           <>
-            <Switch label={t('imports.run.dryRun')} checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} disabled={running} />
-            <Button onClick={() => void doRun()} loading={run.isPending} disabled={running}>
+            <Switch label={t('imports.run.dryRun')} description={dryRun ? t('imports.run.dryRunHint') : undefined} checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
+            <Button onClick={() => void doRun()} loading={run.isPending}>
               {dryRun ? t('imports.run.validate') : t('imports.run.button')}
             </Button>
           </>
         ) : null}
+        {write && view.status === 'completed' && view.dryRun && rememberedFile(importId) ? (
+          <Button onClick={() => void importForReal()} loading={again.isPending}>
+            {t('imports.run.forReal')}
+          </Button>
+        ) : null}
       </Group>
+      {write && started && !running && !(view.dryRun && view.status === 'completed' && rememberedFile(importId)) ? (
+        <Text size="sm" c="dimmed">
+          {t('imports.run.ranOnce')}{' '}
+          <Anchor component={Link} to="/imports" size="sm">
+            {t('imports.upload.title')}
+          </Anchor>
+        </Text>
+      ) : null}
+      <ErrorAlert error={again.error} />
       {!serverErrors(preview.error) ? <ErrorAlert error={preview.error} /> : null}
       {!serverErrors(run.error) ? <ErrorAlert error={run.error} /> : null}
       {preview.data ? (

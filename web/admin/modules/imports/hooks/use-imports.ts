@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { rememberFile } from '../file-memory';
 import { fetchImport, fetchImports, previewImport, runImport, uploadImport, type ImportKind, type ImportMapping } from '../api/imports-api';
 
 export function useImports(cursor: string | undefined) {
@@ -27,7 +28,8 @@ export function useUploadImport() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ kind, file }: { kind: ImportKind; file: File }) => uploadImport(kind, file),
-    onSuccess: (view) => {
+    onSuccess: (view, { file }) => {
+      rememberFile(view.id, file);
       qc.setQueryData(['import', view.id], view);
       void qc.invalidateQueries({ queryKey: ['imports'] });
     },
