@@ -12,6 +12,9 @@ import type { RequestContext } from '../src/lib/context.js';
 import { CONCURRENCY, SCALE, openBenchDatabase, seconds, type Row } from './lib.js';
 import { WORKLOADS } from './workloads/index.js';
 
+/** Two decimals, or two significant digits below 0.1 (a ratio of 0.003 is not 0.00). */
+const ratio = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
+
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const ACCOUNTS = 200;
 
@@ -56,7 +59,7 @@ async function main() {
   console.log(['workload', 'subject', 'reference', 'ratio'].join(' | '));
   for (const r of rows) {
     const p99 = (ms: number | undefined) => (ms === undefined ? '' : `, p99 ${ms} ms`);
-    console.log(`${r.workload} | ${r.subjectRate.toFixed(0)} ${r.unit}${p99(r.subjectP99Ms)} | ${r.reference}: ${r.referenceRate.toFixed(0)} ${r.unit}${p99(r.referenceP99Ms)} | ${(r.subjectRate / r.referenceRate).toFixed(2)}`);
+    console.log(`${r.workload} | ${r.subjectRate.toFixed(0)} ${r.unit}${p99(r.subjectP99Ms)} | ${r.reference}: ${r.referenceRate.toFixed(0)} ${r.unit}${p99(r.referenceP99Ms)} | ${ratio(r.subjectRate / r.referenceRate)}`);
   }
   mkdirSync('bench/results', { recursive: true });
   // A partial run (BENCH_ONLY) does not overwrite the full suite's latest results.
