@@ -82,6 +82,7 @@ async function exportLedger(database: Database, opts: z.output<typeof exportOpti
       out.destroy();
       rmSync(partial, { force: true });
     }
+    if ((err as { code?: unknown }).code === 'EPIPE') throw new CliFailure('the output was closed before the export was complete (the reading end of the pipe stopped).');
     throw err;
   }
 }
