@@ -359,7 +359,10 @@ function ImportDetail({ importId }: { importId: string }) {
         </Table.ScrollContainer>
       </details>
 
-      <div ref={progressRef}>{started ? <ProgressReport view={view} /> : null}</div>
+      {/* The margin keeps the report's title clear of the fixed header when scrolled to. */}
+      <div ref={progressRef} style={{ scrollMarginTop: 72 }}>
+        {started ? <ProgressReport view={view} /> : null}
+      </div>
 
       <Title order={2} size="h4">
         {t('imports.mapping.title')}
