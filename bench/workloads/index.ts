@@ -1,6 +1,7 @@
 import type { Workload } from '../lib.js';
 import { clusterWorkload } from './cluster.js';
 import { expiryWorkload } from './expiry.js';
+import { importWorkload } from './import.js';
 import { eventsWorkload } from './events.js';
 import { checkoutWorkload, walletsWorkload } from './http.js';
 import { ledgerWorkload } from './ledger.js';
@@ -11,4 +12,4 @@ import { tiersWorkload } from './tiers.js';
  * what `BENCH_ONLY` selects. The large generated data sets (tiers, expiry) come last, so that
  * they do not slow down the others' queries.
  */
-export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, tiersWorkload, expiryWorkload];
+export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, importWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, tiersWorkload, expiryWorkload];

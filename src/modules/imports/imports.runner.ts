@@ -347,3 +347,34 @@ async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Ope
   }
   await flush();
 }
+
+/**
+ * Reads, maps and validates a whole file without a database: the reference the import
+ * benchmark compares the full path with. Answers the rows read and the events (or records) built.
+ */
+export function readOnly(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping, timeZone: string): { rows: number; records: number } {
+  const { file, compiled } = prepare(kind, content, mapping);
+  if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+  const readCtx = { decimal: file.decimal, timeZone: mapping.timeZone ?? timeZone };
+  let rows = 0;
+  let records = 0;
+  let current: { id: unknown; input: Record<string, unknown> & { lines?: unknown[] } } | null = null;
+  const done = () => {
+    if (!current) return;
+    const parsed = (kind === 'events' ? eventInput : kind === 'accounts' ? accountInput : memberInput).safeParse(current.input);
+    if (parsed.success) records++;
+  };
+  for (const r of file.rows()) {
+    rows++;
+    const m = mapRow(compiled.compiled, r.cells, r.row, readCtx);
+    if (kind === 'events' && current && m.record.id === current.id) {
+      if (m.line) current.input.lines = [...(current.input.lines ?? []), m.line];
+      continue;
+    }
+    done();
+    const { accountId: _a, ...rest } = m.record;
+    current = { id: m.record.id, input: kind === 'members' ? rest : { ...m.record, ...(m.line ? { lines: [m.line] } : {}) } };
+  }
+  done();
+  return { rows, records };
+}

@@ -60,8 +60,12 @@ export function plainNumber(raw: string): string {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** The UTC offset of an IANA zone at an instant, in minutes. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function offsetMinutes(zone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
+  // Building a formatter costs far more than using one: one per zone.
+  let f = formatters.get(zone);
+  if (!f) formatters.set(zone, (f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+  const parts = f.formatToParts(new Date(at));
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((local - Math.floor(at / 1000) * 1000) / 60_000);
@@ -93,15 +97,13 @@ type Parts = { y: number; mo: number; d: number; h: number; mi: number; s: numbe
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
+const compiledFormats = new Map<string, { re: RegExp; tokens: string[] }>();
+
 function fromFormat(text: string, format: string): Parts | null {
-  // DD, MM, YYYY, YY, HH, mm, ss, SSS; anything else must appear as is.
-  const tokens: string[] = [];
-  const re = format.replace(/YYYY|YY|DD|MM|HH|mm|ss|SSS|D|M|H|[.*+?^${}()|[\]\\]/g, (t) => {
-    if (/^[.*+?^${}()|[\]\\]$/.test(t)) return `\\${t}`;
-    tokens.push(t);
-    return t === 'YYYY' ? '(\\d{4})' : t === 'SSS' ? '(\\d{1,3})' : t.length === 1 ? '(\\d{1,2})' : '(\\d{2})';
-  });
-  const m = new RegExp(`^${re}$`).exec(text);
+  let c = compiledFormats.get(format);
+  if (!c) compiledFormats.set(format, (c = compileFormat(format)));
+  const { re, tokens } = c;
+  const m = re.exec(text);
   if (!m) return null;
   const p: Parts = { y: 0, mo: 1, d: 1, h: 0, mi: 0, s: 0, ms: 0, offset: null };
   tokens.forEach((t, i) => {
@@ -116,6 +118,17 @@ function fromFormat(text: string, format: string): Parts | null {
     else if (t === 'SSS') p.ms = Number(m[i + 1].padEnd(3, '0'));
   });
   return p;
+}
+
+function compileFormat(format: string): { re: RegExp; tokens: string[] } {
+  // DD, MM, YYYY, YY, HH, mm, ss, SSS; anything else must appear as is.
+  const tokens: string[] = [];
+  const re = format.replace(/YYYY|YY|DD|MM|HH|mm|ss|SSS|D|M|H|[.*+?^${}()|[\]\\]/g, (t) => {
+    if (/^[.*+?^${}()|[\]\\]$/.test(t)) return `\\${t}`;
+    tokens.push(t);
+    return t === 'YYYY' ? '(\\d{4})' : t === 'SSS' ? '(\\d{1,3})' : t.length === 1 ? '(\\d{1,2})' : '(\\d{2})';
+  });
+  return { re: new RegExp(`^${re}$`), tokens };
 }
 
 function guess(text: string): Parts | null {
@@ -134,6 +147,19 @@ export type DateResult = { ok: true; value: string } | { ok: false; reason: stri
  * without an offset is a wall-clock time in `zone`. Impossible dates (31.02) are refused.
  */
 export function parseDate(text: string, zone: string, format?: string): DateResult {
+  // ERP exports repeat the same dates row after row: remember the last few thousand readings.
+  const key = `${zone}\u0000${format ?? ''}\u0000${text}`;
+  const known = dateMemo.get(key);
+  if (known) return known;
+  const r = readDate(text, zone, format);
+  if (dateMemo.size >= 10_000) dateMemo.clear();
+  dateMemo.set(key, r);
+  return r;
+}
+
+const dateMemo = new Map<string, DateResult>();
+
+function readDate(text: string, zone: string, format?: string): DateResult {
   const t = text.trim();
   // With a format, ISO 8601 is still taken (an XLSX date cell arrives so, whatever the format).
   let p = format ? fromFormat(t, format) : null;

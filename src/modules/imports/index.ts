@@ -4,3 +4,4 @@ export { importErrorStatus, type ImportErrorCode } from './imports.errors.js';
 export { mappingFromHeaders, fieldsOf } from './imports.mapping.js';
 export { detect } from './imports.source.js';
 export { openFile } from './imports.source.js';
+export { readOnly } from './imports.runner.js';
