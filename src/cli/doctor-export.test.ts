@@ -169,6 +169,32 @@ describe('fealty doctor', () => {
     }
   }, 120_000);
 
+  it('tells when the jobs do not keep up (a lot past its expiry) and a webhook keeps failing', async () => {
+    const [lot] = await query<{ id: string; expires_at: Date | null }>(`select id, expires_at from lots where program_id = $1 and status = 'available' and remaining > 0 order by id limit 1`, [programId]);
+    await query(`update lots set expires_at = now() - interval '2 hours' where id = $1`, [lot.id]);
+    await query(`insert into webhook_subscriptions (id, program_id, url, event_types, secret) values ('whs_doctor', $1, 'https://erp.example/hook', '{*}', 'secret')`, [programId]);
+    await query(
+      `insert into webhook_deliveries (id, program_id, subscription_id, message_id, event_type, body, status, attempts, last_status_code, created_at, updated_at)
+       values ('whd_doctor', $1, 'whs_doctor', 'msg_doctor', 'points.earned', '{}', 'pending', 6, 503, now() - interval '3 hours', now())`,
+      [programId],
+    );
+    try {
+      const { run, report } = await doctorJson();
+      expect(run.code).toBe(1);
+      expect(failing(report)).toEqual(['jobs', 'webhook deliveries']);
+      const jobs = report.checks.find((c) => c.name === 'jobs')!;
+      expect(jobs.problems).toEqual([expect.objectContaining({ programId, job: 'expiry', lots: '1', message: expect.stringContaining('overdue for expiry') })]);
+      const hooks = report.checks.find((c) => c.name === 'webhook deliveries')!;
+      expect(hooks.problems).toEqual([expect.objectContaining({ programId, subscriptionId: 'whs_doctor', state: 'pending', deliveries: '1' })]);
+      expect(hooks.problems[0].message).toContain('webhook whs_doctor (https://erp.example/hook): 1 delivery still failing after more than 1 hour');
+      expect(hooks.problems[0].message).toContain('last answer HTTP 503');
+    } finally {
+      await query(`update lots set expires_at = $2 where id = $1`, [lot.id, lot.expires_at]);
+      await query(`delete from webhook_deliveries where id = 'whd_doctor'`);
+      await query(`delete from webhook_subscriptions where id = 'whs_doctor'`);
+    }
+  }, 120_000);
+
   it('exits 3 when the database cannot be reached, and 1 for an unknown program', async () => {
     const down = await fealty(['doctor', '--json'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/fealty' });
     expect(down.code).toBe(3);
@@ -277,5 +303,17 @@ describe('fealty export ledger', () => {
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('--format');
     for (const r of [bad, reversed, noOut, missing, format]) expect(r.stdout).toBe('');
+  }, 120_000);
+
+  it('needs --program once there are several programs (exit code 2)', async () => {
+    const created = await fealty(['program', 'create', '--name', 'Second program', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const run = await fealty(['export', 'ledger', '--from', '2026-01-01', '--to', '2026-02-01']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('There are 2 programs: name one with --program <id>');
+    expect(run.stdout).toBe('');
+    const unknown = await fealty(['export', 'ledger', '--program', 'prg_nope', '--from', '2026-01-01', '--to', '2026-02-01']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No program with id "prg_nope"');
   }, 120_000);
 });
