@@ -1,5 +1,7 @@
-import type { FieldSource } from '@contracts/imports';
-import type { ImportKind } from './api/imports-api';
+// No imports: test/web/import-mapping.test.ts runs this file under the server's TypeScript settings.
+// The types mirror src/contracts/imports.ts; api/imports-api.ts checks that they still match.
+export type ImportKind = 'events' | 'accounts' | 'members';
+export type FieldSource = string | { column: string; scale?: number; prefix?: string; format?: string } | { value: string | number | boolean };
 
 /**
  * The Fealty fields a file can feed, per import kind (src/contracts/imports.ts, `importMapping`):

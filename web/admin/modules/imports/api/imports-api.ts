@@ -1,12 +1,17 @@
 import type { z } from 'zod';
-import type { importKind, importMapping, importPreview, importStatus, importView } from '@contracts/imports';
+import type { FieldSource, importKind, importMapping, importPreview, importStatus, importView } from '@contracts/imports';
 import { api } from '../../../api-client';
+import type { FieldSource as DraftSource, ImportKind as DraftKind } from '../fields';
 
 export type ImportView = z.infer<typeof importView>;
 export type ImportKind = z.infer<typeof importKind>;
 export type ImportStatus = z.infer<typeof importStatus>;
 export type ImportMapping = z.input<typeof importMapping>;
 export type ImportPreview = z.infer<typeof importPreview>;
+
+// The editor's own copies of the contract's types (fields.ts) must stay the same: a compile error here says they drifted.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const FIELDS_MATCH_CONTRACT: [Same<DraftSource, FieldSource>, Same<DraftKind, ImportKind>] = [true, true];
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -19,7 +24,9 @@ export function mediaTypeOf(file: File): string {
 
 const path = (id: string) => `/imports/${encodeURIComponent(id)}`;
 
-export const fetchImports = (cursor: string | undefined) => api.request<{ items: ImportView[]; nextCursor: string | null }>('/imports', { query: { cursor, limit: 25 } });
+export type ImportFilters = { kind?: ImportKind; status?: ImportStatus };
+export const fetchImports = (filters: ImportFilters, cursor: string | undefined) =>
+  api.request<{ items: ImportView[]; nextCursor: string | null }>('/imports', { query: { ...filters, cursor, limit: 25 } });
 export const fetchImport = (id: string) => api.request<ImportView>(path(id));
 
 /** Uploads the file itself as the body; the answer says what the server read (columns, sample rows). */

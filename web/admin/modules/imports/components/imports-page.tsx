@@ -1,15 +1,15 @@
 import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Table, Text } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { importKind } from '@contracts/imports';
+import { importKind, importStatus } from '@contracts/imports';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
 import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
-import type { ImportKind } from '../api/imports-api';
+import type { ImportKind, ImportStatus } from '../api/imports-api';
 import { useImports, useUploadImport } from '../hooks/use-imports';
 import { IMPORTS_WRITE } from '../permissions';
 import { StatusBadge } from './status-badge';
@@ -17,9 +17,12 @@ import { StatusBadge } from './status-badge';
 /** Choose what the file feeds and the file; the server answers with the columns it read. */
 function UploadCard() {
   const { t } = useTranslation();
+  const { can } = useSession();
+  // The server also wants the write permission of what the file feeds: offer only those kinds.
+  const kinds = importKind.options.filter((k) => can(k === 'events' ? 'events:write' : 'accounts:write'));
   const navigate = useNavigate();
   const upload = useUploadImport();
-  const [kind, setKind] = useState<ImportKind>('events');
+  const [kind, setKind] = useState<ImportKind>(kinds[0] ?? 'events');
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
 
@@ -49,7 +52,7 @@ function UploadCard() {
           <Group align="flex-end" wrap="wrap">
             <Select
               label={t('imports.kind')}
-              data={importKind.options.map((k) => ({ value: k, label: t(`imports.kinds.${k}`) }))}
+              data={kinds.map((k) => ({ value: k, label: t(`imports.kinds.${k}`) }))}
               value={kind}
               onChange={(v) => setKind(importKind.safeParse(v).data ?? 'events')}
               allowDeselect={false}
@@ -85,12 +88,20 @@ export function ImportsPage() {
   const { t } = useTranslation();
   const f = useFormat();
   const { can } = useSession();
+  const [kind, setKind] = useState<ImportKind | null>(null);
+  const [status, setStatus] = useState<ImportStatus | null>(null);
   const pages = useCursorPages();
-  const imports = useImports(pages.cursor);
+  const { reset } = pages;
+  useEffect(() => reset(), [kind, status, reset]);
+  const imports = useImports({ kind: kind ?? undefined, status: status ?? undefined }, pages.cursor);
   const items = imports.data?.items ?? [];
   return (
     <Page title={t('imports.title')}>
       {can(IMPORTS_WRITE) ? <UploadCard /> : null}
+      <Group align="flex-end">
+        <Select label={t('imports.kind')} data={importKind.options.map((k) => ({ value: k, label: t(`imports.kinds.${k}`) }))} value={kind} onChange={(v) => setKind(importKind.safeParse(v).data ?? null)} clearable w={240} />
+        <Select label={t('imports.status')} data={importStatus.options.map((s) => ({ value: s, label: t(`imports.statuses.${s}`) }))} value={status} onChange={(v) => setStatus(importStatus.safeParse(v).data ?? null)} clearable w={180} />
+      </Group>
       <ErrorAlert error={imports.error} />
       <Stack gap="xs">
         <Table.ScrollContainer minWidth={720}>

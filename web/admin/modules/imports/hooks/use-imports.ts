@@ -1,11 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { rememberFile } from '../file-memory';
-import { fetchImport, fetchImports, previewImport, runImport, uploadImport, type ImportKind, type ImportMapping } from '../api/imports-api';
+import { fetchImport, fetchImports, previewImport, runImport, uploadImport, type ImportFilters, type ImportKind, type ImportMapping } from '../api/imports-api';
 
-export function useImports(cursor: string | undefined) {
+export function useImports(filters: ImportFilters, cursor: string | undefined) {
   return useQuery({
-    queryKey: ['imports', cursor],
-    queryFn: () => fetchImports(cursor),
+    queryKey: ['imports', filters, cursor],
+    queryFn: () => fetchImports(filters, cursor),
     placeholderData: keepPreviousData,
     // The list shows running imports moving too, at a slower pace than the detail page.
     refetchInterval: (q) => (q.state.data?.items.some((i) => i.status === 'running') ? 3000 : false),
