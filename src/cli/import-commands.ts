@@ -7,7 +7,7 @@ import { DomainError } from '../lib/domain-error.js';
 import { detect, mappingFromHeaders, type Progress } from '../modules/imports/index.js';
 import type { Services } from '../services.js';
 import { cliActor, withServices } from './cli-context.js';
-import { CliFailure } from './cli-errors.js';
+import { CliFailure, EXIT } from './cli-errors.js';
 import { parseOptions } from './cli-options.js';
 import { printJson, printLines } from './output.js';
 
@@ -36,7 +36,7 @@ Exit codes of import:
   0  every row was processed or skipped as a duplicate
   ${EXIT_REJECTED}  the import completed, some rows were rejected (see the rejects CSV)
   1  the import failed: unreadable file, bad mapping, unknown program, database error
-  2  usage error
+  2  usage error (also: --program left out when there are several programs)
 
 Example:
   npx fealty import events invoices.csv --mapping 1c-mapping.json --dry-run`;
@@ -93,7 +93,9 @@ async function programOf(s: Services, id: string | undefined): Promise<string> {
   }
   const all = await s.programs.listAllPrograms();
   if (all.length === 1) return all[0].id;
-  throw new CliFailure(all.length ? `There are ${all.length} programs: name one with --program <id> (see: fealty program list).` : 'There is no program yet (see: fealty program create).');
+  // As `export ledger`: leaving out --program when it is needed is a usage error.
+  if (all.length) throw new CliFailure(`There are ${all.length} programs: name one with --program <id> (see: fealty program list).`, EXIT.usage);
+  throw new CliFailure('There is no program yet (see: fealty program create).');
 }
 
 function readMapping(path: string | undefined, kind: ImportKind, content: Buffer): ImportMapping {
@@ -161,7 +163,7 @@ export function addImportCommands(cli: Command): void {
             { kind, fileName, content, mapping, dryRun: opts.dryRun === true, owner: `cli:${hostname()}:${process.pid}` },
             {
               mayTakeOver: (owner) => ownerIsGone(owner),
-              onStart: (v, resumed) => process.stderr.write(resumed ? `Resuming import ${v.id} from row ${v.progress.rowsRead + 1} of the data.\n` : `Import ${v.id} started.\n`),
+              onStart: (v, resumed) => process.stderr.write(resumed ? `Resuming import ${v.id} from its last checkpoint (${v.progress.rowsRead} rows done).\n` : `Import ${v.id} started.\n`),
               onProgress: (p) => bar.update(p),
             },
           );
