@@ -77,7 +77,7 @@ export const clusterWorkload: Workload = {
     await s.rules.create(ctx, { name: 'a point per euro', eventType: 'purchase', effects: [{ currency: 'points', to: 'account', amount: { '/': [{ var: 'event.amount' }, 100] } }] });
     for (let i = 0; i < HOT_ACCOUNTS; i++) await s.accounts.createAccount(ctx, { externalId: `K-${i}`, name: `Hot ${i}`, type: 'dealer' });
     const accounts = Array.from({ length: HOT_ACCOUNTS }, (_, i) => `ext:K-${i}`);
-    const N = Math.round(1500 * SCALE);
+    const N = Math.round(1000 * SCALE);
 
     const a = await startServer(databaseUrl, 'on');
     const b = await startServer(databaseUrl, 'off').catch(async (err: unknown) => {
