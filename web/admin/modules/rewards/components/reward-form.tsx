@@ -165,8 +165,13 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
   const form = useContractForm<Values, typeof rewardInput | typeof rewardPatch>(reward ? rewardPatch : rewardInput, fromReward(reward), reward ? toPatch : toInput);
   const { values, set, errors } = form;
 
+  // Texts are keyed by language: a language twice would silently keep only the last row.
+  const locales = values.texts.map((r) => r.locale.trim()).filter(Boolean);
+  const twice = new Set(locales.filter((l, i) => locales.indexOf(l) !== i));
+
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (twice.size) return;
     const body = form.validate();
     if (!body) return;
     try {
@@ -251,7 +256,7 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
                   w={110}
                   value={row.locale}
                   onChange={(e) => setText(i, { locale: e.currentTarget.value })}
-                  error={errors[`texts.${row.locale.trim()}`]}
+                  error={twice.has(row.locale.trim()) ? t('rewards.form.localeTwice') : errors[`texts.${row.locale.trim()}`]}
                 />
                 <TextInput label={t('rewards.form.name')} style={{ flex: 1 }} value={row.name} onChange={(e) => setText(i, { name: e.currentTarget.value })} error={errors[`texts.${row.locale.trim()}.name`]} />
                 <TextInput
