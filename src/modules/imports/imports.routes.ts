@@ -24,7 +24,8 @@ function mayWrite(ctx: RequestContext, kind: ImportKind) {
 export function importRoutes(imports: ImportsService): FastifyPluginAsyncZod {
   return async (app) => {
     // The file is the body, as it is; these parsers are scoped to this plugin's routes.
-    app.addContentTypeParser(['text/csv', 'application/octet-stream', XLSX], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    // (Windows browsers often label a .csv file application/vnd.ms-excel.)
+    app.addContentTypeParser(['text/csv', 'text/tab-separated-values', 'application/vnd.ms-excel', 'application/octet-stream', XLSX], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
     app.post(
       '/imports',
