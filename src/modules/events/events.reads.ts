@@ -7,7 +7,9 @@ import * as repo from './events.repo.js';
 /**
  * What the events of one transaction read once and share: the program, its event types,
  * currencies and compiled active rules, the accounts and members looked up so far, and which
- * event ids were already stored when the batch began.
+ * event ids were already stored when the batch began. It also holds what the events write
+ * only at the end (`flush`): their answers and the accounts' monthly stats, one statement each
+ * for the whole batch instead of one per event.
  *
  * A batch runs in one transaction and its events change none of this, except that an event
  * may create an account (autoCreateAccounts): created accounts are not remembered here, so an
@@ -28,9 +30,19 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   let stored: Map<string, repo.EventRow> | null = null;
   /** Ids met in this transaction: an id met twice must be looked up again (its first copy may be stored now). */
   const met = new Set<string>();
-  /** System wallet ids (they never change once created); `staged`: learnt by the event in progress. */
+  /** System wallet ids (they never change once created). */
   const systemWallets = new Map<string, string>();
-  let staged: [string, string][] = [];
+  /** What the event in progress will keep if it is applied (see `settle`). */
+  let staged: (() => void)[] = [];
+  /** Answers and traces of the events applied so far, written by `flush`. */
+  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[] }>();
+  /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
+  const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
+  const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
+  const addTo = (m: Map<string, { purchases: number; spend: bigint }>, month: string, purchases: number, spend: bigint) => {
+    const r = m.get(month) ?? { purchases: 0, spend: 0n };
+    m.set(month, { purchases: r.purchases + purchases, spend: r.spend + spend });
+  };
 
   return {
     program: () => (program ??= deps.programs.getProgramIn(tx, programId)),
@@ -60,14 +72,57 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
       if (m) members.set(ref, m);
       return m;
     },
-    systemWallets: { get: (key: string) => systemWallets.get(key), learn: (key: string, id: string) => void staged.push([key, id]) },
+    systemWallets: { get: (key: string) => systemWallets.get(key), learn: (key: string, id: string) => void staged.push(() => systemWallets.set(key, id)) },
     /**
-     * Called after each event of a batch: what it learnt is kept when it was applied, forgotten
-     * when it was rolled back to its savepoint (a system wallet it created is gone then).
+     * Called after each event: what it learnt or wrote here is kept when it was applied, and
+     * forgotten when it was rolled back to its savepoint (a system wallet it created is gone then).
      */
     settle(applied: boolean) {
-      if (applied) for (const [key, id] of staged) systemWallets.set(key, id);
+      if (applied) for (const keep of staged) keep();
       staged = [];
+    },
+    /** The event's answer and trace, stored by `flush`. */
+    answer(id: string, answer: Record<string, unknown>, trace: unknown[]) {
+      staged.push(() => answers.set(id, { answer, trace }));
+    },
+    /** The answer of a stored event, including one applied earlier in this transaction and not yet flushed. */
+    answerOf(e: repo.EventRow): Record<string, unknown> {
+      return answers.get(e.id)?.answer ?? e.answer;
+    },
+    /**
+     * The account's stats before the event being processed: every purchase recorded so far, and
+     * the spend of the twelve calendar months up to and including the event's month.
+     */
+    async statsBefore(accountId: string, month: string, firstOf12: string): Promise<{ purchases: number; spend12m: bigint }> {
+      let m = stats.get(accountId);
+      if (!m) {
+        m = new Map((await repo.monthlyStatsOf(tx, accountId)).map((r) => [r.month, { purchases: r.purchases, spend: r.spend }] as const));
+        for (const a of added.values()) if (a.accountId === accountId) addTo(m, a.month, a.purchases, a.spend);
+        stats.set(accountId, m);
+      }
+      let purchases = 0;
+      let spend12m = 0n;
+      for (const [k, r] of m) {
+        purchases += r.purchases;
+        if (k >= firstOf12 && k <= month) spend12m += r.spend;
+      }
+      return { purchases, spend12m };
+    },
+    addStats(accountId: string, month: string, purchases: number, spend: bigint) {
+      staged.push(() => {
+        const key = `${accountId}|${month}`;
+        const a = added.get(key) ?? { accountId, month, purchases: 0, spend: 0n };
+        added.set(key, { ...a, purchases: a.purchases + purchases, spend: a.spend + spend });
+        const m = stats.get(accountId);
+        if (m) addTo(m, month, purchases, spend);
+      });
+    },
+    /** Writes what the applied events left here: their answers and traces, and the monthly stats they added. */
+    async flush(): Promise<void> {
+      await repo.setAnswers(tx, programId, [...answers].map(([id, a]) => ({ id, ...a })));
+      await repo.addMonthlyStatsMany(tx, programId, [...added.values()]);
+      answers.clear();
+      added.clear();
     },
     /** Reads the stored events among `ids` in one query, so that new events need no lookup each. */
     async prefetchEvents(ids: string[]): Promise<void> {

@@ -67,6 +67,32 @@ export async function addMonthlyStats(tx: Tx, programId: string, accountId: stri
     });
 }
 
+/** The account's monthly stats rows (events.reads.ts sums them as events need them). */
+export async function monthlyStatsOf(tx: Tx, accountId: string): Promise<{ month: string; purchases: number; spend: bigint }[]> {
+  return tx.select({ month: accountMonthlyStats.month, purchases: accountMonthlyStats.purchases, spend: accountMonthlyStats.spend }).from(accountMonthlyStats).where(eq(accountMonthlyStats.accountId, accountId));
+}
+
+/** Adds to many accounts' monthly stats in one statement (one row per account and month). */
+export async function addMonthlyStatsMany(tx: Tx, programId: string, rows: { accountId: string; month: string; purchases: number; spend: bigint }[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.execute(sql`
+    insert into account_monthly_stats (program_id, account_id, month, purchases, spend)
+    select ${programId}, r.account_id, r.month, r.purchases, r.spend::bigint
+    from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ account_id: r.accountId, month: r.month, purchases: r.purchases, spend: r.spend.toString() })))}::jsonb)
+      as r(account_id text, month text, purchases int, spend text)
+    on conflict (account_id, month) do update
+      set purchases = account_monthly_stats.purchases + excluded.purchases, spend = account_monthly_stats.spend + excluded.spend`);
+}
+
+/** Stores the answers and traces of many events in one statement. */
+export async function setAnswers(tx: Tx, programId: string, rows: { id: string; answer: Record<string, unknown>; trace: unknown[] }[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.execute(sql`
+    update events e set answer = r.answer, trace = r.trace
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, answer jsonb, trace jsonb)
+    where e.program_id = ${programId} and e.id = r.id`);
+}
+
 /**
  * The account's stats before the event being processed: every purchase recorded so far, and
  * the spend recorded for the twelve calendar months up to and including the event's month.

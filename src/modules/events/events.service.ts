@@ -109,7 +109,7 @@ export function createEventsService(
   async function earn(tx: Tx, ctx: RequestContext, reads: Reads, outbox: Message[], program: Program, input: EventInput, account: Account, member: Member | null) {
     const occurredAt = new Date(input.occurredAt);
     const month = monthOf(occurredAt);
-    const stats = await repo.statsBefore(tx, account.id, month, monthsBack(month, 11));
+    const stats = await reads.statsBefore(account.id, month, monthsBack(month, 11));
     const tier = deps.tiers ? await deps.tiers.current(tx, ctx.programId, account.id) : null;
     const ruleCtx: RuleContext = {
       event: { ...input, amount: input.amount ?? null, currency: input.currency ?? null, lines: input.lines ?? [], attributes: input.attributes ?? {} },
@@ -209,13 +209,14 @@ export function createEventsService(
     await repo.insertAwards(tx, awardRows);
     if (deps.afterCredit) {
       const credited = new Map<string, { owner: WalletOwner; currency: string }>();
-      for (const a of awardRows) {
+      // Only stamps can fill a stamp card (a card is defined on a `stamps` currency only): no lookup for points.
+      for (const a of awardRows.filter((r) => currencies.get(r.currency)?.kind === 'stamps')) {
         const owner: WalletOwner = a.ownerType === 'member' ? { type: 'member', memberId: a.ownerId, accountId: a.accountId } : { type: 'account', accountId: a.accountId };
         credited.set(`${a.ownerType}|${a.ownerId}|${a.currency}`, { owner, currency: a.currency });
       }
       for (const c of credited.values()) await deps.afterCredit(tx, ctx, c.owner, c.currency);
     }
-    if (input.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, month, 1, BigInt(input.amount ?? 0));
+    if (input.type === 'purchase') reads.addStats(account.id, month, 1, BigInt(input.amount ?? 0));
     const purchase = input.type === 'purchase';
     const tierChange = deps.tiers
       ? await deps.tiers.onEventEarned(tx, ctx, {
@@ -270,7 +271,7 @@ export function createEventsService(
       outbox.push({ type: 'points.reversed', data: { eventId: input.id, originalEventId: original.id, ...view } });
     }
     await repo.updateEvent(tx, ctx.programId, original.id, { returnedAmount: returned });
-    if (original.type === 'purchase') await repo.addMonthlyStats(tx, ctx.programId, account.id, monthOf(original.occurredAt), 0, -BigInt(input.amount!));
+    if (original.type === 'purchase') reads.addStats(account.id, monthOf(original.occurredAt), 0, -BigInt(input.amount!));
     let tierChange: TierChange | null = null;
     if (deps.tiers) {
       // Units go back in proportion to the amount, cumulatively, so a full return takes back every unit.
@@ -299,7 +300,7 @@ export function createEventsService(
   async function processIn(tx: Tx, ctx: RequestContext, reads: Reads, outbox: Message[], input: EventInput): Promise<{ answer: EventAnswer; replayed: boolean }> {
     const requestHash = hashRequest(input);
     const existing = await reads.storedEvent(input.id);
-    if (existing) return replay(existing, requestHash);
+    if (existing) return replay(reads, existing, requestHash);
     const program = await reads.program();
     if (!(await reads.eventTypeExists(input.type))) {
       throw eventError('EVENT_TYPE_UNKNOWN', `Unknown event type "${input.type}".`, [{ path: 'type', message: 'unknown event type; declare custom types with POST /event-types' }]);
@@ -321,7 +322,7 @@ export function createEventsService(
       trace: [],
     });
     // A twin of this event committed while we were resolving: answer as a replay.
-    if (!inserted) return replay((await repo.findEvent(tx, ctx.programId, input.id))!, requestHash);
+    if (!inserted) return replay(reads, (await repo.findEvent(tx, ctx.programId, input.id))!, requestHash);
     let answer: EventAnswer;
     let trace: unknown[];
     if (input.type === 'return') {
@@ -336,15 +337,15 @@ export function createEventsService(
       answer = { eventId: input.id, status: 'processed', awards: r.awards, ...(r.tierChange ? { tier: r.tierChange } : {}) };
       trace = r.trace;
     }
-    await repo.updateEvent(tx, ctx.programId, input.id, { answer, trace: jsonSafe(trace) });
+    reads.answer(input.id, answer, jsonSafe(trace) as unknown[]);
     return { answer, replayed: false };
   }
 
-  function replay(existing: repo.EventRow, requestHash: string): { answer: EventAnswer; replayed: boolean } {
+  function replay(reads: Reads, existing: repo.EventRow, requestHash: string): { answer: EventAnswer; replayed: boolean } {
     if (existing.requestHash !== requestHash) {
       throw eventError('EVENT_ID_REUSED', `Event ${existing.id} was already received with different content.`, [{ path: 'id', message: 'already used with a different event' }]);
     }
-    return { answer: existing.answer as unknown as EventAnswer, replayed: true };
+    return { answer: reads.answerOf(existing) as unknown as EventAnswer, replayed: true };
   }
 
   function problemOf(err: DomainError) {
@@ -357,7 +358,10 @@ export function createEventsService(
       try {
         return await inTransaction(database, async (tx) => {
           const outbox: Message[] = [];
-          const r = await processIn(tx, ctx, readsIn(tx, ctx.programId), outbox, input);
+          const reads = readsIn(tx, ctx.programId);
+          const r = await processIn(tx, ctx, reads, outbox, input);
+          reads.settle(true);
+          await reads.flush();
           await emitAll(tx, ctx.programId, outbox);
           return r;
         });
@@ -408,6 +412,7 @@ export function createEventsService(
             if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
           }
         }
+        await reads.flush();
         await emitAll(tx, ctx.programId, messages);
         return { items: results };
       });
