@@ -288,7 +288,13 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
     /** The rejected rows as CSV: row, column, field, reason, then the row's own cells under the file's headers. */
     async rejectsCsv(programId: string, id: string): Promise<string> {
       const h = await head(programId, id);
-      const columns = (h.detected as { columns?: string[] }).columns ?? [];
+      let columns = (h.detected as { columns?: string[] }).columns ?? [];
+      const mapping = h.mapping ? importMapping.parse(h.mapping) : null;
+      // The upload read the first sheet's first row; a run on another sheet or header row has its own headers.
+      if (mapping && (mapping.headerRow !== 1 || mapping.sheet !== undefined)) {
+        const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
+        columns = prepare(h.kind, row!.content, mapping).file.columns;
+      }
       const out: (string | number | null)[][] = [['row', 'column', 'field', 'reason', ...columns]];
       let after = 0;
       for (;;) {

@@ -102,6 +102,7 @@ describe('file import', () => {
     ]);
     const mapping = { ...ONE_C_MAPPING, encoding: 'auto', delimiter: 'auto', decimalSeparator: 'auto', sheet: 'Реализации', fields: { ...ONE_C_MAPPING.fields, occurredAt: { column: 'Дата', format: 'DD.MM.YYYY' } } };
     const view = await run(p, 'events', 'realizacii.xlsx', xlsx, mapping);
+    expect(await t.services.imports.rejectsCsv(p.programId, view.id)).toBe('row,column,field,reason,Номер,Дата,ИНН,Номенклатура,Количество,Сумма\r\n');
     expect(view).toMatchObject({ status: 'completed', detected: { format: 'xlsx', sheets: ['Notes', 'Реализации'] }, progress: { rowsRead: 3, processed: 3, rejected: 0 } });
     for (const id of ['РН-001', 'РН-002']) {
       const [a, b] = await Promise.all([api(csvProgram, 'GET', `/events/${id}`), api(p, 'GET', `/events/${id}`)]);
