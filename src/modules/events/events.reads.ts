@@ -39,6 +39,8 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
   const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
   const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
+  /** The tier each account held before its next event, until an event changes it (see `tier`). */
+  const tiers = new Map<string, Promise<unknown>>();
   const addTo = (m: Map<string, { purchases: number; spend: bigint }>, month: string, purchases: number, spend: bigint) => {
     const r = m.get(month) ?? { purchases: 0, spend: 0n };
     m.set(month, { purchases: r.purchases + purchases, spend: r.spend + spend });
@@ -79,7 +81,22 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
      */
     settle(applied: boolean) {
       if (applied) for (const keep of staged) keep();
+      // A refused event may have moved a tier before it was rolled back: read them again.
+      else tiers.clear();
       staged = [];
+    },
+    /**
+     * The account's current tier, read once and reused by its next events until one of them
+     * changes it (`tierChanged`): only an event of the account (or the tier job, which waits for
+     * the account's state row) moves it, and the answer says when it did.
+     */
+    tier<T>(accountId: string, read: () => Promise<T>): Promise<T> {
+      let p = tiers.get(accountId) as Promise<T> | undefined;
+      if (!p) tiers.set(accountId, (p = read()));
+      return p;
+    },
+    tierChanged(accountId: string) {
+      tiers.delete(accountId);
     },
     /** The event's answer and trace, stored by `flush`. */
     answer(id: string, answer: Record<string, unknown>, trace: unknown[]) {

@@ -110,7 +110,8 @@ export function createEventsService(
     const occurredAt = new Date(input.occurredAt);
     const month = monthOf(occurredAt);
     const stats = await reads.statsBefore(account.id, month, monthsBack(month, 11));
-    const tier = deps.tiers ? await deps.tiers.current(tx, ctx.programId, account.id) : null;
+    const hooks = deps.tiers;
+    const tier = hooks ? await reads.tier(account.id, () => hooks.current(tx, ctx.programId, account.id)) : null;
     const ruleCtx: RuleContext = {
       event: { ...input, amount: input.amount ?? null, currency: input.currency ?? null, lines: input.lines ?? [], attributes: input.attributes ?? {} },
       account: { id: account.id, externalId: account.externalId, type: account.type, segment: account.segment, region: account.region, tier: tier?.code ?? null, attributes: account.attributes, stats: { purchases: stats.purchases, spend12m: num(stats.spend12m) } },
@@ -230,6 +231,7 @@ export function createEventsService(
           points: awardRows.reduce((sum, a) => (currencyKinds.get(a.currency) === 'points' ? sum + a.amount : sum), 0n),
         })
       : null;
+    if (tierChange) reads.tierChanged(account.id);
     return { awards, trace, tierChange };
   }
 
@@ -289,6 +291,7 @@ export function createEventsService(
         units: unitsBack(returned) - unitsBack(original.returnedAmount),
         points: reversals.reduce((sum, r) => (kinds.get(r.currency) === 'points' ? sum - BigInt(r.amount) : sum), 0n),
       });
+      if (tierChange) reads.tierChanged(account.id);
     }
     return { reversals, tierChange };
   }
