@@ -67,6 +67,11 @@ export async function findAccountByExternalId(tx: Tx, programId: string, externa
   return a;
 }
 
+export async function findAccountsByExternalIds(tx: Tx, programId: string, externalIds: string[]): Promise<AccountRow[]> {
+  if (!externalIds.length) return [];
+  return tx.select().from(accounts).where(and(eq(accounts.programId, programId), inArray(accounts.externalId, externalIds)));
+}
+
 export async function updateAccount(tx: Tx, programId: string, id: string, changes: AccountChanges): Promise<AccountRow> {
   try {
     const [a] = await tx
@@ -142,6 +147,11 @@ export async function findMemberByExternalId(tx: Tx, programId: string, external
   const q = tx.select().from(members).where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
   const [m] = opts.forUpdate ? await q.for('update') : await q;
   return m;
+}
+
+export async function findMembersByExternalIds(tx: Tx, programId: string, externalIds: string[]): Promise<MemberRow[]> {
+  if (!externalIds.length) return [];
+  return tx.select().from(members).where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)));
 }
 
 export async function updateMember(tx: Tx, programId: string, id: string, changes: MemberChanges): Promise<MemberRow> {

@@ -90,6 +90,16 @@ export async function findMemberIn(tx: Tx, programId: string, ref: string): Prom
   return m && toMember(m);
 }
 
+/** Accounts of the program by their external ids, in one query (file imports look up a chunk at once). */
+export async function findAccountsByExternalIdIn(tx: Tx, programId: string, externalIds: string[]): Promise<Map<string, Account>> {
+  return new Map((await repo.findAccountsByExternalIds(tx, programId, externalIds)).map((a) => [a.externalId, toAccount(a)]));
+}
+
+/** Members of the program by their external ids, in one query. */
+export async function findMembersByExternalIdIn(tx: Tx, programId: string, externalIds: string[]): Promise<Map<string, Member>> {
+  return new Map((await repo.findMembersByExternalIds(tx, programId, externalIds)).map((m) => [m.externalId, toMember(m)]));
+}
+
 /** Active members of any program at this e-mail address or phone number, newest first (portal sign-in). */
 export async function findActiveMembersByContactIn(tx: Tx, contact: { email: string } | { phone: string }): Promise<(Member & { programId: string })[]> {
   return (await repo.findActiveMembersByContact(tx, contact)).map((m) => ({ ...toMember(m), programId: m.programId }));

@@ -3,6 +3,8 @@ export {
   findAccountIn,
   resolveAccountIn,
   findMemberIn,
+  findAccountsByExternalIdIn,
+  findMembersByExternalIdIn,
   resolveMemberIn,
   managedAccountIdsIn,
   findActiveMembersByContactIn,

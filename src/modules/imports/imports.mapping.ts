@@ -1,10 +1,7 @@
 import type { z } from 'zod';
-import type { FieldSource, ImportKind, ImportMapping } from '../../contracts/imports.js';
-import type { importReject } from '../../contracts/imports.js';
+import type { FieldSource, ImportKind, ImportMapping, importReject } from '../../contracts/imports.js';
 import type { FieldError } from '../../lib/domain-error.js';
-import type { Cell } from './imports.xlsx.js';
-import { cellText } from './imports.xlsx.js';
-import { excelNumber } from './imports.xlsx.js';
+import { cellText, excelNumber, type Cell } from './imports.xlsx.js';
 import { parseBoolean, parseDate, parseDecimal, parseScaled, plainNumber } from './imports.values.js';
 
 export type Reject = z.infer<typeof importReject>;

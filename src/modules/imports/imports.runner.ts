@@ -5,7 +5,7 @@ import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { DomainError } from '../../lib/domain-error.js';
 import { canonicalJson } from '../../lib/hash.js';
-import { findAccountIn, findMemberIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
+import { findAccountIn, findAccountsByExternalIdIn, findMemberIn, findMembersByExternalIdIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
 import type { EventsService } from '../events/index.js';
 import type { ProgramsService } from '../programs/index.js';
 import { compileMapping, fieldOfIssue, mapRow, type CompiledMapping, type Reject } from './imports.mapping.js';
@@ -38,7 +38,7 @@ class Outcome {
   }
 }
 
-export type RunContext = { ctx: RequestContext; importId: string; owner: string; mapping: ImportMapping; dryRun: boolean; content: Buffer; checkpointRow: number; counts: Counts; onProgress?: (c: Counts & { totalRows: number }) => void; shouldStop?: () => boolean };
+export type RunContext = { ctx: RequestContext; importId: string; owner: string; mapping: ImportMapping; dryRun: boolean; checkpointRow: number; counts: Counts; onProgress?: (c: Counts & { totalRows: number }) => void; shouldStop?: () => boolean };
 
 /** Opens the file with the mapping and checks the mapping against its columns. */
 export function prepare(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping): { file: Opened; compiled: ReturnType<typeof compileMapping> } {
@@ -269,61 +269,88 @@ async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Ope
       const outcome = new Outcome();
       let processed = 0;
       let duplicates = 0;
+      const pid = rc.ctx.programId;
+      const valid: { r: RowIn; input: Record<string, unknown> & { externalId: string }; accountRef?: string }[] = [];
       for (const { r, record, errors } of rows) {
         if (errors.length) {
           for (const e of errors) outcome.add(e, r.cells);
           continue;
         }
+        const { accountId: accountRef, ...fields } = record as { accountId?: string } & Record<string, unknown>;
+        const parsed = (kind === 'accounts' ? accountInput : memberInput).safeParse(kind === 'accounts' ? record : fields);
+        if (!parsed.success) {
+          for (const iss of parsed.error.issues) {
+            const field = iss.path.map(String).join('.');
+            outcome.add({ row: r.row, column: c.columnOf(field), field, reason: `${field}: ${iss.message}` }, r.cells);
+          }
+          continue;
+        }
+        valid.push({ r, input: parsed.data as Record<string, unknown> & { externalId: string }, accountRef });
+      }
+      // The chunk's lookups in two queries: the rows' own records, and the accounts they name by ext: id.
+      const currentAccounts = kind === 'accounts' ? await findAccountsByExternalIdIn(tx, pid, valid.map((v) => v.input.externalId)) : new Map<string, Account>();
+      const currentMembers = kind === 'members' ? await findMembersByExternalIdIn(tx, pid, valid.map((v) => v.input.externalId)) : new Map<string, Member>();
+      const refs = valid.map((v) => (kind === 'accounts' ? v.input.parentId : v.accountRef)).filter((x): x is string => typeof x === 'string');
+      const named = await findAccountsByExternalIdIn(tx, pid, refs.filter((x) => x.startsWith('ext:')).map((x) => x.slice(4)));
+      for (const a of currentAccounts.values()) named.set(a.externalId, a);
+      const accountOf = async (ref: string) => (ref.startsWith('ext:') ? named.get(ref.slice(4)) : await findAccountIn(tx, pid, ref));
+
+      for (const { r, input, accountRef } of valid) {
         const fail = (path: string, message: string) => {
           const field = path || null;
           outcome.add({ row: r.row, column: field ? c.columnOf(field) : null, field, reason: field ? `${field}: ${message}` : message }, r.cells);
         };
-        const { accountId: accountRef, ...fields } = record as { accountId?: string } & Record<string, unknown>;
-        const parsed = (kind === 'accounts' ? accountInput : memberInput).safeParse(kind === 'accounts' ? record : fields);
-        if (!parsed.success) {
-          for (const iss of parsed.error.issues) fail(iss.path.map(String).join('.'), iss.message);
-          continue;
-        }
-        const input = parsed.data as Record<string, unknown> & { externalId: string };
         try {
-          // One savepoint per row: a refused row leaves the chunk's other rows and the checkpoint intact.
-          const result = await tx.transaction(async (sp) => {
-            if (kind === 'accounts') {
-              const current = await findAccountIn(sp, rc.ctx.programId, `ext:${input.externalId}`);
-              if (input.parentId !== undefined && !(rc.dryRun && created.has(String(input.parentId).replace(/^ext:/, '')))) {
-                const parent = await findAccountIn(sp, rc.ctx.programId, String(input.parentId));
-                if (!parent) return { error: { path: 'parentId', message: 'no such account in this program' } };
-                input.parentId = parent.id;
+          let write: ((sp: Tx) => Promise<unknown>) | null = null;
+          if (kind === 'accounts') {
+            if (input.parentId !== undefined) {
+              const ref = String(input.parentId);
+              const parent = await accountOf(ref);
+              if (!parent && !(rc.dryRun && created.has(ref.replace(/^ext:/, '')))) {
+                fail('parentId', 'no such account in this program');
+                continue;
               }
-              if (!current) {
-                if (rc.dryRun) created.add(input.externalId);
-                else await accounts.createAccountIn(sp, rc.ctx, accountInput.parse(input));
-                return { processed: true };
-              }
-              const patch = changes(input, current);
-              if (!Object.keys(patch).length) return { processed: false };
-              const checked = accountPatch.parse(patch);
-              if (!rc.dryRun) await accounts.updateAccountIn(sp, rc.ctx, current.id, checked);
-              return { processed: true };
+              if (parent) input.parentId = parent.id;
             }
-            if (!accountRef) return { error: { path: 'accountId', message: 'required' } };
-            const account = await findAccountIn(sp, rc.ctx.programId, String(accountRef));
-            if (!account) return { error: { path: 'accountId', message: 'unknown account' } };
-            const current = await findMemberIn(sp, rc.ctx.programId, `ext:${input.externalId}`);
+            const current = currentAccounts.get(input.externalId);
             if (!current) {
-              if (!rc.dryRun) await accounts.createMemberIn(sp, rc.ctx, account.id, memberInput.parse(input));
-              return { processed: true };
+              write = async (sp) => {
+                const a = await accounts.createAccountIn(sp, rc.ctx, accountInput.parse(input));
+                // A later row of the chunk may name it as its parent.
+                named.set(a.externalId, a);
+              };
+              if (rc.dryRun) created.add(input.externalId);
+            } else {
+              const patch = changes(input, current);
+              if (Object.keys(patch).length) write = (sp) => accounts.updateAccountIn(sp, rc.ctx, current.id, accountPatch.parse(patch));
             }
-            if (current.accountId !== account.id) return { error: { path: 'accountId', message: 'the member belongs to another account' } };
-            const patch = changes(input, current);
-            if (!Object.keys(patch).length) return { processed: false };
-            const checked = memberPatch.parse(patch);
-            if (!rc.dryRun) await accounts.updateMemberIn(sp, rc.ctx, current.id, checked);
-            return { processed: true };
-          });
-          if ('error' in result && result.error) fail(result.error.path, result.error.message);
-          else if (result.processed) processed++;
-          else duplicates++;
+          } else {
+            if (!accountRef) {
+              fail('accountId', 'required');
+              continue;
+            }
+            const account = await accountOf(String(accountRef));
+            if (!account) {
+              fail('accountId', 'unknown account');
+              continue;
+            }
+            const current = currentMembers.get(input.externalId);
+            if (!current) write = (sp) => accounts.createMemberIn(sp, rc.ctx, account.id, memberInput.parse(input));
+            else if (current.accountId !== account.id) {
+              fail('accountId', 'the member belongs to another account');
+              continue;
+            } else {
+              const patch = changes(input, current);
+              if (Object.keys(patch).length) write = (sp) => accounts.updateMemberIn(sp, rc.ctx, current.id, memberPatch.parse(patch));
+            }
+          }
+          if (!write) {
+            duplicates++;
+            continue;
+          }
+          // One savepoint per written row: a refused row leaves the chunk's others and the checkpoint intact.
+          if (!rc.dryRun) await tx.transaction(write);
+          processed++;
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           if (err.errors?.length) for (const e of err.errors) fail(e.path, e.message);
@@ -334,7 +361,6 @@ async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Ope
     });
     progress();
   };
-
   for (const r of file.rows()) {
     const m = mapRow(c, r.cells, r.row, readCtx);
     const ext = typeof m.record.externalId === 'string' ? m.record.externalId : '';

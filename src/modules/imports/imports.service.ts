@@ -143,7 +143,6 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
         owner,
         mapping,
         dryRun: row.dryRun,
-        content: row.content,
         checkpointRow: row.checkpointRow,
         counts: { rowsRead: row.rowsRead, processed: row.processed, duplicates: row.duplicates, rejected: row.rejected },
         shouldStop: () => stopping,

@@ -184,6 +184,16 @@ describe('file import', () => {
     expect(again.progress).toMatchObject({ processed: 1, duplicates: 1, rejected: 0 });
     expect((await api(p, 'GET', '/accounts/ext:C-2')).json().name).toBe('Beta Ltd');
 
+    const tree = 'externalId,name,type,parentId\r\nH-1,Holding,holding,\r\nH-2,Branch,dealer,ext:H-1\r\nH-3,Lost,dealer,ext:NOPE\r\n';
+    const treeMapping = { fields: { externalId: 'externalId', name: 'name', type: 'type', parentId: 'parentId' } };
+    const dry = await run(p, 'accounts', 'tree.csv', Buffer.from(tree), treeMapping, true);
+    expect(dry.progress).toMatchObject({ processed: 2, rejected: 1 });
+    expect((await api(p, 'GET', '/accounts/ext:H-1')).statusCode).toBe(404);
+    const real = await run(p, 'accounts', 'tree.csv', Buffer.from(tree), treeMapping);
+    expect(real.progress).toMatchObject({ processed: 2, duplicates: 0, rejected: 1 });
+    expect((await api(p, 'GET', '/accounts/ext:H-2')).json().parentId).toBe((await api(p, 'GET', '/accounts/ext:H-1')).json().id);
+    expect((await t.services.imports.rejectsCsv(p.programId, real.id)).split('\r\n')[1]).toBe('4,parentId,parentId,parentId: no such account in this program,H-3,Lost,dealer,ext:NOPE');
+
     const members = 'account,id,name,role,email\r\nC-1,E-1,Anna,buyer,anna@acme.test\r\nC-9,E-2,Boris,buyer,\r\nC-2,E-3,Vera,nope,\r\n';
     const m = await run(p, 'members', 'members.csv', Buffer.from(members), { fields: { accountId: { column: 'account', prefix: 'ext:' }, externalId: 'id', name: 'name', role: 'role', email: 'email' } });
     expect(m.progress).toMatchObject({ rowsRead: 3, processed: 1, rejected: 2 });
