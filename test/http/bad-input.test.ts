@@ -165,6 +165,12 @@ const CASES: Case[] = [
   { name: 'a revoked key', method: 'POST', path: '/adjustments', body: adjustment({}), headers: key('auth-2'), as: 'revoked', status: 401, code: 'UNAUTHENTICATED' },
   { name: 'a revoked key on a read', method: 'GET', path: '/accounts/ext:C-1', as: 'revoked', status: 401, code: 'UNAUTHENTICATED' },
 
+  // File imports (the file itself is the body; a mapping that does not fit a file is tested in src/modules/imports).
+  { name: 'an import upload sent as JSON', method: 'POST', path: '/imports?kind=events&fileName=f.csv', body: { csv: 'id\n1' }, status: 422, code: 'IMPORT_FILE_INVALID', at: 'body' },
+  { name: 'an import of an unknown kind', method: 'POST', path: '/imports?kind=invoices&fileName=f.csv', body: {}, status: 422, code: 'VALIDATION_FAILED', at: 'query.kind' },
+  { name: 'an import mapping with an unknown delimiter', method: 'POST', path: '/imports/imp_nope/preview', body: { mapping: { delimiter: '|', fields: {} } }, status: 422, code: 'VALIDATION_FAILED', at: 'mapping.delimiter' },
+  { name: 'running an unknown import', method: 'POST', path: '/imports/imp_nope/run', body: { mapping: { fields: {} } }, status: 404, code: 'IMPORT_NOT_FOUND' },
+
   // Routes that do not exist.
   { name: 'an unknown route', method: 'GET', path: '/nope', status: 404, code: 'ROUTE_NOT_FOUND' },
   { name: 'an unknown sub-route', method: 'POST', path: '/accounts/ext:C-1/nope', body: {}, status: 404, code: 'ROUTE_NOT_FOUND' },
