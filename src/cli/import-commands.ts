@@ -180,7 +180,7 @@ export function addImportCommands(cli: Command): void {
       const { view, resumed } = result;
       if (opts.json) printJson({ ...view, resumed, rejectsFile: result.rejects ? rejectsPath : null });
       else printLines(...report(view, resumed, result.rejects ? rejectsPath : null));
-      if (view.progress.rejected > 0) throw new CliFailure(`${view.progress.rejected} rows rejected.`, EXIT_REJECTED);
+      if (view.progress.rejected > 0) throw new CliFailure(`${view.progress.rejected} row${view.progress.rejected === 1 ? '' : 's'} rejected.`, EXIT_REJECTED);
     });
 }
 

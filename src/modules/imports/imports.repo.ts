@@ -104,6 +104,11 @@ export async function insertKeys(tx: Tx, importId: string, keys: string[]): Prom
   if (keys.length) await tx.insert(importKeys).values(keys.map((key) => ({ importId, key }))).onConflictDoNothing();
 }
 
+/** A finished import needs its sent ids no more: they only tell its own events apart on a resume. */
+export async function deleteKeys(tx: Tx, importId: string): Promise<void> {
+  await tx.delete(importKeys).where(eq(importKeys.importId, importId));
+}
+
 export async function keysOf(tx: Tx, importId: string, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
   const rows = await tx.select({ key: importKeys.key }).from(importKeys).where(and(eq(importKeys.importId, importId), inArray(importKeys.key, keys)));

@@ -156,6 +156,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       });
       return await inTransaction(database, async (tx) => {
         if (!(await repo.updateOwned(tx, id, owner, { status: 'completed', finishedAt: new Date(), owner: null }))) throw new LeaseLost();
+        await repo.deleteKeys(tx, id);
         await deps.audit.record(tx, ctx, { action: 'import.completed', objectType: 'import', objectId: id, after: counts });
         return (await repo.findImport(tx, programId, id))!;
       });
