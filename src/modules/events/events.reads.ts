@@ -34,6 +34,8 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   const systemWallets = new Map<string, string>();
   /** What the event in progress will keep if it is applied (see `settle`). */
   let staged: (() => void)[] = [];
+  /** Awards of the events applied so far, written by `flush`. */
+  let awards: repo.NewAward[] = [];
   /** Answers and traces of the events applied so far, written by `flush`. */
   const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[] }>();
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
@@ -98,6 +100,10 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
     tierChanged(accountId: string) {
       tiers.delete(accountId);
     },
+    /** The event's awards, stored by `flush` (before a return in the same batch reads them, see processBatch). */
+    addAwards(rows: repo.NewAward[]) {
+      staged.push(() => void awards.push(...rows));
+    },
     /** The event's answer and trace, stored by `flush`. */
     answer(id: string, answer: Record<string, unknown>, trace: unknown[]) {
       staged.push(() => answers.set(id, { answer, trace }));
@@ -134,8 +140,11 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
         if (m) addTo(m, month, purchases, spend);
       });
     },
-    /** Writes what the applied events left here: their answers and traces, and the monthly stats they added. */
+    /** Writes what the applied events left here: their awards, answers and traces, and the monthly stats they added. */
     async flush(): Promise<void> {
+      // PostgreSQL takes at most 65,535 parameters per statement: 17 per award.
+      for (let i = 0; i < awards.length; i += 2000) await repo.insertAwards(tx, awards.slice(i, i + 2000));
+      awards = [];
       await repo.setAnswers(tx, programId, [...answers].map(([id, a]) => ({ id, ...a })));
       await repo.addMonthlyStatsMany(tx, programId, [...added.values()]);
       answers.clear();

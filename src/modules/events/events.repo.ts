@@ -45,7 +45,9 @@ export async function eventsInPeriod(tx: Tx, programId: string, type: string, fr
   return tx.select().from(events).where(and(...where)).orderBy(asc(events.occurredAt), asc(events.id)).limit(limit);
 }
 
-export async function insertAwards(tx: Tx, rows: (typeof awards.$inferInsert)[]): Promise<void> {
+export type NewAward = typeof awards.$inferInsert;
+
+export async function insertAwards(tx: Tx, rows: NewAward[]): Promise<void> {
   if (rows.length) await tx.insert(awards).values(rows);
 }
 

@@ -113,6 +113,25 @@ describe('events and rules', () => {
     expect(await balance('accounts/ext:C-1')).toEqual(before);
   });
 
+  it('applies a batch in input order: a return and a replay of an event earlier in the same batch see it', async () => {
+    // The batch writes awards, answers and stats at its end: what comes later in it must still see them.
+    const buy = purchase({ id: 'SAME-1', amount: 10000 });
+    const items = [
+      buy,
+      { id: 'SAME-RET', type: 'return', occurredAt: '2026-11-03T00:00:00Z', accountId: 'ext:C-1', originalEventId: 'SAME-1', amount: 5000 },
+      buy,
+      { ...buy, amount: 1 },
+      purchase({ id: 'SAME-2', amount: 10000 }),
+    ];
+    const r = (await api('POST', '/events/batch', { events: items })).json().items;
+    expect(r.map((i: { status: string; problem?: { code: string } }) => i.problem?.code ?? i.status)).toEqual(['processed', 'processed', 'processed', 'EVENT_ID_REUSED', 'processed']);
+    expect(r[1].reversals.map((x: { amount: number }) => x.amount)).toEqual([-80, -20]);
+    // The replay answers as the first time, awards included.
+    expect(r[2]).toEqual(r[0]);
+    expect((await api('GET', '/events/SAME-1')).json()).toMatchObject({ answer: r[0], returnedAmount: 5000, awards: [{ reversed: 80 }, { reversed: 20 }] });
+    expect((await api('GET', '/events/SAME-2')).json().answer).toEqual(r[4]);
+  });
+
   it('refuses a batch over 1,000 events and a rule with invalid JsonLogic naming the path', async () => {
     const big = await api('POST', '/events/batch', { events: Array.from({ length: 1001 }, (_, i) => purchase({ id: `X-${i}` })) });
     expect(big.statusCode).toBe(422);

@@ -207,7 +207,7 @@ export function createEventsService(
     const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), ledger, systemWallets: reads.systemWallets });
     posted.forEach((p, i) => (awardRows[i].ledgerTransactionId = p.transactionId));
     awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: pendingFlags[i] } }));
-    await repo.insertAwards(tx, awardRows);
+    reads.addAwards(awardRows);
     if (deps.afterCredit) {
       const credited = new Map<string, { owner: WalletOwner; currency: string }>();
       // Only stamps can fill a stamp card (a card is defined on a `stamps` currency only): no lookup for points.
@@ -403,6 +403,8 @@ export function createEventsService(
             continue;
           }
           const outbox: Message[] = [];
+          // A return reads the awards of its original event, which may be among those not written yet.
+          if (p.data.type === 'return') await reads.flush();
           try {
             const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
             reads.settle(true);

@@ -14,8 +14,8 @@ import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } f
  * Each input stays its own posting set under its own idempotency key (docs/decisions/0002), with
  * exactly the rows `credit()` would write: a header, a lot per credited leg (after covering a
  * negative balance), the postings, the balance changes. What changes is the number of round
- * trips: one statement each for all headers, all wallet locks, all lots, all postings and all
- * balance changes, instead of about seven per credit. Everything is computed in JS from the
+ * trips: one statement for all headers, one to lock the wallets, and one for all lots, postings
+ * and balance changes together, instead of about seven per credit. Everything is computed in JS from the
  * locked wallet rows, in input order, so the outcome is the same as crediting one after another.
  */
 export type CreditInput = WriteCommon & { kind: 'earn' | 'adjust'; source: 'issuance' | 'adjustment'; legs: CreditLeg[] };
@@ -127,7 +127,7 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
     fresh.flatMap((c) => (c ? c.legs.map((l) => keyOf(l.to, l.currency)) : [])),
   );
 
-  // 3. Lots, postings and balance changes, computed in input order from the locked balances.
+  // 3. Lots, postings and balance changes, computed in input order from the locked balances, then written in one statement.
   const lots: ReturnType<typeof sql>[] = [];
   const postings: ReturnType<typeof sql>[] = [];
   const deltas = new Map<string, Record<Bucket, bigint>>();
@@ -182,21 +182,20 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
     }
     results.push({ transactionId, kind: c.kind, at, replayed: false, holdId: null, postings: views });
   }
-  if (lots.length) {
-    await tx.execute(sql`
-      insert into lots (id, program_id, wallet_id, transaction_id, status, amount, remaining, available_at, expires_at, created_at)
-      values ${sql.join(lots, sql`, `)}`);
-  }
+  // One statement for the lots, the postings and the balances (data-modifying WITH parts always run to completion).
   if (postings.length) {
+    const balances = [...deltas].map(([id, d]) => ({ id, a: d.available.toString(), p: d.pending.toString(), h: d.held.toString() }));
+    const lotsPart = lots.length
+      ? sql`new_lots as (
+          insert into lots (id, program_id, wallet_id, transaction_id, status, amount, remaining, available_at, expires_at, created_at)
+          values ${sql.join(lots, sql`, `)}),`
+      : sql``;
     await tx.execute(sql`
-      insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
-      values ${sql.join(postings, sql`, `)}`);
-  }
-  if (deltas.size) {
-    const rows = [...deltas].map(([id, d]) => ({ id, a: d.available.toString(), p: d.pending.toString(), h: d.held.toString() }));
-    await tx.execute(sql`
+      with ${lotsPart} new_postings as (
+        insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
+        values ${sql.join(postings, sql`, `)})
       update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(id text, a text, p text, h text)
+      from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text)
       where w.id = d.id`);
   }
 
