@@ -267,7 +267,11 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
         if (!hooks.mayTakeOver(unfinished.owner, age) && age < staleSeconds) {
           throw importError('IMPORT_ALREADY_RUN', `This file is being imported by ${unfinished.owner ?? 'another runner'} (import ${unfinished.id}, last seen ${Math.round(age)} s ago); try again once it has stopped for ${staleSeconds} s.`);
         }
-        claimed = await inTransaction(database, (tx) => repo.claim(tx, ctx.programId, unfinished.id, input.owner, {}, { owner: unfinished.owner }));
+        claimed = await inTransaction(database, async (tx) => {
+          const c = await repo.claim(tx, ctx.programId, unfinished.id, input.owner, {}, { owner: unfinished.owner });
+          if (c) await deps.audit.record(tx, ctx, { action: 'import.resumed', objectType: 'import', objectId: c.id, before: { owner: unfinished.owner }, after: { owner: input.owner, rowsRead: c.rowsRead } });
+          return c;
+        });
         if (!claimed) throw importError('IMPORT_ALREADY_RUN', `Import ${unfinished.id} was taken over by another runner.`);
         resumed = true;
       } else {
@@ -311,7 +315,11 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       let n = 0;
       for (;;) {
         const owner = serverOwner();
-        const h = await inTransaction(database, (tx) => repo.claimStale(tx, owner, staleSeconds));
+        const h = await inTransaction(database, async (tx) => {
+          const c = await repo.claimStale(tx, owner, staleSeconds);
+          if (c) await deps.audit.record(tx, { programId: c.programId, actor: { type: 'system', id: 'imports' } }, { action: 'import.resumed', objectType: 'import', objectId: c.id, after: { owner, rowsRead: c.rowsRead } });
+          return c;
+        });
         if (!h) return n;
         n++;
         inBackground(h.programId, h.id, owner);

@@ -286,6 +286,8 @@ describe('an import whose runner died', () => {
     const done = (await api(p, 'GET', `/imports/${id}`)).json();
     expect(done).toMatchObject({ status: 'completed', progress: { totalRows: 30, rowsRead: 30, processed: 30, duplicates: 0, rejected: 0 } });
     expect(await eventCount(p)).toBe(30);
+    const audit = (await api(p, 'GET', `/audit?objectId=${id}`)).json().items.map((a: { action: string }) => a.action);
+    expect(audit.sort()).toEqual(['import.completed', 'import.resumed', 'import.uploaded']);
     // Fresh heartbeats are left alone.
     expect(await t.services.imports.resumeStale()).toBe(0);
   });
