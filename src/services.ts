@@ -28,7 +28,7 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now });
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
-  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit: webhooks.emit });
+  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit: webhooks.emit, emitMany: webhooks.emitMany });
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);

@@ -7,12 +7,14 @@ import { DEFAULT_LADDER, monthOf, windowOf, type Tier } from './tiers.ladder.js'
 import * as repo from './tiers.repo.js';
 
 export type TierEmit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
+/** Emits several messages with one read of the subscriptions and one insert (webhooks.emitMany). */
+export type TierEmitMany = (tx: Tx, programId: string, messages: { type: string; data: Record<string, unknown> }[]) => Promise<void>;
 export type EvaluationResult = { programs: number; accounts: number; promoted: number; downgraded: number; graceStarted: number; overridesExpired: number };
 
 /** Accounts per transaction: short enough that events on those accounts wait little for the job. */
 const CHUNK = 20_000;
 
-type Deps = { audit: AuditService; programs: ProgramsService; emit: TierEmit };
+type Deps = { audit: AuditService; programs: ProgramsService; emit: TierEmit; emitMany?: TierEmitMany };
 
 const systemCtx = (programId: string): RequestContext => ({ programId, actor: { type: 'system', id: 'tiers.reevaluate' } });
 
@@ -145,12 +147,16 @@ export async function reevaluateTiers(database: Database, deps: Deps, now: Date,
       const done = await inTransaction(database, async (tx) => {
         const upTo = await boundaryAfter(tx, programId, after);
         const rows = await evaluateRange(tx, programId, now, config, after, upTo);
+        const messages: { type: string; data: Record<string, unknown> }[] = [];
         for (const r of rows) {
           if (r.action === 'qualified') result.promoted++;
           else if (r.action === 'grace_expired' || r.action === 'ladder_changed') result.downgraded++;
           else if (r.action === 'grace_started') result.graceStarted++;
-          if (r.old_eff !== r.new_eff) await deps.emit(tx, programId, 'tier.changed', { accountId: r.account_id, from: r.old_eff, to: r.new_eff, reason: r.action, at: now.toISOString() });
+          if (r.old_eff !== r.new_eff) messages.push({ type: 'tier.changed', data: { accountId: r.account_id, from: r.old_eff, to: r.new_eff, reason: r.action, at: now.toISOString() } });
         }
+        // One subscription read and one insert for the chunk's changes, not a query per changed account.
+        if (deps.emitMany) await deps.emitMany(tx, programId, messages);
+        else for (const m of messages) await deps.emit(tx, programId, m.type, m.data);
         const counted = await tx.execute<{ n: number }>(sql`
           select count(*)::int as n from account_tier_state where program_id = ${programId} and account_id > ${after} ${upTo === null ? sql`` : sql`and account_id <= ${upTo}`}`);
         result.accounts += Number(counted.rows[0].n);
