@@ -4,3 +4,4 @@ export { activeWalletOwners, outstandingAt, systemFlowsByMonth, topEarningAccoun
 export { ledgerChecks, ledgerSize, overdueLots, PROBLEM_LIMIT, type LedgerCheck, type LedgerProblem } from './ledger.doctor.js';
 export { exportLedgerPostings, resolvePeriodBound, LEDGER_EXPORT_COLUMNS, type LedgerExportRow } from './ledger.export.js';
 export { creditMany, type CreditInput, type SystemWalletMemo } from './ledger.batch.js';
+export { walletsByRef, type WalletBalances } from './ledger.wallet-reads.js';

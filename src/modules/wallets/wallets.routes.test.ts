@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestProgram } from '../../../test/support/app.js';
+import { inTransaction } from '../../db/database.js';
 
 let t: TestApp;
 let p: TestProgram;
@@ -110,5 +111,66 @@ describe('transfers', () => {
     } while (cursor);
     expect(seen).toEqual(all);
     expect(all.length).toBeGreaterThan(3);
+  });
+});
+
+describe('wallet reads', () => {
+  it('answers what the ledger holds, by id and by ext:, wallets by currency and expiries soonest first', async () => {
+    await t.call(p, 'POST', '/api/v1/currencies', { code: 'miles', name: 'Miles', kind: 'points' });
+    await t.call(p, 'POST', '/api/v1/accounts/ext:C-1/members', { externalId: 'E-3', name: 'Ines', role: 'sales' });
+    const m = (await t.call(p, 'GET', '/api/v1/members/ext:E-3')).json();
+    const ctx = { programId: p.programId, actor: { type: 'system' as const, id: 'test' }, requestId: 'wallet-reads' };
+    const to = { type: 'member' as const, memberId: m.id, accountId: m.accountId };
+    const day = 86_400_000;
+    const base = Date.UTC(2030, 0, 1);
+    const legs = [
+      { to, currency: 'points', amount: 70n, expiresAt: new Date(base + 40 * day) },
+      { to, currency: 'points', amount: 30n, expiresAt: new Date(base + 10 * day) },
+      { to, currency: 'points', amount: 5n, expiresAt: new Date(base + 10 * day) },
+      { to, currency: 'points', amount: 20n, availableAt: new Date(Date.now() + 30 * day) },
+      { to, currency: 'miles', amount: 9n },
+    ];
+    for (const [k, leg] of legs.entries()) {
+      await inTransaction(t.database, (tx) => t.services.ledger.credit(tx, ctx, { kind: 'earn', source: 'issuance', idempotencyKey: `wr:${k}`, legs: [leg] }));
+    }
+    // The reference: the ledger's own reads in a transaction, shaped as the route shapes them.
+    const expected = (await inTransaction(t.database, (tx) => t.services.ledger.walletsOf(tx, p.programId, to))).map((w) => ({
+      currency: w.currency,
+      available: Number(w.available),
+      pending: Number(w.pending),
+      held: Number(w.held),
+      expiring: w.expiring.map((e) => ({ amount: Number(e.amount), expiresAt: e.expiresAt.toISOString() })),
+    }));
+    expect(expected.map((w) => w.currency)).toEqual(['miles', 'points']);
+    expect(expected[1].expiring).toEqual([
+      { amount: 35, expiresAt: new Date(base + 10 * day).toISOString() },
+      { amount: 70, expiresAt: new Date(base + 40 * day).toISOString() },
+    ]);
+    expect(expected[1].pending).toBe(20);
+    const byExt = await t.call(p, 'GET', '/api/v1/members/ext:E-3/wallets');
+    const byId = await t.call(p, 'GET', `/api/v1/members/${m.id}/wallets`);
+    expect(byExt.json()).toEqual(expected);
+    expect(byId.body).toBe(byExt.body);
+    expect(byExt.body).toBe(JSON.stringify(expected));
+    const account = (await t.call(p, 'GET', `/api/v1/accounts/${m.accountId}/wallets`)).body;
+    expect((await t.call(p, 'GET', '/api/v1/accounts/ext:C-1/wallets')).body).toBe(account);
+  });
+
+  it('answers [] for an owner without wallets and 404 for an unknown one or another program’s', async () => {
+    await t.call(p, 'POST', '/api/v1/accounts', { externalId: 'C-9', name: 'Empty Co', type: 'dealer' });
+    expect(await wallets('accounts/ext:C-9')).toEqual([]);
+    const other = await t.newProgram();
+    await t.call(other, 'POST', '/api/v1/accounts', { externalId: 'C-X', name: 'Theirs', type: 'dealer' });
+    const theirs = (await t.call(other, 'GET', '/api/v1/accounts/ext:C-X')).json();
+    for (const [path, code] of [
+      ['members/ext:NOPE', 'MEMBER_NOT_FOUND'],
+      ['members/mbr_nope', 'MEMBER_NOT_FOUND'],
+      ['accounts/ext:NOPE', 'ACCOUNT_NOT_FOUND'],
+      [`accounts/${theirs.id}`, 'ACCOUNT_NOT_FOUND'],
+    ]) {
+      const r = await t.call(p, 'GET', `/api/v1/${path}/wallets`);
+      expect(r.statusCode).toBe(404);
+      expect(r.json()).toMatchObject({ status: 404, code });
+    }
   });
 });

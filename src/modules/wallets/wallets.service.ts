@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.js';
 import { resolveAccountIn, resolveMemberIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
-import type { LedgerResult, LedgerService, WalletOwner } from '../ledger/index.js';
+import { walletsByRef, type LedgerResult, type LedgerService, type WalletOwner } from '../ledger/index.js';
 import { walletError } from './wallets.errors.js';
 
 type WalletView = z.infer<typeof walletView>;
@@ -64,17 +64,18 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
   }
 
   return {
+    /** One statement on the pool (the owner, its wallets and their expiries; see walletsByRef). */
     async walletsOf(programId: string, r: WalletRefInput): Promise<WalletView[]> {
-      return inTransaction(database, async (tx) => {
-        const owner = await ownerOf(tx, programId, r);
-        return (await ledger.walletsOf(tx, programId, owner)).map((w) => ({
-          currency: w.currency,
-          available: Number(w.available),
-          pending: Number(w.pending),
-          held: Number(w.held),
-          expiring: w.expiring.map((e) => ({ amount: Number(e.amount), expiresAt: e.expiresAt.toISOString() })),
-        }));
-      });
+      const wallets = 'memberId' in r ? await walletsByRef(database.handle.pool, programId, 'member', r.memberId) : await walletsByRef(database.handle.pool, programId, 'account', r.accountId);
+      // No such owner: the usual lookup answers the usual 404.
+      if (!wallets) await inTransaction(database, (tx) => ownerOf(tx, programId, r));
+      return (wallets ?? []).map((w) => ({
+        currency: w.currency,
+        available: Number(w.available),
+        pending: Number(w.pending),
+        held: Number(w.held),
+        expiring: w.expiring.map((e) => ({ amount: Number(e.amount), expiresAt: e.expiresAt.toISOString() })),
+      }));
     },
 
     async entriesOf(programId: string, r: WalletRefInput, q: { limit: number; cursor?: string; currency?: string }): Promise<{ items: EntryView[]; nextCursor: string | null }> {
