@@ -1,5 +1,5 @@
 import type { EvaluationResult } from '../modules/tiers/index.js';
-import type { OnPosted } from '../modules/ledger/index.js';
+import type { OnPostedMany, PostedDetails } from '../modules/ledger/index.js';
 import type { DeliverReport } from '../modules/webhooks/index.js';
 import type { Services } from '../services.js';
 import { claimDay, releaseDay } from './job-runs.js';
@@ -18,24 +18,31 @@ export type RunDueReport = {
 
 const DAILY = 'daily-maintenance';
 
-/** Publishes what a maturity or expiry posted, in the ledger's own transaction. */
-function publish(s: Services, type: 'points.matured' | 'points.expired'): OnPosted {
-  return (tx, d) =>
-    s.webhooks.emit(
-      tx,
-      d.programId,
-      type,
-      {
-        transactionId: d.transactionId,
-        wallet: d.owner.type === 'member' ? { memberId: d.owner.memberId } : { accountId: d.owner.accountId },
-        accountId: d.owner.accountId,
-        memberId: d.owner.type === 'member' ? d.owner.memberId : null,
-        currency: d.currency,
-        amount: Number(d.amount),
-        at: d.at.toISOString(),
-      },
-      { at: d.at },
-    );
+/** Publishes what a chunk of maturities or expiries posted, in the ledger's own transaction: one read of the subscriptions and one insert per program (webhooks.emitMany). */
+function publish(s: Services, type: 'points.matured' | 'points.expired'): OnPostedMany {
+  return async (tx, details) => {
+    const byProgram = new Map<string, PostedDetails[]>();
+    for (const d of details) byProgram.set(d.programId, [...(byProgram.get(d.programId) ?? []), d]);
+    for (const [programId, list] of byProgram) {
+      await s.webhooks.emitMany(
+        tx,
+        programId,
+        list.map((d) => ({
+          type,
+          data: {
+            transactionId: d.transactionId,
+            wallet: d.owner.type === 'member' ? { memberId: d.owner.memberId } : { accountId: d.owner.accountId },
+            accountId: d.owner.accountId,
+            memberId: d.owner.type === 'member' ? d.owner.memberId : null,
+            currency: d.currency,
+            amount: Number(d.amount),
+            at: d.at.toISOString(),
+          },
+          at: d.at,
+        })),
+      );
+    }
+  };
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message || err.name : String(err));
@@ -64,11 +71,11 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   };
 
   await step('matured', async () => {
-    const r = await s.ledger.matureDue(now, { onPosted: publish(s, 'points.matured') });
+    const r = await s.ledger.matureDue(now, { onPostedMany: publish(s, 'points.matured') });
     report.matured = { transactions: r.transactions, amount: Number(r.amount) };
   });
   await step('expired', async () => {
-    const r = await s.ledger.expireDue(now, { onPosted: publish(s, 'points.expired') });
+    const r = await s.ledger.expireDue(now, { onPostedMany: publish(s, 'points.expired') });
     report.expired = { transactions: r.transactions, amount: Number(r.amount) };
   });
   // After maturity and expiry, so that their messages go out in this same run.

@@ -5,3 +5,5 @@ export { ledgerChecks, ledgerSize, overdueLots, PROBLEM_LIMIT, type LedgerCheck,
 export { exportLedgerPostings, resolvePeriodBound, LEDGER_EXPORT_COLUMNS, type LedgerExportRow } from './ledger.export.js';
 export { creditMany, type CreditInput, type SystemWalletMemo } from './ledger.batch.js';
 export { walletsByRef, type WalletBalances } from './ledger.wallet-reads.js';
+export type { OnPostedMany } from './ledger.due.js';
+export type { DueOptions } from './ledger.expiry.js';

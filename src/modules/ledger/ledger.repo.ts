@@ -337,39 +337,6 @@ export async function settleHold(tx: Tx, id: string, status: 'committed' | 'rele
   await tx.execute(sql`update holds set status = ${status}, settle_transaction_id = ${transactionId}, settled_at = ${at.toISOString()} where id = ${id}`);
 }
 
-// ---- due work -----------------------------------------------------------------------------
-
-/** Wallets with pending lots whose date has come. */
-export async function walletsWithDuePending(tx: Tx, now: Date, limit: number, programId?: string): Promise<{ programId: string; walletId: string }[]> {
-  const res = await tx.execute(sql`
-    select distinct program_id, wallet_id from lots
-    where status = 'pending' and available_at <= ${now.toISOString()} ${programId ? sql`and program_id = ${programId}` : sql``}
-    limit ${limit}`);
-  return res.rows.map((r) => ({ programId: String(r.program_id), walletId: String(r.wallet_id) }));
-}
-
-export async function duePendingLots(tx: Tx, walletId: string, now: Date): Promise<LotRow[]> {
-  const res = await tx.execute(sql`
-    select * from lots where wallet_id = ${walletId} and status = 'pending' and available_at <= ${now.toISOString()} order by available_at, id`);
-  return res.rows.map(toLot);
-}
-
-/** Wallets with lots past their expiry that still hold value. */
-export async function walletsWithExpiredLots(tx: Tx, now: Date, limit: number, programId?: string): Promise<{ programId: string; walletId: string }[]> {
-  const res = await tx.execute(sql`
-    select distinct program_id, wallet_id from lots
-    where status = 'available' and remaining > 0 and expires_at <= ${now.toISOString()} ${programId ? sql`and program_id = ${programId}` : sql``}
-    limit ${limit}`);
-  return res.rows.map((r) => ({ programId: String(r.program_id), walletId: String(r.wallet_id) }));
-}
-
-export async function expiredLots(tx: Tx, walletId: string, now: Date): Promise<LotRow[]> {
-  const res = await tx.execute(sql`
-    select * from lots where wallet_id = ${walletId} and status = 'available' and remaining > 0 and expires_at <= ${now.toISOString()}
-    order by expires_at, id`);
-  return res.rows.map(toLot);
-}
-
 // ---- reading ------------------------------------------------------------------------------
 
 /** Amounts that will expire, per date, for the wallets given (what the owner should spend first). */

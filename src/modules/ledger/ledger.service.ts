@@ -1,10 +1,12 @@
-import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import type { Database, Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import type { ProgramsService } from '../programs/index.js';
 import { ledgerChecks } from './ledger.doctor.js';
 import { ledgerError } from './ledger.errors.js';
+import { expireDue as expireDueChunked, type DueOptions } from './ledger.expiry.js';
+import { matureDue as matureDueChunked } from './ledger.maturity.js';
 import * as repo from './ledger.repo.js';
 import type { Bucket, SystemWalletName, WalletRow } from './ledger.repo.js';
 
@@ -66,15 +68,6 @@ type Fraction = { numerator: bigint; denominator: bigint };
 
 const ownerKey = (o: WalletOwner) => (o.type === 'account' ? { ownerType: 'account' as const, ownerId: o.accountId } : { ownerType: 'member' as const, ownerId: o.memberId });
 const lockOrder = (a: { ownerType: string; ownerId: string; currency: string }) => `${a.ownerType}|${a.ownerId}|${a.currency}`;
-const postedDetails = (w: WalletRow, transactionId: string, kind: PostedDetails['kind'], amount: bigint, at: Date): PostedDetails => ({
-  programId: w.programId,
-  transactionId,
-  kind,
-  owner: w.ownerType === 'member' ? { type: 'member', memberId: w.ownerId, accountId: w.accountId ?? '' } : { type: 'account', accountId: w.ownerId },
-  currency: w.currency,
-  amount,
-  at,
-});
 const abs = (v: bigint) => (v < 0n ? -v : v);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
@@ -505,59 +498,14 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       return { transactionId: opened.id, kind: 'reverse', at: opened.at, replayed: false, holdId: null, postings, shortfall };
     },
 
-    /** Makes pending credits available when their date has come. Safe to run twice or concurrently. */
-    async matureDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
-      return eachDueWallet(
-        (tx) => repo.walletsWithDuePending(tx, now, opts.batch ?? 500, opts.programId),
-        async (tx, programId, w) => {
-          // Re-read under the wallet lock: another runner may have matured them meanwhile.
-          const lots = await repo.duePendingLots(tx, w.id, now);
-          if (!lots.length) return null;
-          const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
-          // Safe to repeat: the wallet lock and the re-read above decide what is left to do, not the key.
-          const opened = await begin(tx, ctx, 'mature', { idempotencyKey: newId('mature'), at: now }, { lots: lots.map((l) => l.id) });
-          if ('replay' in opened) return null;
-          const set = new PostingSet();
-          let total = 0n;
-          for (const lot of lots) {
-            const r = lot.remaining;
-            await repo.adjustLot(tx, lot.id, 0n, 'available');
-            if (r === 0n) continue;
-            set.post(w, 'pending', -r);
-            // Cover a negative available balance first (programs that allow negatives).
-            const deficit = w.available < 0n ? min(-w.available, r) : 0n;
-            if (deficit > 0n) await repo.adjustLot(tx, lot.id, -deficit);
-            set.post(w, 'available', r);
-            total += r;
-          }
-          await set.write(tx, programId, opened.id, now);
-          if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'mature', total, now));
-          return total;
-        },
-      );
+    /** Makes pending credits available when their date has come, a chunk of wallets per transaction (ledger.maturity.ts). Safe to run twice or concurrently. */
+    async matureDue(now: Date, opts: DueOptions = {}): Promise<{ transactions: number; amount: bigint }> {
+      return matureDueChunked(database, now, opts);
     },
 
-    /** Expires what is left of lots past their date (with an `expire` posting set per wallet). Safe to run twice. */
-    async expireDue(now: Date, opts: { programId?: string; batch?: number; onPosted?: OnPosted } = {}): Promise<{ transactions: number; amount: bigint }> {
-      return eachDueWallet(
-        (tx) => repo.walletsWithExpiredLots(tx, now, opts.batch ?? 500, opts.programId),
-        async (tx, programId, w) => {
-          const lots = await repo.expiredLots(tx, w.id, now);
-          if (!lots.length) return null;
-          const total = lots.reduce((s, l) => s + l.remaining, 0n);
-          const ctx: RequestContext = { programId, actor: { type: 'system', id: 'jobs' } };
-          const opened = await begin(tx, ctx, 'expire', { idempotencyKey: newId('expire'), at: now }, { lots: lots.map((l) => l.id) });
-          if ('replay' in opened) return null;
-          for (const lot of lots) await repo.adjustLot(tx, lot.id, -lot.remaining);
-          await repo.insertConsumptions(tx, programId, opened.id, lots.map((l) => ({ lotId: l.id, amount: l.remaining })));
-          const set = new PostingSet();
-          set.post(w, 'available', -total);
-          set.post(await system(tx, programId, 'expiry', w.currency), 'available', total);
-          await set.write(tx, programId, opened.id, now);
-          if (opts.onPosted && total > 0n) await opts.onPosted(tx, postedDetails(w, opened.id, 'expire', total, now));
-          return total;
-        },
-      );
+    /** Expires what is left of lots past their date (an `expire` posting set per wallet, a chunk of wallets per transaction: ledger.expiry.ts). Safe to run twice. */
+    async expireDue(now: Date, opts: DueOptions = {}): Promise<{ transactions: number; amount: bigint }> {
+      return expireDueChunked(database, now, opts);
     },
 
     /** Wallets of an account or member, with what is pending, held and expiring. */
@@ -594,37 +542,6 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       return (await ledgerChecks(tx, programId, { allowNegative })).flatMap((c) => c.problems.map((p) => p.message));
     },
   };
-
-  /**
-   * Time-driven work, wallet by wallet: `find` lists wallets with something due; `work` runs in
-   * its own transaction with the wallet locked and answers the amount it posted (null: nothing
-   * left to do, another runner got there first). Stops when a round makes no progress.
-   */
-  async function eachDueWallet(
-    find: (tx: Tx) => Promise<{ programId: string; walletId: string }[]>,
-    work: (tx: Tx, programId: string, w: WalletRow) => Promise<bigint | null>,
-  ): Promise<{ transactions: number; amount: bigint }> {
-    let transactions = 0;
-    let amount = 0n;
-    for (;;) {
-      const due = await inTransaction(database, find);
-      if (!due.length) break;
-      let progressed = false;
-      for (const { programId, walletId } of due) {
-        const r = await inTransaction(database, async (tx) => {
-          const w = await repo.lockWalletById(tx, programId, walletId);
-          return w ? work(tx, programId, w) : null;
-        });
-        if (r !== null) {
-          progressed = true;
-          transactions++;
-          amount += r;
-        }
-      }
-      if (!progressed) break;
-    }
-    return { transactions, amount };
-  }
 
   async function onlyWalletLots(tx: Tx, consumptions: repo.Consumption[], walletId: string): Promise<repo.Consumption[]> {
     const lots = await repo.lotsByIds(tx, consumptions.map((c) => c.lotId));

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/database.js';
+import { hashRequest } from '../../lib/hash.js';
+import { newId } from '../../lib/ids.js';
+import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type OnPostedMany } from './ledger.due.js';
+import { ledgerError } from './ledger.errors.js';
+import { systemWalletId } from './ledger.repo.js';
+import type { OnPosted, PostedDetails } from './ledger.service.js';
+
+export type DueOptions = {
+  programId?: string;
+  /** Wallets per transaction (default 1,000). */
+  batch?: number;
+  /** Called once per posting set, in the chunk's transaction. */
+  onPosted?: OnPosted;
+  /** Called once per chunk with all of its posting sets, in the chunk's transaction (the jobs runner's webhook messages). */
+  onPostedMany?: OnPostedMany;
+};
+
+const ACTOR = { type: 'system', id: 'jobs' } as const;
+
+/**
+ * Expires what is left of lots past their date: per wallet, one `expire` posting set (the wallet's
+ * available −total, the expiry system wallet +total), each lot's rest recorded as a lot consumption
+ * and taken from the lot, the balance lowered. Exactly what the one-wallet-at-a-time version wrote,
+ * but a chunk of wallets per transaction with one statement for each kind of row.
+ *
+ * Safe to run twice or concurrently: the wallets are locked and their due lots re-read under the
+ * locks, so a lot another runner expired meanwhile is not found again. Each posting set has its own
+ * fresh idempotency key, as before: it is the locks, not the key, that decide what is left to do.
+ */
+export async function expireDue(database: Database, now: Date, opts: DueOptions = {}): Promise<{ transactions: number; amount: bigint }> {
+  const at = now.toISOString();
+  return eachDueChunk(
+    database,
+    opts.batch ?? DUE_CHUNK,
+    async (tx, limit) => {
+      const res = await tx.execute(sql`
+        select d.program_id, d.wallet_id, w.owner_type, w.owner_id, w.currency
+        from (select distinct program_id, wallet_id from lots
+              where status = 'available' and remaining > 0 and expires_at <= ${at} ${opts.programId ? sql`and program_id = ${opts.programId}` : sql``}
+              limit ${limit}) d
+        join wallets w on w.id = d.wallet_id and w.program_id = d.program_id`);
+      return res.rows.map((r) => toDueWallet(r as Record<string, unknown>));
+    },
+    async (tx, due, lock) => {
+      // The expiry wallets first: creating one takes no wallet lock, so it cannot wait on a posting that holds one.
+      const systems = new Map<string, string>();
+      for (const d of due) {
+        const k = `${d.programId}|${d.currency}`;
+        if (!systems.has(k)) systems.set(k, await systemWalletId(tx, d.programId, 'expiry', d.currency));
+      }
+      const wallets = await lock();
+      if (!wallets.length) return { transactions: 0, amount: 0n };
+      const keys = wallets.map((w) => ({ id: w.id, program_id: w.programId }));
+      // Re-read under the locks, in the order the one-at-a-time version took them.
+      const res = await tx.execute(sql`
+        select l.id, l.wallet_id, l.remaining from lots l
+        join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(id text, program_id text) on l.wallet_id = k.id and l.program_id = k.program_id
+        where l.status = 'available' and l.remaining > 0 and l.expires_at <= ${at}
+        order by l.wallet_id, l.expires_at, l.id`);
+      const lotsOf = new Map<string, { id: string; remaining: bigint }[]>();
+      for (const r of res.rows) {
+        const list = lotsOf.get(String(r.wallet_id)) ?? [];
+        list.push({ id: String(r.id), remaining: BigInt(String(r.remaining)) });
+        lotsOf.set(String(r.wallet_id), list);
+      }
+
+      const headers: { ord: number; id: string; program_id: string; key: string; hash: string }[] = [];
+      const lots: { ord: number; id: string; txn: string; program_id: string; amount: string }[] = [];
+      const postings: { ord: number; txn: string; program_id: string; wallet_id: string; currency: string; amount: string }[] = [];
+      const balances: { id: string; amount: string }[] = [];
+      const details: PostedDetails[] = [];
+      let amount = 0n;
+      for (const w of wallets) {
+        const due = lotsOf.get(w.id);
+        if (!due?.length) continue;
+        const total = due.reduce((s, l) => s + l.remaining, 0n);
+        const transactionId = newId('txn');
+        // The same header `begin` writes for an expiry: a fresh key, the lots in the request hash.
+        const hash = hashRequest({ kind: 'expire', request: { lots: due.map((l) => l.id) }, memo: null, eventId: null, redemptionId: null });
+        headers.push({ ord: headers.length, id: transactionId, program_id: w.programId, key: newId('expire'), hash });
+        for (const l of due) lots.push({ ord: lots.length, id: l.id, txn: transactionId, program_id: w.programId, amount: l.remaining.toString() });
+        postings.push({ ord: postings.length, txn: transactionId, program_id: w.programId, wallet_id: w.id, currency: w.currency, amount: (-total).toString() });
+        postings.push({ ord: postings.length, txn: transactionId, program_id: w.programId, wallet_id: systems.get(`${w.programId}|${w.currency}`)!, currency: w.currency, amount: total.toString() });
+        balances.push({ id: w.id, amount: total.toString() });
+        details.push({ programId: w.programId, transactionId, kind: 'expire', owner: ownerOf(w), currency: w.currency, amount: total, at: now });
+        amount += total;
+      }
+      if (!headers.length) return { transactions: 0, amount: 0n };
+
+      const inserted = await tx.execute(sql`
+        insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, metadata, created_at)
+        select h.id, h.program_id, 'expire', h.key, h.hash, ${JSON.stringify({ actor: ACTOR })}::jsonb, ${at}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(headers)}::jsonb) as h(ord int, id text, program_id text, key text, hash text)
+        order by h.ord
+        on conflict (program_id, idempotency_key) do nothing
+        returning id`);
+      // Fresh keys never collide; if one did, writing the rest would leave a posting set without its header.
+      if (inserted.rows.length !== headers.length) throw ledgerError('IDEMPOTENCY_KEY_REUSED', 'An expiry key was already taken; retry.');
+      // Lots, consumptions, postings and balances in one statement (data-modifying WITH parts always run to completion).
+      await tx.execute(sql`
+        with d as (select * from jsonb_to_recordset(${JSON.stringify(lots)}::jsonb) as d(ord int, id text, txn text, program_id text, amount bigint)),
+        taken as (
+          update lots l set remaining = l.remaining - d.amount from d where l.id = d.id and l.program_id = d.program_id),
+        consumed as (
+          insert into lot_consumptions (program_id, transaction_id, lot_id, amount)
+          select d.program_id, d.txn, d.id, d.amount from d order by d.ord),
+        posted as (
+          insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, created_at)
+          select p.program_id, p.txn, p.wallet_id, 'available', p.currency, p.amount, ${at}::timestamptz
+          from jsonb_to_recordset(${JSON.stringify(postings)}::jsonb) as p(ord int, txn text, program_id text, wallet_id text, currency text, amount bigint)
+          order by p.ord)
+        update wallets w set available = w.available - b.amount
+        from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, amount bigint)
+        where w.id = b.id`);
+
+      if (opts.onPosted) for (const d of details) await opts.onPosted(tx, d);
+      if (opts.onPostedMany) await opts.onPostedMany(tx, details);
+      return { transactions: headers.length, amount };
+    },
+  );
+}
