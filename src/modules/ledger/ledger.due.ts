@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { WalletRow } from './ledger.repo.js';
-import type { PostedDetails } from './ledger.service.js';
 
 /**
  * The driver shared by the time-driven jobs (expiry: ledger.expiry.ts, maturity:
@@ -9,6 +8,18 @@ import type { PostedDetails } from './ledger.service.js';
  * per chunk, with a handful of set-based statements per chunk instead of a dozen per wallet.
  */
 
+/** What one maturity or expiry posted in one wallet: handed to the caller's hooks inside the ledger's transaction. */
+export type PostedDetails = {
+  programId: string;
+  transactionId: string;
+  kind: 'mature' | 'expire';
+  owner: { type: 'account'; accountId: string } | { type: 'member'; memberId: string; accountId: string };
+  currency: string;
+  amount: bigint;
+  at: Date;
+};
+/** Runs in the transaction of the posting set, so what it writes (a webhook message) commits or rolls back with it. */
+export type OnPosted = (tx: Tx, details: PostedDetails) => Promise<void>;
 /** Runs in the chunk's transaction with what each of its posting sets posted, so what it writes (webhook messages) commits or rolls back with them. */
 export type OnPostedMany = (tx: Tx, details: PostedDetails[]) => Promise<void>;
 

@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type OnPostedMany } from './ledger.due.js';
+import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type OnPosted, type OnPostedMany, type PostedDetails } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
 import { systemWalletId } from './ledger.repo.js';
-import type { OnPosted, PostedDetails } from './ledger.service.js';
 
 export type DueOptions = {
   programId?: string;

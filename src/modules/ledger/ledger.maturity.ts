@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet } from './ledger.due.js';
+import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type PostedDetails } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
 import type { DueOptions } from './ledger.expiry.js';
-import type { PostedDetails } from './ledger.service.js';
 
 const ACTOR = { type: 'system', id: 'jobs' } as const;
 const min = (a: bigint, b: bigint) => (a < b ? a : b);

@@ -59,10 +59,8 @@ export type LedgerResult = {
   shortfall?: bigint;
 };
 
-/** What one maturity or expiry posted in one wallet: handed to the caller's `onPosted` inside the ledger's transaction. */
-export type PostedDetails = { programId: string; transactionId: string; kind: 'mature' | 'expire'; owner: WalletOwner; currency: string; amount: bigint; at: Date };
-/** Runs in the transaction of the posting set, so what it writes (a webhook message) commits or rolls back with it. */
-export type OnPosted = (tx: Tx, details: PostedDetails) => Promise<void>;
+// What maturity and expiry hand to their hooks is defined with them (ledger.due.ts).
+export type { OnPosted, PostedDetails } from './ledger.due.js';
 
 type Fraction = { numerator: bigint; denominator: bigint };
 
