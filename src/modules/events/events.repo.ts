@@ -59,16 +59,6 @@ export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awar
   await tx.update(awards).set(patch).where(eq(awards.id, id));
 }
 
-export async function addMonthlyStats(tx: Tx, programId: string, accountId: string, month: string, purchases: number, spend: bigint): Promise<void> {
-  await tx
-    .insert(accountMonthlyStats)
-    .values({ programId, accountId, month, purchases, spend })
-    .onConflictDoUpdate({
-      target: [accountMonthlyStats.accountId, accountMonthlyStats.month],
-      set: { purchases: sql`${accountMonthlyStats.purchases} + ${purchases}`, spend: sql`${accountMonthlyStats.spend} + ${spend.toString()}::bigint` },
-    });
-}
-
 /** The account's monthly stats rows (events.reads.ts sums them as events need them). */
 export async function monthlyStatsOf(tx: Tx, accountId: string): Promise<{ month: string; purchases: number; spend: bigint }[]> {
   return tx.select({ month: accountMonthlyStats.month, purchases: accountMonthlyStats.purchases, spend: accountMonthlyStats.spend }).from(accountMonthlyStats).where(eq(accountMonthlyStats.accountId, accountId));
@@ -93,17 +83,4 @@ export async function setAnswers(tx: Tx, programId: string, rows: { id: string; 
     update events e set answer = r.answer, trace = r.trace
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, answer jsonb, trace jsonb)
     where e.program_id = ${programId} and e.id = r.id`);
-}
-
-/**
- * The account's stats before the event being processed: every purchase recorded so far, and
- * the spend recorded for the twelve calendar months up to and including the event's month.
- */
-export async function statsBefore(tx: Tx, accountId: string, month: string, firstOf12: string): Promise<{ purchases: number; spend12m: bigint }> {
-  const res = await tx.execute(sql`
-    select coalesce(sum(purchases), 0)::int8 as purchases,
-      coalesce(sum(spend) filter (where month >= ${firstOf12} and month <= ${month}), 0)::int8 as spend
-    from account_monthly_stats where account_id = ${accountId}`);
-  const r = res.rows[0];
-  return { purchases: Number(r.purchases), spend12m: BigInt(String(r.spend)) };
 }

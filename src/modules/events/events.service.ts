@@ -379,10 +379,11 @@ export function createEventsService(
      *
      * The whole batch is one transaction (one commit instead of one per event) and each event
      * runs in a savepoint of it: an event that is refused rolls back to its savepoint, the
-     * others stay. The program, event types, currencies, rules and parties are read once per
-     * batch (events.reads.ts); the webhook messages of the applied events, and of the refused
-     * ones, are emitted together at the end. A database failure (not a refusal) fails the whole
-     * batch, which the caller can send again: it is idempotent by event id.
+     * others stay. The program, event types, currencies, rules, parties and tiers are read once
+     * per batch, and the awards, answers and monthly stats are written once at its end
+     * (events.reads.ts); the webhook messages of the applied events, and of the refused ones, are
+     * emitted together at the end too. A database failure (not a refusal) fails the whole batch,
+     * which the caller can send again: it is idempotent by event id.
      */
     async processBatch(ctx: RequestContext, items: unknown[]) {
       type Result = EventAnswer & { problem?: ReturnType<typeof problemOf> };
