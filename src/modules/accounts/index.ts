@@ -17,3 +17,4 @@ export {
 export { accountRoutes } from './accounts.routes.js';
 export { accountErrorStatus, type AccountErrorCode } from './accounts.errors.js';
 export { participantCounts } from './accounts.reports.js';
+export { managerOfRef } from './accounts.scope-reads.js';
