@@ -1,22 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction } from '../../src/db/database.js';
-import type { OnPosted } from '../../src/modules/ledger/index.js';
+import { publishPosted } from '../../src/jobs/run-due.js';
 import type { RequestContext } from '../../src/lib/context.js';
 import { SCALE, seconds, type Services, type Workload } from '../lib.js';
 
 const NOW = new Date('2026-07-01T00:00:00Z');
-
-/** What the jobs runner passes to the expiry (src/jobs/run-due.ts): each expiry's `points.expired` message, in the ledger's transaction. */
-const publish =
-  (s: Services): OnPosted =>
-  (tx, d) =>
-    s.webhooks.emit(
-      tx,
-      d.programId,
-      'points.expired',
-      { transactionId: d.transactionId, wallet: d.owner.type === 'member' ? { memberId: d.owner.memberId } : { accountId: d.owner.accountId }, accountId: d.owner.accountId, memberId: d.owner.type === 'member' ? d.owner.memberId : null, currency: d.currency, amount: Number(d.amount), at: d.at.toISOString() },
-      { at: d.at },
-    );
 
 class Rollback extends Error {}
 
@@ -30,7 +18,7 @@ class Rollback extends Error {}
  * of the lots are past their date and a fifth of the value is still in them.
  *
  * The subject is `ledger.expireDue`, as the jobs runner calls it (with the `points.expired`
- * publisher; no subscriber): one transaction per wallet. The reference expires the same lots in
+ * publisher from src/jobs/run-due.ts; no subscriber): a chunk of wallets per transaction. The reference expires the same lots in
  * five set-based statements (what is due per wallet, lot consumptions, lots, one posting per
  * wallet, balances), rolled back.
  */
@@ -132,10 +120,10 @@ export const expiryWorkload: Workload = {
     const refSeconds = seconds(r0);
 
     const j0 = performance.now();
-    const run = await s.ledger.expireDue(NOW, { onPosted: publish(s) });
+    const run = await s.ledger.expireDue(NOW, { onPostedMany: publishPosted(s, 'points.expired') });
     const jobSeconds = seconds(j0);
     const a0 = performance.now();
-    const again = await s.ledger.expireDue(NOW, { onPosted: publish(s) });
+    const again = await s.ledger.expireDue(NOW, { onPostedMany: publishPosted(s, 'points.expired') });
     const againSeconds = seconds(a0);
     const after = await inTransaction(database, (tx) => s.ledger.checkInvariants(tx, p));
     const left = Number((await db.execute(sql`select count(*)::int as n from lots where program_id = ${p} and status = 'available' and remaining > 0 and expires_at <= ${NOW.toISOString()}`)).rows[0].n);

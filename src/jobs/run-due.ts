@@ -19,7 +19,7 @@ export type RunDueReport = {
 const DAILY = 'daily-maintenance';
 
 /** Publishes what a chunk of maturities or expiries posted, in the ledger's own transaction: one read of the subscriptions and one insert per program (webhooks.emitMany). */
-function publish(s: Services, type: 'points.matured' | 'points.expired'): OnPostedMany {
+export function publishPosted(s: Services, type: 'points.matured' | 'points.expired'): OnPostedMany {
   return async (tx, details) => {
     const byProgram = new Map<string, PostedDetails[]>();
     for (const d of details) byProgram.set(d.programId, [...(byProgram.get(d.programId) ?? []), d]);
@@ -71,11 +71,11 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   };
 
   await step('matured', async () => {
-    const r = await s.ledger.matureDue(now, { onPostedMany: publish(s, 'points.matured') });
+    const r = await s.ledger.matureDue(now, { onPostedMany: publishPosted(s, 'points.matured') });
     report.matured = { transactions: r.transactions, amount: Number(r.amount) };
   });
   await step('expired', async () => {
-    const r = await s.ledger.expireDue(now, { onPostedMany: publish(s, 'points.expired') });
+    const r = await s.ledger.expireDue(now, { onPostedMany: publishPosted(s, 'points.expired') });
     report.expired = { transactions: r.transactions, amount: Number(r.amount) };
   });
   // After maturity and expiry, so that their messages go out in this same run.
