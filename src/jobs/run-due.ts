@@ -22,7 +22,11 @@ const DAILY = 'daily-maintenance';
 export function publishPosted(s: Services, type: 'points.matured' | 'points.expired'): OnPostedMany {
   return async (tx, details) => {
     const byProgram = new Map<string, PostedDetails[]>();
-    for (const d of details) byProgram.set(d.programId, [...(byProgram.get(d.programId) ?? []), d]);
+    for (const d of details) {
+      const list = byProgram.get(d.programId) ?? [];
+      list.push(d);
+      byProgram.set(d.programId, list);
+    }
     for (const [programId, list] of byProgram) {
       await s.webhooks.emitMany(
         tx,
