@@ -105,7 +105,7 @@ describe('concurrent writes to one wallet', () => {
     expect(counts.ok).toBeGreaterThan(CLIENTS * 4);
     expect(counts.replayed).toBeGreaterThan(0);
     expect(await inTransaction(t.database, (tx) => t.services.ledger.checkInvariants(tx, p.programId))).toEqual([]);
-  });
+  }, 180_000);
 
   it('lets concurrent repeats of one request apply once and all get the same answer', async () => {
     const body = { accountId: 'ext:HOT', currency: 'points', amount: 7, reason: 'same request, many times' };
