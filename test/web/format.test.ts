@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalToMinor, formatAmount, formatMoney, minorToDecimal } from '../../web/shared/format/format.js';
+import { amountToInput, decimalToMinor, formatAmount, formatMoney, minorToDecimal, minorToInput, moneyDigits, parseAmountInput, parseMajor } from '../../web/shared/format/format.js';
 
 /** Money in minor units shows as money, exactly; points and stamps as grouped integers. */
 const eur = { code: 'eur-credit', kind: 'money', moneyCurrency: 'EUR', minorDigits: 2 } as const;
@@ -37,5 +37,73 @@ describe('money of a program currency', () => {
     expect(decimalToMinor('1.234', 2)).toBeNull();
     expect(decimalToMinor('12', 0)).toBe(12n);
     expect(decimalToMinor('abc', 2)).toBeNull();
+  });
+});
+
+/** The console's amount fields: money typed in major units, sent as exact minor units. */
+describe('amount fields in major units', () => {
+  it('converts without binary fractions', () => {
+    // 0.29 * 100 is 28.999999999999996 as a float; 1.005 * 100 is 100.49999999999999.
+    expect(parseAmountInput('0.29', 2)).toEqual({ amount: 29 });
+    expect(parseAmountInput('1.005', 3)).toEqual({ amount: 1005 });
+    expect(parseAmountInput('19.99', 2)).toEqual({ amount: 1999 });
+    expect(parseAmountInput('12', 2)).toEqual({ amount: 1200 });
+    expect(parseAmountInput('12.', 2)).toEqual({ amount: 1200 });
+    expect(parseAmountInput('12.5', 2)).toEqual({ amount: 1250 });
+    expect(parseAmountInput('0.05', 2)).toEqual({ amount: 5 });
+    expect(parseAmountInput('007.10', 2)).toEqual({ amount: 710 });
+    expect(parseAmountInput('90071992547409.91', 2)).toEqual({ amount: 9007199254740991 });
+  });
+
+  it("accepts the locale's decimal separator, a point, spaces between thousands and local digits", () => {
+    expect(parseAmountInput('12,50', 2, 'fr')).toEqual({ amount: 1250 });
+    expect(parseAmountInput('12.50', 2, 'fr')).toEqual({ amount: 1250 });
+    expect(parseAmountInput('1\u202f234,56', 2, 'fr')).toEqual({ amount: 123456 });
+    expect(parseAmountInput('12,50', 2, 'en')).toEqual({ amount: 1250 });
+    expect(parseAmountInput('۱۲٫۵۰', 2, 'fa')).toEqual({ amount: 1250 });
+    expect(parseAmountInput('12٫5', 2, 'en')).toEqual({ amount: 1250 });
+  });
+
+  it('refuses more decimals than the currency has, and text that is not a number', () => {
+    expect(parseAmountInput('12.345', 2)).toEqual({ error: 'decimals' });
+    expect(parseAmountInput('12,001', 2, 'fr')).toEqual({ error: 'decimals' });
+    expect(parseAmountInput('1234.5', 0)).toEqual({ error: 'decimals' });
+    expect(parseAmountInput('1.0001', 3)).toEqual({ error: 'decimals' });
+    expect(parseMajor('12.50.1', 2)).toEqual({ error: 'invalid' });
+    for (const bad of ['', ' ', '.5', 'abc', '12€', '1e3', '+5', '--1', 'NaN', 'Infinity', '0x10']) expect(parseAmountInput(bad, 2), bad).toEqual({ error: 'invalid' });
+  });
+
+  it('takes whole numbers for points and stamps', () => {
+    expect(parseAmountInput('1500', null)).toEqual({ amount: 1500 });
+    expect(parseAmountInput('1 500', null, 'fr')).toEqual({ amount: 1500 });
+    expect(parseAmountInput('1500.5', null)).toEqual({ error: 'decimals' });
+    expect(parseAmountInput('-20', null)).toEqual({ amount: -20 });
+  });
+
+  it('refuses what a JSON number cannot carry exactly', () => {
+    expect(parseAmountInput('90071992547409.92', 2)).toEqual({ error: 'tooLarge' });
+    expect(parseAmountInput('99999999999999999999', null)).toEqual({ error: 'tooLarge' });
+  });
+
+  it('shows existing amounts in major units that read back unchanged', () => {
+    expect(minorToInput(1250, 2, 'fr')).toBe('12,50');
+    expect(minorToInput(5, 2, 'en')).toBe('0.05');
+    expect(minorToInput(1234, 0, 'en')).toBe('1234');
+    expect(minorToInput(-1999, 2, 'en')).toBe('-19.99');
+    expect(amountToInput(1500, null)).toBe('1500');
+    expect(amountToInput(null, 2)).toBe('');
+    for (const locale of ['en', 'fr', 'fa'])
+      for (const [minor, digits] of [[0, 2], [1, 2], [76115, 2], [1005, 3], [42, 0], [9007199254740991, 2]] as const)
+        expect(parseAmountInput(amountToInput(minor, digits, locale), digits, locale), `${locale} ${minor}`).toEqual({ amount: minor });
+  });
+
+  it('knows how many decimals a currency takes', () => {
+    expect(moneyDigits({ code: 'eur-credit', kind: 'money', moneyCurrency: 'EUR' })).toBe(2);
+    expect(moneyDigits({ code: 'yen', kind: 'money', moneyCurrency: 'JPY' })).toBe(0);
+    expect(moneyDigits({ code: 'kwd', kind: 'money', moneyCurrency: 'KWD' })).toBe(3);
+    expect(moneyDigits({ code: 'x', kind: 'money', moneyCurrency: 'EUR', minorDigits: 3 })).toBe(3);
+    expect(moneyDigits({ code: 'points', kind: 'points', moneyCurrency: null })).toBeNull();
+    expect(moneyDigits({ code: 'stamps', kind: 'stamps', moneyCurrency: null })).toBeNull();
+    expect(moneyDigits(null)).toBeNull();
   });
 });

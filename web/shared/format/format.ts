@@ -48,19 +48,44 @@ export function minorToDecimal(minor: number | bigint, digits: number): string {
   return `${neg ? '-' : ''}${int}${frac}`;
 }
 
+/** Why typed money was refused: not a number at all, or finer than the currency's smallest unit. */
+export type MajorParse = { minor: bigint } | { error: 'invalid' | 'decimals' };
+
+/** The decimal separator of a locale: "." for `en`, "," for `fr`, "٫" for `fa`. */
+export function decimalSeparator(locale: string): string {
+  return nf(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+}
+
 /**
- * The reverse, for what a person types: "1 234,5" or "1234.50" (EUR, 2 digits) → 123450n, in the
- * user's decimal separator or a point; null when it is not a number with at most `digits` decimals.
+ * What a person types, in major units, as minor units: "1 234,5" or "1234.50" (EUR, 2 digits)
+ * → 123450n, in the user's decimal separator or a point; "12.345" for EUR is `decimals` (a
+ * cent cannot be split), anything else that is not a plain decimal is `invalid`. Pure string
+ * and bigint arithmetic: "0.29" is 29 cents, never 28.999….
  */
-export function decimalToMinor(text: string, digits: number, locale = 'en'): bigint | null {
-  const sep = nf(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+export function parseMajor(text: string, digits: number, locale = 'en'): MajorParse {
+  const sep = decimalSeparator(locale);
   // Persian (۰–۹) and Arabic-Indic (٠–٩) digits as typed on a phone in `fa`.
   const ascii = text.replace(/[۰-۹]/g, (c) => String(c.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (c) => String(c.charCodeAt(0) - 0x0660));
-  const t = ascii.replace(/[\s\u00a0\u202f']/g, '').replace(sep, '.').replace(',', '.');
+  const t = ascii.replace(/[\s\u00a0\u202f']/g, '').replace(sep, '.').replace(',', '.').replace('\u066b', '.');
   const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(t);
-  if (!m || (m[3] ?? '').length > digits) return null;
+  if (!m) return { error: 'invalid' };
+  if ((m[3] ?? '').length > digits) return { error: 'decimals' };
   const v = BigInt(m[2] + (m[3] ?? '').padEnd(digits, '0'));
-  return m[1] ? -v : v;
+  return { minor: m[1] ? -v : v };
+}
+
+/** The reverse of minorToDecimal for what a person types; null when it is not a number with at most `digits` decimals. */
+export function decimalToMinor(text: string, digits: number, locale = 'en'): bigint | null {
+  const r = parseMajor(text, digits, locale);
+  return 'minor' in r ? r.minor : null;
+}
+
+/**
+ * Minor units as the text of an input in major units, with the locale's decimal separator and
+ * no grouping, so it reads back through parseMajor unchanged: (1250, 2, 'fr') → "12,50".
+ */
+export function minorToInput(minor: number | bigint, digits: number, locale = 'en'): string {
+  return minorToDecimal(minor, digits).replace('.', decimalSeparator(locale));
 }
 
 /** Minor digits of an ISO currency as Intl formats it (0 for JPY, 2 for EUR, 3 for KWD). */
@@ -79,6 +104,20 @@ export function formatMoney(locale: string, minor: number, iso: string, digits?:
   const f = nf(locale, { style: 'currency', currency: iso, minimumFractionDigits: d, maximumFractionDigits: d });
   // The decimal string on purpose (typed as number for the server's ES2022 lib, which lacks v3's signature).
   return f.format(minorToDecimal(minor, d) as unknown as number);
+}
+
+/**
+ * How many decimals a person types for an amount of this currency: the money's minor digits, or
+ * null for points and stamps (whole numbers). An ISO code Intl does not know counts as 2.
+ */
+export function moneyDigits(currency?: CurrencyInfo | null): number | null {
+  if (currency?.kind !== 'money' || !currency.moneyCurrency) return null;
+  if (currency.minorDigits != null) return currency.minorDigits;
+  try {
+    return minorDigitsOf(currency.moneyCurrency);
+  } catch {
+    return 2;
+  }
 }
 
 /** An amount of a program currency: money as money, points and stamps as plain numbers. */
@@ -105,4 +144,24 @@ export function formatDateTime(locale: string, iso: string | Date): string {
 export function formatMonth(locale: string, month: string): string {
   const [y, m] = month.split('-').map(Number);
   return new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+/** The integer an amount field stands for, or why it cannot be sent (`tooLarge`: past 2^53). */
+export type AmountParse = { amount: number } | { error: 'invalid' | 'decimals' | 'tooLarge' };
+
+/**
+ * The text of an amount field as the integer the API takes: money (`digits` = its minor digits)
+ * typed in major units and converted exactly, points and stamps (`digits` null) whole numbers.
+ */
+export function parseAmountInput(text: string, digits: number | null, locale = 'en'): AmountParse {
+  const r = parseMajor(text, digits ?? 0, locale);
+  if ('error' in r) return r;
+  if (r.minor > BigInt(Number.MAX_SAFE_INTEGER) || r.minor < -BigInt(Number.MAX_SAFE_INTEGER)) return { error: 'tooLarge' };
+  return { amount: Number(r.minor) };
+}
+
+/** An amount as the text of its field: money in major units ("12,50"), points as they are. */
+export function amountToInput(amount: number | null | undefined, digits: number | null, locale = 'en'): string {
+  if (amount == null) return '';
+  return digits === null ? String(amount) : minorToInput(amount, digits, locale);
 }

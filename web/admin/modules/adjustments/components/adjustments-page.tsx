@@ -1,9 +1,11 @@
-import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Card, Group, SegmentedControl, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adjustmentInput } from '@contracts/wallets';
 import { newIdempotencyKey } from '@shared/api/client';
+import { moneyDigits } from '@shared/format/format';
+import { useAmountInput } from '@shared/format/use-amount-input';
 import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat, useProgram } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
@@ -11,14 +13,8 @@ import { Page } from '../../ui/components/page';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
 import { postAdjustment } from '../../wallets/api/wallets-api';
 
-type Values = { target: 'account' | 'member'; ref: string; currency: string; direction: 'credit' | 'debit'; amount: number | string; reason: string };
-
-const toBody = (v: Values) => ({
-  ...(v.target === 'account' ? { accountId: v.ref.trim() } : { memberId: v.ref.trim() }),
-  currency: v.currency,
-  amount: (v.direction === 'debit' ? -1 : 1) * Number(v.amount === '' ? Number.NaN : v.amount),
-  reason: v.reason,
-});
+/** `amount` is the field's text: major units for money ("12,50"), a whole number for points and stamps. */
+type Values = { target: 'account' | 'member'; ref: string; currency: string; direction: 'credit' | 'debit'; amount: string; reason: string };
 
 /** A manual credit or debit: the reason is required, and goes to the ledger and the audit log. */
 export function AdjustmentsPage() {
@@ -26,7 +22,20 @@ export function AdjustmentsPage() {
   const { can } = useSession();
   const program = useProgram().data;
   const amount = useAmountFormat();
+  const amountInput = useAmountInput();
   const qc = useQueryClient();
+  // Money is typed in major units and converted exactly; the integer the API takes is derived per render.
+  const currencyOf = (code: string) => program?.currencies.find((c) => c.code === code);
+  const parseAmount = (v: Values) => amountInput.parse(v.amount, moneyDigits(currencyOf(v.currency)), currencyOf(v.currency)?.moneyCurrency ?? v.currency);
+  const toBody = (v: Values) => {
+    const a = parseAmount(v);
+    return {
+      ...(v.target === 'account' ? { accountId: v.ref.trim() } : { memberId: v.ref.trim() }),
+      currency: v.currency,
+      amount: 'amount' in a ? (v.direction === 'debit' ? -1 : 1) * a.amount : Number.NaN,
+      reason: v.reason,
+    };
+  };
   const form = useContractForm<Values, typeof adjustmentInput>(adjustmentInput, { target: 'account', ref: '', currency: 'points', direction: 'credit', amount: '', reason: '' }, toBody);
   // One key per intended adjustment: a retry after a network error cannot post it twice.
   const key = useRef(newIdempotencyKey());
@@ -45,7 +54,11 @@ export function AdjustmentsPage() {
     e.preventDefault();
     setDone(null);
     const body = form.validate();
-    if (!body) return;
+    // The field's own message rather than the contract's "expected number"; a sign typed here would flip the direction.
+    const a = parseAmount(values);
+    const amountError = 'message' in a ? a.message : a.amount <= 0 ? t('money.positive') : null;
+    if (amountError) form.setErrors((e) => ({ ...e, amount: amountError }));
+    if (!body || amountError) return;
     try {
       await mutation.mutateAsync(body);
       setDone(t('adjustments.done', { amount: amount(body.amount, body.currency), ref: values.ref }));
@@ -56,6 +69,10 @@ export function AdjustmentsPage() {
   }
 
   const refError = errors.accountId ?? errors.memberId;
+  const chosen = currencyOf(values.currency);
+  const digits = moneyDigits(chosen);
+  const typed = values.amount.trim() ? parseAmount(values) : null;
+  const amountHint = digits === null ? undefined : typed && 'amount' in typed ? amount(typed.amount, values.currency) : amountInput.hint(digits, chosen?.moneyCurrency ?? values.currency);
   return (
     <Page title={t('adjustments.title')}>
       {!can('value:adjust') ? <Alert color="gray">{t('common.readOnly')}</Alert> : null}
@@ -85,15 +102,15 @@ export function AdjustmentsPage() {
                   onChange={(v) => set('direction', v === 'debit' ? 'debit' : 'credit')}
                   allowDeselect={false}
                 />
-                <NumberInput
+                <TextInput
                   label={t('entries.amount')}
-                  // Money is entered in minor units, like the API takes it: the value as money shows underneath.
-                  description={program?.currencies.find((c) => c.code === values.currency)?.kind === 'money' ? (values.amount !== '' && Number.isInteger(Number(values.amount)) ? amount(Number(values.amount), values.currency) : t('rewards.form.minorUnits')) : undefined}
+                  // Money in major units, as printed on an invoice; the exact value as money shows underneath.
+                  description={amountHint}
                   value={values.amount}
-                  onChange={(v) => set('amount', v)}
+                  onChange={(e) => set('amount', e.currentTarget.value)}
                   error={errors.amount}
-                  min={1}
-                  allowDecimal={false}
+                  inputMode={digits === null ? 'numeric' : 'decimal'}
+                  autoComplete="off"
                   required
                 />
               </Group>

@@ -1,7 +1,9 @@
-import { ActionIcon, Button, Fieldset, Group, NumberInput, Select, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Center, Fieldset, Group, Loader, NumberInput, Select, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rewardInput, rewardKind, rewardPatch, type RewardKind } from '@contracts/rewards';
+import { moneyDigits, type CurrencyInfo } from '@shared/format/format';
+import { useAmountInput } from '@shared/format/use-amount-input';
 import { useFormat } from '@shared/format/use-format';
 import { LANGUAGES } from '@shared/i18n/i18n';
 import { useProgram } from '../../program/hooks/use-program';
@@ -19,7 +21,8 @@ type Values = {
   kind: RewardKind;
   category: string;
   currency: string;
-  amount: Num;
+  /** The field's text: major units for a money currency ("12,50"), a whole number otherwise. */
+  amount: string;
   stock: Num;
   autoApprove: boolean;
   active: boolean;
@@ -31,7 +34,8 @@ type Values = {
   charity: string;
   partnerId: string;
   partnerCurrency: string;
-  partnerAmount: Num;
+  /** Major units of `partnerCurrency`, as typed. */
+  partnerAmount: string;
   validityDays: Num;
   tiers: string[];
   roles: string[];
@@ -51,9 +55,18 @@ const fromLocalInput = (v: string): string => {
   return Number.isNaN(d.getTime()) ? v : d.toISOString();
 };
 
-const num = (v: Num) => (v === '' ? Number.NaN : Number(v));
 
-const fromReward = (r: RewardView | null): Values =>
+/** Minor digits of a partner price's ISO code; what Intl does not know yet (half typed) counts as 2. */
+const isoDigits = (iso: string) => moneyDigits({ code: iso, kind: 'money', moneyCurrency: iso }) ?? 2;
+
+/** Amount fields in the form's terms: text, and the integers the API takes (null when the text is not one). */
+type Amounts = {
+  toText: (amount: number | null | undefined, digits: number | null) => string;
+  parse: (text: string, digits: number | null, currency: string) => { amount: number } | { message: string };
+  digitsOf: (code: string) => number | null;
+};
+
+const fromReward = (r: RewardView | null, a: Amounts): Values =>
   r
     ? {
         name: r.name,
@@ -61,7 +74,7 @@ const fromReward = (r: RewardView | null): Values =>
         kind: r.kind,
         category: r.category ?? '',
         currency: r.cost.currency,
-        amount: r.cost.amount,
+        amount: a.toText(r.cost.amount, a.digitsOf(r.cost.currency)),
         stock: r.stock ?? '',
         autoApprove: r.autoApprove,
         active: r.active,
@@ -72,7 +85,7 @@ const fromReward = (r: RewardView | null): Values =>
         charity: r.charity ?? '',
         partnerId: r.partnerId ?? '',
         partnerCurrency: r.partnerPrice?.currency ?? '',
-        partnerAmount: r.partnerPrice?.amount ?? '',
+        partnerAmount: r.partnerPrice ? a.toText(r.partnerPrice.amount, isoDigits(r.partnerPrice.currency)) : '',
         validityDays: r.validityDays ?? '',
         tiers: r.eligibility.tiers ?? [],
         roles: r.eligibility.roles ?? [],
@@ -105,9 +118,20 @@ const fromReward = (r: RewardView | null): Values =>
 const texts = (rows: TextRow[]) =>
   Object.fromEntries(rows.filter((r) => r.locale.trim() || r.name.trim()).map((r) => [r.locale.trim(), { name: r.name, ...(r.description.trim() ? { description: r.description } : {}) }]));
 
-const common = (v: Values) => ({
+// Text that is not an amount goes as NaN: the contract refuses it at the same path, and submit puts the field's own message there.
+const costAmount = (v: Values, a: Amounts) => {
+  const p = a.parse(v.amount, a.digitsOf(v.currency), v.currency);
+  return 'amount' in p ? p.amount : Number.NaN;
+};
+const partnerAmount = (v: Values, a: Amounts) => {
+  const iso = v.partnerCurrency.trim().toUpperCase();
+  const p = a.parse(v.partnerAmount, isoDigits(iso), iso);
+  return 'amount' in p ? p.amount : Number.NaN;
+};
+
+const common = (v: Values, a: Amounts) => ({
   name: v.name,
-  cost: { currency: v.currency, amount: num(v.amount) },
+  cost: { currency: v.currency, amount: costAmount(v, a) },
   autoApprove: v.autoApprove,
   active: v.active,
   texts: texts(v.texts),
@@ -116,13 +140,14 @@ const common = (v: Values) => ({
 });
 
 // Empty partner fields mean "no partner price"; half of one is sent, so the contract names the missing half.
-const partnerPrice = (v: Values) => (v.partnerCurrency === '' && v.partnerAmount === '' ? null : { currency: v.partnerCurrency.trim().toUpperCase(), amount: num(v.partnerAmount) });
+const partnerPrice = (v: Values, a: Amounts) =>
+  v.partnerCurrency.trim() === '' && v.partnerAmount.trim() === '' ? null : { currency: v.partnerCurrency.trim().toUpperCase(), amount: v.partnerAmount.trim() === '' ? Number.NaN : partnerAmount(v, a) };
 
 // A new reward leaves out what is empty; a change clears it with null (unlimited stock, no category, no window).
-const toInput = (v: Values) => {
-  const price = partnerPrice(v);
+const toInput = (v: Values, a: Amounts) => {
+  const price = partnerPrice(v, a);
   return {
-    ...common(v),
+    ...common(v, a),
     kind: v.kind,
     description: v.description.trim() || undefined,
     category: v.category.trim() || undefined,
@@ -135,8 +160,8 @@ const toInput = (v: Values) => {
     validityDays: v.validityDays === '' ? undefined : Number(v.validityDays),
   };
 };
-const toPatch = (v: Values) => ({
-  ...common(v),
+const toPatch = (v: Values, a: Amounts) => ({
+  ...common(v, a),
   description: v.description.trim() || null,
   category: v.category.trim() || null,
   stock: v.stock === '' ? null : Number(v.stock),
@@ -144,7 +169,7 @@ const toPatch = (v: Values) => ({
   activeTo: v.activeTo ? fromLocalInput(v.activeTo) : null,
   charity: v.charity.trim() || null,
   partnerId: v.partnerId || null,
-  partnerPrice: partnerPrice(v),
+  partnerPrice: partnerPrice(v, a),
   validityDays: v.validityDays === '' ? null : Number(v.validityDays),
 });
 
@@ -156,13 +181,28 @@ const under = (errors: Record<string, string>, path: string) => errors[path] ?? 
  * `rewardPatch`: every field the API takes, with the server's field errors next to each.
  */
 export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDone: () => void }) {
+  // An existing cost shows in major units only once the currency's kind is known.
+  const program = useProgram();
+  if (!program.data && program.isPending)
+    return (
+      <Center p="md">
+        <Loader size="sm" />
+      </Center>
+    );
+  return <RewardFormFields reward={reward} onDone={onDone} />;
+}
+
+function RewardFormFields({ reward, onDone }: { reward: RewardView | null; onDone: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const program = useProgram().data;
+  const amountInput = useAmountInput();
+  const currencyOf = (code: string): CurrencyInfo | undefined => program?.currencies.find((c) => c.code === code);
+  const amounts: Amounts = { ...amountInput, digitsOf: (code) => moneyDigits(currencyOf(code)) };
   const tiers = useTiers().data ?? [];
   const partners = usePartners().data ?? [];
   const save = useSaveReward(reward?.id ?? null);
-  const form = useContractForm<Values, typeof rewardInput | typeof rewardPatch>(reward ? rewardPatch : rewardInput, fromReward(reward), reward ? toPatch : toInput);
+  const form = useContractForm<Values, typeof rewardInput | typeof rewardPatch>(reward ? rewardPatch : rewardInput, fromReward(reward, amounts), (v) => (reward ? toPatch : toInput)(v, amounts));
   const { values, set, errors } = form;
 
   // Texts are keyed by language: a language twice would silently keep only the last row.
@@ -173,7 +213,17 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
     e.preventDefault();
     if (twice.size) return;
     const body = form.validate();
-    if (!body) return;
+    // The amount fields' own messages (too many decimals, not a number) rather than the contract's "expected number".
+    const own: Record<string, string> = {};
+    const cost = amounts.parse(values.amount, amounts.digitsOf(values.currency), currencyOf(values.currency)?.moneyCurrency ?? values.currency);
+    if ('message' in cost) own['cost.amount'] = cost.message;
+    const iso = values.partnerCurrency.trim().toUpperCase();
+    if (values.partnerAmount.trim()) {
+      const price = amounts.parse(values.partnerAmount, isoDigits(iso), iso);
+      if ('message' in price) own['partnerPrice.amount'] = price.message;
+    }
+    if (Object.keys(own).length) form.setErrors((e) => ({ ...e, ...own }));
+    if (!body || Object.keys(own).length) return;
     try {
       await save.mutateAsync(body);
       onDone();
@@ -190,12 +240,17 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
 
   const currencies = (program?.currencies ?? []).map((c) => ({ value: c.code, label: c.name }));
   if (!currencies.some((c) => c.value === values.currency)) currencies.push({ value: values.currency, label: values.currency });
-  const costCurrency = program?.currencies.find((c) => c.code === values.currency);
-  const costPreview = costCurrency?.kind === 'money' && values.amount !== '' && Number.isInteger(Number(values.amount)) ? f.amount(Number(values.amount), costCurrency) : null;
-  const partnerPreview =
-    /^[A-Z]{3}$/.test(values.partnerCurrency) && values.partnerAmount !== '' && Number.isInteger(Number(values.partnerAmount))
-      ? f.amount(Number(values.partnerAmount), { code: values.partnerCurrency, kind: 'money', moneyCurrency: values.partnerCurrency })
-      : null;
+  // Under a money field: the typed value as money once it reads, else what to type.
+  const costCurrency = currencyOf(values.currency);
+  const costDigits = moneyDigits(costCurrency);
+  const typedCost = values.amount.trim() ? amounts.parse(values.amount, costDigits, values.currency) : null;
+  const costHint = costDigits === null ? undefined : typedCost && 'amount' in typedCost ? f.amount(typedCost.amount, costCurrency) : amountInput.hint(costDigits, costCurrency?.moneyCurrency ?? values.currency);
+  const partnerIso = /^[A-Z]{3}$/.test(values.partnerCurrency) ? values.partnerCurrency : null;
+  const typedPrice = partnerIso && values.partnerAmount.trim() ? amounts.parse(values.partnerAmount, isoDigits(partnerIso), partnerIso) : null;
+  const partnerHint =
+    typedPrice && 'amount' in typedPrice && partnerIso
+      ? f.amount(typedPrice.amount, { code: partnerIso, kind: 'money', moneyCurrency: partnerIso })
+      : amountInput.hint(partnerIso ? isoDigits(partnerIso) : 2, partnerIso ?? 'EUR');
   const partnerOptions = partners.map((p) => ({ value: p.id, label: p.name }));
   if (values.partnerId && !partnerOptions.some((p) => p.value === values.partnerId)) partnerOptions.push({ value: values.partnerId, label: values.partnerId });
   const usedLocales = new Set(values.texts.map((r) => r.locale));
@@ -223,14 +278,14 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
         </Group>
         <Group grow align="flex-start">
           <Select label={t('rules.currency')} data={currencies} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={errors['cost.currency']} allowDeselect={false} />
-          <NumberInput
+          <TextInput
             label={t('rewards.cost')}
-            description={costCurrency?.kind === 'money' ? (costPreview ?? t('rewards.form.minorUnits')) : undefined}
+            description={costHint}
             value={values.amount}
-            onChange={(v) => set('amount', v)}
+            onChange={(e) => set('amount', e.currentTarget.value)}
             error={errors['cost.amount'] ?? errors.cost}
-            min={0}
-            allowDecimal={false}
+            inputMode={costDigits === null ? 'numeric' : 'decimal'}
+            autoComplete="off"
             required
           />
           <NumberInput label={t('rewards.stock')} description={t('rewards.form.stockHint')} value={values.stock} onChange={(v) => set('stock', v)} error={errors.stock} min={0} allowDecimal={false} />
@@ -313,14 +368,14 @@ export function RewardForm({ reward, onDone }: { reward: RewardView | null; onDo
                 error={errors['partnerPrice.currency'] ?? errors.partnerPrice}
                 maxLength={3}
               />
-              <NumberInput
+              <TextInput
                 label={t('rewards.form.partnerPrice')}
-                description={partnerPreview ?? t('rewards.form.minorUnits')}
+                description={partnerHint}
                 value={values.partnerAmount}
-                onChange={(v) => set('partnerAmount', v)}
+                onChange={(e) => set('partnerAmount', e.currentTarget.value)}
                 error={errors['partnerPrice.amount']}
-                min={0}
-                allowDecimal={false}
+                inputMode="decimal"
+                autoComplete="off"
               />
             </Group>
           </Stack>
