@@ -4,7 +4,7 @@ import { isApiError } from '@shared/api/api-error';
 import { newIdempotencyKey } from '@shared/api/client';
 import { useResource } from '../../../use-resource';
 import { ErrorText } from '../../shell/components/error-text';
-import { decimalToMinor } from '@shared/format/format';
+import { decimalToMinor, moneyDigits as moneyDigitsOf } from '@shared/format/format';
 import { useFormat } from '@shared/format/use-format';
 import { useAmount, useCurrency } from '../../shell/hooks/use-amount';
 import { allocate, fetchCompany } from '../api/company-api';
@@ -32,7 +32,7 @@ export function CompanyScreen() {
   const chosenCurrency = currency || (currencies.includes('points') ? 'points' : (currencies[0] ?? ''));
   const chosen = useCurrency(chosenCurrency);
   // Money is typed in major units ("12.50") and sent in minor units; points and stamps as they are.
-  const moneyDigits = chosen?.kind === 'money' && chosen.moneyCurrency ? (chosen.minorDigits ?? 2) : null;
+  const moneyDigits = moneyDigitsOf(chosen);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
