@@ -109,9 +109,17 @@ export function ladderErrors(all: Tier[], changed: Tier): FieldError[] {
   return errors;
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it. */
+function clockFormatIn(timeZone: string): Intl.DateTimeFormat {
+  let f = clockFormats.get(timeZone);
+  if (!f) clockFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+  return f;
+}
+
 /** Milliseconds of the time zone's offset from UTC at an instant. */
 function offsetAt(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  const parts = clockFormatIn(timeZone).formatToParts(new Date(t));
   const get = (k: string) => Number(parts.find((p) => p.type === k)!.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(t / 1000) * 1000;
 }

@@ -99,4 +99,27 @@ describe('the evaluation job', () => {
     }
     expect((await t.services.tiers.accountTier(ctx.programId, 'ext:J-1')).tier).toBe('gold');
   });
+
+  it('sees what an event of another month committed while its own event waited for the account', async (c) => {
+    if (t.database.kind !== 'postgres') return c.skip();
+    // An event's bookkeeping is one statement, whose snapshot predates its wait for the state row:
+    // March spend committed meanwhile must still count towards the two-month window of April.
+    clock = new Date('2026-04-10T00:00:00Z');
+    await t.services.tiers.putLadder(ctx, 'race', { accountTypes: ['racer'] });
+    await t.services.tiers.createTier(ctx, { code: 'race-gold', name: 'Race gold', ladder: 'race', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 2 }, min: 1000 } });
+    const account = await t.services.accounts.createAccount(ctx, { externalId: 'R-1', name: 'R 1', type: 'racer' });
+    const client = await t.database.handle.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`insert into account_tier_state (account_id, program_id, external_id, account_type, lifetime_spend) values ($1, $2, 'R-1', 'racer', 600)`, [account.id, ctx.programId]);
+      await client.query(`insert into tier_metric_buckets (program_id, account_id, month, spend) values ($1, $2, '2026-03', 600)`, [ctx.programId, account.id]);
+      const event = t.services.events.process(ctx, { id: 'R-E-1', type: 'purchase', occurredAt: clock.toISOString(), accountId: 'ext:R-1', amount: 500, currency: 'EUR' });
+      await new Promise((r) => setTimeout(r, 300));
+      await client.query('commit');
+      await event;
+    } finally {
+      client.release();
+    }
+    expect(await t.services.tiers.accountTier(ctx.programId, 'ext:R-1')).toMatchObject({ tier: 'race-gold', metricValue: 1100, lifetimeSpend: 1100 });
+  });
 });

@@ -92,6 +92,22 @@ type ConfigJson = {
   steps: { minSpend: string; discountBp: number }[];
 };
 
+function tierFromJson(t: ConfigJson['tiers'][number]): Tier {
+  return {
+    code: t.code,
+    name: t.name,
+    ladder: t.ladder,
+    rank: t.rank,
+    metric: t.metric,
+    period: t.rollingMonths !== null ? { rollingMonths: t.rollingMonths } : { calendar: t.calendar ?? 'year' },
+    min: BigInt(t.min),
+    discountBp: t.discountBp,
+    multiplierMilli: t.multiplierMilli,
+    perks: t.perks,
+    graceDays: t.graceDays,
+  };
+}
+
 /** The program's whole tier configuration in one round trip: the write path of every event reads it. */
 export async function configOf(tx: Tx, programId: string): Promise<{ tiers: Tier[]; ladders: { code: string; accountTypes: string[] }[]; steps: { minSpend: bigint; discountBp: number }[] }> {
   const res = await tx.execute<ConfigJson>(sql`
@@ -106,21 +122,7 @@ export async function configOf(tx: Tx, programId: string): Promise<{ tiers: Tier
         from accumulative_discount_steps where program_id = ${programId}) as steps`);
   const r = res.rows[0];
   return {
-    tiers: r.tiers.map(
-      (t): Tier => ({
-        code: t.code,
-        name: t.name,
-        ladder: t.ladder,
-        rank: t.rank,
-        metric: t.metric,
-        period: t.rollingMonths !== null ? { rollingMonths: t.rollingMonths } : { calendar: t.calendar ?? 'year' },
-        min: BigInt(t.min),
-        discountBp: t.discountBp,
-        multiplierMilli: t.multiplierMilli,
-        perks: t.perks,
-        graceDays: t.graceDays,
-      }),
-    ),
+    tiers: r.tiers.map(tierFromJson),
     ladders: r.ladders,
     steps: r.steps.map((st) => ({ minSpend: BigInt(st.minSpend), discountBp: st.discountBp })),
   };
@@ -170,42 +172,123 @@ export async function refreshTierDiscount(tx: Tx, programId: string, code: strin
     where program_id = ${programId} and (tier_code = ${code} or override_tier_code = ${code})`);
 }
 
-/** Adds (or, negative, takes away) one event's share of a monthly bucket. */
-export async function addToBucket(tx: Tx, b: { programId: string; accountId: string; month: string; spend: bigint; units: bigint; points: bigint }): Promise<void> {
-  await tx
-    .insert(tierMetricBuckets)
-    .values(b)
-    .onConflictDoUpdate({
-      target: [tierMetricBuckets.accountId, tierMetricBuckets.month],
-      set: {
-        spend: sql`${tierMetricBuckets.spend} + ${b.spend.toString()}::bigint`,
-        units: sql`${tierMetricBuckets.units} + ${b.units.toString()}::bigint`,
-        points: sql`${tierMetricBuckets.points} + ${b.points.toString()}::bigint`,
-      },
-    });
+/**
+ * Runs a statement as a named prepared statement on the transaction's connection: parsed and
+ * planned once per connection instead of on every call (for the event's tier bookkeeping that
+ * was three quarters of its time, on PGlite and PostgreSQL alike). Drizzle has no public call
+ * for a named raw statement; this is what `.prepare(name)` of its query builders does. The
+ * statement's text must be the same on every call (pg refuses one name for two texts).
+ */
+async function executeNamed<T>(tx: Tx, name: string, query: SQL): Promise<T[]> {
+  const t = tx as unknown as {
+    dialect: { sqlToQuery(q: SQL): unknown };
+    session: { prepareQuery(q: unknown, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<{ rows: T[] }> } };
+  };
+  return (await t.session.prepareQuery(t.dialect.sqlToQuery(query), undefined, name, false).execute()).rows;
 }
 
+type StateJson = {
+  accountId: string; programId: string; externalId: string; accountType: string; tierCode: string | null; tierSince: string | null; belowSince: string | null;
+  tierDiscountBp: number; lifetimeSpend: string; accumulativeDiscountBp: number; overrideTierCode: string | null; overrideTierDiscountBp: number | null;
+  overrideDiscountBp: number | null; overrideExpiresAt: string | null; overrideReason: string | null; overrideSince: string | null; version: number; updatedAt: string;
+};
+const toDate = (v: string | null) => (v === null ? null : new Date(v));
+
 /**
- * Adds one event's share to its month's bucket and reads the account's buckets from `fromMonth`
- * on, in one statement (the upserted row comes from the insert: the statement's snapshot
- * does not see its own write).
+ * An event's whole tier bookkeeping in one round trip (a prepared statement): counts its spend
+ * in the account's state row (created on its first activity, locked until the transaction ends,
+ * with the accumulative step it reaches now), then adds its share to its month's bucket — the bucket's insert reads
+ * the state CTE's row, so the state row is always locked first and two events of one account
+ * cannot deadlock — and returns the state, the program's tiers and ladders, and the account's
+ * buckets from the earliest month any of the program's tiers looks at in `currentMonth`.
+ *
+ * The whole statement reads one snapshot, taken before it waited for the state row's lock:
+ * if another transaction changed the account meanwhile (`fresh` false: the version it updated
+ * is not the one its snapshot sees), that transaction's buckets of other months (and a tier
+ * change committed meanwhile) may be missing here, and the caller must read them again.
  */
-export async function addToBucketAndRead(tx: Tx, b: { programId: string; accountId: string; month: string; spend: bigint; units: bigint; points: bigint }, fromMonth: string): Promise<Bucket[]> {
-  const res = await tx.execute<{ month: string; spend: string; units: string; points: string }>(sql`
-    with up as (
+export async function recordActivity(
+  tx: Tx,
+  row: { programId: string; accountId: string; externalId: string; accountType: string },
+  b: { month: string; spend: bigint; units: bigint; points: bigint },
+  currentMonth: string,
+): Promise<{ state: StateRow; fresh: boolean; tiers: Tier[]; ladders: { code: string; accountTypes: string[] }[]; buckets: Bucket[] }> {
+  const spend = sql`${b.spend.toString()}::bigint`;
+  const step = (total: SQL) =>
+    sql`coalesce((select d.discount_bp from accumulative_discount_steps d where d.program_id = ${row.programId} and d.min_spend <= ${total} order by d.min_spend desc limit 1), 0)`;
+  const cm = sql`${currentMonth}::text`;
+  const stmt = sql`
+    with st as (
+      insert into account_tier_state as s (account_id, program_id, external_id, account_type, lifetime_spend, accumulative_discount_bp)
+      values (${row.accountId}, ${row.programId}, ${row.externalId}, ${row.accountType}, ${spend}, ${step(spend)})
+      on conflict (account_id) do update set
+        account_type = excluded.account_type,
+        lifetime_spend = s.lifetime_spend + excluded.lifetime_spend,
+        accumulative_discount_bp = ${step(sql`s.lifetime_spend + excluded.lifetime_spend`)},
+        version = s.version + 1,
+        updated_at = ${new Date().toISOString()}::timestamptz
+      returning s.*
+    ),
+    bk as (
       insert into tier_metric_buckets (program_id, account_id, month, spend, units, points)
-      values (${b.programId}, ${b.accountId}, ${b.month}, ${b.spend.toString()}::bigint, ${b.units.toString()}::bigint, ${b.points.toString()}::bigint)
+      select st.program_id, st.account_id, ${b.month}, ${spend}, ${b.units.toString()}::bigint, ${b.points.toString()}::bigint from st
       on conflict (account_id, month) do update set
         spend = tier_metric_buckets.spend + excluded.spend,
         units = tier_metric_buckets.units + excluded.units,
         points = tier_metric_buckets.points + excluded.points
       returning month, spend, units, points
+    ),
+    fm as (
+      select least(${cm}, min(case
+        when rolling_months is not null then to_char(to_date(${cm}, 'YYYY-MM') - make_interval(months => rolling_months - 1), 'YYYY-MM')
+        when calendar = 'quarter' then left(${cm}, 5) || lpad(((substr(${cm}, 6, 2)::int - 1) / 3 * 3 + 1)::text, 2, '0')
+        else left(${cm}, 5) || '01' end)) as m
+      from tiers where program_id = ${row.programId}
     )
-    select month, spend::text, units::text, points::text from up where month >= ${fromMonth}
-    union all
-    select month, spend::text, units::text, points::text from tier_metric_buckets
-    where account_id = ${b.accountId} and month >= ${fromMonth} and month <> ${b.month}`);
-  return res.rows.map((r) => ({ month: r.month, spend: BigInt(r.spend), units: BigInt(r.units), points: BigInt(r.points) })).sort((x, y) => (x.month < y.month ? -1 : 1));
+    select
+      (select json_build_object('accountId', account_id, 'programId', program_id, 'externalId', external_id, 'accountType', account_type,
+          'tierCode', tier_code, 'tierSince', tier_since, 'belowSince', below_since, 'tierDiscountBp', tier_discount_bp,
+          'lifetimeSpend', lifetime_spend::text, 'accumulativeDiscountBp', accumulative_discount_bp, 'overrideTierCode', override_tier_code,
+          'overrideTierDiscountBp', override_tier_discount_bp, 'overrideDiscountBp', override_discount_bp, 'overrideExpiresAt', override_expires_at,
+          'overrideReason', override_reason, 'overrideSince', override_since, 'version', version, 'updatedAt', updated_at) from st) as state,
+      (select version from account_tier_state where program_id = ${row.programId} and account_id = ${row.accountId}) as seen,
+      (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'ladder', ladder, 'rank', rank, 'metric', metric,
+          'rollingMonths', rolling_months, 'calendar', calendar, 'min', min::text, 'discountBp', discount_bp,
+          'multiplierMilli', multiplier_milli, 'perks', perks, 'graceDays', grace_days) order by ladder, rank), '[]'::json)
+        from tiers where program_id = ${row.programId}) as tiers,
+      (select coalesce(json_agg(json_build_object('code', code, 'accountTypes', account_types) order by code), '[]'::json)
+        from tier_ladders where program_id = ${row.programId}) as ladders,
+      (select coalesce(json_agg(json_build_object('month', x.month, 'spend', x.spend::text, 'units', x.units::text, 'points', x.points::text) order by x.month), '[]'::json)
+        from (
+          select month, spend, units, points from bk
+          union all
+          -- The snapshot does not see the statement's own write: this month's bucket comes from the insert.
+          select month, spend, units, points from tier_metric_buckets where program_id = ${row.programId} and account_id = ${row.accountId} and month <> ${b.month}
+        ) x where x.month >= (select m from fm)) as buckets`;
+  const [r] = await executeNamed<{ state: StateJson; seen: number | null; tiers: ConfigJson['tiers']; ladders: ConfigJson['ladders']; buckets: { month: string; spend: string; units: string; points: string }[] }>(
+    tx,
+    'tiers_record_activity',
+    stmt,
+  );
+  const j = r.state;
+  const state: StateRow = {
+    ...j,
+    tierSince: toDate(j.tierSince),
+    belowSince: toDate(j.belowSince),
+    lifetimeSpend: BigInt(j.lifetimeSpend),
+    overrideExpiresAt: toDate(j.overrideExpiresAt),
+    overrideSince: toDate(j.overrideSince),
+    updatedAt: new Date(j.updatedAt),
+  };
+  // A new row (version 0) was inserted only if no other transaction had one; an update moves the version it saw by one.
+  const fresh = r.seen === null ? state.version === 0 : state.version === Number(r.seen) + 1;
+  return {
+    state,
+    fresh,
+    tiers: r.tiers.map(tierFromJson),
+    ladders: r.ladders,
+    buckets: r.buckets.map((x) => ({ month: x.month, spend: BigInt(x.spend), units: BigInt(x.units), points: BigInt(x.points) })),
+  };
 }
 
 /** The account's buckets from `fromMonth` on: a few rows, one per month with activity. */
@@ -215,30 +298,6 @@ export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): P
     .from(tierMetricBuckets)
     .where(and(eq(tierMetricBuckets.accountId, accountId), gte(tierMetricBuckets.month, fromMonth)))
     .orderBy(asc(tierMetricBuckets.month));
-}
-
-/**
- * Counts an event's spend in the account's state row — created on its first activity, locked
- * until the transaction ends — with the accumulative step it reaches now, in one statement.
- */
-export async function addToState(tx: Tx, row: { programId: string; accountId: string; externalId: string; accountType: string }, spend: bigint): Promise<StateRow> {
-  const step = (total: SQL) =>
-    sql`coalesce((select d.discount_bp from accumulative_discount_steps d where d.program_id = ${row.programId} and d.min_spend <= ${total} order by d.min_spend desc limit 1), 0)`;
-  const [s] = await tx
-    .insert(accountTierState)
-    .values({ ...row, lifetimeSpend: spend, accumulativeDiscountBp: step(sql`${spend.toString()}::bigint`) })
-    .onConflictDoUpdate({
-      target: accountTierState.accountId,
-      set: {
-        accountType: row.accountType,
-        lifetimeSpend: sql`${accountTierState.lifetimeSpend} + ${spend.toString()}::bigint`,
-        accumulativeDiscountBp: step(sql`${accountTierState.lifetimeSpend} + ${spend.toString()}::bigint`),
-        version: sql`${accountTierState.version} + 1`,
-        updatedAt: new Date(),
-      },
-    })
-    .returning();
-  return s;
 }
 
 /** The account's state row, created empty on its first activity, locked until the transaction ends. */

@@ -134,22 +134,21 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
    * Counts activity, then moves the earned tier up as soon as the account reaches a higher
    * threshold, or starts the grace clock when it has fallen below its tier; never moves it down
    * (that is the job's, after the grace period). Records a change of the tier the account enjoys.
-   * Four statements when nothing changes: state, configuration, bucket, and the tier read before.
+   * One statement when nothing changes (state, bucket and configuration together; a second
+   * one to read the buckets again only when another transaction changed the account meanwhile).
    */
   async function record(tx: Tx, ctx: RequestContext, a: Omit<TierActivity, 'occurredAt'> & { month: Date }): Promise<TierChange | null> {
     if (a.spend === 0n && a.units === 0n && a.points === 0n) return null;
     const at = now();
-    // The state row is locked before the bucket, always in this order, so two events of one account cannot deadlock.
-    const s = await repo.addToState(tx, { programId: ctx.programId, accountId: a.accountId, externalId: a.externalId, accountType: a.accountType }, a.spend);
-    const { tiers, ladders } = await repo.configOf(tx, ctx.programId);
-    const ladder = tiers.filter((t) => t.ladder === ladderOf(a.accountType, ladders));
     const month = monthOf(at, a.timeZone);
-    const bucket = { programId: ctx.programId, accountId: a.accountId, month: monthOf(a.month, a.timeZone), spend: a.spend, units: a.units, points: a.points };
-    if (!ladder.length && !s.tierCode) {
-      await repo.addToBucket(tx, bucket);
-      return null;
-    }
-    const buckets = await repo.addToBucketAndRead(tx, bucket, earliestMonth(ladder, month));
+    const bucket = { month: monthOf(a.month, a.timeZone), spend: a.spend, units: a.units, points: a.points };
+    const r = await repo.recordActivity(tx, { programId: ctx.programId, accountId: a.accountId, externalId: a.externalId, accountType: a.accountType }, bucket, month);
+    const s = r.state;
+    // The statement's snapshot predates its wait for the state row: what another transaction committed meanwhile is read again.
+    const { tiers, ladders } = r.fresh ? r : await repo.configOf(tx, ctx.programId);
+    const ladder = tiers.filter((t) => t.ladder === ladderOf(a.accountType, ladders));
+    if (!ladder.length && !s.tierCode) return null;
+    const buckets = r.fresh ? r.buckets : await repo.bucketsOf(tx, a.accountId, earliestMonth(ladder, month));
     const q = qualifyingTier(ladder, buckets, month);
     const cur = ladder.find((t) => t.code === s.tierCode) ?? null;
     let reason: string | null = null;
