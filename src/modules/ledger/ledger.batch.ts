@@ -4,6 +4,7 @@ import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import type { Currency } from '../programs/index.js';
+import { inLockOrder, lockOrder, toWallet } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
 import { systemWalletId, type Bucket, type WalletRow } from './ledger.repo.js';
 import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.service.js';
@@ -45,9 +46,6 @@ function checkAmount(amount: bigint, path: string) {
 type WalletKey = { ownerType: 'account' | 'member'; ownerId: string; accountId: string; currency: string };
 const keyOf = (o: WalletOwner, currency: string): WalletKey =>
   o.type === 'account' ? { ownerType: 'account', ownerId: o.accountId, accountId: o.accountId, currency } : { ownerType: 'member', ownerId: o.memberId, accountId: o.accountId, currency };
-/** The same global lock order as the one-at-a-time ledger (ledger.service.ts lockOrder). */
-const lockOrder = (k: { ownerType: string; ownerId: string; currency: string }) => `${k.ownerType}|${k.ownerId}|${k.currency}`;
-const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v)));
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 function addMonths(d: Date, months: number): Date {
@@ -56,24 +54,12 @@ function addMonths(d: Date, months: number): Date {
   return r;
 }
 
-const toWallet = (r: Record<string, unknown>): WalletRow => ({
-  id: String(r.id),
-  programId: String(r.program_id),
-  currency: String(r.currency),
-  ownerType: r.owner_type as WalletRow['ownerType'],
-  ownerId: String(r.owner_id),
-  accountId: (r.account_id as string | null) ?? null,
-  available: big(r.available),
-  pending: big(r.pending),
-  held: big(r.held),
-});
-
 /**
  * Locks the wallets FOR UPDATE in the global lock order with one statement, creating the missing
  * ones first (one insert). The `order by` sits below the row locking, so rows are locked in that order.
  */
 async function lockWallets(tx: Tx, programId: string, keys: WalletKey[]): Promise<Map<string, WalletRow>> {
-  const sorted = [...new Map(keys.map((k) => [lockOrder(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+  const sorted = inLockOrder([...new Map(keys.map((k) => [lockOrder(k), k])).values()]);
   const select = async (ks: WalletKey[]) => {
     const res = await tx.execute(sql`
       select w.* from jsonb_to_recordset(${JSON.stringify(ks.map((k, i) => ({ ord: i, owner_type: k.ownerType, owner_id: k.ownerId, currency: k.currency })))}::jsonb)

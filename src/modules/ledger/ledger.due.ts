@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import { ledgerError } from './ledger.errors.js';
 import type { WalletRow } from './ledger.repo.js';
 
 /**
@@ -26,8 +27,11 @@ export type OnPostedMany = (tx: Tx, details: PostedDetails[]) => Promise<void>;
 /** A wallet with something due, as the find query answers it: enough to sort it into the global lock order. */
 export type DueWallet = { programId: string; walletId: string; ownerType: string; ownerId: string; currency: string };
 
-/** The same global lock order as the one-at-a-time ledger (ledger.service.ts lockOrder) and the batch path. */
-const lockOrder = (k: { ownerType: string; ownerId: string; currency: string }) => `${k.ownerType}|${k.ownerId}|${k.currency}`;
+/** The same global lock order as the one-at-a-time ledger (ledger.service.ts lockOrder); shared by the due jobs and the batch path (ledger.batch.ts). */
+export const lockOrder = (k: { ownerType: string; ownerId: string; currency: string }) => `${k.ownerType}|${k.ownerId}|${k.currency}`;
+/** The items sorted into the global lock order. */
+export const inLockOrder = <T extends { ownerType: string; ownerId: string; currency: string }>(items: T[]): T[] =>
+  items.map((d) => ({ d, key: lockOrder(d) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.d);
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v)));
 
 /** Default wallets per transaction: big enough that round trips stop mattering, small enough that a concurrent posting waits at most a fraction of a second. */
@@ -92,7 +96,7 @@ export async function eachDueChunk(
   for (;;) {
     const due = await inTransaction(database, (tx) => find(tx, size * FIND_CHUNKS));
     if (!due.length) break;
-    const sorted = due.map((d) => ({ d, key: lockOrder(d) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.d);
+    const sorted = inLockOrder(due);
     let progressed = false;
     for (let i = 0; i < sorted.length; i += size) {
       const slice = sorted.slice(i, i + size);
@@ -106,4 +110,60 @@ export async function eachDueChunk(
     if (!progressed) break;
   }
   return { transactions, amount };
+}
+
+/**
+ * Finds wallets with lots matching `dueLots` (a condition on `lots`), up to `limit`, optionally in
+ * one program: the `find` of both jobs.
+ */
+export async function findDueWallets(tx: Tx, limit: number, dueLots: SQL, programId: string | undefined): Promise<DueWallet[]> {
+  const res = await tx.execute(sql`
+    select d.program_id, d.wallet_id, w.owner_type, w.owner_id, w.currency
+    from (select distinct program_id, wallet_id from lots
+          where ${dueLots} ${programId ? sql`and program_id = ${programId}` : sql``}
+          limit ${limit}) d
+    join wallets w on w.id = d.wallet_id and w.program_id = d.program_id`);
+  return res.rows.map((r) => toDueWallet(r as Record<string, unknown>));
+}
+
+/** Re-reads the due lots of the locked wallets (`dueLots` on `l`, in `order`), grouped by wallet id. */
+export async function readDueLots(tx: Tx, wallets: WalletRow[], dueLots: SQL, order: SQL): Promise<Map<string, { id: string; remaining: bigint }[]>> {
+  const keys = wallets.map((w) => ({ id: w.id, program_id: w.programId }));
+  const res = await tx.execute(sql`
+    select l.id, l.wallet_id, l.remaining from lots l
+    join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(id text, program_id text) on l.wallet_id = k.id and l.program_id = k.program_id
+    where ${dueLots}
+    order by ${order}`);
+  const lotsOf = new Map<string, { id: string; remaining: bigint }[]>();
+  for (const r of res.rows) {
+    const list = lotsOf.get(String(r.wallet_id)) ?? [];
+    list.push({ id: String(r.id), remaining: BigInt(String(r.remaining)) });
+    lotsOf.set(String(r.wallet_id), list);
+  }
+  return lotsOf;
+}
+
+export type DueHeader = { ord: number; id: string; program_id: string; key: string; hash: string };
+
+/**
+ * Writes the chunk's transaction headers of one kind with one statement. Fresh keys never collide;
+ * if one did, writing the rest would leave a posting set without its header, so it throws `taken`.
+ */
+export async function insertDueHeaders(tx: Tx, kind: PostedDetails['kind'], headers: DueHeader[], at: string, taken: string): Promise<void> {
+  const inserted = await tx.execute(sql`
+    insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, metadata, created_at)
+    select h.id, h.program_id, ${kind}, h.key, h.hash, ${JSON.stringify({ actor: DUE_ACTOR })}::jsonb, ${at}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(headers)}::jsonb) as h(ord int, id text, program_id text, key text, hash text)
+    order by h.ord
+    on conflict (program_id, idempotency_key) do nothing
+    returning id`);
+  if (inserted.rows.length !== headers.length) throw ledgerError('IDEMPOTENCY_KEY_REUSED', taken);
+}
+
+const DUE_ACTOR = { type: 'system', id: 'jobs' } as const;
+
+/** Hands the chunk's posting sets to the caller's hooks, in the chunk's transaction. */
+export async function notifyPosted(tx: Tx, hooks: { onPosted?: OnPosted; onPostedMany?: OnPostedMany }, details: PostedDetails[]): Promise<void> {
+  if (hooks.onPosted) for (const d of details) await hooks.onPosted(tx, d);
+  if (hooks.onPostedMany) await hooks.onPostedMany(tx, details);
 }

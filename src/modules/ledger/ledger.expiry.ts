@@ -2,8 +2,19 @@ import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type OnPosted, type OnPostedMany, type PostedDetails } from './ledger.due.js';
-import { ledgerError } from './ledger.errors.js';
+import {
+  DUE_CHUNK,
+  eachDueChunk,
+  findDueWallets,
+  insertDueHeaders,
+  notifyPosted,
+  ownerOf,
+  readDueLots,
+  type DueHeader,
+  type OnPosted,
+  type OnPostedMany,
+  type PostedDetails,
+} from './ledger.due.js';
 import { systemWalletId } from './ledger.repo.js';
 
 export type DueOptions = {
@@ -15,8 +26,6 @@ export type DueOptions = {
   /** Called once per chunk with all of its posting sets, in the chunk's transaction (the jobs runner's webhook messages). */
   onPostedMany?: OnPostedMany;
 };
-
-const ACTOR = { type: 'system', id: 'jobs' } as const;
 
 /**
  * Expires what is left of lots past their date: per wallet, one `expire` posting set (the wallet's
@@ -33,15 +42,7 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
   return eachDueChunk(
     database,
     opts.batch ?? DUE_CHUNK,
-    async (tx, limit) => {
-      const res = await tx.execute(sql`
-        select d.program_id, d.wallet_id, w.owner_type, w.owner_id, w.currency
-        from (select distinct program_id, wallet_id from lots
-              where status = 'available' and remaining > 0 and expires_at <= ${at} ${opts.programId ? sql`and program_id = ${opts.programId}` : sql``}
-              limit ${limit}) d
-        join wallets w on w.id = d.wallet_id and w.program_id = d.program_id`);
-      return res.rows.map((r) => toDueWallet(r as Record<string, unknown>));
-    },
+    (tx, limit) => findDueWallets(tx, limit, sql`status = 'available' and remaining > 0 and expires_at <= ${at}`, opts.programId),
     async (tx, due, lock) => {
       // The expiry wallets first: creating one takes no wallet lock, so it cannot wait on a posting that holds one.
       const systems = new Map<string, string>();
@@ -51,21 +52,10 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
       }
       const wallets = await lock();
       if (!wallets.length) return { transactions: 0, amount: 0n };
-      const keys = wallets.map((w) => ({ id: w.id, program_id: w.programId }));
       // Re-read under the locks, in the order the one-at-a-time version took them.
-      const res = await tx.execute(sql`
-        select l.id, l.wallet_id, l.remaining from lots l
-        join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(id text, program_id text) on l.wallet_id = k.id and l.program_id = k.program_id
-        where l.status = 'available' and l.remaining > 0 and l.expires_at <= ${at}
-        order by l.wallet_id, l.expires_at, l.id`);
-      const lotsOf = new Map<string, { id: string; remaining: bigint }[]>();
-      for (const r of res.rows) {
-        const list = lotsOf.get(String(r.wallet_id)) ?? [];
-        list.push({ id: String(r.id), remaining: BigInt(String(r.remaining)) });
-        lotsOf.set(String(r.wallet_id), list);
-      }
+      const lotsOf = await readDueLots(tx, wallets, sql`l.status = 'available' and l.remaining > 0 and l.expires_at <= ${at}`, sql`l.wallet_id, l.expires_at, l.id`);
 
-      const headers: { ord: number; id: string; program_id: string; key: string; hash: string }[] = [];
+      const headers: DueHeader[] = [];
       const lots: { ord: number; id: string; txn: string; program_id: string; amount: string }[] = [];
       const postings: { ord: number; txn: string; program_id: string; wallet_id: string; currency: string; amount: string }[] = [];
       const balances: { id: string; amount: string }[] = [];
@@ -88,15 +78,7 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
       }
       if (!headers.length) return { transactions: 0, amount: 0n };
 
-      const inserted = await tx.execute(sql`
-        insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, metadata, created_at)
-        select h.id, h.program_id, 'expire', h.key, h.hash, ${JSON.stringify({ actor: ACTOR })}::jsonb, ${at}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(headers)}::jsonb) as h(ord int, id text, program_id text, key text, hash text)
-        order by h.ord
-        on conflict (program_id, idempotency_key) do nothing
-        returning id`);
-      // Fresh keys never collide; if one did, writing the rest would leave a posting set without its header.
-      if (inserted.rows.length !== headers.length) throw ledgerError('IDEMPOTENCY_KEY_REUSED', 'An expiry key was already taken; retry.');
+      await insertDueHeaders(tx, 'expire', headers, at, 'An expiry key was already taken; retry.');
       // Lots, consumptions, postings and balances in one statement (data-modifying WITH parts always run to completion).
       await tx.execute(sql`
         with d as (select * from jsonb_to_recordset(${JSON.stringify(lots)}::jsonb) as d(ord int, id text, txn text, program_id text, amount bigint)),
@@ -114,8 +96,7 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
         from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, amount bigint)
         where w.id = b.id`);
 
-      if (opts.onPosted) for (const d of details) await opts.onPosted(tx, d);
-      if (opts.onPostedMany) await opts.onPostedMany(tx, details);
+      await notifyPosted(tx, opts, details);
       return { transactions: headers.length, amount };
     },
   );

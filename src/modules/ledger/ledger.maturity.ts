@@ -2,11 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { DUE_CHUNK, eachDueChunk, ownerOf, toDueWallet, type PostedDetails } from './ledger.due.js';
-import { ledgerError } from './ledger.errors.js';
+import { DUE_CHUNK, eachDueChunk, findDueWallets, insertDueHeaders, notifyPosted, ownerOf, readDueLots, type DueHeader, type PostedDetails } from './ledger.due.js';
 import type { DueOptions } from './ledger.expiry.js';
 
-const ACTOR = { type: 'system', id: 'jobs' } as const;
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /**
@@ -21,33 +19,14 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
   return eachDueChunk(
     database,
     opts.batch ?? DUE_CHUNK,
-    async (tx, limit) => {
-      const res = await tx.execute(sql`
-        select d.program_id, d.wallet_id, w.owner_type, w.owner_id, w.currency
-        from (select distinct program_id, wallet_id from lots
-              where status = 'pending' and available_at <= ${at} ${opts.programId ? sql`and program_id = ${opts.programId}` : sql``}
-              limit ${limit}) d
-        join wallets w on w.id = d.wallet_id and w.program_id = d.program_id`);
-      return res.rows.map((r) => toDueWallet(r as Record<string, unknown>));
-    },
+    (tx, limit) => findDueWallets(tx, limit, sql`status = 'pending' and available_at <= ${at}`, opts.programId),
     async (tx, _due, lock) => {
       const wallets = await lock();
       if (!wallets.length) return { transactions: 0, amount: 0n };
-      const keys = wallets.map((w) => ({ id: w.id, program_id: w.programId }));
       // Re-read under the locks: another runner may have matured them meanwhile.
-      const res = await tx.execute(sql`
-        select l.id, l.wallet_id, l.remaining from lots l
-        join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(id text, program_id text) on l.wallet_id = k.id and l.program_id = k.program_id
-        where l.status = 'pending' and l.available_at <= ${at}
-        order by l.wallet_id, l.available_at, l.id`);
-      const lotsOf = new Map<string, { id: string; remaining: bigint }[]>();
-      for (const r of res.rows) {
-        const list = lotsOf.get(String(r.wallet_id)) ?? [];
-        list.push({ id: String(r.id), remaining: BigInt(String(r.remaining)) });
-        lotsOf.set(String(r.wallet_id), list);
-      }
+      const lotsOf = await readDueLots(tx, wallets, sql`l.status = 'pending' and l.available_at <= ${at}`, sql`l.wallet_id, l.available_at, l.id`);
 
-      const headers: { ord: number; id: string; program_id: string; key: string; hash: string }[] = [];
+      const headers: DueHeader[] = [];
       const lots: { id: string; program_id: string; deficit: string }[] = [];
       const postings: { ord: number; txn: string; program_id: string; wallet_id: string; bucket: 'pending' | 'available'; currency: string; amount: string }[] = [];
       const balances: { id: string; amount: string }[] = [];
@@ -80,14 +59,7 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
       }
       if (!headers.length) return { transactions: 0, amount: 0n };
 
-      const inserted = await tx.execute(sql`
-        insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, metadata, created_at)
-        select h.id, h.program_id, 'mature', h.key, h.hash, ${JSON.stringify({ actor: ACTOR })}::jsonb, ${at}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(headers)}::jsonb) as h(ord int, id text, program_id text, key text, hash text)
-        order by h.ord
-        on conflict (program_id, idempotency_key) do nothing
-        returning id`);
-      if (inserted.rows.length !== headers.length) throw ledgerError('IDEMPOTENCY_KEY_REUSED', 'A maturity key was already taken; retry.');
+      await insertDueHeaders(tx, 'mature', headers, at, 'A maturity key was already taken; retry.');
       // Lots, postings and balances in one statement (data-modifying WITH parts always run to completion).
       await tx.execute(sql`
         with matured as (
@@ -103,8 +75,7 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
         from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, amount bigint)
         where w.id = b.id`);
 
-      if (opts.onPosted) for (const d of details) await opts.onPosted(tx, d);
-      if (opts.onPostedMany) await opts.onPostedMany(tx, details);
+      await notifyPosted(tx, opts, details);
       return { transactions: headers.length, amount };
     },
   );
