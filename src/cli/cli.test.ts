@@ -1,61 +1,16 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database.js';
+import { cliHarness } from '../../test/support/cli.js';
 import { createServices } from '../services.js';
 
 // The real command, as an operator runs it: a child process through bin/fealty.mjs, on a fresh
 // data dir (or, with DATABASE_URL, a scratch PostgreSQL database of its own).
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'fealty.mjs');
-const adminUrl = process.env.DATABASE_URL;
-const scratch = `fealty_cli_${process.pid}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'fealty-cli-'));
-const databaseUrl = adminUrl ? Object.assign(new URL(adminUrl), { pathname: `/${scratch}` }).toString() : '';
-const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+const cli = cliHarness('cli', { timeout: 60_000 });
+const { databaseUrl } = cli;
+const fealty = (...args: string[]) => cli.run(args);
+const withOpenDatabase = cli.withDatabase;
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function fealty(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Opens the CLI's database in this process; with PGlite no command can run until it is closed. */
-async function withOpenDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: databaseUrl || undefined, dataDir, poolSize: 1 });
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(async () => {
-  if (adminUrl) await admin((c) => c.query(`create database ${scratch}`));
-});
-
-afterAll(async () => {
-  if (adminUrl) await admin((c) => c.query(`drop database if exists ${scratch} with (force)`));
-  rmSync(dataDir, { recursive: true, force: true });
-});
+beforeAll(() => cli.setUp());
+afterAll(() => cli.tearDown());
 
 describe('fealty CLI', () => {
   let programId = '';

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../db/database.js';
+import { cliHarness } from '../../test/support/cli.js';
+import { migrateDatabase } from '../db/database.js';
 import { firstStart } from '../first-start.js';
 import { parseCsv } from '../lib/csv.js';
 import { LEDGER_EXPORT_COLUMNS } from '../modules/ledger/index.js';
@@ -13,44 +11,12 @@ import { createServices } from '../services.js';
 
 // `fealty doctor` and `fealty export ledger` as an operator runs them (child processes through
 // bin/fealty.mjs) on a database holding the demo program: nine months of realistic history.
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'fealty.mjs');
-const adminUrl = process.env.DATABASE_URL;
-const scratch = `fealty_doctor_${process.pid}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'fealty-doctor-'));
-const databaseUrl = adminUrl ? Object.assign(new URL(adminUrl), { pathname: `/${scratch}` }).toString() : '';
-const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-
-type Run = { code: number; stdout: string; stderr: string };
-
-function fealty(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...extraEnv }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function withOpenDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: databaseUrl || undefined, dataDir, poolSize: 1 });
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
-}
+const cli = cliHarness('doctor', { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+const { dataDir, scratch } = cli;
+const fealty = cli.run;
+const withOpenDatabase = cli.withDatabase;
 
 const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => withOpenDatabase(async (db) => (await db.handle.pool.query<R>(text, values)).rows);
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 type Check = { name: string; ok: boolean; details: string; problems: ({ message: string } & Record<string, string>)[] };
 type Report = { ok: boolean; checks: Check[] };
@@ -63,7 +29,7 @@ const failing = (r: Report) => r.checks.filter((c) => !c.ok).map((c) => c.name);
 let programId = '';
 
 beforeAll(async () => {
-  if (adminUrl) await admin((c) => c.query(`create database ${scratch}`));
+  await cli.setUp();
   await withOpenDatabase(async (db) => {
     await migrateDatabase(db);
     const services = createServices(db);
@@ -77,10 +43,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  if (adminUrl) await admin((c) => c.query(`drop database if exists ${scratch} with (force)`));
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => cli.tearDown());
 
 describe('fealty doctor', () => {
   it('passes on a healthy database with the demo data: exit code 0, every check ok', async () => {
@@ -99,7 +62,7 @@ describe('fealty doctor', () => {
       'jobs',
       'webhook deliveries',
     ]);
-    expect(report.checks[0].details).toMatch(adminUrl ? /^PostgreSQL \d+/ : /^PGlite \(embedded PostgreSQL \d+/);
+    expect(report.checks[0].details).toMatch(cli.databaseUrl ? /^PostgreSQL \d+/ : /^PGlite \(embedded PostgreSQL \d+/);
     expect(report.checks.find((c) => c.name === 'posting sets balance')?.details).toMatch(/1 program: [\d,]+ posting sets, [\d,]+ postings/);
 
     const text = await fealty(['doctor', '--program', programId]);

@@ -1,41 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../db/database.js';
+import { cliHarness } from '../../../test/support/cli.js';
+import { migrateDatabase } from '../../db/database.js';
 import { createServices } from '../../services.js';
 
 // The real command as an operator runs it (bin/fealty.mjs in a child process), killed with
 // SIGKILL after its first checkpoint and run again; on a fresh data dir, or with DATABASE_URL
 // a scratch PostgreSQL database of its own.
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const bin = join(root, 'bin', 'fealty.mjs');
-const adminUrl = process.env.DATABASE_URL;
-const scratch = `fealty_import_${process.pid}`;
-const dir = mkdtempSync(join(tmpdir(), 'fealty-import-'));
-const dataDir = join(dir, 'data');
-const databaseUrl = adminUrl ? Object.assign(new URL(adminUrl), { pathname: `/${scratch}` }).toString() : '';
-const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-
-type Run = { code: number; stdout: string; stderr: string };
-const fealty = (...args: string[]) =>
-  new Promise<Run>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env, timeout: 240_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-
-async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
-  const d = await openDatabase({ databaseUrl: databaseUrl || undefined, dataDir, poolSize: 2 });
-  try {
-    return await fn(d);
-  } finally {
-    await d.close();
-  }
-}
+const cli = cliHarness('import', { timeout: 240_000, maxBuffer: 1 << 24, poolSize: 2, dataSubdir: 'data' });
+const { root, bin, dir, env } = cli;
+const fealty = (...args: string[]) => cli.run(args);
+const withDb = cli.withDatabase;
 
 const ROWS = 2600;
 const ACCOUNTS = 20;
@@ -44,12 +21,7 @@ const mappingFile = join(dir, 'mapping.json');
 const programs: string[] = [];
 
 beforeAll(async () => {
-  if (adminUrl) {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`create database ${scratch}`);
-    await c.end();
-  }
+  await cli.setUp();
   // Invoices of one or two lines, semicolons and decimal commas, as an ERP would write them.
   const lines = ['Номер;Дата;Клиент;Количество;Сумма'];
   let inv = 0;
@@ -77,15 +49,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  if (adminUrl) {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${scratch} with (force)`);
-    await c.end();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.tearDown());
 
 /** What the ledger holds for a program: postings, their sum per wallet, events, awards. */
 async function ledgerOf(programId: string) {
