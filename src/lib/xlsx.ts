@@ -19,8 +19,8 @@ function crc32(buf: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A ZIP archive of deflated entries: what an .xlsx file is. */
-function zip(files: { name: string; data: Buffer }[]): Buffer {
+/** A ZIP archive of deflated entries: what an .xlsx file is (also used by the tests' XLSX files, test/support/import-files.ts). */
+export function zip(files: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { zip } from '../../src/lib/xlsx.js';
 
 /** Test files as ERP exports write them: Windows-1251 text, and XLSX with shared strings and date styles. */
 
@@ -16,55 +16,6 @@ export function encode1251(text: string): Buffer {
     else throw new Error(`no Windows-1251 byte for ${ch}`);
   }
   return Buffer.from(out);
-}
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function zip(files: { name: string; data: string }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name);
-    const raw = Buffer.from(f.data);
-    const packed = deflateRawSync(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(raw), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt32LE(crc32(raw), 16);
-    c.writeUInt32LE(packed.length, 20);
-    c.writeUInt32LE(raw.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    parts.push(local, name, packed);
-    central.push(c, name);
-    offset += 30 + name.length + packed.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, end]);
 }
 
 /** A cell: text (a shared string), a number, or a date (`{date: serial}`, styled dd.mm.yyyy). */
@@ -96,7 +47,7 @@ export function testXlsx(sheet: string, rows: TestCell[][]): Buffer {
     })
     .join('');
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-  return zip([
+  const files = [
     { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
     {
       name: 'xl/workbook.xml',
@@ -110,5 +61,6 @@ export function testXlsx(sheet: string, rows: TestCell[][]): Buffer {
     { name: 'xl/sharedStrings.xml', data: `<sst ${ns}>${shared.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>` },
     { name: 'xl/worksheets/sheet1.xml', data: `<worksheet ${ns}><sheetData/></worksheet>` },
     { name: 'xl/worksheets/sheet2.xml', data: `<worksheet ${ns}><sheetData>${body}</sheetData></worksheet>` },
-  ]);
+  ];
+  return zip(files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })));
 }
