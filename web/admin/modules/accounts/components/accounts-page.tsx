@@ -1,11 +1,11 @@
-import { Anchor, Badge, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Group, Select, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
+import { PagedTable } from '../../ui/components/paged-table';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import type { AccountFilters } from '../api/accounts-api';
 import { useAccounts } from '../hooks/use-accounts';
@@ -45,52 +45,43 @@ export function AccountsPage() {
         <Select label={t('accounts.status')} data={STATUSES.map((s) => ({ value: s, label: t(`accounts.statuses.${s}`) }))} value={status} onChange={setStatus} clearable w={160} />
       </Group>
       <ErrorAlert error={accounts.error} />
-      <Stack gap="xs">
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('accounts.name')}</Table.Th>
-                <Table.Th>{t('accounts.externalId')}</Table.Th>
-                <Table.Th>{t('accounts.type')}</Table.Th>
-                <Table.Th>{t('accounts.segment')}</Table.Th>
-                <Table.Th>{t('accounts.region')}</Table.Th>
-                <Table.Th>{t('accounts.manager')}</Table.Th>
-                <Table.Th>{t('accounts.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/accounts/${a.id}`}>
-                      {a.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td className="mono">{a.externalId}</Table.Td>
-                  <Table.Td>{a.type}</Table.Td>
-                  <Table.Td>{a.segment ?? ''}</Table.Td>
-                  <Table.Td>{a.region ?? ''}</Table.Td>
-                  <Table.Td>{a.managerId ?? ''}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={a.status === 'active' ? 'teal' : 'gray'}>
-                      {t(`accounts.statuses.${a.status}`)}
-                    </Badge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {!items.length && !accounts.isLoading ? (
-                <Table.Tr>
-                  <Table.Td colSpan={7}>
-                    <Text c="dimmed">{t('common.noResults')}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <CursorPager pages={pages} nextCursor={accounts.data?.nextCursor} count={items.length} />
-      </Stack>
+      <PagedTable
+        columns={[
+          { label: t('accounts.name') },
+          { label: t('accounts.externalId') },
+          { label: t('accounts.type') },
+          { label: t('accounts.segment') },
+          { label: t('accounts.region') },
+          { label: t('accounts.manager') },
+          { label: t('accounts.status') },
+        ]}
+        minWidth={720}
+        count={items.length}
+        loading={accounts.isLoading}
+        empty={t('common.noResults')}
+        pages={pages}
+        nextCursor={accounts.data?.nextCursor}
+      >
+        {items.map((a) => (
+          <Table.Tr key={a.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/accounts/${a.id}`}>
+                {a.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td className="mono">{a.externalId}</Table.Td>
+            <Table.Td>{a.type}</Table.Td>
+            <Table.Td>{a.segment ?? ''}</Table.Td>
+            <Table.Td>{a.region ?? ''}</Table.Td>
+            <Table.Td>{a.managerId ?? ''}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={a.status === 'active' ? 'teal' : 'gray'}>
+                {t(`accounts.statuses.${a.status}`)}
+              </Badge>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </PagedTable>
     </Page>
   );
 }

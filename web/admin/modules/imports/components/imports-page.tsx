@@ -5,9 +5,9 @@ import { Link, useNavigate } from 'react-router';
 import { importKind, importStatus } from '@contracts/imports';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
-import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
+import { PagedTable } from '../../ui/components/paged-table';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import type { ImportKind, ImportStatus } from '../api/imports-api';
 import { useImports, useUploadImport } from '../hooks/use-imports';
@@ -103,53 +103,44 @@ export function ImportsPage() {
         <Select label={t('imports.status')} data={importStatus.options.map((s) => ({ value: s, label: t(`imports.statuses.${s}`) }))} value={status} onChange={(v) => setStatus(importStatus.safeParse(v).data ?? null)} clearable w={180} />
       </Group>
       <ErrorAlert error={imports.error} />
-      <Stack gap="xs">
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('imports.file')}</Table.Th>
-                <Table.Th>{t('imports.kind')}</Table.Th>
-                <Table.Th>{t('imports.status')}</Table.Th>
-                <Table.Th ta="end">{t('imports.progress.processed')}</Table.Th>
-                <Table.Th ta="end">{t('imports.progress.duplicates')}</Table.Th>
-                <Table.Th ta="end">{t('imports.progress.rejected')}</Table.Th>
-                <Table.Th>{t('imports.createdAt')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((x) => (
-                <Table.Tr key={x.id} data-testid="import-row">
-                  <Table.Td>
-                    <Anchor component={Link} to={`/imports/${encodeURIComponent(x.id)}`}>
-                      {x.fileName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{t(`imports.kinds.${x.kind}`)}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      <StatusBadge status={x.status} />
-                      {x.dryRun && x.status !== 'uploaded' ? <Badge variant="outline">{t('imports.run.dryRunBadge')}</Badge> : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td ta="end">{f.number(x.progress.processed)}</Table.Td>
-                  <Table.Td ta="end">{f.number(x.progress.duplicates)}</Table.Td>
-                  <Table.Td ta="end">{f.number(x.progress.rejected)}</Table.Td>
-                  <Table.Td>{f.dateTime(x.createdAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {!items.length && !imports.isLoading ? (
-                <Table.Tr>
-                  <Table.Td colSpan={7}>
-                    <Text c="dimmed">{t('imports.none')}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <CursorPager pages={pages} nextCursor={imports.data?.nextCursor} count={items.length} />
-      </Stack>
+      <PagedTable
+        columns={[
+          { label: t('imports.file') },
+          { label: t('imports.kind') },
+          { label: t('imports.status') },
+          { label: t('imports.progress.processed'), end: true },
+          { label: t('imports.progress.duplicates'), end: true },
+          { label: t('imports.progress.rejected'), end: true },
+          { label: t('imports.createdAt') },
+        ]}
+        minWidth={720}
+        count={items.length}
+        loading={imports.isLoading}
+        empty={t('imports.none')}
+        pages={pages}
+        nextCursor={imports.data?.nextCursor}
+      >
+        {items.map((x) => (
+          <Table.Tr key={x.id} data-testid="import-row">
+            <Table.Td>
+              <Anchor component={Link} to={`/imports/${encodeURIComponent(x.id)}`}>
+                {x.fileName}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{t(`imports.kinds.${x.kind}`)}</Table.Td>
+            <Table.Td>
+              <Group gap={4}>
+                <StatusBadge status={x.status} />
+                {x.dryRun && x.status !== 'uploaded' ? <Badge variant="outline">{t('imports.run.dryRunBadge')}</Badge> : null}
+              </Group>
+            </Table.Td>
+            <Table.Td ta="end">{f.number(x.progress.processed)}</Table.Td>
+            <Table.Td ta="end">{f.number(x.progress.duplicates)}</Table.Td>
+            <Table.Td ta="end">{f.number(x.progress.rejected)}</Table.Td>
+            <Table.Td>{f.dateTime(x.createdAt)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </PagedTable>
     </Page>
   );
 }

@@ -1,12 +1,12 @@
-import { Anchor, Badge, Button, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, SegmentedControl, Table } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
-import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
+import { PagedTable } from '../../ui/components/paged-table';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import { useRules } from '../hooks/use-rules';
 
@@ -41,48 +41,39 @@ export function RulesPage() {
         w="fit-content"
       />
       <ErrorAlert error={rules.error} />
-      <Stack gap="xs">
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('rules.name')}</Table.Th>
-                <Table.Th>{t('rules.eventType')}</Table.Th>
-                <Table.Th>{t('rules.status')}</Table.Th>
-                <Table.Th>{t('rules.version')}</Table.Th>
-                <Table.Th>{t('rules.updatedAt')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/rules/${r.id}`}>
-                      {r.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{r.eventType}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={STATUS_COLOR[r.status]}>
-                      {t(`rules.statuses.${r.status}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>v{r.version}</Table.Td>
-                  <Table.Td>{f.dateTime(r.updatedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {!items.length && !rules.isLoading ? (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed">{t('rules.none')}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : null}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <CursorPager pages={pages} nextCursor={rules.data?.nextCursor} count={items.length} />
-      </Stack>
+      <PagedTable
+        columns={[
+          { label: t('rules.name') },
+          { label: t('rules.eventType') },
+          { label: t('rules.status') },
+          { label: t('rules.version') },
+          { label: t('rules.updatedAt') },
+        ]}
+        minWidth={640}
+        count={items.length}
+        loading={rules.isLoading}
+        empty={t('rules.none')}
+        pages={pages}
+        nextCursor={rules.data?.nextCursor}
+      >
+        {items.map((r) => (
+          <Table.Tr key={r.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/rules/${r.id}`}>
+                {r.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>{r.eventType}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={STATUS_COLOR[r.status]}>
+                {t(`rules.statuses.${r.status}`)}
+              </Badge>
+            </Table.Td>
+            <Table.Td>v{r.version}</Table.Td>
+            <Table.Td>{f.dateTime(r.updatedAt)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </PagedTable>
     </Page>
   );
 }
