@@ -26,47 +26,48 @@ async function listed(tx: Tx, query: SQL): Promise<{ count: number; truncated: b
   return { count, truncated: count > res.rows.length, rows: res.rows };
 }
 
+/** One check: `query` lists what is at fault (see `listed`), `problems` words each row. */
+async function check(tx: Tx, c: { name: string; description: string; query: SQL; problems: (rows: Row[]) => LedgerProblem[] }): Promise<LedgerCheck> {
+  const { count, truncated, rows } = await listed(tx, c.query);
+  return { name: c.name, description: c.description, count, truncated, problems: c.problems(rows) };
+}
+
+const BUCKETS = ['available', 'pending', 'held'] as const;
+/** Problems of wallet rows bucket by bucket: `problem` answers null for a bucket that is fine. */
+const perBucket = (rows: Row[], problem: (r: Row, bucket: (typeof BUCKETS)[number]) => LedgerProblem | null): LedgerProblem[] =>
+  rows.flatMap((r) => BUCKETS.map((bucket) => problem(r, bucket)).filter((p): p is LedgerProblem => p !== null));
+
 const owner = (r: Row) => (r.owner_type === 'system' ? `system wallet ${s(r.owner_id)}` : `${s(r.owner_type)} ${s(r.owner_id)}`);
 
 /** Every posting set balances in each currency: what leaves one wallet arrives in another. */
 async function postingSetsBalance(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`select transaction_id, currency, sum(amount)::text as total_amount, count(*) over () as total
+  return check(tx, {
+    name: 'posting sets balance',
+    description: 'every posting set sums to zero in each currency',
+    query: sql`select transaction_id, currency, sum(amount)::text as total_amount, count(*) over () as total
       from postings where program_id = ${programId}
       group by transaction_id, currency having sum(amount) <> 0
       order by transaction_id, currency`,
-  );
-  return {
-    name: 'posting sets balance',
-    description: 'every posting set sums to zero in each currency',
-    count,
-    truncated,
-    problems: rows.map((r) => ({
+    problems: (rows) => rows.map((r) => ({
       message: `posting set ${s(r.transaction_id)} does not balance in ${s(r.currency)}: its postings sum to ${s(r.total_amount)}, not 0`,
       programId,
       transactionId: s(r.transaction_id),
       currency: s(r.currency),
       difference: s(r.total_amount),
     })),
-  };
+  });
 }
 
 /** A posting is in its wallet's currency and program. */
 async function postingsMatchWallets(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`select p.id, p.transaction_id, p.currency as posting_currency, w.id as wallet_id, w.currency as wallet_currency, w.program_id as wallet_program, count(*) over () as total
+  return check(tx, {
+    name: 'postings match their wallets',
+    description: "every posting is in its wallet's currency and program",
+    query: sql`select p.id, p.transaction_id, p.currency as posting_currency, w.id as wallet_id, w.currency as wallet_currency, w.program_id as wallet_program, count(*) over () as total
       from postings p join wallets w on w.id = p.wallet_id
       where p.program_id = ${programId} and (w.program_id <> p.program_id or w.currency <> p.currency)
       order by p.id`,
-  );
-  return {
-    name: 'postings match their wallets',
-    description: "every posting is in its wallet's currency and program",
-    count,
-    truncated,
-    problems: rows.map((r) => ({
+    problems: (rows) => rows.map((r) => ({
       message:
         s(r.wallet_program) !== programId
           ? `posting ${s(r.id)} (posting set ${s(r.transaction_id)}) is on wallet ${s(r.wallet_id)} of another program (${s(r.wallet_program)})`
@@ -76,14 +77,15 @@ async function postingsMatchWallets(tx: Tx, programId: string): Promise<LedgerCh
       transactionId: s(r.transaction_id),
       walletId: s(r.wallet_id),
     })),
-  };
+  });
 }
 
 /** Materialised available/pending/held equal the sums of the wallet's postings per bucket. */
 async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`with sums as (
+  return check(tx, {
+    name: 'wallet balances',
+    description: 'materialised available, pending and held equal the sums of the postings',
+    query: sql`with sums as (
         select wallet_id,
           coalesce(sum(amount) filter (where bucket = 'available'), 0) as available,
           coalesce(sum(amount) filter (where bucket = 'pending'), 0) as pending,
@@ -96,28 +98,25 @@ async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
       where w.program_id = ${programId} and w.owner_type <> 'system'
         and (w.available <> coalesce(s.available, 0) or w.pending <> coalesce(s.pending, 0) or w.held <> coalesce(s.held, 0))
       order by w.id`,
-  );
-  const problems: LedgerProblem[] = [];
-  for (const r of rows) {
-    for (const bucket of ['available', 'pending', 'held'] as const) {
-      const stored = big(r[bucket]);
-      const summed = big(r[`s_${bucket}`]);
-      if (stored === summed) continue;
-      problems.push({
-        message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): ${bucket} is ${stored} but its postings sum to ${summed} (difference ${signed(stored - summed)})`,
-        programId,
-        walletId: s(r.id),
-        ownerType: s(r.owner_type),
-        ownerId: s(r.owner_id),
-        currency: s(r.currency),
-        bucket,
-        balance: String(stored),
-        postings: String(summed),
-        difference: String(stored - summed),
-      });
-    }
-  }
-  return { name: 'wallet balances', description: 'materialised available, pending and held equal the sums of the postings', count, truncated, problems };
+    problems: (rows) =>
+      perBucket(rows, (r, bucket) => {
+        const stored = big(r[bucket]);
+        const summed = big(r[`s_${bucket}`]);
+        if (stored === summed) return null;
+        return {
+          message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): ${bucket} is ${stored} but its postings sum to ${summed} (difference ${signed(stored - summed)})`,
+          programId,
+          walletId: s(r.id),
+          ownerType: s(r.owner_type),
+          ownerId: s(r.owner_id),
+          currency: s(r.currency),
+          bucket,
+          balance: String(stored),
+          postings: String(summed),
+          difference: String(stored - summed),
+        };
+      }),
+  });
 }
 
 /**
@@ -125,9 +124,10 @@ async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
  * has no lots), pending lots to the pending bucket.
  */
 async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`with l as (
+  return check(tx, {
+    name: 'lots match balances',
+    description: "the remaining amounts of a wallet's open lots add up to its available and pending balances",
+    query: sql`with l as (
         select wallet_id,
           coalesce(sum(remaining) filter (where status = 'available'), 0) as available,
           coalesce(sum(remaining) filter (where status = 'pending'), 0) as pending
@@ -138,13 +138,7 @@ async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck
       where w.program_id = ${programId} and w.owner_type <> 'system'
         and (greatest(w.available, 0) <> coalesce(l.available, 0) or w.pending <> coalesce(l.pending, 0))
       order by w.id`,
-  );
-  return {
-    name: 'lots match balances',
-    description: "the remaining amounts of a wallet's open lots add up to its available and pending balances",
-    count,
-    truncated,
-    problems: rows.map((r) => ({
+    problems: (rows) => rows.map((r) => ({
       message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): available ${s(r.available)}, pending ${s(r.pending)}, but its lots hold ${s(r.lot_available)} available, ${s(r.lot_pending)} pending`,
       programId,
       walletId: s(r.id),
@@ -154,7 +148,7 @@ async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck
       lotsAvailable: s(r.lot_available),
       lotsPending: s(r.lot_pending),
     })),
-  };
+  });
 }
 
 /**
@@ -162,9 +156,10 @@ async function lotsMatchBalances(tx: Tx, programId: string): Promise<LedgerCheck
  * set and a settled one has; a hold is in its wallet's currency.
  */
 async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`with open_holds as (
+  return check(tx, {
+    name: 'holds',
+    description: "each wallet's held balance is the sum of its open holds; open and settled holds are recorded as such",
+    query: sql`with open_holds as (
         select wallet_id, sum(amount) as amount from holds where program_id = ${programId} and status = 'held' group by wallet_id),
       problems as (
         select 'held' as what, w.id as wallet_id, null as hold_id, w.held::text as a, coalesce(h.amount, 0)::text as b
@@ -179,13 +174,7 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
         from holds h join wallets w on w.id = h.wallet_id
         where h.program_id = ${programId} and h.currency <> w.currency)
       select *, count(*) over () as total from problems order by wallet_id, hold_id`,
-  );
-  return {
-    name: 'holds',
-    description: "each wallet's held balance is the sum of its open holds; open and settled holds are recorded as such",
-    count,
-    truncated,
-    problems: rows.map((r) => {
+    problems: (rows) => rows.map((r) => {
       const ids = { programId, walletId: s(r.wallet_id), ...(r.hold_id ? { holdId: s(r.hold_id) } : {}) };
       if (r.what === 'held') {
         const diff = big(r.a) - big(r.b);
@@ -195,39 +184,32 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
       if (r.what === 'settled-open') return { message: `hold ${s(r.hold_id)} on wallet ${s(r.wallet_id)} is ${s(r.a)} but has no settling posting set`, ...ids };
       return { message: `hold ${s(r.hold_id)} is in ${s(r.a)} but its wallet ${s(r.wallet_id)} is in ${s(r.b)}`, ...ids };
     }),
-  };
+  });
 }
 
 /** No bucket below zero, except available when the program allows negative balances. */
 async function noForbiddenNegatives(tx: Tx, programId: string, allowNegative: boolean): Promise<LedgerCheck> {
-  const { count, truncated, rows } = await listed(
-    tx,
-    sql`select id, owner_type, owner_id, currency, available, pending, held, count(*) over () as total
+  return check(tx, {
+    name: 'no forbidden negative balances',
+    description: allowNegative ? 'pending and held are never negative (the program allows a negative available balance)' : 'no wallet is below zero (the program does not allow negative balances)',
+    query: sql`select id, owner_type, owner_id, currency, available, pending, held, count(*) over () as total
       from wallets
       where program_id = ${programId} and owner_type <> 'system'
         and (pending < 0 or held < 0 ${allowNegative ? sql`` : sql`or available < 0`})
       order by id`,
-  );
-  const problems: LedgerProblem[] = [];
-  for (const r of rows) {
-    for (const bucket of ['available', 'pending', 'held'] as const) {
-      if (big(r[bucket]) >= 0n || (bucket === 'available' && allowNegative)) continue;
-      problems.push({
-        message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): ${bucket} is negative (${s(r[bucket])})${bucket === 'available' ? ' though the program does not allow negative balances' : ''}`,
-        programId,
-        walletId: s(r.id),
-        bucket,
-        balance: s(r[bucket]),
-      });
-    }
-  }
-  return {
-    name: 'no forbidden negative balances',
-    description: allowNegative ? 'pending and held are never negative (the program allows a negative available balance)' : 'no wallet is below zero (the program does not allow negative balances)',
-    count,
-    truncated,
-    problems,
-  };
+    problems: (rows) =>
+      perBucket(rows, (r, bucket) =>
+        big(r[bucket]) >= 0n || (bucket === 'available' && allowNegative)
+          ? null
+          : {
+              message: `wallet ${s(r.id)} (${owner(r)}, ${s(r.currency)}): ${bucket} is negative (${s(r[bucket])})${bucket === 'available' ? ' though the program does not allow negative balances' : ''}`,
+              programId,
+              walletId: s(r.id),
+              bucket,
+              balance: s(r[bucket]),
+            },
+      ),
+  });
 }
 
 /** All ledger invariants of one program, in a fixed order. */
