@@ -4,9 +4,9 @@ import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import type { Currency } from '../programs/index.js';
-import { inLockOrder, lockOrder, toWallet } from './ledger.due.js';
+import { inLockOrder, lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
-import { systemWalletId, type Bucket, type WalletRow } from './ledger.repo.js';
+import { systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
 import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.service.js';
 
 /**

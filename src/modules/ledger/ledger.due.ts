@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import { ledgerError } from './ledger.errors.js';
-import type { WalletRow } from './ledger.repo.js';
+import { toWallet, type WalletRow } from './ledger.repo.js';
 
 /**
  * The driver shared by the time-driven jobs (expiry: ledger.expiry.ts, maturity:
@@ -27,29 +27,17 @@ export type OnPostedMany = (tx: Tx, details: PostedDetails[]) => Promise<void>;
 /** A wallet with something due, as the find query answers it: enough to sort it into the global lock order. */
 export type DueWallet = { programId: string; walletId: string; ownerType: string; ownerId: string; currency: string };
 
-/** The same global lock order as the one-at-a-time ledger (ledger.service.ts lockOrder); shared by the due jobs and the batch path (ledger.batch.ts). */
+/** The ledger's global lock order of wallets: the one-at-a-time ledger (ledger.service.ts), the batch path (ledger.batch.ts) and the due jobs all lock in it. */
 export const lockOrder = (k: { ownerType: string; ownerId: string; currency: string }) => `${k.ownerType}|${k.ownerId}|${k.currency}`;
 /** The items sorted into the global lock order. */
 export const inLockOrder = <T extends { ownerType: string; ownerId: string; currency: string }>(items: T[]): T[] =>
   items.map((d) => ({ d, key: lockOrder(d) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.d);
-const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v)));
 
 /** Default wallets per transaction: big enough that round trips stop mattering, small enough that a concurrent posting waits at most a fraction of a second. */
 export const DUE_CHUNK = 1000;
 /** Wallets read per find, as a multiple of the chunk: the find scans every due lot, so it runs once for many chunks. */
 const FIND_CHUNKS = 20;
 
-export const toWallet = (r: Record<string, unknown>): WalletRow => ({
-  id: String(r.id),
-  programId: String(r.program_id),
-  currency: String(r.currency),
-  ownerType: r.owner_type as WalletRow['ownerType'],
-  ownerId: String(r.owner_id),
-  accountId: (r.account_id as string | null) ?? null,
-  available: big(r.available),
-  pending: big(r.pending),
-  held: big(r.held),
-});
 
 export const toDueWallet = (r: Record<string, unknown>): DueWallet => ({
   programId: String(r.program_id),

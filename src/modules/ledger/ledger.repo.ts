@@ -62,7 +62,8 @@ type Raw = Record<string, unknown>;
 const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(String(v)));
 
-const toWallet = (r: Raw): WalletRow => ({
+/** A `wallets` row as the database answers it (also for the set-based paths: ledger.due.ts, ledger.batch.ts). */
+export const toWallet = (r: Raw): WalletRow => ({
   id: String(r.id),
   programId: String(r.program_id),
   currency: String(r.currency),

@@ -4,6 +4,7 @@ import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
 import type { ProgramsService } from '../programs/index.js';
 import { ledgerChecks } from './ledger.doctor.js';
+import { lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
 import { expireDue as expireDueChunked, type DueOptions } from './ledger.expiry.js';
 import { matureDue as matureDueChunked } from './ledger.maturity.js';
@@ -65,7 +66,6 @@ export type { OnPosted, PostedDetails } from './ledger.due.js';
 type Fraction = { numerator: bigint; denominator: bigint };
 
 const ownerKey = (o: WalletOwner) => (o.type === 'account' ? { ownerType: 'account' as const, ownerId: o.accountId } : { ownerType: 'member' as const, ownerId: o.memberId });
-const lockOrder = (a: { ownerType: string; ownerId: string; currency: string }) => `${a.ownerType}|${a.ownerId}|${a.currency}`;
 const abs = (v: bigint) => (v < 0n ? -v : v);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
