@@ -112,6 +112,8 @@ export const importView = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** When the stored file was deleted (finished imports keep it for a limited time); null while it is kept. */
+  filePurgedAt: z.string().nullable(),
 });
 export type ImportView = z.infer<typeof importView>;
 

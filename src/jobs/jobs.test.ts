@@ -94,7 +94,7 @@ describe('runDue', () => {
   it('runs the daily maintenance once a day', async () => {
     // The first run of 2026-01-15 did it; the second did not.
     const again = await runDue(t.services, new Date('2026-01-15T23:00:00Z'));
-    expect(again.maintenance).toEqual({ ran: false, idempotencyKeysPurged: 0, tiers: null });
+    expect(again.maintenance).toEqual({ ran: false, idempotencyKeysPurged: 0, sessionsPurged: 0, signInCodesPurged: 0, importFilesPurged: { imports: 0, bytes: 0 }, tiers: null });
     const next = await runDue(t.services, new Date('2026-01-16T00:00:30Z'));
     expect(next.maintenance).toMatchObject({ ran: true, tiers: expect.objectContaining({ programs: expect.any(Number) }) });
   });
@@ -198,7 +198,7 @@ describe('fealty jobs run-due', () => {
       matured: { transactions: 1, amount: 25 },
       expired: { transactions: 0, amount: 0 },
       webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
-      maintenance: { ran: true, idempotencyKeysPurged: 0, tiers: expect.any(Object) },
+      maintenance: { ran: true, idempotencyKeysPurged: 0, sessionsPurged: 0, signInCodesPurged: 0, importFilesPurged: { imports: 0, bytes: 0 }, tiers: expect.any(Object) },
       errors: [],
     });
 

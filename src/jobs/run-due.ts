@@ -10,13 +10,33 @@ export type RunDueReport = {
   matured: { transactions: number; amount: number };
   expired: { transactions: number; amount: number };
   webhooks: DeliverReport;
-  /** Once per UTC day: forgetting old idempotency keys, and the tier evaluation (downgrades after grace, expired overrides). */
-  maintenance: { ran: boolean; idempotencyKeysPurged: number; tiers: EvaluationResult | null };
+  /**
+   * Once per UTC day: forgetting old idempotency keys, expired sessions and spent sign-in codes,
+   * dropping the files of long-finished imports, and the tier evaluation (downgrades after grace, expired overrides).
+   */
+  maintenance: {
+    ran: boolean;
+    idempotencyKeysPurged: number;
+    /** Console and portal sessions expired for more than SESSION_RETENTION_DAYS. */
+    sessionsPurged: number;
+    /** Portal one-time codes expired or used more than SESSION_RETENTION_DAYS ago. */
+    signInCodesPurged: number;
+    /** Imports finished more than IMPORT_FILE_RETENTION_DAYS ago whose stored file was deleted, and its bytes. */
+    importFilesPurged: { imports: number; bytes: number };
+    tiers: EvaluationResult | null;
+  };
   /** Jobs that failed this time; the others still ran, and the next run picks up what is left. */
   errors: { job: string; message: string }[];
 };
 
 const DAILY = 'daily-maintenance';
+const DAY_MS = 86_400_000;
+/** Expired sessions and spent portal codes are kept this long after their expiry (or use), for support questions, then deleted. */
+export const SESSION_RETENTION_DAYS = 1;
+/** A finished import keeps its uploaded file this long (to preview it again or look into a failure), then only the record, counts and rejects stay. */
+export const IMPORT_FILE_RETENTION_DAYS = 30;
+
+const noMaintenance = (): RunDueReport['maintenance'] => ({ ran: false, idempotencyKeysPurged: 0, sessionsPurged: 0, signInCodesPurged: 0, importFilesPurged: { imports: 0, bytes: 0 }, tiers: null });
 
 /** Publishes what a chunk of maturities or expiries posted, in the ledger's own transaction: one read of the subscriptions and one insert per program (webhooks.emitMany). */
 export function publishPosted(s: Services, type: 'points.matured' | 'points.expired'): OnPostedMany {
@@ -63,7 +83,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     matured: { transactions: 0, amount: 0 },
     expired: { transactions: 0, amount: 0 },
     webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
-    maintenance: { ran: false, idempotencyKeysPurged: 0, tiers: null },
+    maintenance: noMaintenance(),
     errors: [],
   };
   const step = async (job: string, fn: () => Promise<void>) => {
@@ -92,6 +112,11 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     try {
       report.maintenance.ran = true;
       report.maintenance.idempotencyKeysPurged = await s.idempotency.purgeOlderThan(30);
+      // Not audited: sessions and codes ending are not changes to a program (see docs/auth.md).
+      const sessionsBefore = new Date(now.getTime() - SESSION_RETENTION_DAYS * DAY_MS);
+      report.maintenance.sessionsPurged = await s.sessions.purgeExpired(sessionsBefore);
+      report.maintenance.signInCodesPurged = await s.portal.purgeExpiredCodes(sessionsBefore);
+      report.maintenance.importFilesPurged = await s.imports.purgeFiles(new Date(now.getTime() - IMPORT_FILE_RETENTION_DAYS * DAY_MS));
       report.maintenance.tiers = await s.tiers.reevaluate(now);
     } catch (err) {
       await releaseDay(s.database, DAILY, now, claim.previous);
@@ -108,7 +133,7 @@ export function logRun(log: JobLog, r: RunDueReport): void {
   if (did) {
     log.info(
       `jobs: ${r.matured.transactions} matured, ${r.expired.transactions} expired, ${r.webhooks.delivered}/${r.webhooks.claimed} webhooks delivered` +
-        (r.maintenance.ran ? `, daily maintenance (${r.maintenance.idempotencyKeysPurged} idempotency keys purged)` : ''),
+        (r.maintenance.ran ? `, daily maintenance (${r.maintenance.idempotencyKeysPurged} idempotency keys, ${r.maintenance.sessionsPurged} sessions, ${r.maintenance.signInCodesPurged} sign-in codes, ${r.maintenance.importFilesPurged.imports} import files purged)` : ''),
     );
   }
 }

@@ -10,6 +10,8 @@ export const importErrorStatus = {
   IMPORT_ALREADY_RUN: 409,
   /** The caller may run imports but not write what this kind of file feeds (events or accounts). */
   IMPORT_KIND_FORBIDDEN: 403,
+  /** The import finished long ago and its file was deleted by the daily maintenance (its counts and rejects stay). */
+  IMPORT_FILE_PURGED: 409,
 } as const satisfies Record<string, number>;
 
 export type ImportErrorCode = keyof typeof importErrorStatus;

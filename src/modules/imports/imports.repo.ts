@@ -124,3 +124,31 @@ export async function existingEventIds(tx: Tx, programId: string, ids: string[])
   const res = await tx.execute(sql`select id from events where program_id = ${programId} and id = any(${sql.param(ids)}::text[])`);
   return new Set(res.rows.map((r) => String(r.id)));
 }
+
+/**
+ * Up to `limit` finished imports (completed or failed before `before`) that still hold their
+ * file, locked for the caller's purge; `SKIP LOCKED` so two maintenance runs take different ones.
+ */
+export async function lockFilesToPurge(tx: Tx, before: Date, limit: number): Promise<Pick<ImportHead, 'id' | 'programId' | 'kind' | 'mapping' | 'sizeBytes'>[]> {
+  return tx
+    .select({ id: imports.id, programId: imports.programId, kind: imports.kind, mapping: imports.mapping, sizeBytes: imports.sizeBytes })
+    .from(imports)
+    .where(and(inArray(imports.status, ['completed', 'failed']), sql`${imports.finishedAt} < ${before}`, sql`${imports.filePurgedAt} is null`))
+    .orderBy(imports.finishedAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Drops the file of these imports (set-based); `content` becomes empty, the row and its rejects stay. */
+export async function purgeFiles(tx: Tx, ids: string[], at: Date): Promise<void> {
+  if (ids.length) await tx.update(imports).set({ content: Buffer.alloc(0), filePurgedAt: at }).where(inArray(imports.id, ids));
+}
+
+export async function setFileColumns(tx: Tx, id: string, columns: string[]): Promise<void> {
+  await tx.update(imports).set({ fileColumns: columns }).where(eq(imports.id, id));
+}
+
+export async function contentOf(tx: Tx, id: string): Promise<Buffer | undefined> {
+  const [r] = await tx.select({ content: imports.content }).from(imports).where(eq(imports.id, id));
+  return r?.content;
+}

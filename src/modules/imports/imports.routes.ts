@@ -53,7 +53,7 @@ export function importRoutes(imports: ImportsService): FastifyPluginAsyncZod {
     );
     app.post(
       '/imports/:importId/preview',
-      { schema: { tags: ['imports'], summary: 'The first rows with a mapping applied, each with what would be rejected; writes nothing', params, body: importPreviewInput, response: { 200: importPreview, 404: problem, 422: problem } } },
+      { schema: { tags: ['imports'], summary: 'The first rows with a mapping applied, each with what would be rejected; writes nothing', params, body: importPreviewInput, response: { 200: importPreview, 404: problem, 409: problem, 422: problem } } },
       async (req) => imports.preview(req.ctx.programId, req.params.importId, req.body),
     );
     app.post(

@@ -62,8 +62,17 @@ export function viewOf(h: repo.ImportHead): ImportView {
     createdAt: h.createdAt.toISOString(),
     startedAt: h.startedAt?.toISOString() ?? null,
     finishedAt: h.finishedAt?.toISOString() ?? null,
+    filePurgedAt: h.filePurgedAt?.toISOString() ?? null,
   };
 }
+
+/** The file of a finished import is gone after the retention period: nothing can read it any more. */
+function assertFileKept(row: { id: string; filePurgedAt: Date | null }) {
+  if (row.filePurgedAt) throw importError('IMPORT_FILE_PURGED', `The file of import ${row.id} was deleted on ${row.filePurgedAt.toISOString().slice(0, 10)} (finished imports keep their file for a limited time); upload it again to read it.`);
+}
+
+/** The upload read the first sheet's first row; a run on another sheet or header row has its own headers. */
+const ownHeader = (m: ImportMapping | null) => !!m && (m.headerRow !== 1 || m.sheet !== undefined);
 
 let runners = 0;
 const serverOwner = () => `server:${hostname()}:${process.pid}:${++runners}`;
@@ -206,6 +215,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
     async preview(programId: string, id: string, input: { mapping: ImportMapping; limit: number }): Promise<Preview> {
       const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
       if (!row) throw importError('IMPORT_NOT_FOUND', `No import ${id} in this program.`);
+      assertFileKept(row);
       const { file, compiled } = open(row.kind, row.content, input.mapping);
       const program = await deps.programs.getProgram(programId);
       const readCtx = { decimal: file.decimal, timeZone: input.mapping.timeZone ?? program.timeZone };
@@ -294,8 +304,8 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       const h = await head(programId, id);
       let columns = (h.detected as { columns?: string[] }).columns ?? [];
       const mapping = h.mapping ? importMapping.parse(h.mapping) : null;
-      // The upload read the first sheet's first row; a run on another sheet or header row has its own headers.
-      if (mapping && (mapping.headerRow !== 1 || mapping.sheet !== undefined)) {
+      if (h.fileColumns) columns = h.fileColumns;
+      else if (mapping && ownHeader(mapping)) {
         const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
         columns = prepare(h.kind, row!.content, mapping).file.columns;
       }
@@ -308,6 +318,41 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
         after = page[page.length - 1].seq;
       }
       return toCsv(out);
+    },
+
+    /**
+     * Daily maintenance: drops the stored file of imports that finished (completed or failed)
+     * before `before`, `chunk` imports per transaction. The import, its counts and its rejects
+     * stay; the rejects keep their own cells, and a run's own header row is kept first
+     * (`file_columns`) so the rejects CSV still has its headers. Audited per import, as the
+     * system: an operator may want to know where a file went.
+     */
+    async purgeFiles(before: Date, chunk = 100): Promise<{ imports: number; bytes: number }> {
+      const done = { imports: 0, bytes: 0 };
+      const actor = { type: 'system' as const, id: 'maintenance' };
+      for (;;) {
+        const n = await inTransaction(database, async (tx) => {
+          const rows = await repo.lockFilesToPurge(tx, before, chunk);
+          for (const r of rows) {
+            const mapping = r.mapping ? importMapping.parse(r.mapping) : null;
+            if (!ownHeader(mapping)) continue;
+            let columns: string[] = [];
+            try {
+              columns = prepare(r.kind, (await repo.contentOf(tx, r.id))!, mapping!).file.columns;
+            } catch {
+              // A file that cannot be opened with its mapping (the run failed on it): no header to keep.
+            }
+            await repo.setFileColumns(tx, r.id, columns);
+          }
+          const at = new Date();
+          await repo.purgeFiles(tx, rows.map((r) => r.id), at);
+          for (const r of rows) await deps.audit.record(tx, { programId: r.programId, actor }, { action: 'import.file_purged', objectType: 'import', objectId: r.id, after: { sizeBytes: r.sizeBytes, filePurgedAt: at.toISOString() } });
+          done.imports += rows.length;
+          done.bytes += rows.reduce((sum, r) => sum + r.sizeBytes, 0);
+          return rows.length;
+        });
+        if (n < chunk) return done;
+      }
     },
 
     /** Takes over running imports whose runner died (crashed node) and runs them here; answers how many. */

@@ -43,6 +43,13 @@ export const imports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * When the daily maintenance dropped the file (`content` is then empty) from an import
+     * finished long ago; the import, its counts and its rejects (with their cells) stay.
+     */
+    filePurgedAt: timestamp('file_purged_at', { withTimezone: true }),
+    /** The header the run read when not the upload's default (another sheet or header row), kept for the rejects CSV once the file is gone. */
+    fileColumns: jsonb('file_columns').$type<string[]>(),
   },
   (t) => [index('imports_program_created_idx').on(t.programId, t.createdAt), index('imports_sha_idx').on(t.programId, t.sha256), index('imports_status_idx').on(t.status, t.heartbeatAt)],
 );

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { portalCodes } from './portal.tables.js';
 
@@ -33,7 +33,12 @@ export async function retireCodes(tx: Tx, addressHash: string, at: Date): Promis
   await tx.update(portalCodes).set({ usedAt: at }).where(and(eq(portalCodes.addressHash, addressHash), isNull(portalCodes.usedAt)));
 }
 
-export async function deleteCodesExpiredBefore(tx: Tx, before: Date): Promise<number> {
-  const gone = await tx.delete(portalCodes).where(lt(portalCodes.expiresAt, before)).returning({ id: portalCodes.id });
+/** Deletes up to `limit` codes that expired, or were used, before `before`: one chunk of the daily purge. */
+export async function deleteCodesExpiredBefore(tx: Tx, before: Date, limit: number): Promise<number> {
+  const done = or(lt(portalCodes.expiresAt, before), lt(portalCodes.usedAt, before));
+  const gone = await tx
+    .delete(portalCodes)
+    .where(inArray(portalCodes.id, tx.select({ id: portalCodes.id }).from(portalCodes).where(done).limit(limit)))
+    .returning({ id: portalCodes.id });
   return gone.length;
 }

@@ -60,9 +60,21 @@ export function createSessionsService(database: Database, opts: { now?: () => Da
       await tx.delete(sessions).where(and(eq(sessions.programId, programId), eq(sessions.subjectType, subject.type), eq(sessions.subjectId, subject.id)));
     },
 
-    async purgeExpired(): Promise<number> {
-      const gone = await database.db.delete(sessions).where(lte(sessions.expiresAt, now())).returning({ idHash: sessions.idHash });
-      return gone.length;
+    /**
+     * Deletes sessions that expired at or before `before` (daily maintenance), `chunk` rows per
+     * statement so that a large backlog never holds many row locks for long. Not audited: a
+     * session ending is not a change to the program.
+     */
+    async purgeExpired(before: Date = now(), chunk = 1000): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const gone = await database.db
+          .delete(sessions)
+          .where(inArray(sessions.idHash, database.db.select({ idHash: sessions.idHash }).from(sessions).where(lte(sessions.expiresAt, before)).limit(chunk)))
+          .returning({ idHash: sessions.idHash });
+        total += gone.length;
+        if (gone.length < chunk) return total;
+      }
     },
 
     /**
