@@ -388,7 +388,7 @@ function ImportDetail({ importId }: { importId: string }) {
       </details>
 
       <Group>
-        <Button variant="default" onClick={() => void doPreview()} loading={preview.isPending} disabled={running}>
+        <Button variant="default" onClick={() => void doPreview()} loading={preview.isPending} disabled={running || !!view.filePurgedAt /* the file of a long-finished import is deleted: nothing to preview */}>
           {t('imports.preview.button')}
         </Button>
         {write && !started ? (
