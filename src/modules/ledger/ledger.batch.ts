@@ -182,7 +182,7 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
         values ${sql.join(postings, sql`, `)})
       update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint
       from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text)
-      where w.id = d.id`);
+      where w.id = d.id and w.program_id = ${programId}`);
   }
 
   // 4. Inputs whose key was taken: replayed (or refused) one at a time, exactly as credit() answers them.

@@ -58,7 +58,7 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
       const headers: DueHeader[] = [];
       const lots: { ord: number; id: string; txn: string; program_id: string; amount: string }[] = [];
       const postings: { ord: number; txn: string; program_id: string; wallet_id: string; currency: string; amount: string }[] = [];
-      const balances: { id: string; amount: string }[] = [];
+      const balances: { id: string; program_id: string; amount: string }[] = [];
       const details: PostedDetails[] = [];
       let amount = 0n;
       for (const w of wallets) {
@@ -72,7 +72,7 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
         for (const l of due) lots.push({ ord: lots.length, id: l.id, txn: transactionId, program_id: w.programId, amount: l.remaining.toString() });
         postings.push({ ord: postings.length, txn: transactionId, program_id: w.programId, wallet_id: w.id, currency: w.currency, amount: (-total).toString() });
         postings.push({ ord: postings.length, txn: transactionId, program_id: w.programId, wallet_id: systems.get(`${w.programId}|${w.currency}`)!, currency: w.currency, amount: total.toString() });
-        balances.push({ id: w.id, amount: total.toString() });
+        balances.push({ id: w.id, program_id: w.programId, amount: total.toString() });
         details.push({ programId: w.programId, transactionId, kind: 'expire', owner: ownerOf(w), currency: w.currency, amount: total, at: now });
         amount += total;
       }
@@ -93,8 +93,8 @@ export async function expireDue(database: Database, now: Date, opts: DueOptions 
           from jsonb_to_recordset(${JSON.stringify(postings)}::jsonb) as p(ord int, txn text, program_id text, wallet_id text, currency text, amount bigint)
           order by p.ord)
         update wallets w set available = w.available - b.amount
-        from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, amount bigint)
-        where w.id = b.id`);
+        from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, program_id text, amount bigint)
+        where w.id = b.id and w.program_id = b.program_id`);
 
       await notifyPosted(tx, opts, details);
       return { transactions: headers.length, amount };

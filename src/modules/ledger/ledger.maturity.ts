@@ -29,7 +29,7 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
       const headers: DueHeader[] = [];
       const lots: { id: string; program_id: string; deficit: string }[] = [];
       const postings: { ord: number; txn: string; program_id: string; wallet_id: string; bucket: 'pending' | 'available'; currency: string; amount: string }[] = [];
-      const balances: { id: string; amount: string }[] = [];
+      const balances: { id: string; program_id: string; amount: string }[] = [];
       const details: PostedDetails[] = [];
       let amount = 0n;
       for (const w of wallets) {
@@ -52,7 +52,7 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
           total += r;
         }
         if (total > 0n) {
-          balances.push({ id: w.id, amount: total.toString() });
+          balances.push({ id: w.id, program_id: w.programId, amount: total.toString() });
           details.push({ programId: w.programId, transactionId, kind: 'mature', owner: ownerOf(w), currency: w.currency, amount: total, at: now });
         }
         amount += total;
@@ -72,8 +72,8 @@ export async function matureDue(database: Database, now: Date, opts: DueOptions 
           from jsonb_to_recordset(${JSON.stringify(postings)}::jsonb) as p(ord int, txn text, program_id text, wallet_id text, bucket text, currency text, amount bigint)
           order by p.ord)
         update wallets w set pending = w.pending - b.amount, available = w.available + b.amount
-        from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, amount bigint)
-        where w.id = b.id`);
+        from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as b(id text, program_id text, amount bigint)
+        where w.id = b.id and w.program_id = b.program_id`);
 
       await notifyPosted(tx, opts, details);
       return { transactions: headers.length, amount };
