@@ -1,6 +1,7 @@
 import { LogicEngine } from 'json-logic-engine';
 import type { EffectInput } from '../../contracts/rules.js';
 import type { FieldError } from '../../lib/domain-error.js';
+import { formatterPerZone } from '../../lib/time-zone.js';
 
 /**
  * The rules engine is pure: a rule version is compiled once, then evaluated as a function of
@@ -277,13 +278,8 @@ export function splitAward(
   return { account, member: total - account };
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it (it was most of an event's CPU time). */
-function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
-  let f = dateFormats.get(timeZone);
-  if (!f) dateFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return f;
-}
+/** A calendar date in a time zone, e.g. `2026-11-02`. */
+const dateFormatIn = formatterPerZone((timeZone) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }));
 
 /** The calendar period an event falls in, in the program's time zone: `2026-11`, `2026-Q4`, `2026-11-02`, `2026`. */
 export function periodKey(per: 'event' | 'day' | 'month' | 'quarter' | 'year', occurredAt: Date, timeZone: string, eventId: string): string {

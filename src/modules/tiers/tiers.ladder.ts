@@ -1,4 +1,5 @@
 import type { FieldError } from '../../lib/domain-error.js';
+import { formatterPerZone } from '../../lib/time-zone.js';
 import { periodKey } from '../rules/index.js';
 
 /**
@@ -109,13 +110,8 @@ export function ladderErrors(all: Tier[], changed: Tier): FieldError[] {
   return errors;
 }
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it. */
-function clockFormatIn(timeZone: string): Intl.DateTimeFormat {
-  let f = clockFormats.get(timeZone);
-  if (!f) clockFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
-  return f;
-}
+/** The wall clock in a time zone, to the second. */
+const clockFormatIn = formatterPerZone((timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }));
 
 /** Milliseconds of the time zone's offset from UTC at an instant. */
 function offsetAt(t: number, timeZone: string): number {
