@@ -119,7 +119,7 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
     async statsBefore(accountId: string, month: string, firstOf12: string): Promise<{ purchases: number; spend12m: bigint }> {
       let m = stats.get(accountId);
       if (!m) {
-        m = new Map((await repo.monthlyStatsOf(tx, accountId)).map((r) => [r.month, { purchases: r.purchases, spend: r.spend }] as const));
+        m = new Map((await repo.monthlyStatsOf(tx, programId, accountId)).map((r) => [r.month, { purchases: r.purchases, spend: r.spend }] as const));
         for (const a of added.values()) if (a.accountId === accountId) addTo(m, a.month, a.purchases, a.spend);
         stats.set(accountId, m);
       }

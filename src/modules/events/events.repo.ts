@@ -60,8 +60,11 @@ export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awar
 }
 
 /** The account's monthly stats rows (events.reads.ts sums them as events need them). */
-export async function monthlyStatsOf(tx: Tx, accountId: string): Promise<{ month: string; purchases: number; spend: bigint }[]> {
-  return tx.select({ month: accountMonthlyStats.month, purchases: accountMonthlyStats.purchases, spend: accountMonthlyStats.spend }).from(accountMonthlyStats).where(eq(accountMonthlyStats.accountId, accountId));
+export async function monthlyStatsOf(tx: Tx, programId: string, accountId: string): Promise<{ month: string; purchases: number; spend: bigint }[]> {
+  return tx
+    .select({ month: accountMonthlyStats.month, purchases: accountMonthlyStats.purchases, spend: accountMonthlyStats.spend })
+    .from(accountMonthlyStats)
+    .where(and(eq(accountMonthlyStats.programId, programId), eq(accountMonthlyStats.accountId, accountId)));
 }
 
 /** Adds to many accounts' monthly stats in one statement (one row per account and month). */
