@@ -292,11 +292,11 @@ export async function recordActivity(
 }
 
 /** The account's buckets from `fromMonth` on: a few rows, one per month with activity. */
-export async function bucketsOf(tx: Tx, accountId: string, fromMonth: string): Promise<Bucket[]> {
+export async function bucketsOf(tx: Tx, programId: string, accountId: string, fromMonth: string): Promise<Bucket[]> {
   return tx
     .select({ month: tierMetricBuckets.month, spend: tierMetricBuckets.spend, units: tierMetricBuckets.units, points: tierMetricBuckets.points })
     .from(tierMetricBuckets)
-    .where(and(eq(tierMetricBuckets.accountId, accountId), gte(tierMetricBuckets.month, fromMonth)))
+    .where(and(eq(tierMetricBuckets.programId, programId), eq(tierMetricBuckets.accountId, accountId), gte(tierMetricBuckets.month, fromMonth)))
     .orderBy(asc(tierMetricBuckets.month));
 }
 

@@ -148,7 +148,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     const { tiers, ladders } = r.fresh ? r : await repo.configOf(tx, ctx.programId);
     const ladder = tiers.filter((t) => t.ladder === ladderOf(a.accountType, ladders));
     if (!ladder.length && !s.tierCode) return null;
-    const buckets = r.fresh ? r.buckets : await repo.bucketsOf(tx, a.accountId, earliestMonth(ladder, month));
+    const buckets = r.fresh ? r.buckets : await repo.bucketsOf(tx, ctx.programId, a.accountId, earliestMonth(ladder, month));
     const q = qualifyingTier(ladder, buckets, month);
     const cur = ladder.find((t) => t.code === s.tierCode) ?? null;
     let reason: string | null = null;
@@ -182,7 +182,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     const ladderCode = ladderOf(account.type, ladders);
     const ladder = tiers.filter((t) => t.ladder === ladderCode).sort((a, b) => a.rank - b.rank);
     const month = monthOf(at, timeZone);
-    const buckets: Bucket[] = s ? await repo.bucketsOf(tx, account.id, earliestMonth(ladder, month)) : [];
+    const buckets: Bucket[] = s ? await repo.bucketsOf(tx, programId, account.id, earliestMonth(ladder, month)) : [];
     const o = s && activeOverride(s, at);
     const code = s ? effectiveTier(s, at) : null;
     const held = code ? (tiers.find((t) => t.code === code) ?? null) : null;
