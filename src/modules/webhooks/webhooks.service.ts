@@ -103,6 +103,13 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
     });
   }
 
+  /** One message for these subscriptions: one message id, one body, due at `at`. */
+  function deliveryRows(programId: string, subscriptionIds: string[], type: string, data: Record<string, unknown>, at: Date): Parameters<typeof repo.insertDeliveries>[1] {
+    const messageId = newId('msg');
+    const body = JSON.stringify({ type, timestamp: at.toISOString(), data: jsonSafe(data) });
+    return subscriptionIds.map((subscriptionId) => ({ id: newId('whd'), programId, subscriptionId, messageId, eventType: type, body, status: 'pending' as const, nextAttemptAt: at, createdAt: at }));
+  }
+
   return {
     /**
      * Puts a message in the outbox of every active subscription of the program that wants `type`,
@@ -112,13 +119,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
     async emit(tx: Tx, programId: string, type: string, data: Record<string, unknown>, opts: { at?: Date } = {}): Promise<void> {
       const ids = await repo.matchingSubscriptionIds(tx, programId, type);
       if (!ids.length) return;
-      const at = opts.at ?? now();
-      const messageId = newId('msg');
-      const body = JSON.stringify({ type, timestamp: at.toISOString(), data: jsonSafe(data) });
-      await repo.insertDeliveries(
-        tx,
-        ids.map((subscriptionId) => ({ id: newId('whd'), programId, subscriptionId, messageId, eventType: type, body, status: 'pending' as const, nextAttemptAt: at, createdAt: at })),
-      );
+      await repo.insertDeliveries(tx, deliveryRows(programId, ids, type, data, opts.at ?? now()));
     },
 
     /**
@@ -134,10 +135,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
       for (const m of messages) {
         const ids = subscriptions.filter((s) => s.eventTypes.includes(m.type) || s.eventTypes.includes('*')).map((s) => s.id);
         if (!ids.length) continue;
-        const at = m.at ?? now();
-        const messageId = newId('msg');
-        const body = JSON.stringify({ type: m.type, timestamp: at.toISOString(), data: jsonSafe(m.data) });
-        for (const subscriptionId of ids) rows.push({ id: newId('whd'), programId, subscriptionId, messageId, eventType: m.type, body, status: 'pending', nextAttemptAt: at, createdAt: at });
+        rows.push(...deliveryRows(programId, ids, m.type, m.data, m.at ?? now()));
       }
       // PostgreSQL takes at most 65,535 parameters per statement: 10 per delivery.
       for (let i = 0; i < rows.length; i += 5000) await repo.insertDeliveries(tx, rows.slice(i, i + 5000));
