@@ -39,7 +39,7 @@ export const DUE_CHUNK = 1000;
 const FIND_CHUNKS = 20;
 
 
-export const toDueWallet = (r: Record<string, unknown>): DueWallet => ({
+const toDueWallet = (r: Record<string, unknown>): DueWallet => ({
   programId: String(r.program_id),
   walletId: String(r.wallet_id),
   ownerType: String(r.owner_type),

@@ -195,11 +195,6 @@ export async function lockWalletById(tx: Tx, programId: string, walletId: string
   return res.rows[0] ? toWallet(res.rows[0]) : undefined;
 }
 
-export async function findWalletById(tx: Tx, programId: string, walletId: string): Promise<WalletRow | undefined> {
-  const res = await tx.execute(sql`select * from wallets where program_id = ${programId} and id = ${walletId}`);
-  return res.rows[0] ? toWallet(res.rows[0]) : undefined;
-}
-
 export async function walletsOfOwner(tx: Tx, programId: string, ownerType: OwnerType, ownerId: string): Promise<WalletRow[]> {
   const res = await tx.execute(sql`
     select * from wallets where program_id = ${programId} and owner_type = ${ownerType} and owner_id = ${ownerId} order by currency`);
