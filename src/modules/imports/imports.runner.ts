@@ -217,7 +217,10 @@ async function dryCheckEvents(deps: RunDeps, ctx: RequestContext, inputs: Record
     const types = new Map<string, boolean>();
     const accounts = new Map<string, Account | undefined>();
     const members = new Map<string, Member | undefined>();
-    for (const e of inputs as { id: string; type: string; accountId: string; memberId?: string; originalEventId?: string }[]) {
+    const list = inputs as { id: string; type: string; accountId: string; memberId?: string; originalEventId?: string }[];
+    // Originals stored before this chunk, read once (read-only: nothing the loop does changes them).
+    const storedOriginals = await repo.existingEventIds(tx, ctx.programId, [...new Set(list.flatMap((e) => (e.originalEventId && !existing.has(e.originalEventId) ? [e.originalEventId] : [])))]);
+    for (const e of list) {
       const errors: { path: PropertyKey[]; message: string }[] = [];
       if (!types.has(e.type)) types.set(e.type, await deps.programs.eventTypeExistsIn(tx, ctx.programId, e.type));
       if (!types.get(e.type)) errors.push({ path: ['type'], message: 'unknown event type; declare custom types with POST /event-types' });
@@ -230,9 +233,8 @@ async function dryCheckEvents(deps: RunDeps, ctx: RequestContext, inputs: Record
         if (!member) errors.push({ path: ['memberId'], message: 'unknown member' });
         else if (account && member.accountId !== account.id) errors.push({ path: ['memberId'], message: 'not a member of accountId' });
       }
-      if (e.originalEventId && !existing.has(e.originalEventId) && !out.has(e.originalEventId)) {
-        const stored = await repo.existingEventIds(tx, ctx.programId, [e.originalEventId]);
-        if (!stored.size) errors.push({ path: ['originalEventId'], message: 'unknown event' });
+      if (e.originalEventId && !existing.has(e.originalEventId) && !out.has(e.originalEventId) && !storedOriginals.has(e.originalEventId)) {
+        errors.push({ path: ['originalEventId'], message: 'unknown event' });
       }
       out.set(e.id, errors);
     }
