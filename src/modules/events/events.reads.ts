@@ -41,6 +41,10 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
   const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
   const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
+  /** Accounts and budgets this transaction holds locks on (see `lockAccounts`, `lockBudgets`). */
+  const lockedAccounts = new Set<string>();
+  const lockedBudgets = new Set<string>();
+  const budgetKey = (k: { ruleId: string; currency: string }) => `${k.ruleId}|${k.currency}`;
   /** The tier each account held before its next event, until an event changes it (see `tier`). */
   const tiers = new Map<string, Promise<unknown>>();
   const addTo = (m: Map<string, { purchases: number; spend: bigint }>, month: string, purchases: number, spend: bigint) => {
@@ -75,6 +79,28 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
       const m = await findMemberIn(tx, programId, ref);
       if (m) members.set(ref, m);
       return m;
+    },
+    /**
+     * Locks the accounts not locked yet in this transaction. `upFront`: taken by a batch before
+     * its first event, outside any savepoint, so they are held to the end whatever its events do;
+     * a lock taken inside an event's savepoint is gone if the event is rolled back.
+     */
+    async lockAccounts(ids: string[], upFront = false): Promise<void> {
+      const todo = [...new Set(ids)].filter((id) => !lockedAccounts.has(id));
+      if (!todo.length) return;
+      await repo.lockAccounts(tx, programId, todo);
+      const keep = () => todo.forEach((id) => lockedAccounts.add(id));
+      if (upFront) keep();
+      else staged.push(keep);
+    },
+    /** Locks the budget rows not locked yet in this transaction, in the global order (`upFront` as for accounts). */
+    async lockBudgets(keys: { ruleId: string; currency: string }[], upFront = false): Promise<void> {
+      const todo = keys.filter((k) => !lockedBudgets.has(budgetKey(k)));
+      if (!todo.length) return;
+      await deps.rules.lockBudgets(tx, programId, todo);
+      const keep = () => todo.forEach((k) => lockedBudgets.add(budgetKey(k)));
+      if (upFront) keep();
+      else staged.push(keep);
     },
     systemWallets: { get: (key: string) => systemWallets.get(key), learn: (key: string, id: string) => void staged.push(() => systemWallets.set(key, id)) },
     /**

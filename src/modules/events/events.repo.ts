@@ -87,3 +87,18 @@ export async function setAnswers(tx: Tx, programId: string, rows: { id: string; 
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, answer jsonb, trace jsonb)
     where e.program_id = ${programId} and e.id = r.id`);
 }
+
+/**
+ * Serialises the events of these accounts: a transaction-scoped advisory lock per account, taken
+ * in one statement in the global order (by key), before anything of the account is read. Two
+ * events of one account then never both see `purchases = 0`; accounts are the first step of the
+ * earning lock order (docs/decisions/0004-earning-lock-order.md).
+ */
+export async function lockAccounts(tx: Tx, programId: string, accountIds: string[]): Promise<void> {
+  const ids = [...new Set(accountIds)];
+  if (!ids.length) return;
+  await tx.execute(sql`
+    select count(pg_advisory_xact_lock(s.k)) from (
+      select hashtextextended(${programId} || '|' || a, 0) as k from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as a order by 1
+    ) s`);
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { eventInput, type EventInput, type awardView, type eventAnswer, type reversalView } from '../../contracts/events.js';
-import { inTransaction, type Database, type Tx } from '../../db/database.js';
+import { inTransaction, pgErrorCode, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { DomainError, type FieldError } from '../../lib/domain-error.js';
@@ -46,6 +46,15 @@ export type TierHooks = {
   onEventEarned(tx: Tx, ctx: RequestContext, e: TierParty & { occurredAt: Date }): Promise<TierChange | null>;
   onReturn(tx: Tx, ctx: RequestContext, e: TierParty & { originalOccurredAt: Date }): Promise<TierChange | null>;
 };
+
+/**
+ * Another transaction created what this one was about to create (an auto-created account, a row
+ * behind a unique index): the event is run again from the start and finds it.
+ */
+class RaceLost extends Error {}
+/** A failure that running the event again resolves: a lost creation race. Deadlocks and serialisation failures are retried by `inTransaction`. */
+const isRace = (err: unknown) => err instanceof RaceLost || pgErrorCode(err) === '23505';
+const RACE_ATTEMPTS = 5;
 
 const DAY = 86_400_000;
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
@@ -94,7 +103,13 @@ export function createEventsService(
         ]);
       }
       // autoCreateAccounts: the ERP knows the company before we do.
-      account = await accounts.createAccountIn(tx, ctx, { externalId: ext, name: ext, type: 'unknown', attributes: { autoCreatedBy: input.id } });
+      try {
+        account = await accounts.createAccountIn(tx, ctx, { externalId: ext, name: ext, type: 'unknown', attributes: { autoCreatedBy: input.id } });
+      } catch (err) {
+        // A concurrent event created it first (and committed): run again, it is found then.
+        if (err instanceof DomainError && err.code === 'ACCOUNT_EXTERNAL_ID_TAKEN') throw new RaceLost();
+        throw err;
+      }
     }
     let member: Member | null = null;
     if (input.memberId) {
@@ -121,6 +136,11 @@ export function createEventsService(
     const currencies = await reads.currencies();
     const currencyKinds = new Map([...currencies.values()].map((c) => [c.code, c.kind] as const));
     const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: tier?.multiplier ?? 1 });
+    // Budgets are shared by all accounts: the ones this event may spend are locked together, in the global order, before its caps and wallets.
+    await reads.lockBudgets(evaluations.flatMap((ev) => {
+      const r = ev.matched ? compiled.find((c) => c.id === ev.ruleId) : undefined;
+      return r?.budget ? [{ ruleId: r.id, currency: r.budget.currency }] : [];
+    }));
     const trace: TraceEntry[] = [];
     const awards: AwardView[] = [];
     const awardRows: Parameters<typeof repo.insertAwards>[1] = [];
@@ -251,10 +271,16 @@ export function createEventsService(
       ]);
     }
     const reversals: ReversalView[] = [];
-    for (const a of await repo.awardsOf(tx, ctx.programId, original.id)) {
+    const originalAwards = await repo.awardsOf(tx, ctx.programId, original.id);
+    // The same lock order as earning: budgets (all at once), then caps, then wallets.
+    await reads.lockBudgets(originalAwards.filter((a) => a.countsAgainstBudget).map((a) => ({ ruleId: a.ruleId, currency: a.currency })));
+    for (const a of originalAwards) {
       const target = (2n * a.amount * returned + original.amount) / (2n * original.amount);
       const delta = target - a.reversed;
       if (delta <= 0n) continue;
+      // What the return takes back no longer counts against the rule's cap and budget.
+      if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
+      if (a.countsAgainstBudget) await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
       const r = await ledger.reverse(tx, ctx, {
         transactionId: a.ledgerTransactionId,
         fraction: { numerator: returned, denominator: original.amount },
@@ -265,9 +291,6 @@ export function createEventsService(
       });
       const debt = r.shortfall ?? 0n;
       await repo.updateAward(tx, a.id, { reversed: target, debt: a.debt + debt });
-      // What the return takes back no longer counts against the rule's cap and budget.
-      if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
-      if (a.countsAgainstBudget) await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
       const view: ReversalView = { wallet: ownerView(a), currency: a.currency, amount: num(-delta), ruleId: a.ruleId, debt: num(debt) };
       reversals.push(view);
       outbox.push({ type: 'points.reversed', data: { eventId: input.id, originalEventId: original.id, ...view } });
@@ -309,6 +332,8 @@ export function createEventsService(
       throw eventError('EVENT_TYPE_UNKNOWN', `Unknown event type "${input.type}".`, [{ path: 'type', message: 'unknown event type; declare custom types with POST /event-types' }]);
     }
     const { account, member } = await resolveParties(tx, ctx, reads, program, input);
+    // One event of an account at a time, from here to the commit: its history (stats, tier, caps) is read under the lock.
+    await reads.lockAccounts([account.id]);
     const inserted = await repo.insertEvent(tx, {
       programId: ctx.programId,
       id: input.id,
@@ -359,15 +384,21 @@ export function createEventsService(
     /** One event, atomically: stored with its awards, or refused with nothing changed. */
     async process(ctx: RequestContext, input: EventInput) {
       try {
-        return await inTransaction(database, async (tx) => {
-          const outbox: Message[] = [];
-          const reads = readsIn(tx, ctx.programId);
-          const r = await processIn(tx, ctx, reads, outbox, input);
-          reads.settle(true);
-          await reads.flush();
-          await emitAll(tx, ctx.programId, outbox);
-          return r;
-        });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await inTransaction(database, async (tx) => {
+              const outbox: Message[] = [];
+              const reads = readsIn(tx, ctx.programId);
+              const r = await processIn(tx, ctx, reads, outbox, input);
+              reads.settle(true);
+              await reads.flush();
+              await emitAll(tx, ctx.programId, outbox);
+              return r;
+            });
+          } catch (err) {
+            if (!isRace(err) || attempt >= RACE_ATTEMPTS) throw err;
+          }
+        }
       } catch (err) {
         if (err instanceof DomainError && err.status === 422) await inTransaction(database, (tx) => emit(tx, ctx.programId, 'event.rejected', { eventId: input.id, problem: problemOf(err) }));
         throw err;
@@ -392,9 +423,23 @@ export function createEventsService(
         const eventId = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${i}`;
         return { eventId, p };
       });
+      const valid = parsed.flatMap(({ p }) => (p.success ? [p.data] : []));
       return inTransaction(database, async (tx) => {
         const reads = readsIn(tx, ctx.programId);
-        await reads.prefetchEvents(parsed.flatMap(({ p }) => (p.success ? [p.data.id] : [])));
+        await reads.prefetchEvents(valid.map((e) => e.id));
+        // Every lock the batch can know of is taken before its first event, in the global order:
+        // its accounts, then the budgets its rules (and returns) may spend. The batch holds them to
+        // its commit, so two batches over the same accounts or budgets queue instead of deadlocking.
+        const accountIds: string[] = [];
+        for (const ref of new Set(valid.map((e) => e.accountId))) {
+          const a = await reads.account(ref);
+          if (a) accountIds.push(a.id);
+        }
+        await reads.lockAccounts(accountIds, true);
+        const budgets: { ruleId: string; currency: string }[] = [];
+        for (const type of new Set(valid.map((e) => e.type))) for (const r of await reads.activeRules(type)) if (r.budget) budgets.push({ ruleId: r.id, currency: r.budget.currency });
+        if (valid.some((e) => e.type === 'return')) budgets.push(...(await rules.budgetKeysOf(tx, ctx.programId)));
+        await reads.lockBudgets(budgets, true);
         const results: Result[] = [];
         const messages: Message[] = [];
         for (const [i, { eventId, p }] of parsed.entries()) {
@@ -403,19 +448,24 @@ export function createEventsService(
             results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) });
             continue;
           }
-          const outbox: Message[] = [];
           // A return reads the awards of its original event, which may be among those not written yet.
           if (p.data.type === 'return') await reads.flush();
-          try {
-            const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
-            reads.settle(true);
-            results.push(r.answer);
-            messages.push(...outbox);
-          } catch (err) {
-            reads.settle(false);
-            if (!(err instanceof DomainError)) throw err;
-            results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
-            if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
+          for (let attempt = 1; ; attempt++) {
+            const outbox: Message[] = [];
+            try {
+              const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
+              reads.settle(true);
+              results.push(r.answer);
+              messages.push(...outbox);
+            } catch (err) {
+              reads.settle(false);
+              // A lost creation race: the savepoint is gone, the event runs again and finds what the other transaction created.
+              if (isRace(err) && attempt < RACE_ATTEMPTS) continue;
+              if (!(err instanceof DomainError)) throw err;
+              results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
+              if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
+            }
+            break;
           }
         }
         await reads.flush();

@@ -113,3 +113,31 @@ export async function giveBackCap(tx: Tx, k: { ruleId: string; effectIndex: numb
     .set({ used: sql`greatest(${ruleCapUsage.used} - ${amount.toString()}::bigint, 0)` })
     .where(and(eq(ruleCapUsage.ruleId, k.ruleId), eq(ruleCapUsage.effectIndex, k.effectIndex), eq(ruleCapUsage.scopeKey, k.scopeKey), eq(ruleCapUsage.periodKey, k.periodKey)));
 }
+
+/** The global lock order of budget rows (see docs/decisions/0004-earning-lock-order.md). */
+export const budgetLockKey = (k: { ruleId: string; currency: string }) => `${k.ruleId}|${k.currency}`;
+
+/**
+ * Locks the budget rows of these rules FOR UPDATE in the global order, creating the missing ones
+ * first: a budget is shared by every account, so two transactions that both need two budgets must
+ * take them in the same order, and before any wallet. Two statements, whatever the number of budgets.
+ */
+export async function lockBudgets(tx: Tx, programId: string, keys: { ruleId: string; currency: string }[]): Promise<void> {
+  const sorted = [...new Map(keys.map((k) => [budgetLockKey(k), k] as const))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, k]) => k);
+  if (!sorted.length) return;
+  const rows = JSON.stringify(sorted.map((k, i) => ({ ord: i, rule_id: k.ruleId, currency: k.currency })));
+  await tx.execute(sql`
+    insert into rule_budget_usage (program_id, rule_id, currency, used)
+    select ${programId}, k.rule_id, k.currency, 0 from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text) order by k.ord
+    on conflict do nothing`);
+  await tx.execute(sql`
+    select b.used from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text)
+    join rule_budget_usage b on b.rule_id = k.rule_id and b.currency = k.currency
+    order by k.ord
+    for update of b`);
+}
+
+/** The budgets of the program's rules that have spent something (a return may give back to any of them). */
+export async function budgetKeysOf(tx: Tx, programId: string): Promise<{ ruleId: string; currency: string }[]> {
+  return tx.select({ ruleId: ruleBudgetUsage.ruleId, currency: ruleBudgetUsage.currency }).from(ruleBudgetUsage).where(eq(ruleBudgetUsage.programId, programId));
+}

@@ -184,6 +184,8 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
       return compileRule(toDefinition(r.id, v.version, v.definition as RuleInput));
     },
 
+    lockBudgets: repo.lockBudgets,
+    budgetKeysOf: repo.budgetKeysOf,
     takeBudget: repo.takeBudget,
     takeCap: repo.takeCap,
     giveBackBudget: repo.giveBackBudget,
