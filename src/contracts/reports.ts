@@ -39,6 +39,12 @@ export const dashboardView = z.object({
   months: z.array(dashboardMonth),
   /** Per currency, the five accounts that earned the most (company and staff wallets together) in the last 90 days. */
   topAccounts: z.array(z.object({ accountId: z.string(), externalId: z.string(), name: z.string(), currency: z.string(), earned: z.number().int() })),
+  /**
+   * Per currency, what participants owe now from returns of value they had already spent (the
+   * program off `allowNegative`); their next earnings settle it first. The liability net of it is
+   * `outstanding` − `debt`. Example: `[{"currency": "points", "amount": 1200}]`
+   */
+  debt: z.array(z.object({ currency: z.string(), amount: z.number().int() })).describe('what participants owe from returns of spent value, per currency'),
 });
 
 export type DashboardView = z.infer<typeof dashboardView>;

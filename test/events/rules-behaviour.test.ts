@@ -416,6 +416,35 @@ describe('returns of value already spent', () => {
     ]);
   });
 
+  it('collect the debt from the wallet’s next earnings first, visibly in its entries and in the liability figures', async () => {
+    const s = await setUp();
+    await s.rule(split);
+    const e = s.purchase('2026-03-01T10:00:00Z', 100000); // 800 company, 200 employee
+    await s.post(e);
+    await s.spend({ memberId: 'ext:E-1' }, 150);
+    await s.returnOf(e, 100000, '2026-03-10T10:00:00Z'); // the employee owes 150
+    const debt = async () => (await s.api('GET', '/reports/dashboard', undefined, 200)).json().debt;
+    expect(await debt()).toEqual([{ currency: 'points', amount: 150 }]);
+    // 10 euros: 8 to the company, 2 to the employee, who still owes 148.
+    expect(await s.earned(s.purchase('2026-03-11T10:00:00Z', 1000))).toEqual([8, 2]);
+    expect(await s.balance('members/ext:E-1')).toEqual({ available: 0, pending: 0 });
+    expect(await debt()).toEqual([{ currency: 'points', amount: 148 }]);
+    // A batch settles the same way: 200 earned, 148 of it settles the debt.
+    const items = (await s.api('POST', '/events/batch', { events: [s.purchase('2026-03-12T10:00:00Z', 100000)] }, 200)).json().items;
+    expect(items[0].awards.map((a: Award) => a.amount)).toEqual([800, 200]);
+    expect(await s.balance('members/ext:E-1')).toEqual({ available: 52, pending: 0 });
+    expect(await s.balance()).toEqual({ available: 808, pending: 0 });
+    expect(await debt()).toEqual([]);
+    const entries = (await s.api('GET', '/members/ext:E-1/entries', undefined, 200)).json().items as { kind: string; amount: number; memo: string }[];
+    const settled = entries.filter((x) => x.memo?.startsWith('debt from returns settled'));
+    expect(settled.map((x) => [x.kind, x.amount]).sort()).toEqual([
+      ['reverse', -148],
+      ['reverse', -2],
+    ]);
+    // What the employee received adds up: 200 + 2 + 200 earned, 150 spent, 200 returned, 150 settled.
+    expect(entries.reduce((sum, x) => sum + x.amount, 0)).toBe(52);
+  });
+
   it('leave a negative balance when the program allows it', async () => {
     const s = await setUp({ allowNegative: true });
     await s.rule(split);

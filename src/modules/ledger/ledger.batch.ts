@@ -117,6 +117,9 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
   const lots: ReturnType<typeof sql>[] = [];
   const postings: ReturnType<typeof sql>[] = [];
   const deltas = new Map<string, Record<Bucket, bigint>>();
+  /** Debt settled per wallet, and the posting sets that settle it (one per earning and wallet). */
+  const settledDebt = new Map<string, bigint>();
+  const settlements: ReturnType<typeof sql>[] = [];
   const systemIds = new Map<string, string>();
   const results: (LedgerResult | null)[] = [];
   for (const [i, c] of fresh.entries()) {
@@ -151,17 +154,33 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
         lots.push(sql`(${newId('lot')}, ${programId}, ${w.id}, ${transactionId}, ${status}, ${amount.toString()}::bigint, ${amount.toString()}::bigint,
           ${availableAt?.toISOString() ?? null}::timestamptz, ${expiresAt?.toISOString() ?? null}::timestamptz, ${at.toISOString()})`);
       const bucket: Bucket = pending ? 'pending' : 'available';
+      let settle = 0n;
       if (pending) lot('pending', leg.amount, leg.availableAt!);
       else {
-        // Value arriving in the available bucket first covers a negative balance; only the rest becomes a lot.
+        // Value arriving in the available bucket first covers a negative balance, then settles what
+        // the wallet owes from returns of spent value (earnings only); only the rest becomes a lot.
         const deficit = w.available < 0n ? min(-w.available, leg.amount) : 0n;
-        if (leg.amount > deficit) lot('available', leg.amount - deficit, null);
+        settle = c.kind === 'earn' && w.debt > 0n ? min(w.debt, leg.amount - deficit) : 0n;
+        if (leg.amount > deficit + settle) lot('available', leg.amount - deficit - settle, null);
       }
-      w[bucket] += leg.amount;
+      w[bucket] += leg.amount - settle;
       const d = deltas.get(w.id) ?? { available: 0n, pending: 0n, held: 0n };
-      d[bucket] += leg.amount;
+      d[bucket] += leg.amount - settle;
       deltas.set(w.id, d);
       post(w.id, { ownerType: w.ownerType, ownerId: w.ownerId, accountId: w.accountId }, bucket, leg.currency, leg.amount, ruleId);
+      if (settle > 0n) {
+        // The settlement is its own posting set (a `reverse`: value going back to issuance), so the
+        // entries show it and a later return of this earning reverses the earning alone.
+        w.debt -= settle;
+        settledDebt.set(w.id, (settledDebt.get(w.id) ?? 0n) + settle);
+        const sid = newId('txn');
+        const memo = `debt from returns settled: ${settle} of ${leg.amount} from ${c.memo ?? c.idempotencyKey}`;
+        const hash = hashRequest({ kind: 'reverse', request: { settles: c.idempotencyKey, walletId: w.id, amount: settle.toString() } });
+        settlements.push(sql`(${sid}, ${programId}, 'reverse', ${`settle:${c.idempotencyKey}:${w.id}`}, ${hash}, ${memo}, ${c.eventId ?? null}, null, null, null,
+          ${JSON.stringify({ ...c.metadata, actor: ctx.actor, settles: transactionId })}::jsonb, ${at.toISOString()})`);
+        postings.push(sql`(${programId}, ${sid}, ${w.id}, 'available', ${leg.currency}, ${(-settle).toString()}::bigint, ${ruleId}, ${at.toISOString()})`);
+        postings.push(sql`(${programId}, ${sid}, ${sysId}, 'available', ${leg.currency}, ${settle.toString()}::bigint, ${ruleId}, ${at.toISOString()})`);
+      }
     }
     for (const [currency, total] of totals) {
       if (total !== 0n) throw ledgerError('UNBALANCED', `Posting set does not balance in ${currency} (off by ${total}).`);
@@ -170,18 +189,23 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
   }
   // One statement for the lots, the postings and the balances (data-modifying WITH parts always run to completion).
   if (postings.length) {
-    const balances = [...deltas].map(([id, d]) => ({ id, a: d.available.toString(), p: d.pending.toString(), h: d.held.toString() }));
+    const balances = [...deltas].map(([id, d]) => ({ id, a: d.available.toString(), p: d.pending.toString(), h: d.held.toString(), s: (settledDebt.get(id) ?? 0n).toString() }));
     const lotsPart = lots.length
       ? sql`new_lots as (
           insert into lots (id, program_id, wallet_id, transaction_id, status, amount, remaining, available_at, expires_at, created_at)
           values ${sql.join(lots, sql`, `)}),`
       : sql``;
+    const settlePart = settlements.length
+      ? sql`new_settlements as (
+          insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, memo, event_id, redemption_id, hold_id, reverses_id, metadata, created_at)
+          values ${sql.join(settlements, sql`, `)}),`
+      : sql``;
     await tx.execute(sql`
-      with ${lotsPart} new_postings as (
+      with ${lotsPart} ${settlePart} new_postings as (
         insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
         values ${sql.join(postings, sql`, `)})
-      update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint
-      from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text)
+      update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint, debt = w.debt - d.s::bigint
+      from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text, s text)
       where w.id = d.id and w.program_id = ${programId}`);
   }
 

@@ -16,6 +16,8 @@ export type WalletRow = {
   available: bigint;
   pending: bigint;
   held: bigint;
+  /** Owed from returns of spent value; the next earnings settle it (ledger.batch.ts). */
+  debt: bigint;
 };
 
 export type TransactionRow = {
@@ -73,6 +75,7 @@ export const toWallet = (r: Raw): WalletRow => ({
   available: big(r.available),
   pending: big(r.pending),
   held: big(r.held),
+  debt: r.debt === undefined || r.debt === null ? 0n : big(r.debt),
 });
 
 const toTransaction = (r: Raw): TransactionRow => ({
@@ -377,4 +380,9 @@ export async function entriesOf(
     redemptionId: (r.redemption_id as string | null) ?? null,
     reversesId: (r.reverses_id as string | null) ?? null,
   }));
+}
+
+/** Adds to what the wallet owes (a return that could take back only part of what it reversed). */
+export async function addDebt(tx: Tx, programId: string, walletId: string, amount: bigint): Promise<void> {
+  await tx.execute(sql`update wallets set debt = debt + ${amount.toString()}::bigint where program_id = ${programId} and id = ${walletId}`);
 }

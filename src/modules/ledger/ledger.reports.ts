@@ -62,3 +62,10 @@ export async function topEarningAccounts(tx: Tx, programId: string, since: Date,
     limit ${limit}`);
   return res.rows.map((r) => ({ accountId: String(r.account_id), currency: String(r.currency), earned: BigInt(String(r.earned)) }));
 }
+
+/** What participants' wallets owe now from returns of spent value, per currency (wallets.debt). */
+export async function outstandingDebt(tx: Tx, programId: string): Promise<Map<string, bigint>> {
+  const res = await tx.execute(sql`
+    select currency, sum(debt)::text as amount from wallets where program_id = ${programId} and debt > 0 group by 1`);
+  return new Map(res.rows.map((r) => [String(r.currency), BigInt(String(r.amount))]));
+}

@@ -474,6 +474,11 @@ export function createLedgerService(database: Database, deps: { programs: Progra
             await repo.insertConsumptions(tx, ctx.programId, opened.id, taken);
             set.post(w, 'available', -left, s.ruleId);
           }
+          if (short > 0n) {
+            // Owed from now on: the wallet's next earnings settle it first (ledger.batch.ts).
+            await repo.addDebt(tx, ctx.programId, w.id, short);
+            w.debt += short;
+          }
           shortfall += short;
           perCurrency.set(s.currency, (perCurrency.get(s.currency) ?? 0n) - (delta - short));
         } else {

@@ -21,9 +21,14 @@ export const wallets = pgTable(
     available: bigint('available', { mode: 'bigint' }).notNull().default(sql`0`),
     pending: bigint('pending', { mode: 'bigint' }).notNull().default(sql`0`),
     held: bigint('held', { mode: 'bigint' }).notNull().default(sql`0`),
+    /**
+     * What the owner still owes from returns of value already spent (a reversal that could take
+     * only what was there, allowNegative off): the wallet's next earnings settle it first.
+     */
+    debt: bigint('debt', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency)],
+  (t) => [uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency), check('wallets_debt_nonnegative', sql`${t.debt} >= 0`)],
 );
 
 /** A posting set: one balanced, immutable change of value. */

@@ -2,7 +2,7 @@ import type { DashboardMonth, DashboardView } from '../../contracts/reports.js';
 import { inTransaction, type Database } from '../../db/database.js';
 import { findAccountIn, managedAccountIdsIn, participantCounts } from '../accounts/index.js';
 import { activeInEvents } from '../events/index.js';
-import { activeWalletOwners, outstandingAt, systemFlowsByMonth, topEarningAccounts } from '../ledger/index.js';
+import { activeWalletOwners, outstandingAt, outstandingDebt, systemFlowsByMonth, topEarningAccounts } from '../ledger/index.js';
 
 const DAY = 86_400_000;
 
@@ -42,6 +42,7 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
         const flows = await systemFlowsByMonth(tx, programId, first);
         const opening = await outstandingAt(tx, programId, first);
         const top = await topEarningAccounts(tx, programId, since90, 500);
+        const debt = await outstandingDebt(tx, programId);
         const union = (a: string[], b: string[]) => new Set([...a, ...b]).size;
 
         // Value flows: what left or entered each system wallet, month by month, per currency.
@@ -79,6 +80,7 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
           members: { total: counts.members, last30: union(ledger30.memberIds, events30.memberIds), last90: union(ledger90.memberIds, events90.memberIds) },
           months: out,
           topAccounts,
+          debt: [...debt].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ currency, amount: Number(amount) })),
         };
       });
     },

@@ -65,6 +65,11 @@ export function DashboardPage() {
             />
           </Group>
           {currency ? <ValueCharts months={d.months.filter((m) => m.currency === currency)} format={(n) => amount(n, currency)} /> : null}
+          {currency ? (
+            <Text data-testid="stat-debt" c="dimmed">
+              {t('dashboard.debt', { amount: amount(d.debt.find((x) => x.currency === currency)?.amount ?? 0, currency) })}
+            </Text>
+          ) : null}
           <Card withBorder>
             <Text fw={600} mb="xs">{t('dashboard.topAccounts')}</Text>
             <Table>
