@@ -10,7 +10,7 @@ import { jsonSafe } from '../../lib/json.js';
 import { findAccountIn, findMemberIn, managedAccountIdsIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
 import { creditMany, type CreditInput, type LedgerService, type WalletOwner } from '../ledger/index.js';
 import type { ProgramsService, Program, Currency } from '../programs/index.js';
-import { evaluateRules, periodKey, splitAward, type CompiledRule, type RuleContext, type RuleEvaluation, type RulesService } from '../rules/index.js';
+import { evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
 import { eventError } from './events.errors.js';
 import { createReads, type Reads } from './events.reads.js';
 import * as repo from './events.repo.js';
@@ -20,10 +20,7 @@ type AwardView = z.infer<typeof awardView>;
 type ReversalView = z.infer<typeof reversalView>;
 
 /** A step of the evaluation trace: what each rule did with the event, and why. */
-export type TraceEntry = RuleEvaluation & {
-  awards?: { to: 'account' | 'member'; currency: string; amount: number; effectIndex: number }[];
-  limits?: { effectIndex: number; kind: 'cap' | 'budget'; wanted: number; granted: number; detail: string }[];
-};
+export type TraceEntry = PlanTraceEntry;
 
 /** Emits a webhook message in the caller's transaction (wired to the webhooks module). */
 export type Emit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
@@ -56,7 +53,6 @@ class RaceLost extends Error {}
 const isRace = (err: unknown) => err instanceof RaceLost || pgErrorCode(err) === '23505';
 const RACE_ATTEMPTS = 5;
 
-const DAY = 86_400_000;
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 function monthsBack(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number);
@@ -136,97 +132,59 @@ export function createEventsService(
     const currencies = await reads.currencies();
     const currencyKinds = new Map([...currencies.values()].map((c) => [c.code, c.kind] as const));
     const evaluations = evaluateRules(compiled, ruleCtx, { currencyKinds, tierMultiplier: tier?.multiplier ?? 1 });
-    // Budgets are shared by all accounts: the ones this event may spend are locked together, in the global order, before its caps and wallets.
-    await reads.lockBudgets(evaluations.flatMap((ev) => {
-      const r = ev.matched ? compiled.find((c) => c.id === ev.ruleId) : undefined;
-      return r?.budget ? [{ ruleId: r.id, currency: r.budget.currency }] : [];
-    }));
-    const trace: TraceEntry[] = [];
+    const env: PlanEnv = {
+      program: { accountShare: program.accountShare, timeZone: program.timeZone },
+      account: { id: account.id, employeeIncentives: account.employeeIncentives },
+      member: member ? { id: member.id, active: member.status === 'active' } : null,
+      eventId: input.id,
+      occurredAt,
+      now: now(),
+    };
+    // Budgets (shared by all accounts, in the global order), then this account's caps: locked and read before planning.
+    const needed = limitsNeeded(compiled, evaluations, env);
+    const used: LimitUsage = needed.caps.length || needed.budgets.length ? await rules.lockLimits(tx, ctx.programId, needed.caps, needed.budgets) : { caps: new Map(), budgets: new Map() };
+    const plan = planAwards(compiled, evaluations, env, used);
+    await rules.claimLimits(tx, plan.capClaims, plan.budgetClaims);
+    const trace = plan.trace;
+    const t = env.now;
     const awards: AwardView[] = [];
     const awardRows: Parameters<typeof repo.insertAwards>[1] = [];
-    /** One ledger credit per award (its own posting set), all written together after the rules ran. */
+    /** One ledger credit per award (its own posting set), all written together. */
     const credits: CreditInput[] = [];
-    const pendingFlags: boolean[] = [];
-    const memberActive = !!member && member.status === 'active';
-    const t = now();
-    for (const ev of evaluations) {
-      const entry: TraceEntry = { ...ev, awards: [], limits: [] };
-      trace.push(entry);
-      if (!ev.matched) continue;
-      const rule = compiled.find((r) => r.id === ev.ruleId)!;
-      for (const eff of ev.effects) {
-        if (eff.amount <= 0n) continue;
-        const spec = rule.effects[eff.index];
-        const shareOf = (total: bigint) => splitAward(total, spec.to, { accountShare: program.accountShare, hasMember: memberActive, employeeIncentives: account.employeeIncentives });
-        // An effect nobody can receive (to the member, with no member) must not use up the cap or the budget.
-        const reachable = shareOf(eff.amount);
-        if (reachable.account + reachable.member === 0n) {
-          eff.note = reachable.note;
-          continue;
-        }
-        let granted = eff.amount;
-        let capScopeKey: string | null = null;
-        let capPeriodKey: string | null = null;
-        if (spec.cap) {
-          capScopeKey = spec.cap.scope === 'member' && member ? `member:${member.id}` : `account:${account.id}`;
-          capPeriodKey = periodKey(spec.cap.per, occurredAt, program.timeZone, input.id);
-          const g = await rules.takeCap(tx, ctx.programId, { ruleId: rule.id, effectIndex: eff.index, scopeKey: capScopeKey, periodKey: capPeriodKey }, BigInt(spec.cap.max), granted);
-          if (g < granted) entry.limits!.push({ effectIndex: eff.index, kind: 'cap', wanted: num(granted), granted: num(g), detail: `cap of ${spec.cap.max} per ${spec.cap.per} per ${spec.cap.scope} reached (${capPeriodKey})` });
-          granted = g;
-        }
-        let budgeted = false;
-        if (granted > 0n && rule.budget && rule.budget.currency === spec.currency) {
-          const g = await rules.takeBudget(tx, ctx.programId, rule.id, spec.currency, BigInt(rule.budget.max), granted);
-          if (g < granted) entry.limits!.push({ effectIndex: eff.index, kind: 'budget', wanted: num(granted), granted: num(g), detail: `budget of ${rule.budget.max} ${rule.budget.currency} spent` });
-          granted = g;
-          budgeted = true;
-        }
-        if (granted <= 0n) continue;
-        const split = shareOf(granted);
-        if (split.note) eff.note = split.note;
-        const availableAt = new Date(Math.max(occurredAt.getTime() + (spec.availableAfterDays ?? 0) * DAY, t.getTime()));
-        const legs: [WalletOwner, 'account' | 'member', bigint][] = [];
-        if (split.account > 0n) legs.push([{ type: 'account', accountId: account.id }, 'account', split.account]);
-        if (split.member > 0n && member) legs.push([{ type: 'member', memberId: member.id, accountId: account.id }, 'member', split.member]);
-        for (const [owner, ownerType, amount] of legs) {
-          const ownerId = owner.type === 'member' ? owner.memberId : owner.accountId;
-          credits.push({
-            kind: 'earn',
-            source: 'issuance',
-            idempotencyKey: `event:${input.id}:${rule.id}:${eff.index}:${ownerType}`,
-            eventId: input.id,
-            memo: `${input.type} ${input.id}: ${rule.name}`,
-            at: t,
-            legs: [{ to: owner, currency: spec.currency, amount, availableAt: availableAt > t ? availableAt : null, ruleId: rule.id }],
-          });
-          awardRows.push({
-            id: newId('awd'),
-            programId: ctx.programId,
-            eventId: input.id,
-            ruleId: rule.id,
-            ruleVersion: rule.version,
-            effectIndex: eff.index,
-            ownerType,
-            ownerId,
-            accountId: account.id,
-            currency: spec.currency,
-            amount,
-            availableAt,
-            ledgerTransactionId: '', // filled in once the credits are posted
-            capScopeKey,
-            capPeriodKey,
-            countsAgainstBudget: budgeted ? 1 : 0,
-          });
-          const view: AwardView = { wallet: ownerView({ ownerType, ownerId }), currency: spec.currency, amount: num(amount), ruleId: rule.id, ruleVersion: rule.version, availableAt: availableAt.toISOString() };
-          awards.push(view);
-          entry.awards!.push({ to: ownerType, currency: spec.currency, amount: num(amount), effectIndex: eff.index });
-          pendingFlags.push(availableAt > t);
-        }
-      }
+    for (const a of plan.awards) {
+      const owner: WalletOwner = a.ownerType === 'member' ? { type: 'member', memberId: a.ownerId, accountId: account.id } : { type: 'account', accountId: account.id };
+      credits.push({
+        kind: 'earn',
+        source: 'issuance',
+        idempotencyKey: `event:${input.id}:${a.ruleId}:${a.effectIndex}:${a.ownerType}`,
+        eventId: input.id,
+        memo: `${input.type} ${input.id}: ${a.ruleName}`,
+        at: t,
+        legs: [{ to: owner, currency: a.currency, amount: a.amount, availableAt: a.available ? null : a.availableAt, ruleId: a.ruleId }],
+      });
+      awardRows.push({
+        id: newId('awd'),
+        programId: ctx.programId,
+        eventId: input.id,
+        ruleId: a.ruleId,
+        ruleVersion: a.ruleVersion,
+        effectIndex: a.effectIndex,
+        ownerType: a.ownerType,
+        ownerId: a.ownerId,
+        accountId: account.id,
+        currency: a.currency,
+        amount: a.amount,
+        availableAt: a.availableAt,
+        ledgerTransactionId: '', // filled in once the credits are posted
+        capScopeKey: a.cap?.scopeKey ?? null,
+        capPeriodKey: a.cap?.periodKey ?? null,
+        countsAgainstBudget: a.countsAgainstBudget ? 1 : 0,
+      });
+      awards.push({ wallet: ownerView(a), currency: a.currency, amount: num(a.amount), ruleId: a.ruleId, ruleVersion: a.ruleVersion, availableAt: a.availableAt.toISOString() });
     }
     const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), ledger, systemWallets: reads.systemWallets });
     posted.forEach((p, i) => (awardRows[i].ledgerTransactionId = p.transactionId));
-    awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: pendingFlags[i] } }));
+    awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: !plan.awards[i].available } }));
     reads.addAwards(awardRows);
     if (deps.afterCredit) {
       const credited = new Map<string, { owner: WalletOwner; currency: string }>();

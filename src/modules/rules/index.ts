@@ -12,5 +12,18 @@ export {
   type ContextEvent,
   type ContextMember,
 } from './rules.engine.js';
+export {
+  planAwards,
+  limitsNeeded,
+  capKeyOf,
+  budgetKeyOf,
+  type AwardPlan,
+  type PlannedAward,
+  type PlanEnv,
+  type PlanTraceEntry,
+  type LimitUsage,
+  type CapKey,
+  type BudgetKey,
+} from './rules.planner.js';
 export { ruleRoutes } from './rules.routes.js';
 export { ruleErrorStatus, type RuleErrorCode } from './rules.errors.js';

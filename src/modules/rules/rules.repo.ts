@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
+import { budgetKeyOf, capKeyOf, type BudgetKey, type CapKey, type LimitUsage } from './rules.planner.js';
 import { ruleBudgetUsage, ruleCapUsage, rules, ruleVersions } from './rules.tables.js';
 
 export type RuleRow = typeof rules.$inferSelect;
@@ -60,46 +61,6 @@ export async function budgetUsed(tx: Tx, ruleId: string, currency: string): Prom
   return r?.used ?? 0n;
 }
 
-/**
- * Takes up to `want` from what is left of a limit (budget or cap), under a row lock so two
- * events never spend the same remainder. Returns what was granted.
- */
-async function take(tx: Tx, lockSql: ReturnType<typeof sql>, insertSql: ReturnType<typeof sql>, updateSql: (granted: bigint) => ReturnType<typeof sql>, max: bigint, want: bigint): Promise<bigint> {
-  let res = await tx.execute(lockSql);
-  if (!res.rows[0]) {
-    await tx.execute(insertSql);
-    res = await tx.execute(lockSql);
-  }
-  const used = BigInt(String(res.rows[0].used));
-  const left = max - used;
-  const granted = left <= 0n ? 0n : want < left ? want : left;
-  if (granted > 0n) await tx.execute(updateSql(granted));
-  return granted;
-}
-
-export async function takeBudget(tx: Tx, programId: string, ruleId: string, currency: string, max: bigint, want: bigint): Promise<bigint> {
-  return take(
-    tx,
-    sql`select used from rule_budget_usage where rule_id = ${ruleId} and currency = ${currency} for update`,
-    sql`insert into rule_budget_usage (program_id, rule_id, currency, used) values (${programId}, ${ruleId}, ${currency}, 0) on conflict do nothing`,
-    (g) => sql`update rule_budget_usage set used = used + ${g.toString()}::bigint where rule_id = ${ruleId} and currency = ${currency}`,
-    max,
-    want,
-  );
-}
-
-export async function takeCap(tx: Tx, programId: string, k: { ruleId: string; effectIndex: number; scopeKey: string; periodKey: string }, max: bigint, want: bigint): Promise<bigint> {
-  const where = sql`rule_id = ${k.ruleId} and effect_index = ${k.effectIndex} and scope_key = ${k.scopeKey} and period_key = ${k.periodKey}`;
-  return take(
-    tx,
-    sql`select used from rule_cap_usage where ${where} for update`,
-    sql`insert into rule_cap_usage (program_id, rule_id, effect_index, scope_key, period_key, used) values (${programId}, ${k.ruleId}, ${k.effectIndex}, ${k.scopeKey}, ${k.periodKey}, 0) on conflict do nothing`,
-    (g) => sql`update rule_cap_usage set used = used + ${g.toString()}::bigint where ${where}`,
-    max,
-    want,
-  );
-}
-
 export async function giveBackBudget(tx: Tx, ruleId: string, currency: string, amount: bigint): Promise<void> {
   await tx
     .update(ruleBudgetUsage)
@@ -122,22 +83,67 @@ export const budgetLockKey = (k: { ruleId: string; currency: string }) => `${k.r
  * first: a budget is shared by every account, so two transactions that both need two budgets must
  * take them in the same order, and before any wallet. Two statements, whatever the number of budgets.
  */
-export async function lockBudgets(tx: Tx, programId: string, keys: { ruleId: string; currency: string }[]): Promise<void> {
+export async function lockBudgets(tx: Tx, programId: string, keys: { ruleId: string; currency: string }[]): Promise<Map<string, bigint>> {
   const sorted = [...new Map(keys.map((k) => [budgetLockKey(k), k] as const))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, k]) => k);
-  if (!sorted.length) return;
+  const used = new Map<string, bigint>();
+  if (!sorted.length) return used;
   const rows = JSON.stringify(sorted.map((k, i) => ({ ord: i, rule_id: k.ruleId, currency: k.currency })));
   await tx.execute(sql`
     insert into rule_budget_usage (program_id, rule_id, currency, used)
     select ${programId}, k.rule_id, k.currency, 0 from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text) order by k.ord
     on conflict do nothing`);
-  await tx.execute(sql`
-    select b.used from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text)
+  const res = await tx.execute(sql`
+    select b.rule_id, b.currency, b.used::text as used from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text)
     join rule_budget_usage b on b.rule_id = k.rule_id and b.currency = k.currency
     order by k.ord
     for update of b`);
+  for (const r of res.rows) used.set(budgetKeyOf({ ruleId: String(r.rule_id), currency: String(r.currency) }), BigInt(String(r.used)));
+  return used;
 }
 
 /** The budgets of the program's rules that have spent something (a return may give back to any of them). */
 export async function budgetKeysOf(tx: Tx, programId: string): Promise<{ ruleId: string; currency: string }[]> {
   return tx.select({ ruleId: ruleBudgetUsage.ruleId, currency: ruleBudgetUsage.currency }).from(ruleBudgetUsage).where(eq(ruleBudgetUsage.programId, programId));
+}
+
+/**
+ * What these caps and budgets have used, with their rows locked FOR UPDATE (created when missing),
+ * so the planner's claims rest on what no one else can change before the commit. Budgets come
+ * first, in the global order (`lockBudgets`); caps belong to one account, whose lock orders them.
+ */
+export async function lockLimits(tx: Tx, programId: string, caps: CapKey[], budgets: BudgetKey[]): Promise<LimitUsage> {
+  const out: LimitUsage = { caps: new Map(), budgets: await lockBudgets(tx, programId, budgets) };
+  if (caps.length) {
+    const rows = JSON.stringify(caps.map((k) => ({ rule_id: k.ruleId, effect_index: k.effectIndex, scope_key: k.scopeKey, period_key: k.periodKey })));
+    const rec = sql`jsonb_to_recordset(${rows}::jsonb) as k(rule_id text, effect_index int, scope_key text, period_key text)`;
+    await tx.execute(sql`
+      insert into rule_cap_usage (program_id, rule_id, effect_index, scope_key, period_key, used)
+      select ${programId}, k.rule_id, k.effect_index, k.scope_key, k.period_key, 0 from ${rec}
+      on conflict do nothing`);
+    const res = await tx.execute(sql`
+      select c.rule_id, c.effect_index, c.scope_key, c.period_key, c.used::text as used from ${rec}
+      join rule_cap_usage c on c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key
+      for update of c`);
+    for (const r of res.rows) {
+      out.caps.set(capKeyOf({ ruleId: String(r.rule_id), effectIndex: Number(r.effect_index), scopeKey: String(r.scope_key), periodKey: String(r.period_key) }), BigInt(String(r.used)));
+    }
+  }
+  return out;
+}
+
+/** Adds the planner's claims to the usage of caps and budgets (one statement each). */
+export async function claimLimits(tx: Tx, capClaims: { key: CapKey; amount: bigint }[], budgetClaims: { key: BudgetKey; amount: bigint }[]): Promise<void> {
+  if (budgetClaims.length) {
+    await tx.execute(sql`
+      update rule_budget_usage b set used = b.used + k.amount::bigint
+      from jsonb_to_recordset(${JSON.stringify(budgetClaims.map((c) => ({ rule_id: c.key.ruleId, currency: c.key.currency, amount: c.amount.toString() })))}::jsonb) as k(rule_id text, currency text, amount text)
+      where b.rule_id = k.rule_id and b.currency = k.currency`);
+  }
+  if (capClaims.length) {
+    const rows = capClaims.map((c) => ({ rule_id: c.key.ruleId, effect_index: c.key.effectIndex, scope_key: c.key.scopeKey, period_key: c.key.periodKey, amount: c.amount.toString() }));
+    await tx.execute(sql`
+      update rule_cap_usage c set used = c.used + k.amount::bigint
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as k(rule_id text, effect_index int, scope_key text, period_key text, amount text)
+      where c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key`);
+  }
 }

@@ -185,9 +185,9 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     },
 
     lockBudgets: repo.lockBudgets,
+    lockLimits: repo.lockLimits,
+    claimLimits: repo.claimLimits,
     budgetKeysOf: repo.budgetKeysOf,
-    takeBudget: repo.takeBudget,
-    takeCap: repo.takeCap,
     giveBackBudget: repo.giveBackBudget,
     giveBackCap: repo.giveBackCap,
   };
