@@ -111,9 +111,11 @@ export async function* csvRecords(bytes: Buffer, encoding: Encoding, delimiter: 
     }
   } catch (err) {
     if (err instanceof FileLimitExceeded) throw err;
-    const e = err as { code?: string; lines?: number; message?: string };
-    if (e.code === 'CSV_MAX_RECORD_SIZE') throw new FileLimitExceeded('maxCellChars', `row ${row + 1}: a row is longer than ${(limits.maxCellChars * Math.min(limits.maxColumns, 64)).toLocaleString('en')} characters`);
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new FileUnreadable(`row ${row + 1}: a quoted field is not closed before the end of the file`);
+    // csv-parse counts the records it parsed; the stream may not have handed them all out yet.
+    const e = err as { code?: string; records?: number; message?: string };
+    const at = (e.records ?? row) + 1;
+    if (e.code === 'CSV_MAX_RECORD_SIZE') throw new FileLimitExceeded('maxCellChars', `row ${at}: a row is longer than ${(limits.maxCellChars * Math.min(limits.maxColumns, 64)).toLocaleString('en')} characters`);
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new FileUnreadable(`row ${at}: a quoted field is not closed before the end of the file`);
     throw new FileUnreadable(e.message ?? String(err));
   } finally {
     source.destroy();

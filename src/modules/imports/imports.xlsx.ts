@@ -78,8 +78,13 @@ function inflate(zip: Zip, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.file.openReadStream(entry, (err, s) => (err || !s ? reject(new FileUnreadable(`damaged XLSX file (${err?.message ?? entry.fileName})`)) : resolve(s))));
 }
 
-/** The parts as a ZIP of stored entries, inflated by yauzl on the way and counted. */
-async function* storedZip(zip: Zip, parts: Part[]): AsyncGenerator<Buffer> {
+/**
+ * The parts as a ZIP of stored entries, inflated by yauzl on the way and counted. A part that
+ * fails (inflates beyond its declared size, is damaged) ends the stream where it is, so that
+ * exceljs stops too, and is recorded in `failed` for the reader to throw instead of whatever
+ * exceljs makes of the cut.
+ */
+async function* storedZip(zip: Zip, parts: Part[], failed: { error?: Error }): AsyncGenerator<Buffer> {
   for (const p of parts) {
     yield localHeader(Buffer.from(p.name), p.entry.uncompressedSize, p.entry.crc32);
     let seen = 0;
@@ -91,8 +96,8 @@ async function* storedZip(zip: Zip, parts: Part[]): AsyncGenerator<Buffer> {
         yield chunk as Buffer;
       }
     } catch (err) {
-      if (err instanceof FileUnreadable) throw err;
-      throw new FileUnreadable(`damaged XLSX file (${(err as Error).message})`);
+      failed.error = err instanceof FileUnreadable ? err : new FileUnreadable(`damaged XLSX file (${(err as Error).message})`);
+      return;
     }
   }
   // An empty end-of-directory record: exceljs's unzipper stops there.
@@ -103,15 +108,16 @@ async function* storedZip(zip: Zip, parts: Part[]): AsyncGenerator<Buffer> {
 
 type ReaderInternals = { model?: { sheets?: { id: number; name: string; rId: string }[] }; workbookRels?: { Id: string; Target: string }[] };
 
-function reader(zip: Zip, names: string[], limits: ImportLimits): { wb: ExcelJS.stream.xlsx.WorkbookReader; source: Readable } {
+function reader(zip: Zip, names: string[], limits: ImportLimits): { wb: ExcelJS.stream.xlsx.WorkbookReader; source: Readable; failed: { error?: Error } } {
   const parts: Part[] = names.flatMap((name) => {
     const entry = zip.parts.get(name);
     return entry ? [{ name, entry }] : [];
   });
   checkDeclared(zip, parts, limits);
-  const source = Readable.from(storedZip(zip, parts), { objectMode: false });
+  const failed: { error?: Error } = {};
+  const source = Readable.from(storedZip(zip, parts, failed), { objectMode: false });
   const wb = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  return { wb, source };
+  return { wb, source, failed };
 }
 
 const RELS = 'xl/_rels/workbook.xml.rels';
@@ -122,14 +128,15 @@ export type Sheet = { name: string; path: string };
 /** The workbook's sheets, in order, with the part each is stored in. */
 async function sheetsOf(zip: Zip, limits: ImportLimits): Promise<Sheet[]> {
   if (!zip.parts.has(WORKBOOK)) throw new FileUnreadable('not an XLSX workbook (no xl/workbook.xml)');
-  const { wb } = reader(zip, [RELS, WORKBOOK], limits);
+  const { wb, failed } = reader(zip, [RELS, WORKBOOK], limits);
   try {
     for await (const _ of wb.parse() as unknown as AsyncIterable<unknown>) {
       // Only the workbook and its relationships: no sheet comes out.
     }
   } catch (err) {
-    throw asUnreadable(err);
+    throw failed.error ?? asUnreadable(err);
   }
+  if (failed.error) throw failed.error;
   const rels = new Map(((wb as unknown as ReaderInternals).workbookRels ?? []).map((r) => [r.Id, r.Target.startsWith('/') ? r.Target.slice(1) : `xl/${r.Target}`]));
   const sheets = ((wb as unknown as ReaderInternals).model?.sheets ?? []).flatMap((s) => {
     const path = rels.get(s.rId);
@@ -141,10 +148,8 @@ async function sheetsOf(zip: Zip, limits: ImportLimits): Promise<Sheet[]> {
 
 function asUnreadable(err: unknown): Error {
   if (err instanceof FileUnreadable || err instanceof FileLimitExceeded) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  // exceljs's own words for a cell beyond XFD (column 16,384).
-  if (/out of bounds/i.test(message)) return new FileUnreadable(`damaged XLSX file (${message})`);
-  return new FileUnreadable(`damaged XLSX file (${message})`);
+  // exceljs's own words, e.g. "Out of bounds" for a cell beyond XFD (column 16,384).
+  return new FileUnreadable(`damaged XLSX file (${err instanceof Error ? err.message : String(err)})`);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -192,7 +197,7 @@ export async function openWorkbook(content: Buffer, limits: ImportLimits): Promi
     async *rows(sheetName) {
       const sheet = sheetName === undefined ? sheets[0] : sheets.find((s) => s.name === sheetName);
       if (!sheet) throw new FileUnreadable(`no sheet "${sheetName}" in the workbook (sheets: ${sheets.map((s) => s.name).join(', ')})`);
-      const { wb, source } = reader(zip, [RELS, WORKBOOK, 'xl/styles.xml', 'xl/sharedStrings.xml', sheet.path], limits);
+      const { wb, source, failed } = reader(zip, [RELS, WORKBOOK, 'xl/styles.xml', 'xl/sharedStrings.xml', sheet.path], limits);
       let n = 0;
       let next = 1;
       try {
@@ -219,10 +224,11 @@ export async function openWorkbook(content: Buffer, limits: ImportLimits): Promi
           }
         }
       } catch (err) {
-        throw asUnreadable(err);
+        throw failed.error ?? asUnreadable(err);
       } finally {
         source.destroy();
       }
+      if (failed.error) throw failed.error;
     },
   };
 }
