@@ -20,9 +20,30 @@ const configSchema = z.object({
   web: z.enum(['on', 'off']).default('on'),
   /** `off`: no background jobs in this server (maturity, expiry, webhook delivery, daily maintenance); run `fealty jobs run-due` from cron instead, or let another server do them. */
   jobs: z.enum(['on', 'off']).default('on'),
+  /** Caps on reading an import file ([docs/imports.md](../docs/imports.md#caps)): a file over one is refused with the cap named. */
+  importMaxInflatedMb: z.coerce.number().int().positive().default(200),
+  importMaxRatio: z.coerce.number().int().positive().default(100),
+  importMaxRows: z.coerce.number().int().positive().default(1_048_576),
+  importMaxColumns: z.coerce.number().int().positive().max(16_384).default(1000),
+  importMaxCellChars: z.coerce.number().int().positive().default(32_768),
+  importWorkerMemoryMb: z.coerce.number().int().min(64).default(512),
+  importParallelReads: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
+
+/** The import reading caps of a config, as the imports module takes them. */
+export function importLimitsOf(c: Config) {
+  return {
+    maxInflatedBytes: c.importMaxInflatedMb * 1000 * 1000,
+    maxCompressionRatio: c.importMaxRatio,
+    maxRows: c.importMaxRows,
+    maxColumns: c.importMaxColumns,
+    maxCellChars: c.importMaxCellChars,
+    workerMemoryMb: c.importWorkerMemoryMb,
+    parallelReads: c.importParallelReads,
+  };
+}
 
 /** Reads the environment once at boot; a bad value stops the boot with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,6 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.FEALTY_ADMIN_PASSWORD || undefined,
     web: env.FEALTY_WEB || undefined,
     jobs: env.FEALTY_JOBS || undefined,
+    importMaxInflatedMb: env.FEALTY_IMPORT_MAX_INFLATED_MB || undefined,
+    importMaxRatio: env.FEALTY_IMPORT_MAX_RATIO || undefined,
+    importMaxRows: env.FEALTY_IMPORT_MAX_ROWS || undefined,
+    importMaxColumns: env.FEALTY_IMPORT_MAX_COLUMNS || undefined,
+    importMaxCellChars: env.FEALTY_IMPORT_MAX_CELL_CHARS || undefined,
+    importWorkerMemoryMb: env.FEALTY_IMPORT_WORKER_MEMORY_MB || undefined,
+    importParallelReads: env.FEALTY_IMPORT_PARALLEL_READS || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

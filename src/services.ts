@@ -3,7 +3,7 @@ import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
-import { createImportsService } from './modules/imports/index.js';
+import { createImportsService, type ImportLimits } from './modules/imports/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
 import { createPortalService } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
@@ -22,7 +22,7 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
  */
-export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean } = {}) {
+export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits> } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
@@ -42,7 +42,7 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints });
   const reports = createReportsService(database);
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
-  const imports = createImportsService(database, { audit, programs, events, accounts });
+  const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports };
 }
 

@@ -33,7 +33,7 @@ export const importWorkload: Workload = {
     });
 
     let t0 = performance.now();
-    const read = readOnly('events', content, mapping, 'UTC');
+    const read = await readOnly('events', content, mapping, 'UTC');
     const referenceRate = read.rows / seconds(t0);
     if (read.records !== N / 2) throw new Error(`bench import: ${read.records} events read of ${N / 2}`);
 

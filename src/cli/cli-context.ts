@@ -1,5 +1,5 @@
 import { Console } from 'node:console';
-import { loadConfig, type Config } from '../config.js';
+import { importLimitsOf, loadConfig, type Config } from '../config.js';
 import { migrateDatabase, openDatabase, type Database } from '../db/database.js';
 import type { Actor } from '../lib/context.js';
 import { createServices, type Services } from '../services.js';
@@ -33,5 +33,5 @@ export async function withDatabase<T>(fn: (database: Database, config: Config) =
 }
 
 export function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
-  return withDatabase((database) => fn(createServices(database)));
+  return withDatabase((database, config) => fn(createServices(database, { importLimits: importLimitsOf(config) })));
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Argument, Option, type Command } from 'commander';
 import { z } from 'zod';
+import { importLimitsOf, loadConfig } from '../config.js';
 import { importMapping, type ImportKind, type ImportMapping, type ImportView } from '../contracts/imports.js';
 import { DomainError } from '../lib/domain-error.js';
 import { detect, mappingFromHeaders, type Progress } from '../modules/imports/index.js';
@@ -98,11 +99,11 @@ async function programOf(s: Services, id: string | undefined): Promise<string> {
   throw new CliFailure('There is no program yet (see: fealty program create).');
 }
 
-function readMapping(path: string | undefined, kind: ImportKind, content: Buffer): ImportMapping {
+async function readMapping(path: string | undefined, kind: ImportKind, content: Buffer): Promise<ImportMapping> {
   if (!path) {
-    const detected = (() => {
+    const detected = await (async () => {
       try {
-        return detect(content);
+        return await detect(content, importLimitsOf(loadConfig()));
       } catch (err) {
         throw new CliFailure(`The file cannot be read: ${err instanceof Error ? err.message : String(err)}.`);
       }
@@ -151,7 +152,7 @@ export function addImportCommands(cli: Command): void {
       } catch (err) {
         throw new CliFailure(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
-      const mapping = readMapping(opts.mapping, kind, content);
+      const mapping = await readMapping(opts.mapping, kind, content);
       const rejectsPath = opts.rejects ?? `${path}.rejects.csv`;
       const bar = progressPrinter();
       const result = await withServices(async (s) => {

@@ -49,8 +49,11 @@ export type FieldSource = z.infer<typeof fieldSource>;
  */
 export const importMapping = z
   .object({
-    /** `auto`: UTF-8 (with or without BOM) unless the bytes are not valid UTF-8, then Windows-1251. */
-    encoding: z.enum(['auto', 'utf-8', 'windows-1251']).default('auto'),
+    /**
+     * `auto`: what a byte-order mark says (UTF-8, UTF-16 LE/BE); else UTF-8 when the bytes are valid UTF-8;
+     * else Windows-1251 (Cyrillic) or Windows-1252 (Western European), told apart by the letters of the words.
+     */
+    encoding: z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1251', 'windows-1252']).default('auto'),
     /** `auto`: whichever of `;`, `,`, tab splits the header line into the most columns. */
     delimiter: z.enum(['auto', ',', ';', '\t']).default('auto'),
     /** `auto`: a comma when the delimiter is not a comma and numbers are written `1 234,56`. */
@@ -77,7 +80,7 @@ export const importUploadQuery = z
 /** What the server read from an uploaded file before any mapping: enough to build one. */
 export const importDetected = z.object({
   format: z.enum(['csv', 'xlsx']),
-  encoding: z.enum(['utf-8', 'windows-1251']).nullable(),
+  encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1251', 'windows-1252']).nullable(),
   delimiter: z.string().nullable(),
   decimalSeparator: z.enum(['.', ',']).nullable(),
   sheets: z.array(z.string()),

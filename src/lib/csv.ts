@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+
 /** A CSV cell: numbers are written as they are, null as an empty cell. */
 export type CsvCell = string | number | null | undefined;
 
@@ -24,57 +26,15 @@ export function csvLine(row: CsvCell[]): string {
 }
 
 /**
- * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends, a UTF-8 BOM).
- * A `;` separator is accepted when the header line has no comma, as spreadsheets in many
- * locales save it so. Blank lines are kept as empty rows so row numbers match the file's lines.
+ * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends, a UTF-8 BOM) with
+ * csv-parse, the same parser as file imports. A `;` separator is accepted when the header line
+ * has no comma, as spreadsheets in many locales save it so. Blank lines are kept as empty rows
+ * so row numbers match the file's lines.
  */
 export function parseCsv(text: string): string[][] {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const sep = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      cell += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && cell === '') {
-      quoted = true;
-      i++;
-    } else if (c === sep) {
-      row.push(cell);
-      cell = '';
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += c === '\r' && src[i + 1] === '\n' ? 2 : 1;
-    } else {
-      cell += c;
-      i++;
-    }
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
+  const delimiter = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
+  const rows = parse(src, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
   return rows.map((r) => (r.length === 1 && r[0] === '' ? [] : r));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fast
 import type { ConsoleRole } from '../../src/contracts/permissions.js';
 import type { Database } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
+import type { ImportLimits } from '../../src/modules/imports/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
 
@@ -45,11 +46,12 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
 /**
  * `now`: the clock the events service reads (defaults to the real one), so pending and expiry dates are fixed.
  * `testEndpoints`: registers the test-only routes (GET /portal/auth/test-code), as FEALTY_TEST_ENDPOINTS=on does.
+ * `importLimits`: the file-reading caps of the imports (lower ones make a file over a cap small).
  */
-export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits> } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
-  const services = createServices(database, { now: opts.now, testEndpoints: true });
+  const services = createServices(database, { now: opts.now, testEndpoints: true, importLimits: opts.importLimits });
   const routes: RegisteredRoute[] = [];
   const onRoute = (r: RouteOptions) => {
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;

@@ -1,4 +1,5 @@
 import { zip } from '../../src/lib/xlsx.js';
+import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 
 /** Test files as ERP exports write them: Windows-1251 text, and XLSX with shared strings and date styles. */
 
@@ -63,4 +64,74 @@ export function testXlsx(sheet: string, rows: TestCell[][]): Buffer {
     { name: 'xl/worksheets/sheet2.xml', data: `<worksheet ${ns}><sheetData>${body}</sheetData></worksheet>` },
   ];
   return zip(files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })));
+}
+
+/** One entry of {@link rawZip}: data stored deflated as given, with the sizes it claims. */
+export type RawEntry = { name: string; data?: Buffer; deflated?: Buffer; declaredSize?: number };
+
+/**
+ * A ZIP as a hostile sender writes it: entries already deflated (a bomb's blocks repeated),
+ * and declared sizes that may lie. Local headers and the central directory say the same.
+ */
+export function rawZip(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const packed = e.deflated ?? deflateRawSync(e.data ?? Buffer.alloc(0));
+    const size = e.declaredSize ?? e.data?.length ?? 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(0, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(0, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/**
+ * `megabytes` MB of spaces as raw deflate, built without holding them: one megabyte deflated
+ * with a sync flush (no final bit, byte-aligned) repeated, then an empty final block.
+ */
+export function deflateBomb(megabytes: number): Buffer {
+  const block = deflateRawSync(Buffer.alloc(1_000_000, 0x20), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  return Buffer.concat([...Array.from({ length: megabytes }, () => block), Buffer.from([0x03, 0x00])]);
+}
+
+const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+/** The parts of a one-sheet workbook around a sheet body: `sheet` is the worksheet XML, or a bomb. */
+export function workbookParts(sheet: RawEntry['data'] | { deflated: Buffer; declaredSize: number }, extra: RawEntry[] = []): RawEntry[] {
+  const sheetEntry: RawEntry = Buffer.isBuffer(sheet) ? { name: 'xl/worksheets/sheet1.xml', data: sheet } : { name: 'xl/worksheets/sheet1.xml', ...(sheet as { deflated: Buffer; declaredSize: number }) };
+  return [
+    { name: 'xl/workbook.xml', data: Buffer.from(`<workbook ${NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
+    { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>') },
+    ...extra,
+    sheetEntry,
+  ];
 }

@@ -22,6 +22,34 @@ describe('import mapping drafts', () => {
     expect(en.role).toMatchObject({ source: 'column', column: 'Position' });
   });
 
+  it('guesses fields from French, Ukrainian and Russian invoice exports', () => {
+    const columns = (d: ReturnType<typeof guessDrafts>) => Object.fromEntries(Object.entries(d).filter(([, x]) => x.source === 'column').map(([k, x]) => [k, x.column]));
+    expect(columns(guessDrafts('events', ['N° facture', 'Date facture', 'Code client', 'Référence', 'Qté', 'Montant TTC']))).toEqual({
+      id: 'N° facture',
+      occurredAt: 'Date facture',
+      accountId: 'Code client',
+      'lines.sku': 'Référence',
+      'lines.qty': 'Qté',
+      amount: 'Montant TTC',
+    });
+    expect(columns(guessDrafts('events', ['Номер накладної', 'Дата накладної', 'Код ЄДРПОУ', 'Кількість', 'Сума з ПДВ']))).toEqual({
+      id: 'Номер накладної',
+      occurredAt: 'Дата накладної',
+      accountId: 'Код ЄДРПОУ',
+      'lines.qty': 'Кількість',
+      amount: 'Сума з ПДВ',
+    });
+    expect(columns(guessDrafts('events', ['Номер накладной', 'Дата отгрузки', 'Покупатель', 'Номенклатура', 'Кол-во', 'Сумма с НДС']))).toEqual({
+      id: 'Номер накладной',
+      occurredAt: 'Дата отгрузки',
+      accountId: 'Покупатель',
+      'lines.sku': 'Номенклатура',
+      'lines.qty': 'Кол-во',
+      amount: 'Сумма с НДС',
+    });
+    expect(columns(guessDrafts('members', ['Компанія', 'Табельный номер', 'ПІБ', 'Посада', 'Courriel']))).toMatchObject({ name: 'ПІБ', role: 'Посада', email: 'Courriel' });
+  });
+
   it('turns drafts into sources the contract accepts, and back', () => {
     const fields = {
       id: toSource({ ...emptyDraft(), source: 'column', column: 'Номер' }, 'text'),

@@ -9,8 +9,9 @@ import { findAccountIn, findAccountsByExternalIdIn, findMemberIn, findMembersByE
 import type { EventsService } from '../events/index.js';
 import type { ProgramsService } from '../programs/index.js';
 import { compileMapping, fieldOfIssue, mapRow, type CompiledMapping, type Reject } from './imports.mapping.js';
+import { DEFAULT_IMPORT_LIMITS } from './imports.limits.js';
+import { createFileReader, type FileReader, type Opened } from './imports.parser.js';
 import * as repo from './imports.repo.js';
-import { openFile, type Opened } from './imports.source.js';
 import { cellText, type Cell } from './imports.xlsx.js';
 
 /** Events per call of the batch path: the API's own limit. */
@@ -40,9 +41,9 @@ class Outcome {
 
 export type RunContext = { ctx: RequestContext; importId: string; owner: string; mapping: ImportMapping; dryRun: boolean; checkpointRow: number; counts: Counts; onProgress?: (c: Counts & { totalRows: number }) => void; shouldStop?: () => boolean };
 
-/** Opens the file with the mapping and checks the mapping against its columns. */
-export function prepare(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping): { file: Opened; compiled: ReturnType<typeof compileMapping> } {
-  const file = openFile(content, mapping);
+/** Opens the file with the mapping (in a worker) and checks the mapping against its columns. */
+export async function prepare(reader: FileReader, kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping): Promise<{ file: Opened; compiled: ReturnType<typeof compileMapping> }> {
+  const file = await reader.open(content, mapping);
   return { file, compiled: compileMapping(kind, mapping, file.columns) };
 }
 
@@ -56,8 +57,8 @@ export async function runImport(deps: RunDeps, kind: 'events' | 'accounts' | 'me
   const program = await deps.programs.getProgram(rc.ctx.programId);
   const timeZone = rc.mapping.timeZone ?? program.timeZone;
   const readCtx = { decimal: file.decimal, timeZone };
-  let totalRows = 0;
-  for (const _ of file.rows()) totalRows++;
+  // Counted before anything is written: a file over a cap fails here, whole.
+  const totalRows = await file.count();
   const counts = { ...rc.counts };
   let seq = await inTransaction(database, (tx) => repo.rejectCount(tx, rc.importId));
   if (!(await inTransaction(database, (tx) => repo.updateOwned(tx, rc.importId, rc.owner, { totalRows })))) throw new LeaseLost();
@@ -176,7 +177,7 @@ async function runEvents(deps: RunDeps, file: Opened, c: CompiledMapping, rc: Ru
     if (pending.length >= EVENT_CHUNK) await flush();
   };
 
-  for (const r of file.rows()) {
+  for await (const r of file.rows()) {
     const m = mapRow(c, r.cells, r.row, readCtx);
     const id = typeof m.record.id === 'string' ? m.record.id : '';
     if (r.row <= rc.checkpointRow) {
@@ -363,7 +364,7 @@ async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Ope
     });
     progress();
   };
-  for (const r of file.rows()) {
+  for await (const r of file.rows()) {
     const m = mapRow(c, r.cells, r.row, readCtx);
     const ext = typeof m.record.externalId === 'string' ? m.record.externalId : '';
     const first = ext ? seen.get(ext) : undefined;
@@ -380,8 +381,8 @@ async function runRecords(deps: RunDeps, kind: 'accounts' | 'members', file: Ope
  * Reads, maps and validates a whole file without a database: the reference the import
  * benchmark compares the full path with. Answers the rows read and the events (or records) built.
  */
-export function readOnly(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping, timeZone: string): { rows: number; records: number } {
-  const { file, compiled } = prepare(kind, content, mapping);
+export async function readOnly(kind: 'events' | 'accounts' | 'members', content: Buffer, mapping: ImportMapping, timeZone: string): Promise<{ rows: number; records: number }> {
+  const { file, compiled } = await prepare(createFileReader(DEFAULT_IMPORT_LIMITS), kind, content, mapping);
   if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
   const readCtx = { decimal: file.decimal, timeZone: mapping.timeZone ?? timeZone };
   let rows = 0;
@@ -392,7 +393,7 @@ export function readOnly(kind: 'events' | 'accounts' | 'members', content: Buffe
     const parsed = (kind === 'events' ? eventInput : kind === 'accounts' ? accountInput : memberInput).safeParse(current.input);
     if (parsed.success) records++;
   };
-  for (const r of file.rows()) {
+  for await (const r of file.rows()) {
     rows++;
     const m = mapRow(compiled.compiled, r.cells, r.row, readCtx);
     if (kind === 'events' && current && m.record.id === current.id) {

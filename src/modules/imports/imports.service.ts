@@ -18,7 +18,8 @@ import { importError } from './imports.errors.js';
 import { fieldOfIssue, mapRow, type CompiledMapping } from './imports.mapping.js';
 import * as repo from './imports.repo.js';
 import { Interrupted, LeaseLost, prepare, runImport, type RunDeps } from './imports.runner.js';
-import { detect, FileUnreadable, type Opened } from './imports.source.js';
+import { DEFAULT_IMPORT_LIMITS, FileLimitExceeded, FileUnreadable, type ImportLimits } from './imports.limits.js';
+import { createFileReader, type Opened } from './imports.parser.js';
 
 type Preview = z.infer<typeof importPreview>;
 export type Progress = ImportView['progress'];
@@ -77,7 +78,18 @@ const ownHeader = (m: ImportMapping | null) => !!m && (m.headerRow !== 1 || m.sh
 let runners = 0;
 const serverOwner = () => `server:${hostname()}:${process.pid}:${++runners}`;
 
-export function createImportsService(database: Database, deps: { audit: AuditService; programs: ProgramsService; events: EventsService; accounts: AccountsService }, opts: { staleSeconds?: number } = {}) {
+/** A file over a cap: a 422 naming the cap, whichever step read it. */
+function tooLarge(err: FileLimitExceeded) {
+  return importError('IMPORT_FILE_TOO_LARGE', `The file cannot be imported: ${err.message}.`, [{ path: 'body', message: err.message }]);
+}
+
+export function createImportsService(
+  database: Database,
+  deps: { audit: AuditService; programs: ProgramsService; events: EventsService; accounts: AccountsService },
+  opts: { staleSeconds?: number; limits?: Partial<ImportLimits> } = {},
+) {
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...opts.limits };
+  const reader = createFileReader(limits);
   const runDeps: RunDeps = { database, events: deps.events, accounts: deps.accounts, programs: deps.programs };
   const staleSeconds = opts.staleSeconds ?? STALE_SECONDS;
   /** Imports running in this process, so that tests and a stopping server can wait for them. */
@@ -91,11 +103,12 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
   }
 
   /** Opens the stored file with a mapping; a mapping that does not fit the file is a 422 naming the fields. */
-  function open(kind: ImportKind, content: Buffer, mapping: ImportMapping): { file: Opened; compiled: CompiledMapping } {
-    let prepared: ReturnType<typeof prepare>;
+  async function open(kind: ImportKind, content: Buffer, mapping: ImportMapping): Promise<{ file: Opened; compiled: CompiledMapping }> {
+    let prepared: Awaited<ReturnType<typeof prepare>>;
     try {
-      prepared = prepare(kind, content, mapping);
+      prepared = await prepare(reader, kind, content, mapping);
     } catch (err) {
+      if (err instanceof FileLimitExceeded) throw tooLarge(err);
       if (err instanceof FileUnreadable) throw importError('IMPORT_MAPPING_INVALID', err.message, [{ path: mapping.sheet !== undefined ? 'mapping.sheet' : 'mapping', message: err.message }]);
       throw err;
     }
@@ -107,8 +120,9 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
     if (!input.content.length) throw importError('IMPORT_FILE_INVALID', 'The file is empty.', [{ path: 'body', message: 'empty file' }]);
     let detected;
     try {
-      detected = detect(input.content);
+      detected = await reader.detect(input.content);
     } catch (err) {
+      if (err instanceof FileLimitExceeded) throw tooLarge(err);
       if (err instanceof FileUnreadable) throw importError('IMPORT_FILE_INVALID', `The file cannot be read: ${err.message}.`, [{ path: 'body', message: err.message }]);
       throw err;
     }
@@ -145,7 +159,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
     beat.unref();
     const started = Date.now();
     try {
-      const { file, compiled } = open(row.kind, row.content, mapping);
+      const { file, compiled } = await open(row.kind, row.content, mapping);
       const counts = await runImport(runDeps, row.kind, file, compiled, {
         ctx,
         importId: id,
@@ -176,7 +190,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
         await inTransaction(database, (tx) => repo.updateOwned(tx, id, owner, { heartbeatAt: new Date(0) }));
         throw err;
       }
-      const message = err instanceof Error ? err.message || err.name : String(err);
+      const message = err instanceof FileLimitExceeded ? `The file cannot be imported: ${err.message}.` : err instanceof Error ? err.message || err.name : String(err);
       await inTransaction(database, async (tx) => {
         if (await repo.updateOwned(tx, id, owner, { status: 'failed', error: message, finishedAt: new Date(), owner: null })) {
           await deps.audit.record(tx, ctx, { action: 'import.failed', objectType: 'import', objectId: id, after: { error: message } });
@@ -216,11 +230,11 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
       if (!row) throw importError('IMPORT_NOT_FOUND', `No import ${id} in this program.`);
       assertFileKept(row);
-      const { file, compiled } = open(row.kind, row.content, input.mapping);
+      const { file, compiled } = await open(row.kind, row.content, input.mapping);
       const program = await deps.programs.getProgram(programId);
       const readCtx = { decimal: file.decimal, timeZone: input.mapping.timeZone ?? program.timeZone };
       const rows: Preview['rows'] = [];
-      for (const r of file.rows()) {
+      for await (const r of file.rows()) {
         const m = mapRow(compiled, r.cells, r.row, readCtx);
         const record: Record<string, unknown> = { ...m.record, ...(m.line ? { lines: [m.line] } : {}) };
         const errors = [...m.errors];
@@ -245,7 +259,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, ctx.programId, id));
       if (!row) throw importError('IMPORT_NOT_FOUND', `No import ${id} in this program.`);
       if (row.status !== 'uploaded') throw importError('IMPORT_ALREADY_RUN', `Import ${id} is ${row.status}; upload the file again to import it again.`);
-      open(row.kind, row.content, input.mapping);
+      await open(row.kind, row.content, input.mapping);
       const owner = serverOwner();
       const h = await inTransaction(database, async (tx) => {
         const claimed = await repo.claim(tx, ctx.programId, id, owner, { mapping: input.mapping, mappingHash: mappingHashOf(input.mapping), dryRun: input.dryRun }, { uploaded: true });
@@ -286,7 +300,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
         resumed = true;
       } else {
         // The mapping is checked before anything is stored.
-        open(input.kind, input.content, input.mapping);
+        await open(input.kind, input.content, input.mapping);
         const h = await insert(ctx, input);
         claimed = await inTransaction(database, async (tx) => {
           const c = await repo.claim(tx, ctx.programId, h.id, input.owner, { mapping: input.mapping, mappingHash, dryRun: input.dryRun }, { uploaded: true });
@@ -307,7 +321,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
       if (h.fileColumns) columns = h.fileColumns;
       else if (mapping && ownHeader(mapping)) {
         const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
-        columns = prepare(h.kind, row!.content, mapping).file.columns;
+        columns = (await prepare(reader, h.kind, row!.content, mapping)).file.columns;
       }
       const out: (string | number | null)[][] = [['row', 'column', 'field', 'reason', ...columns]];
       let after = 0;
@@ -338,7 +352,7 @@ export function createImportsService(database: Database, deps: { audit: AuditSer
             if (!ownHeader(mapping)) continue;
             let columns: string[] = [];
             try {
-              columns = prepare(r.kind, (await repo.contentOf(tx, r.id))!, mapping!).file.columns;
+              columns = (await prepare(reader, r.kind, (await repo.contentOf(tx, r.id))!, mapping!)).file.columns;
             } catch {
               // A file that cannot be opened with its mapping (the run failed on it): no header to keep.
             }

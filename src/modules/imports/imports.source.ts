@@ -1,16 +1,21 @@
 import type { z } from 'zod';
 import type { importDetected, ImportMapping } from '../../contracts/imports.js';
-import { csvRecords, detectDelimiter, detectEncoding, firstLine, type Delimiter, type Encoding } from './imports.csv.js';
-import { cellText, openWorkbook, XlsxError, type Cell } from './imports.xlsx.js';
+import { csvRecords, detectDelimiter, detectEncoding, firstLine, looksBinary, type Delimiter, type Encoding } from './imports.csv.js';
+import { FileUnreadable, type ImportLimits } from './imports.limits.js';
+import { cellText, openWorkbook, type Cell } from './imports.xlsx.js';
+
+/**
+ * Reading a stored file, in the worker thread that parses it (imports.parser.ts starts it):
+ * the format, the reading settings (`auto` detected), the header and the rows after it.
+ */
 
 export type Detected = z.infer<typeof importDetected>;
-
-/** A file that cannot be read at all (not CSV, damaged XLSX, unknown sheet). */
-export class FileUnreadable extends Error {}
+export type ReadSettings = Pick<ImportMapping, 'encoding' | 'delimiter' | 'decimalSeparator' | 'sheet' | 'headerRow'>;
+export type RowIn = { row: number; cells: Cell[] };
 
 const SAMPLE = 20;
 
-const isXlsx = (b: Buffer) => b.length > 4 && b.readUInt32LE(0) === 0x04034b50;
+const isZip = (b: Buffer) => b.length > 4 && b.readUInt32LE(0) === 0x04034b50;
 
 /** A comma is the decimal mark when numbers in the sample are written `1 234,56` / `12,5` and none `12.5`. */
 function detectDecimal(rows: Cell[][], delimiter: string | null): '.' | ',' {
@@ -27,7 +32,8 @@ function detectDecimal(rows: Cell[][], delimiter: string | null): '.' | ',' {
   return comma > point ? ',' : '.';
 }
 
-export type Opened = {
+/** What is known of a file once its header is read. */
+export type FileMeta = {
   format: 'csv' | 'xlsx';
   encoding: Encoding | null;
   delimiter: Delimiter | null;
@@ -35,45 +41,43 @@ export type Opened = {
   sheets: string[];
   /** The header row's cells. */
   columns: string[];
+};
+
+export type SourceFile = FileMeta & {
   /** The data rows after the header, with the file's row numbers; blank rows left out. */
-  rows(): Generator<{ row: number; cells: Cell[] }>;
+  rows(): AsyncGenerator<RowIn>;
 };
 
 const blank = (cells: Cell[]) => cells.every((c) => cellText(c).trim() === '');
 
 /** Opens a file with the mapping's reading settings (`auto` detected), positioned after its header row. */
-export function openFile(content: Buffer, settings: Pick<ImportMapping, 'encoding' | 'delimiter' | 'decimalSeparator' | 'sheet' | 'headerRow'>): Opened {
+export async function openSource(content: Buffer, settings: ReadSettings, limits: ImportLimits): Promise<SourceFile> {
   const headerRow = settings.headerRow ?? 1;
   let format: 'csv' | 'xlsx';
   let encoding: Encoding | null = null;
   let delimiter: Delimiter | null = null;
   let sheets: string[] = [];
-  let all: () => Generator<{ row: number; cells: Cell[] }>;
-  if (isXlsx(content)) {
+  let all: () => AsyncGenerator<RowIn>;
+  if (isZip(content)) {
     format = 'xlsx';
-    try {
-      const wb = openWorkbook(content);
-      sheets = wb.sheets;
-      if (settings.sheet !== undefined && !sheets.includes(settings.sheet)) throw new FileUnreadable(`no sheet "${settings.sheet}" in the workbook (sheets: ${sheets.join(', ')})`);
-      all = () => wb.rows(settings.sheet);
-    } catch (err) {
-      if (err instanceof XlsxError || err instanceof RangeError) throw new FileUnreadable(err.message);
-      throw err;
-    }
+    const wb = await openWorkbook(content, limits);
+    sheets = wb.sheets;
+    if (settings.sheet !== undefined && !sheets.includes(settings.sheet)) throw new FileUnreadable(`no sheet "${settings.sheet}" in the workbook (sheets: ${sheets.join(', ')})`);
+    all = () => wb.rows(settings.sheet);
   } else {
     format = 'csv';
-    if (content.includes(0)) throw new FileUnreadable('not a text file: neither CSV nor XLSX');
+    if (looksBinary(content)) throw new FileUnreadable('not a text file: neither CSV nor XLSX');
     encoding = !settings.encoding || settings.encoding === 'auto' ? detectEncoding(content) : settings.encoding;
     delimiter = !settings.delimiter || settings.delimiter === 'auto' ? detectDelimiter(firstLine(content, encoding)) : settings.delimiter;
     const [enc, del] = [encoding, delimiter];
-    all = function* () {
+    all = async function* () {
       let row = 0;
-      for (const cells of csvRecords(content, enc, del)) yield { row: ++row, cells };
+      for await (const cells of csvRecords(content, enc, del, limits)) yield { row: ++row, cells };
     };
   }
   let columns: string[] = [];
   const sample: Cell[][] = [];
-  for (const r of all()) {
+  for await (const r of all()) {
     if (r.row < headerRow) continue;
     if (r.row === headerRow) {
       columns = r.cells.map((c) => cellText(c).trim());
@@ -91,17 +95,17 @@ export function openFile(content: Buffer, settings: Pick<ImportMapping, 'encodin
     decimal,
     sheets,
     columns,
-    *rows() {
-      for (const r of all()) if (r.row > headerRow && !blank(r.cells)) yield r;
+    async *rows() {
+      for await (const r of all()) if (r.row > headerRow && !blank(r.cells)) yield r;
     },
   };
 }
 
 /** What an upload shows before any mapping: format, encoding, delimiter, decimal mark, sheets, columns, the first rows. */
-export function detect(content: Buffer): Detected {
-  const f = openFile(content, { encoding: 'auto', delimiter: 'auto', decimalSeparator: 'auto', headerRow: 1 });
+export async function detectSource(content: Buffer, limits: ImportLimits): Promise<Detected> {
+  const f = await openSource(content, { encoding: 'auto', delimiter: 'auto', decimalSeparator: 'auto', headerRow: 1 }, limits);
   const sampleRows: string[][] = [];
-  for (const r of f.rows()) {
+  for await (const r of f.rows()) {
     sampleRows.push(r.cells.map(cellText));
     if (sampleRows.length >= SAMPLE) break;
   }

@@ -1,104 +1,164 @@
-import { inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { checkRow } from './imports.csv.js';
+import { FileLimitExceeded, FileUnreadable, type ImportLimits } from './imports.limits.js';
 
 /**
- * A minimal XLSX reader: a ZIP directory walk, the workbook's sheet list, shared strings,
- * the date styles, and one sheet's cells row by row. No library: the parts an import needs are
- * small and stable (ECMA-376), and the writer next door (src/lib/xlsx.ts) made the same choice.
+ * XLSX reading for imports: yauzl opens the ZIP and inflates, exceljs's streaming
+ * WorkbookReader parses the workbook, the shared strings, the styles and one sheet.
+ *
+ * exceljs unzips by itself and would inflate whatever the file holds. So the parts it needs are
+ * inflated by yauzl first, each checked against the size the ZIP directory declares
+ * (`validateEntrySizes`: a part that inflates to more is an error the moment it does), after
+ * the declared sizes were checked against the caps; exceljs then reads them re-framed as
+ * *stored* ZIP entries, so it never inflates anything and never sees a part that was not
+ * counted. The parts come in the order that lets exceljs stream (shared strings before the
+ * sheet), so it never spills a sheet to a temporary file.
  */
 
-/** A number cell (its value as Excel stores it) or a date cell (local date-time, no zone: Excel has none). */
+/** A number cell (its value as Excel shows it) or a date cell (local date-time, no zone: Excel has none). */
 export type TypedCell = { t: 'n'; v: string } | { t: 'd'; v: string };
 export type Cell = string | TypedCell;
 
-export class XlsxError extends Error {}
+// exceljs builds a column object for every column a `<col min max>` names: `max="2000000000"`
+// would loop two billion times. Column widths mean nothing to an import.
+const ColumnClass = createRequire(import.meta.url)('exceljs/lib/doc/column.js') as { fromModel: (ws: unknown, cols: unknown) => unknown };
+ColumnClass.fromModel = () => null;
 
-type Entry = { name: string; method: number; size: number; offset: number };
+type Part = { name: string; entry: yauzl.Entry };
+type Zip = { file: yauzl.ZipFile; parts: Map<string, yauzl.Entry>; size: number };
 
-function entries(zip: Buffer): Map<string, Entry> {
-  // End of central directory: the last 22+ bytes (a comment may follow it).
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
+const MAX_ENTRIES = 10_000;
+
+function openZip(content: Buffer): Promise<Zip> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(content, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, file) => {
+      if (err || !file) return reject(new FileUnreadable(`not an XLSX file (${err?.message ?? 'no ZIP directory'})`));
+      if (file.entryCount > MAX_ENTRIES) return reject(new FileUnreadable(`not an XLSX file (${file.entryCount} ZIP entries)`));
+      const parts = new Map<string, yauzl.Entry>();
+      file.on('entry', (e: yauzl.Entry) => {
+        parts.set(e.fileName, e);
+        file.readEntry();
+      });
+      file.on('end', () => resolve({ file, parts, size: content.length }));
+      file.on('error', (e: Error) => reject(new FileUnreadable(`damaged XLSX file (${e.message})`)));
+      file.readEntry();
+    });
+  });
+}
+
+const MiB = 1024 * 1024;
+const mb = (n: number) => `${Math.round(n / 1000 / 1000).toLocaleString('en')} MB`;
+
+/** Refuses a set of parts whose declared sizes break the caps, before anything is inflated. */
+function checkDeclared(zip: Zip, parts: Part[], limits: Pick<ImportLimits, 'maxInflatedBytes' | 'maxCompressionRatio'>) {
+  const total = parts.reduce((n, p) => n + p.entry.uncompressedSize, 0);
+  if (total > limits.maxInflatedBytes) throw new FileLimitExceeded('maxInflatedBytes', `the file expands to more than ${mb(limits.maxInflatedBytes)} (${mb(total)})`);
+  if (total > 10 * MiB && total / zip.size > limits.maxCompressionRatio)
+    throw new FileLimitExceeded('maxCompressionRatio', `the file expands to ${Math.round(total / zip.size).toLocaleString('en')} times its size, more than ${limits.maxCompressionRatio} times`);
+  for (const p of parts) if (p.entry.compressionMethod !== 0 && p.entry.compressionMethod !== 8) throw new FileUnreadable(`unsupported compression in ${p.name}`);
+}
+
+function localHeader(name: Buffer, size: number, crc: number): Buffer {
+  const h = Buffer.alloc(30);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(0x0800, 6); // names in UTF-8
+  h.writeUInt16LE(0, 8); // stored
+  h.writeUInt32LE(crc >>> 0, 14);
+  h.writeUInt32LE(size, 18);
+  h.writeUInt32LE(size, 22);
+  h.writeUInt16LE(name.length, 26);
+  return Buffer.concat([h, name]);
+}
+
+function inflate(zip: Zip, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.file.openReadStream(entry, (err, s) => (err || !s ? reject(new FileUnreadable(`damaged XLSX file (${err?.message ?? entry.fileName})`)) : resolve(s))));
+}
+
+/**
+ * The parts as a ZIP of stored entries, inflated by yauzl on the way and counted. A part that
+ * fails (inflates beyond its declared size, is damaged) ends the stream where it is, so that
+ * exceljs stops too, and is recorded in `failed` for the reader to throw instead of whatever
+ * exceljs makes of the cut.
+ */
+async function* storedZip(zip: Zip, parts: Part[], failed: { error?: Error }): AsyncGenerator<Buffer> {
+  for (const p of parts) {
+    yield localHeader(Buffer.from(p.name), p.entry.uncompressedSize, p.entry.crc32);
+    let seen = 0;
+    try {
+      for await (const chunk of await inflate(zip, p.entry)) {
+        seen += (chunk as Buffer).length;
+        // yauzl stops a part that inflates beyond its declared size; this says so once more, cheaply.
+        if (seen > p.entry.uncompressedSize) throw new FileUnreadable(`damaged XLSX file (${p.name} is larger than declared)`);
+        yield chunk as Buffer;
+      }
+    } catch (err) {
+      failed.error = err instanceof FileUnreadable ? err : new FileUnreadable(`damaged XLSX file (${(err as Error).message})`);
+      return;
     }
   }
-  if (eocd < 0) throw new XlsxError('not an XLSX file (no ZIP directory)');
-  const count = zip.readUInt16LE(eocd + 10);
-  let p = zip.readUInt32LE(eocd + 16);
-  const out = new Map<string, Entry>();
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(p) !== 0x02014b50) throw new XlsxError('damaged XLSX file (ZIP directory)');
-    const method = zip.readUInt16LE(p + 10);
-    const size = zip.readUInt32LE(p + 20);
-    const nameLen = zip.readUInt16LE(p + 28);
-    const extraLen = zip.readUInt16LE(p + 30);
-    const commentLen = zip.readUInt16LE(p + 32);
-    const offset = zip.readUInt32LE(p + 42);
-    const name = zip.toString('utf8', p + 46, p + 46 + nameLen);
-    out.set(name, { name, method, size, offset });
-    p += 46 + nameLen + extraLen + commentLen;
+  // An empty end-of-directory record: exceljs's unzipper stops there.
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  yield eocd;
+}
+
+type ReaderInternals = { model?: { sheets?: { id: number; name: string; rId: string }[] }; workbookRels?: { Id: string; Target: string }[] };
+
+function reader(zip: Zip, names: string[], limits: ImportLimits): { wb: ExcelJS.stream.xlsx.WorkbookReader; source: Readable; failed: { error?: Error } } {
+  const parts: Part[] = names.flatMap((name) => {
+    const entry = zip.parts.get(name);
+    return entry ? [{ name, entry }] : [];
+  });
+  checkDeclared(zip, parts, limits);
+  const failed: { error?: Error } = {};
+  const source = Readable.from(storedZip(zip, parts, failed), { objectMode: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  return { wb, source, failed };
+}
+
+const RELS = 'xl/_rels/workbook.xml.rels';
+const WORKBOOK = 'xl/workbook.xml';
+
+export type Sheet = { name: string; path: string };
+
+/** The workbook's sheets, in order, with the part each is stored in. */
+async function sheetsOf(zip: Zip, limits: ImportLimits): Promise<Sheet[]> {
+  if (!zip.parts.has(WORKBOOK)) throw new FileUnreadable('not an XLSX workbook (no xl/workbook.xml)');
+  const { wb, failed } = reader(zip, [RELS, WORKBOOK], limits);
+  try {
+    for await (const _ of wb.parse() as unknown as AsyncIterable<unknown>) {
+      // Only the workbook and its relationships: no sheet comes out.
+    }
+  } catch (err) {
+    throw failed.error ?? asUnreadable(err);
   }
-  return out;
+  if (failed.error) throw failed.error;
+  const rels = new Map(((wb as unknown as ReaderInternals).workbookRels ?? []).map((r) => [r.Id, r.Target.startsWith('/') ? r.Target.slice(1) : `xl/${r.Target}`]));
+  const sheets = ((wb as unknown as ReaderInternals).model?.sheets ?? []).flatMap((s) => {
+    const path = rels.get(s.rId);
+    return path ? [{ name: s.name, path }] : [];
+  });
+  if (!sheets.length) throw new FileUnreadable('the workbook has no sheets');
+  return sheets;
 }
 
-function read(zip: Buffer, e: Entry): Buffer {
-  const p = e.offset;
-  if (zip.readUInt32LE(p) !== 0x04034b50) throw new XlsxError(`damaged XLSX file (${e.name})`);
-  const start = p + 30 + zip.readUInt16LE(p + 26) + zip.readUInt16LE(p + 28);
-  const data = zip.subarray(start, start + e.size);
-  if (e.method === 0) return data;
-  if (e.method === 8) return inflateRawSync(data);
-  throw new XlsxError(`unsupported compression in ${e.name}`);
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-function unescapeXml(s: string): string {
-  return s
-    .replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e: string) => (e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (ENTITIES[e] ?? m)))
-    .replace(/_x([0-9A-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
-
-const attr = (tag: string, name: string) => {
-  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-  return m ? unescapeXml(m[1]) : undefined;
-};
-
-/** The text of an `<si>` or `<is>`: its `<t>` runs joined (rich text has several), phonetic runs left out. */
-function textOf(xml: string): string {
-  let out = '';
-  const body = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '');
-  for (const m of body.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)) out += m[1] ? unescapeXml(m[1]) : '';
-  return out;
-}
-
-/** Built-in number formats that are dates or times (ECMA-376 18.8.30). */
-const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
-function isDateFormat(code: string): boolean {
-  // Quoted text, escapes and colours/conditions in brackets are not date parts.
-  const bare = code.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, '');
-  return /[dmyhs]/i.test(bare) && !/^[#0.,%E+\- ]*$/.test(bare);
-}
-
-function columnIndex(ref: string): number {
-  let n = 0;
-  for (const c of ref) {
-    const code = c.charCodeAt(0);
-    if (code < 65 || code > 90) break;
-    n = n * 26 + (code - 64);
-  }
-  return n - 1;
+function asUnreadable(err: unknown): Error {
+  if (err instanceof FileUnreadable || err instanceof FileLimitExceeded) return err;
+  // exceljs's own words, e.g. "Out of bounds" for a cell beyond XFD (column 16,384).
+  return new FileUnreadable(`damaged XLSX file (${err instanceof Error ? err.message : String(err)})`);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** Excel's serial day (1900 system: day 0 = 1899-12-30, counting the fictitious 1900-02-29) as a local date-time. */
-export function serialToLocal(serial: number): string {
-  const ms = Math.round((serial * 86_400) % 86_400) * 1000;
-  const days = Math.floor(serial);
-  const d = new Date(Date.UTC(1899, 11, 30) + days * 86_400_000 + (ms >= 0 ? ms : 0));
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+/** A date exceljs read from a date-styled serial (Excel's local time, carried in UTC), to the nearest second. */
+function localOf(d: Date): string {
+  const t = new Date(Math.round(d.getTime() / 1000) * 1000);
+  const date = `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  const time = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
   return time === '00:00:00' ? date : `${date}T${time}`;
 }
 
@@ -112,79 +172,63 @@ export function excelNumber(raw: string): string {
   return p.includes('.') ? p.replace(/0+$/, '').replace(/\.$/, '') : p;
 }
 
-export type Workbook = { sheets: string[]; rows(sheet?: string): Generator<{ row: number; cells: Cell[] }> };
+/** exceljs's value of a cell as an import cell: text, a number as Excel shows it, or a local date. */
+export function cellOf(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return { t: 'n', v: excelNumber(String(v)) };
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : { t: 'd', v: localOf(v) };
+  if ('richText' in v) return v.richText.map((r) => r.text ?? '').join('');
+  if ('error' in v) return String(v.error);
+  if ('formula' in v || 'sharedFormula' in v) return cellOf((v as { result?: ExcelJS.CellValue }).result ?? null);
+  if ('text' in v) return String((v as { text: unknown }).text ?? '');
+  return '';
+}
 
-export function openWorkbook(file: Buffer): Workbook {
-  const zip = entries(file);
-  const part = (name: string) => {
-    const e = zip.get(name);
-    return e ? read(file, e).toString('utf8') : undefined;
-  };
-  const workbook = part('xl/workbook.xml');
-  if (!workbook) throw new XlsxError('not an XLSX workbook (no xl/workbook.xml)');
-  const rels = new Map<string, string>();
-  for (const m of (part('xl/_rels/workbook.xml.rels') ?? '').matchAll(/<Relationship\b[^>]*>/g)) {
-    const id = attr(m[0], 'Id');
-    const target = attr(m[0], 'Target');
-    if (id && target) rels.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
-  }
-  const sheets: { name: string; path: string }[] = [];
-  for (const m of workbook.matchAll(/<sheet\b[^>]*>/g)) {
-    const name = attr(m[0], 'name') ?? '';
-    const rid = attr(m[0], 'r:id');
-    const path = rid ? rels.get(rid) : undefined;
-    if (path) sheets.push({ name, path });
-  }
-  if (!sheets.length) throw new XlsxError('the workbook has no sheets');
+export type Workbook = { sheets: string[]; rows(sheet?: string): AsyncGenerator<{ row: number; cells: Cell[] }> };
 
-  const shared: string[] = [];
-  for (const m of (part('xl/sharedStrings.xml') ?? '').matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) shared.push(m[1] ? textOf(m[1]) : '');
-
-  const styles = part('xl/styles.xml') ?? '';
-  const customDate = new Set<number>();
-  for (const m of styles.matchAll(/<numFmt\b[^>]*>/g)) {
-    const id = Number(attr(m[0], 'numFmtId'));
-    if (isDateFormat(attr(m[0], 'formatCode') ?? '')) customDate.add(id);
-  }
-  const dateStyles: boolean[] = [];
-  const xfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? '';
-  for (const m of xfs.matchAll(/<xf\b[^>]*>/g)) {
-    const id = Number(attr(m[0], 'numFmtId') ?? 0);
-    dateStyles.push(DATE_FORMAT_IDS.has(id) || customDate.has(id));
-  }
-
+/** Opens an XLSX file: its sheets at once, any sheet's rows streamed on demand within the caps. */
+export async function openWorkbook(content: Buffer, limits: ImportLimits): Promise<Workbook> {
+  const zip = await openZip(content);
+  const sheets = await sheetsOf(zip, limits);
   return {
     sheets: sheets.map((s) => s.name),
-    *rows(sheetName) {
+    async *rows(sheetName) {
       const sheet = sheetName === undefined ? sheets[0] : sheets.find((s) => s.name === sheetName);
-      if (!sheet) throw new XlsxError(`no sheet "${sheetName}" in the workbook (sheets: ${sheets.map((s) => s.name).join(', ')})`);
-      const xml = part(sheet.path) ?? '';
+      if (!sheet) throw new FileUnreadable(`no sheet "${sheetName}" in the workbook (sheets: ${sheets.map((s) => s.name).join(', ')})`);
+      const { wb, source, failed } = reader(zip, [RELS, WORKBOOK, 'xl/styles.xml', 'xl/sharedStrings.xml', sheet.path], limits);
+      let n = 0;
       let next = 1;
-      for (const rm of xml.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
-        const r = Number(attr(rm[1], 'r') ?? next);
-        next = r + 1;
-        const cells: Cell[] = [];
-        let col = 0;
-        for (const cm of (rm[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-          const ref = attr(cm[1], 'r');
-          if (ref) col = columnIndex(ref);
-          const t = attr(cm[1], 't') ?? 'n';
-          const s = Number(attr(cm[1], 's') ?? 0);
-          const inner = cm[2] ?? '';
-          const v = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1];
-          let cell: Cell = '';
-          if (t === 's') cell = v === undefined ? '' : (shared[Number(v)] ?? '');
-          else if (t === 'inlineStr') cell = textOf(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
-          else if (t === 'str' || t === 'e') cell = v === undefined ? '' : unescapeXml(v);
-          else if (t === 'b') cell = v === '1' ? 'true' : 'false';
-          else if (t === 'd') cell = v === undefined ? '' : { t: 'd', v: unescapeXml(v).replace(/Z$/, '') };
-          else if (v !== undefined) cell = dateStyles[s] ? { t: 'd', v: serialToLocal(Number(v)) } : { t: 'n', v: excelNumber(v) };
-          while (cells.length < col) cells.push('');
-          cells[col] = cell;
-          col++;
+      try {
+        for await (const ws of wb) {
+          for await (const r of ws as unknown as AsyncIterable<ExcelJS.Row>) {
+            n++;
+            // A row without its number (some writers leave `r` out) follows the one before.
+            const number = Number.isFinite(r.number) ? r.number : next;
+            next = number + 1;
+            if (n > limits.maxRows || number > limits.maxRows) throw new FileLimitExceeded('maxRows', `the sheet has more than ${limits.maxRows.toLocaleString('en')} rows`);
+            // Only the cells the row has: a lone cell at XFD1 is one cell, not 16,384.
+            const present: { col: number; cell: Cell }[] = [];
+            r.eachCell({ includeEmpty: false }, (c, col) => {
+              if (col > limits.maxColumns) throw new FileLimitExceeded('maxColumns', `row ${number}: cell ${c.address} is beyond column ${limits.maxColumns.toLocaleString('en')}`);
+              present.push({ col, cell: cellOf(c.value) });
+            });
+            const cells: Cell[] = [];
+            for (const p of present) {
+              while (cells.length < p.col - 1) cells.push('');
+              cells[p.col - 1] = p.cell;
+            }
+            checkRow(number, cells.map((c) => (typeof c === 'string' ? c : c.v)), limits);
+            yield { row: number, cells };
+          }
         }
-        yield { row: r, cells };
+      } catch (err) {
+        throw failed.error ?? asUnreadable(err);
+      } finally {
+        source.destroy();
       }
+      if (failed.error) throw failed.error;
     },
   };
 }

@@ -13,23 +13,23 @@ export type FieldDef = { path: string; type: FieldType; required?: boolean; /** 
 
 export const IMPORT_FIELDS: Record<ImportKind, FieldDef[]> = {
   events: [
-    { path: 'id', type: 'text', required: true, hints: ['id', 'event id', 'invoice', 'number', 'no', 'номер', 'facture', 'numéro'] },
+    { path: 'id', type: 'text', required: true, hints: ['id', 'event id', 'invoice', 'invoice number', 'invoice no', 'document number', 'number', 'no', 'номер', 'номер документа', '№ документа', 'номер накладной', 'номер накладної', 'номер рахунку', 'facture', 'numéro', 'n° facture', 'no facture', 'numéro de facture', 'numéro facture', 'rechnungsnummer', 'belegnummer'] },
     { path: 'type', type: 'text', required: true, hints: ['type', 'event type', 'тип'] },
-    { path: 'occurredAt', type: 'date', required: true, hints: ['occurredat', 'date', 'дата', 'datum', 'time'] },
-    { path: 'accountId', type: 'ref', required: true, hints: ['accountid', 'account', 'customer', 'client', 'инн', 'контрагент', 'tax id', 'vat'] },
+    { path: 'occurredAt', type: 'date', required: true, hints: ['occurredat', 'date', 'дата', 'datum', 'time', 'invoice date', 'document date', 'дата документа', 'дата накладной', 'дата накладної', 'дата отгрузки', 'дата відвантаження', 'date facture', 'date de facture', 'rechnungsdatum'] },
+    { path: 'accountId', type: 'ref', required: true, hints: ['accountid', 'account', 'customer', 'customer id', 'customer number', 'client', 'code client', 'n° client', 'siret', 'siren', 'инн', 'контрагент', 'покупатель', 'клиент', 'код клиента', 'єдрпоу', 'код єдрпоу', 'покупець', 'клієнт', 'tax id', 'vat', 'kundennummer'] },
     { path: 'memberId', type: 'ref', hints: ['memberid', 'member', 'employee', 'сотрудник'] },
-    { path: 'amount', type: 'amount', hints: ['amount', 'total', 'sum', 'сумма', 'montant', 'betrag'] },
+    { path: 'amount', type: 'amount', hints: ['amount', 'total', 'sum', 'сумма', 'сумма с ндс', 'итого', 'сума', 'сума з пдв', 'всього', 'разом', 'montant', 'montant ttc', 'montant ht', 'total ttc', 'total ht', 'betrag'] },
     { path: 'currency', type: 'text', hints: ['currency', 'валюта', 'devise', 'währung'] },
     { path: 'originalEventId', type: 'text', hints: ['originaleventid', 'original', 'return of'] },
-    { path: 'lines.sku', type: 'text', hints: ['sku', 'article', 'артикул', 'product', 'item'] },
+    { path: 'lines.sku', type: 'text', hints: ['sku', 'article', 'артикул', 'номенклатура', 'код товара', 'товар', 'код товару', 'product', 'item', 'référence', 'réf', 'code article'] },
     { path: 'lines.category', type: 'text', hints: ['category', 'категория', 'catégorie'] },
     { path: 'lines.brand', type: 'text', hints: ['brand', 'бренд', 'marque'] },
-    { path: 'lines.qty', type: 'integer', hints: ['qty', 'quantity', 'количество', 'кол-во', 'quantité'] },
-    { path: 'lines.amount', type: 'amount', hints: ['line amount', 'line total', 'сумма строки'] },
+    { path: 'lines.qty', type: 'integer', hints: ['qty', 'quantity', 'количество', 'кол-во', 'кількість', 'quantité', 'qté', 'menge'] },
+    { path: 'lines.amount', type: 'amount', hints: ['line amount', 'line total', 'сумма строки', 'сума рядка', 'montant ligne'] },
   ],
   accounts: [
-    { path: 'externalId', type: 'text', required: true, hints: ['externalid', 'id', 'code', 'инн', 'customer id', 'client id'] },
-    { path: 'name', type: 'text', required: true, hints: ['name', 'company', 'наименование', 'название', 'nom', 'raison sociale'] },
+    { path: 'externalId', type: 'text', required: true, hints: ['externalid', 'id', 'code', 'инн', 'єдрпоу', 'код єдрпоу', 'customer id', 'client id', 'code client', 'siret'] },
+    { path: 'name', type: 'text', required: true, hints: ['name', 'company', 'наименование', 'название', 'назва', 'найменування', 'nom', 'raison sociale', 'dénomination'] },
     { path: 'type', type: 'text', required: true, hints: ['type', 'тип'] },
     { path: 'parentId', type: 'ref', hints: ['parentid', 'parent', 'group', 'головная'] },
     { path: 'segment', type: 'text', hints: ['segment', 'сегмент'] },
@@ -39,11 +39,11 @@ export const IMPORT_FIELDS: Record<ImportKind, FieldDef[]> = {
     { path: 'employeeIncentives', type: 'boolean', hints: ['employeeincentives', 'incentives'] },
   ],
   members: [
-    { path: 'accountId', type: 'ref', required: true, hints: ['accountid', 'account', 'company', 'инн', 'компания', 'société'] },
+    { path: 'accountId', type: 'ref', required: true, hints: ['accountid', 'account', 'company', 'инн', 'компания', 'компанія', 'єдрпоу', 'société'] },
     { path: 'externalId', type: 'text', required: true, hints: ['externalid', 'id', 'employee id', 'табельный номер'] },
-    { path: 'name', type: 'text', required: true, hints: ['name', 'full name', 'фио', 'имя', 'nom'] },
-    { path: 'role', type: 'text', required: true, hints: ['role', 'position', 'должность', 'rôle', 'poste'] },
-    { path: 'email', type: 'text', hints: ['email', 'e-mail', 'mail', 'почта'] },
+    { path: 'name', type: 'text', required: true, hints: ['name', 'full name', 'фио', 'имя', 'піб', 'імя', 'nom', 'nom complet'] },
+    { path: 'role', type: 'text', required: true, hints: ['role', 'position', 'должность', 'посада', 'rôle', 'poste', 'fonction'] },
+    { path: 'email', type: 'text', hints: ['email', 'e-mail', 'mail', 'почта', 'пошта', 'courriel'] },
     { path: 'phone', type: 'text', hints: ['phone', 'telephone', 'mobile', 'телефон', 'téléphone'] },
     { path: 'locale', type: 'text', hints: ['locale', 'language', 'язык', 'langue'] },
     { path: 'partnerAdmin', type: 'boolean', hints: ['partneradmin', 'admin', 'director', 'директор'] },
@@ -57,7 +57,8 @@ export const DATE_FORMATS = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD.MM.YYYY HH:mm:ss', 
 export type FieldDraft = { source: 'none' | 'column' | 'value'; column: string; value: string; scale: number | string; prefix: string; format: string };
 export const emptyDraft = (): FieldDraft => ({ source: 'none', column: '', value: '', scale: '', prefix: '', format: '' });
 
-const norm = (s: string) => s.toLowerCase().replace(/[\s_\-.]+/g, ' ').trim();
+// Case, separators and the apostrophe of Ukrainian (ім'я, ім’я) do not matter; `N°` and `№` stay (they mark a number).
+const norm = (s: string) => s.toLowerCase().replace(/['’ʼ]/g, '').replace(/[\s_\-.]+/g, ' ').trim();
 
 /** A first mapping from the file's headers: a column whose name is a field's name or one of its hints. */
 export function guessDrafts(kind: ImportKind, columns: readonly string[]): Record<string, FieldDraft> {

@@ -1,10 +1,10 @@
 import { ActionIcon, Autocomplete, Button, Fieldset, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ImportView } from '../api/imports-api';
+import type { ImportMapping, ImportView } from '../api/imports-api';
 import { DATE_FORMATS, emptyDraft, IMPORT_FIELDS, type FieldDef, type FieldDraft } from '../fields';
 
 export type MappingOptions = {
-  encoding: 'auto' | 'utf-8' | 'windows-1251';
+  encoding: NonNullable<ImportMapping['encoding']>;
   delimiter: 'auto' | ',' | ';' | '\t';
   decimalSeparator: 'auto' | '.' | ',';
   headerRow: number | string;
@@ -125,7 +125,10 @@ export function MappingEditor({ view, draft, onChange, errors, disabled }: { vie
             data={[
               { value: 'auto', label: t('imports.mapping.auto', { detected: view.detected.encoding ?? '—' }) },
               { value: 'utf-8', label: 'UTF-8' },
+              { value: 'utf-16le', label: 'UTF-16 LE' },
+              { value: 'utf-16be', label: 'UTF-16 BE' },
               { value: 'windows-1251', label: 'Windows-1251' },
+              { value: 'windows-1252', label: 'Windows-1252' },
             ]}
             value={draft.options.encoding}
             onChange={(v) => setOption('encoding', (v ?? 'auto') as MappingOptions['encoding'])}
