@@ -9,6 +9,7 @@
  *   purchases until `calls` calls are sent; counts the items answered `processed` and every other
  *   item (rejected, or part of a call that did not answer 200) as failed.
  */
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { purchase } from './api-data.js';
 
@@ -30,6 +31,21 @@ async function cannon(opts: autocannon.Options): Promise<CannonResult> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, seconds: (performance.now() - t0) / 1000 };
 }
 
+const agent = new http.Agent({ keepAlive: true });
+
+function post(url: string, data: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
 async function batch(c: BatchConfig): Promise<BatchResult> {
   const statuses: Record<string, number> = {};
   const firstProblems: string[] = [];
@@ -43,15 +59,17 @@ async function batch(c: BatchConfig): Promise<BatchResult> {
       for (let call = next++; call < c.calls; call = next++) {
         const events = Array.from({ length: c.size }, (_, k) => purchase(c.run, call * c.size + k, c.accounts));
         const t = performance.now();
-        const res = await fetch(`${c.url}/api/v1/events/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch((e: unknown) => e as Error);
+        // node:http, not fetch: a batch may take minutes on a busy machine, past fetch's 300 s header timeout.
+        const res = await post(`${c.url}/api/v1/events/batch`, JSON.stringify({ events })).catch((e: unknown) => e as Error);
         ms.push(performance.now() - t);
         if (res instanceof Error) {
           statuses.error = (statuses.error ?? 0) + 1;
           failed += c.size;
+          if (firstProblems.length < 5) firstProblems.push(res.message);
           continue;
         }
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        const body = (await res.json()) as { items?: { status: string; problem?: { detail?: string; title?: string } }[]; detail?: string; title?: string };
+        const body = JSON.parse(res.body) as { items?: { status: string; problem?: { detail?: string; title?: string } }[]; detail?: string; title?: string };
         if (res.status !== 200 || !body.items) {
           failed += c.size;
           if (firstProblems.length < 5) firstProblems.push(`${res.status}: ${body.detail ?? body.title ?? ''}`);
@@ -109,5 +127,6 @@ async function batch(c: BatchConfig): Promise<BatchResult> {
   } else {
     result = await batch(cfg);
   }
+  agent.destroy();
   process.stdout.write(JSON.stringify(result));
 }

@@ -28,7 +28,9 @@ const BATCH_SIZE = 500;
 const BATCH_CALLERS = 4;
 const BATCH_CALLS = Number(process.env.BENCH_BATCH_CALLS ?? (QUICK ? 4 : 40));
 const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? (QUICK ? 2_000 : 1_000_000));
-const SINGLE_EVENTS = QUICK ? 50 : 200;
+const SEQUENTIAL = QUICK ? 50 : 200; // requests sent one at a time to count statements
+/** BENCH_API=adjust,batch,reads,import: some parts only (default all). */
+const PARTS = (process.env.BENCH_API ?? 'adjust,batch,reads,import').split(',');
 const API_KEY = 'fealty_bench_api_key_0123456789abcdef';
 
 const rules: RuleInput[] = [
@@ -83,6 +85,9 @@ async function seed(database: Database): Promise<void> {
   await s.tiers.createTier(ctx, { code: 'silver', name: 'Silver', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 50000 }, benefits: { discountPercent: 3, multiplier: 1.25 } });
   await s.tiers.createTier(ctx, { code: 'gold', name: 'Gold', rank: 2, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 200000 }, benefits: { discountPercent: 7.5, multiplier: 1.5 } });
   await s.tiers.putAccumulative(ctx, { steps: [{ minSpend: 20000, discountPercent: 2 }, { minSpend: 400000, discountPercent: 8 }] });
+  // One purchase per account, so that every account has its tier state and wallets before any part runs.
+  const r = await s.events.processBatch(ctx, Array.from({ length: ACCOUNTS }, (_, i) => purchase('SEED', i, ACCOUNTS)));
+  if (r.items.some((x) => x.status !== 'processed')) throw new Error('bench api: a seed event was rejected');
 }
 
 /** Statements sent by the server process so far (FEALTY_COUNT_QUERIES=on). */
@@ -93,11 +98,18 @@ async function queries(server: ServerProcess): Promise<number> {
   return Number(m[1]);
 }
 
-/** Statements per request of `fn`, which sends `n` requests (background jobs add a little noise). */
-async function perRequest(server: ServerProcess, fn: () => Promise<number>): Promise<number> {
+/**
+ * Statements per request: `n` requests sent one after another on an otherwise idle server, the
+ * server's statement count before and after (the jobs scheduler may add one now and then).
+ */
+async function perRequest(server: ServerProcess, n: number, send: (i: number) => Promise<Response>): Promise<number> {
   const q0 = await queries(server);
-  const n = await fn();
-  return Math.round(((await queries(server)) - q0) / n * 10) / 10;
+  for (let i = 0; i < n; i++) {
+    const res = await send(i);
+    if (res.status >= 300) throw new Error(`${res.url} answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  return Math.round((((await queries(server)) - q0) / n) * 10) / 10;
 }
 
 function pgbenchPath(): string | null {
@@ -245,8 +257,11 @@ export const apiWorkload: Workload = {
   async run() {
     const target = await freshTarget();
     const rows: Row[] = [];
-    const detail: Record<string, unknown> = { seconds: SECONDS, quick: QUICK };
+    const detail: Record<string, unknown> = { seconds: SECONDS, quick: QUICK, parts: PARTS };
+    const statements: Record<string, number> = {};
     const run = `R${Date.now().toString(36)}`;
+    const has = (part: string) => PARTS.includes(part);
+    let batch: BatchResult | undefined;
     try {
       const setup = await target.open();
       try {
@@ -255,78 +270,85 @@ export const apiWorkload: Workload = {
         await setup.close();
       }
       const server = await startServerProcess({ ...target.env, FEALTY_JOBS: 'on', FEALTY_COUNT_QUERIES: 'on' });
-      let batch: BatchResult;
       try {
         const accounts = Array.from({ length: ACCOUNTS }, (_, i) => `ext:A-${i}`);
-        // (a) adjustments, 8 clients, a new Idempotency-Key each, vs pgbench tpcb-like at 8 clients.
-        await load<CannonResult>({ mode: 'adjust', url: server.url, accounts, connections: 8, durationSeconds: 1, run: `${run}-warm` }); // JIT, pools, key cache
-        let adjust!: CannonResult;
-        const adjustStatements = await perRequest(server, async () => (adjust = checked('adjustments', await load<CannonResult>({ mode: 'adjust', url: server.url, accounts, connections: 8, durationSeconds: SECONDS, run }))).total);
-        const bench = await pgbench();
-        const health8 = checked('health', await load<CannonResult>({ mode: 'get', url: server.url, paths: ['/health'], connections: 8, durationSeconds: SECONDS, auth: false }));
-        const ref = typeof bench === 'string' ? { name: `GET /health, 8 clients (pgbench ${bench})`, rate: health8.rps } : { name: `pgbench tpcb-like, 8 clients (scale ${bench.scale}, latency avg ${bench.latencyMs} ms)`, rate: bench.tps };
-        rows.push({ workload: 'HTTP POST /adjustments (8 clients, 200 accounts)', subject: `POST /adjustments (p50 ${adjust.p50} ms, ${adjustStatements} statements/request)`, subjectRate: adjust.rps, subjectP99Ms: adjust.p99, reference: ref.name, referenceRate: ref.rate, unit: 'req/s' });
-        detail.adjustments = { ...adjust, statementsPerRequest: adjustStatements, pgbench: bench, health8 };
+        const headers = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
+        const get = (path: string) => fetch(`${server.url}${path}`, { headers: { authorization: headers.authorization } });
+        const post = (path: string, body: unknown, extra: Record<string, string> = {}) => fetch(`${server.url}${path}`, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
 
-        // One event at a time (5 rules): its statements.
-        const eventStatements = await perRequest(server, async () => {
-          for (let i = 0; i < SINGLE_EVENTS; i++) {
-            const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(purchase(`${run}-single`, i, ACCOUNTS)) });
-            if (res.status !== 201 && res.status !== 200) throw new Error(`POST /events answered ${res.status}: ${await res.text()}`);
-          }
-          return SINGLE_EVENTS;
-        });
-        detail.singleEvent = { events: SINGLE_EVENTS, statementsPerEvent: eventStatements };
+        // Statements per request, one request at a time (this also warms up the JIT, pools and key cache).
+        statements.adjustment = await perRequest(server, SEQUENTIAL, (i) => post('/api/v1/adjustments', { accountId: accounts[i % ACCOUNTS], currency: 'points', amount: 5, reason: 'bench' }, { 'idempotency-key': `${run}-seq-${i}` }));
+        statements.event = await perRequest(server, SEQUENTIAL, (i) => post('/api/v1/events', purchase(`${run}-single`, i, ACCOUNTS)));
+        statements.discount = await perRequest(server, SEQUENTIAL, (i) => get(`/api/v1/accounts/${accounts[i % ACCOUNTS]}/discount`));
+        statements.wallets = await perRequest(server, SEQUENTIAL, (i) => get(`/api/v1/members/ext:M-${i % ACCOUNTS}/wallets`));
+        statements.health = await perRequest(server, SEQUENTIAL, () => get('/health'));
+        detail.statementsPerRequest = statements;
 
-        // (b) batches of 500 purchases, 4 callers in flight.
-        batch = await load<BatchResult>({ mode: 'batch', url: server.url, accounts: ACCOUNTS, callers: BATCH_CALLERS, calls: BATCH_CALLS, size: BATCH_SIZE, run: `${run}-batch` });
-        detail.batch = batch;
+        if (has('adjust')) {
+          // (a) adjustments, 8 clients, a new Idempotency-Key each, vs pgbench tpcb-like at 8 clients.
+          const adjust = checked('adjustments', await load<CannonResult>({ mode: 'adjust', url: server.url, accounts, connections: 8, durationSeconds: SECONDS, run }));
+          const bench = await pgbench();
+          const health8 = checked('health', await load<CannonResult>({ mode: 'get', url: server.url, paths: ['/health'], connections: 8, durationSeconds: SECONDS, auth: false }));
+          const ref = typeof bench === 'string' ? { name: `GET /health, 8 clients (pgbench ${bench})`, rate: health8.rps } : { name: `pgbench tpcb-like, 8 clients (scale ${bench.scale}, latency avg ${bench.latencyMs} ms)`, rate: bench.tps };
+          rows.push({ workload: 'HTTP POST /adjustments (8 clients, 200 accounts)', subject: `POST /adjustments (p50 ${adjust.p50} ms, ${statements.adjustment} statements/request)`, subjectRate: adjust.rps, subjectP99Ms: adjust.p99, reference: ref.name, referenceRate: ref.rate, unit: 'req/s' });
+          detail.adjustments = { ...adjust, pgbench: bench, health8 };
+        }
 
-        // (d) the checkout discount and the wallets, 32 clients, vs GET /health at 32 clients.
-        const health = checked('health', await load<CannonResult>({ mode: 'get', url: server.url, paths: ['/health'], connections: 32, durationSeconds: SECONDS, auth: false }));
-        let discount!: CannonResult;
-        const discountStatements = await perRequest(server, async () => (discount = checked('discount', await load<CannonResult>({ mode: 'get', url: server.url, paths: accounts.map((a) => `/api/v1/accounts/${a}/discount`), connections: 32, durationSeconds: SECONDS, auth: true }))).total);
-        let wallets!: CannonResult;
-        const walletStatements = await perRequest(server, async () => (wallets = checked('wallets', await load<CannonResult>({ mode: 'get', url: server.url, paths: accounts.map((_, i) => `/api/v1/members/ext:M-${i}/wallets`), connections: 32, durationSeconds: SECONDS, auth: true }))).total);
-        const h = `GET /health, 32 clients (p50 ${health.p50} ms)`;
-        rows.push({ workload: 'HTTP GET /accounts/:id/discount (32 clients)', subject: `discount (p50 ${discount.p50} ms, ${discountStatements} statements/request)`, subjectRate: discount.rps, subjectP99Ms: discount.p99, reference: h, referenceRate: health.rps, referenceP99Ms: health.p99, unit: 'req/s' });
-        rows.push({ workload: 'HTTP GET /members/:id/wallets (32 clients)', subject: `wallets (p50 ${wallets.p50} ms, ${walletStatements} statements/request)`, subjectRate: wallets.rps, subjectP99Ms: wallets.p99, reference: h, referenceRate: health.rps, referenceP99Ms: health.p99, unit: 'req/s' });
-        detail.discount = { ...discount, statementsPerRequest: discountStatements };
-        detail.wallets = { ...wallets, statementsPerRequest: walletStatements };
-        detail.health32 = health;
+        if (has('batch')) {
+          // (b) batches of 500 purchases, 4 callers in flight.
+          batch = await load<BatchResult>({ mode: 'batch', url: server.url, accounts: ACCOUNTS, callers: BATCH_CALLERS, calls: BATCH_CALLS, size: BATCH_SIZE, run: `${run}-batch` });
+          detail.batch = batch;
+        }
+
+        if (has('reads')) {
+          // (d) the checkout discount and the wallets, 32 clients, vs GET /health at 32 clients.
+          const health = checked('health', await load<CannonResult>({ mode: 'get', url: server.url, paths: ['/health'], connections: 32, durationSeconds: SECONDS, auth: false }));
+          const discount = checked('discount', await load<CannonResult>({ mode: 'get', url: server.url, paths: accounts.map((a) => `/api/v1/accounts/${a}/discount`), connections: 32, durationSeconds: SECONDS, auth: true }));
+          const wallets = checked('wallets', await load<CannonResult>({ mode: 'get', url: server.url, paths: accounts.map((_, i) => `/api/v1/members/ext:M-${i}/wallets`), connections: 32, durationSeconds: SECONDS, auth: true }));
+          const h = `GET /health, 32 clients (p50 ${health.p50} ms)`;
+          rows.push({ workload: 'HTTP GET /accounts/:id/discount (32 clients)', subject: `discount (p50 ${discount.p50} ms, ${statements.discount} statements/request)`, subjectRate: discount.rps, subjectP99Ms: discount.p99, reference: h, referenceRate: health.rps, referenceP99Ms: health.p99, unit: 'req/s' });
+          rows.push({ workload: 'HTTP GET /members/:id/wallets (32 clients)', subject: `wallets (p50 ${wallets.p50} ms, ${statements.wallets} statements/request)`, subjectRate: wallets.rps, subjectP99Ms: wallets.p99, reference: h, referenceRate: health.rps, referenceP99Ms: health.p99, unit: 'req/s' });
+          detail.discount = discount;
+          detail.wallets = wallets;
+          detail.health32 = health;
+        }
       } finally {
         await server.stop();
       }
 
-      // (b)'s reference, on the same database once the server is gone (PGlite is one process's).
-      const db = await target.open(BATCH_CALLERS + 1);
-      let insertRate: number;
-      try {
-        insertRate = await rawInsert(db, `${run}-raw`, batch.sent);
-      } finally {
-        await db.close();
+      if (batch) {
+        // (b)'s reference, on the same database once the server is gone (PGlite is one process's).
+        const db = await target.open(BATCH_CALLERS + 1);
+        let insertRate: number;
+        try {
+          insertRate = await rawInsert(db, `${run}-raw`, batch.sent);
+        } finally {
+          await db.close();
+        }
+        rows.push({ workload: `HTTP POST /events/batch (${BATCH_SIZE} purchases a call, ${BATCH_CALLERS} callers, 5 rules)`, subject: `events/batch: ${batch.processed} of ${batch.sent} processed, ${batch.failed} failed (call p99 ${batch.p99} ms, ${statements.event} statements per single event)`, subjectRate: batch.processed / batch.seconds, reference: `raw INSERT, ${BATCH_SIZE} rows a statement`, referenceRate: insertRate, unit: 'events/s' });
+        detail.batchReference = { insertRowsPerSecond: insertRate };
       }
-      rows.push({ workload: `HTTP POST /events/batch (${BATCH_SIZE} purchases a call, ${BATCH_CALLERS} callers, 5 rules)`, subject: `events/batch: ${batch.processed} of ${batch.sent} processed, ${batch.failed} failed (call p99 ${batch.p99} ms)`, subjectRate: batch.processed / batch.seconds, reference: `raw INSERT, ${BATCH_SIZE} rows a statement`, referenceRate: insertRate, unit: 'events/s' });
-      detail.batchReference = { insertRowsPerSecond: insertRate };
 
-      // (c) `fealty import events` of invoice lines, a process of its own, against read/map/validate only.
-      const dir = mkdtempSync(join(tmpdir(), 'fealty-bench-import-'));
-      try {
-        const { file, mapping, content } = importFiles(dir, IMPORT_LINES);
-        const t0 = performance.now();
-        const read = readOnly('events', content, importMapping.parse(JSON.parse(readFileSync(mapping, 'utf8'))), 'UTC');
-        const readRate = read.rows / seconds(t0);
-        const cli = await cliImport(target.env, file, mapping);
-        const p = cli.report.progress;
-        rows.push({ workload: `fealty import events (${IMPORT_LINES} invoice lines)`, subject: `CLI process: ${p.processed} processed, ${p.rejected} rejected, peak RSS ${cli.peakRssMb} MB`, subjectRate: IMPORT_LINES / cli.seconds, reference: 'read, map and validate only (in process)', referenceRate: readRate, unit: 'rows/s' });
-        detail.import = { lines: IMPORT_LINES, bytes: content.length, seconds: cli.seconds, peakRssMb: cli.peakRssMb, progress: p };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+      if (has('import')) {
+        // (c) `fealty import events` of invoice lines, a process of its own, against read/map/validate only.
+        const dir = mkdtempSync(join(tmpdir(), 'fealty-bench-import-'));
+        try {
+          const { file, mapping, content } = importFiles(dir, IMPORT_LINES);
+          const t0 = performance.now();
+          const read = readOnly('events', content, importMapping.parse(JSON.parse(readFileSync(mapping, 'utf8'))), 'UTC');
+          const readRate = read.rows / seconds(t0);
+          const cli = await cliImport(target.env, file, mapping);
+          const p = cli.report.progress;
+          rows.push({ workload: `fealty import events (${IMPORT_LINES} invoice lines)`, subject: `CLI process: ${p.processed} processed, ${p.rejected} rejected, peak RSS ${cli.peakRssMb} MB`, subjectRate: IMPORT_LINES / cli.seconds, reference: 'read, map and validate only (in process)', referenceRate: readRate, unit: 'rows/s' });
+          detail.import = { lines: IMPORT_LINES, bytes: content.length, seconds: cli.seconds, peakRssMb: cli.peakRssMb, progress: p };
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
     } finally {
       await target.drop();
     }
-    console.log(`\nHTTP against a server process (${target.kind}): statements per request: adjustment ${(detail.adjustments as { statementsPerRequest: number }).statementsPerRequest}, single event ${(detail.singleEvent as { statementsPerEvent: number }).statementsPerEvent}, discount ${(detail.discount as { statementsPerRequest: number }).statementsPerRequest}, wallets ${(detail.wallets as { statementsPerRequest: number }).statementsPerRequest}`);
+    console.log(`\nHTTP against a server process (${target.kind}), statements per request: ${Object.entries(statements).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return { rows, detail: { api: detail } };
   },
 };
