@@ -63,7 +63,8 @@ async function main() {
   }
   mkdirSync('bench/results', { recursive: true });
   // A partial run (BENCH_ONLY) does not overwrite the full suite's latest results.
-  const file = `bench/results/${kind}${ONLY ? `-${ONLY.join('-')}` : ''}-latest.json`;
+  const parts = process.env.BENCH_API ? `-${process.env.BENCH_API.split(',').join('-')}` : ''; // some parts of the api workload
+  const file = `bench/results/${kind}${ONLY ? `-${ONLY.join('-')}` : ''}${parts}-latest.json`;
   writeFileSync(
     file,
     JSON.stringify({ at: new Date().toISOString(), db: kind, scale: SCALE, concurrency: CONCURRENCY, node: process.version, seconds: Math.round(seconds(started)), secondsPerWorkload: timings, loadAverage: load, rows, ...extra }, null, 2) + '\n',
