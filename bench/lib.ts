@@ -2,7 +2,8 @@
  * What the workloads share: the run's settings, the scratch database, rates, and the HTTP load
  * generator. A workload is a `Workload` (bench/workloads/index.ts lists them in run order).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { wrap, type Database } from '../src/db/database.js';
 import { openPglite, openPostgres } from '../src/db/pool.js';
@@ -98,3 +99,54 @@ export function child<T>(script: string, cfg: unknown): Promise<T> {
     p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited with ${code}`))));
   });
 }
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export type ServerProcess = { url: string; proc: ChildProcess; stop: () => Promise<void> };
+
+/**
+ * A real server process (`node --import tsx src/main.ts`, as `npm start`), ready when /health
+ * answers: no demo, no web app, warnings only; `env` adds the database (DATABASE_URL or
+ * DATA_DIR) and anything else. The bench's own DATABASE_URL is not passed on unless given.
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', FEALTY_DEMO: 'off', FEALTY_WEB: 'off', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`server on port ${port} exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) throw new Error(`server on port ${port} did not start in 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    proc,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+

@@ -59,11 +59,12 @@ async function main() {
   console.log(['workload', 'subject', 'reference', 'ratio'].join(' | '));
   for (const r of rows) {
     const p99 = (ms: number | undefined) => (ms === undefined ? '' : `, p99 ${ms} ms`);
-    console.log(`${r.workload} | ${r.subjectRate.toFixed(0)} ${r.unit}${p99(r.subjectP99Ms)} | ${r.reference}: ${r.referenceRate.toFixed(0)} ${r.unit}${p99(r.referenceP99Ms)} | ${ratio(r.subjectRate / r.referenceRate)}`);
+    console.log(`${r.workload} | ${r.subject}: ${r.subjectRate.toFixed(0)} ${r.unit}${p99(r.subjectP99Ms)} | ${r.reference}: ${r.referenceRate.toFixed(0)} ${r.unit}${p99(r.referenceP99Ms)} | ${ratio(r.subjectRate / r.referenceRate)}`);
   }
   mkdirSync('bench/results', { recursive: true });
   // A partial run (BENCH_ONLY) does not overwrite the full suite's latest results.
-  const file = `bench/results/${kind}${ONLY ? `-${ONLY.join('-')}` : ''}-latest.json`;
+  const parts = process.env.BENCH_API ? `-${process.env.BENCH_API.split(',').join('-')}` : ''; // some parts of the api workload
+  const file = `bench/results/${kind}${ONLY ? `-${ONLY.join('-')}` : ''}${parts}-latest.json`;
   writeFileSync(
     file,
     JSON.stringify({ at: new Date().toISOString(), db: kind, scale: SCALE, concurrency: CONCURRENCY, node: process.version, seconds: Math.round(seconds(started)), secondsPerWorkload: timings, loadAverage: load, rows, ...extra }, null, 2) + '\n',

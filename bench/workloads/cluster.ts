@@ -1,57 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { inTransaction } from '../../src/db/database.js';
 import type { RequestContext } from '../../src/lib/context.js';
-import { SCALE, child, type Workload } from '../lib.js';
+import { SCALE, child, startServerProcess, type Workload } from '../lib.js';
 
 type PhaseResult = { seconds: number; count: number; rps: number; points: number; retries: number; statuses: Record<string, number>; perTarget: { url: string; requests: number; rps: number; p99: number }[] };
 
 const HOT_ACCOUNTS = 25; // odd: every account gets requests through both servers
 const CONNECTIONS = 16;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** A real server process (`node --import tsx src/main.ts`, as `npm start`), ready when /health answers. */
-async function startServer(databaseUrl: string, jobs: 'on' | 'off'): Promise<{ url: string; proc: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, FEALTY_DEMO: 'off', FEALTY_WEB: 'off', FEALTY_JOBS: jobs, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`server on port ${port} exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 600) throw new Error(`server on port ${port} did not start in 60 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    proc,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /**
  * Two server processes on one PostgreSQL (PostgreSQL only): real `src/main.ts` processes on their
@@ -79,8 +34,8 @@ export const clusterWorkload: Workload = {
     const accounts = Array.from({ length: HOT_ACCOUNTS }, (_, i) => `ext:K-${i}`);
     const N = Math.round(1000 * SCALE);
 
-    const a = await startServer(databaseUrl, 'on');
-    const b = await startServer(databaseUrl, 'off').catch(async (err: unknown) => {
+    const a = await startServerProcess({ DATABASE_URL: databaseUrl, FEALTY_JOBS: 'on' });
+    const b = await startServerProcess({ DATABASE_URL: databaseUrl, FEALTY_JOBS: 'off' }).catch(async (err: unknown) => {
       await a.stop();
       throw err;
     });

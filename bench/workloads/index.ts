@@ -1,4 +1,5 @@
 import type { Workload } from '../lib.js';
+import { apiWorkload } from './api.js';
 import { clusterWorkload } from './cluster.js';
 import { expiryWorkload } from './expiry.js';
 import { importWorkload } from './import.js';
@@ -12,4 +13,4 @@ import { tiersWorkload } from './tiers.js';
  * what `BENCH_ONLY` selects. The large generated data sets (tiers, expiry) come last, so that
  * they do not slow down the others' queries.
  */
-export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, importWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, tiersWorkload, expiryWorkload];
+export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, importWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, apiWorkload, tiersWorkload, expiryWorkload];

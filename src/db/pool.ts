@@ -7,6 +7,27 @@ import { lockDataDir } from './data-dir-lock.js';
 /** int8 columns come back as bigint: value is never a float, not even by accident. */
 pg.types.setTypeParser(20, (v: string) => BigInt(v));
 
+/**
+ * FEALTY_COUNT_QUERIES=on (a debugging aid, off by default): every statement sent on Fealty's
+ * pools is counted, BEGIN and COMMIT included, and /metrics shows the count as
+ * `fealty_db_queries_total`; the benchmarks divide it by the requests sent (statements per request).
+ */
+export const countingQueries = process.env.FEALTY_COUNT_QUERIES === 'on';
+let queries = 0;
+export const queriesSent = (): number => queries;
+
+function counted(pool: pg.Pool): pg.Pool {
+  if (!countingQueries) return pool;
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      queries++;
+      return query(...args);
+    }) as typeof client.query;
+  });
+  return pool;
+}
+
 export type DbHandle = {
   kind: 'pglite' | 'postgres';
   pool: pg.Pool;
@@ -17,7 +38,7 @@ export type DbHandle = {
 
 /** A PostgreSQL server: one pg.Pool over the URL. */
 export function openPostgres(url: string, max = 10): DbHandle {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = counted(new pg.Pool({ connectionString: url, max }));
   return {
     kind: 'postgres',
     pool,
@@ -57,7 +78,7 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | 
       super({ ...config, connection: new SafeConnection({ pglite }) } as pg.ClientConfig);
     }
   }
-  const pool = new pg.Pool({ Client: PgliteClient, max: 1, user: 'postgres', database: 'postgres' });
+  const pool = counted(new pg.Pool({ Client: PgliteClient, max: 1, user: 'postgres', database: 'postgres' }));
   return {
     kind: 'pglite',
     pool,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
+import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
+import { countingQueries, queriesSent } from '../db/pool.js';
 
 /** Prometheus metrics: process defaults plus request latency by route and status. */
 export function registerMetrics(app: FastifyInstance): Registry {
@@ -12,6 +13,17 @@ export function registerMetrics(app: FastifyInstance): Registry {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  if (countingQueries) {
+    new Counter({
+      name: 'fealty_db_queries_total',
+      help: 'Statements sent on the database pools (FEALTY_COUNT_QUERIES=on)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(queriesSent());
+      },
+    });
+  }
   // A callback hook: no promise per request for a counter.
   app.addHook('onResponse', (request, reply, done) => {
     duration.observe(

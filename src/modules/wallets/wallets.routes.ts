@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { code, listQuery, page, problem, ref } from '../../contracts/common.js';
 import { adjustmentInput, entryView, transferInput, valueMovement, walletView } from '../../contracts/wallets.js';
+import { fastResponseSerializer } from '../../lib/fast-response.js';
 import type { WalletsService } from './wallets.service.js';
 import { walletError } from './wallets.errors.js';
 
@@ -15,12 +16,12 @@ export function walletRoutes(wallets: WalletsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/accounts/:accountId/wallets',
-      { schema: { tags: ['value'], summary: "The company's wallets: available, pending, held and expiring per currency", params: z.object({ accountId: ref }), response: { 200: z.array(walletView), 404: problem } } },
+      { schema: { tags: ['value'], summary: "The company's wallets: available, pending, held and expiring per currency", params: z.object({ accountId: ref }), response: { 200: z.array(walletView), 404: problem } }, serializerCompiler: fastResponseSerializer },
       async (req) => wallets.walletsOf(req.ctx.programId, { accountId: req.params.accountId }),
     );
     app.get(
       '/members/:memberId/wallets',
-      { schema: { tags: ['value'], summary: "An employee's wallets", params: z.object({ memberId: ref }), response: { 200: z.array(walletView), 404: problem } } },
+      { schema: { tags: ['value'], summary: "An employee's wallets", params: z.object({ memberId: ref }), response: { 200: z.array(walletView), 404: problem } }, serializerCompiler: fastResponseSerializer },
       async (req) => wallets.walletsOf(req.ctx.programId, { memberId: req.params.memberId }),
     );
     app.get(
