@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { scopeLookups } from './account-scope.js';
 import { registerAccessControl } from './auth.js';
-import { frameworkErrors, registerErrorHandler } from './error-handler.js';
+import { clientErrors, frameworkErrors, registerErrorHandler } from './error-handler.js';
+import { registerJsonBody } from './json-body.js';
 import { refuseNulCharacters } from './nul-guard.js';
 import { registerMetrics } from './metrics.js';
 import { apiRoutes } from '../routes.js';
@@ -37,6 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // the router's default of 100 refused long external ids before the schema could see them.
     maxParamLength: 2048,
     frameworkErrors,
+    clientErrorHandler: clientErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -44,6 +46,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
   refuseNulCharacters(app);
+  registerJsonBody(app);
   // JSON in and out: Fastify's built-in text/plain parser would hand the JSON schemas a string
   // (a puzzling 422); without it a text body is a 415. The fulfilment import adds its own for CSV files.
   app.removeContentTypeParser('text/plain');

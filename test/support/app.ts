@@ -63,7 +63,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
       method: method as 'GET',
       url,
       headers: { ...(s ? { cookie: s.cookie, ...(o.csrf === false ? {} : { 'x-csrf-token': s.csrfToken }) } : {}), ...json(body), ...(o.headers ?? {}) },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
     });
   return {
     app,
@@ -79,7 +79,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
         method: method as 'GET',
         url,
         headers: { ...(p ? { authorization: `Bearer ${p.apiKey}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
       });
     },
     async loginAs(p, role, o = {}) {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { eventInput, type EventInput, type awardView, type eventAnswer, type reversalView } from '../../contracts/events.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeTimeIdCursor, encodeCursor } from '../../lib/cursor.js';
 import { DomainError, type FieldError } from '../../lib/domain-error.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
@@ -469,8 +469,8 @@ export function createEventsService(
           if (!a) return { items: [], nextCursor: null };
           accountId = a.id;
         }
-        const c = decodeCursor(q.cursor);
-        const before = c ? (JSON.parse(c) as { createdAt: string; id: string }) : undefined;
+        const c = decodeTimeIdCursor(q.cursor, 'createdAt');
+        const before = c ? { createdAt: c.createdAt, id: c.id } : undefined;
         const rows = await repo.listEvents(tx, programId, { ...q, accountId, accountIds, limit: q.limit + 1, before });
         const items = rows.slice(0, q.limit).map((e) => ({
           id: e.id,
