@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids.js';
 import type { Currency } from '../programs/index.js';
 import { inLockOrder, lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
-import { systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
+import { guardBalanceRange, systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
 import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.service.js';
 
 /**
@@ -176,13 +176,13 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
           insert into lots (id, program_id, wallet_id, transaction_id, status, amount, remaining, available_at, expires_at, created_at)
           values ${sql.join(lots, sql`, `)}),`
       : sql``;
-    await tx.execute(sql`
+    await guardBalanceRange(tx.execute(sql`
       with ${lotsPart} new_postings as (
         insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
         values ${sql.join(postings, sql`, `)})
       update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint
       from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text)
-      where w.id = d.id and w.program_id = ${programId}`);
+      where w.id = d.id and w.program_id = ${programId}`));
   }
 
   // 4. Inputs whose key was taken: replayed (or refused) one at a time, exactly as credit() answers them.

@@ -23,7 +23,11 @@ export const wallets = pgTable(
     held: bigint('held', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency)],
+  (t) => [
+    uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency),
+    // Every bucket stays a safe JSON integer (|x| ≤ 2^53−1), so that every read can answer it as a number.
+    check('wallets_balance_range', sql`abs(${t.available}) <= 9007199254740991 and abs(${t.pending}) <= 9007199254740991 and abs(${t.held}) <= 9007199254740991`),
+  ],
 );
 
 /** A posting set: one balanced, immutable change of value. */
