@@ -204,7 +204,7 @@ export function createEventsService(
         }
       }
     }
-    const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), ledger, systemWallets: reads.systemWallets });
+    const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), timeZone: program.timeZone, ledger, systemWallets: reads.systemWallets });
     posted.forEach((p, i) => (awardRows[i].ledgerTransactionId = p.transactionId));
     awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: pendingFlags[i] } }));
     reads.addAwards(awardRows);

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
+import { addMonths } from '../../lib/months.js';
 import type { Currency } from '../programs/index.js';
 import { inLockOrder, lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
@@ -31,6 +32,8 @@ export type SystemWalletMemo = { get(key: string): string | undefined; learn(key
 /** What the batch path needs from around it: the currencies it read once, and the one-at-a-time ledger. */
 export type CreditManyOptions = {
   currencyOf(code: string): Currency | undefined;
+  /** The program's time zone, in which expiry months are counted (UTC when absent). */
+  timeZone?: string;
   systemWallets?: SystemWalletMemo;
   /** Answers an input whose idempotency key was already taken (replay or refusal), as it would alone. */
   ledger: { credit(tx: Tx, ctx: RequestContext, input: CreditInput): Promise<LedgerResult> };
@@ -48,11 +51,6 @@ const keyOf = (o: WalletOwner, currency: string): WalletKey =>
   o.type === 'account' ? { ownerType: 'account', ownerId: o.accountId, accountId: o.accountId, currency } : { ownerType: 'member', ownerId: o.memberId, accountId: o.accountId, currency };
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
-function addMonths(d: Date, months: number): Date {
-  const r = new Date(d.getTime());
-  r.setUTCMonth(r.getUTCMonth() + months);
-  return r;
-}
 
 /**
  * Locks the wallets FOR UPDATE in the global lock order with one statement, creating the missing
@@ -143,7 +141,7 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
       }
       systemIds.set(sysKey, sysId);
       const w = locked.get(lockOrder(keyOf(leg.to, leg.currency)))!;
-      const expiresAt = leg.expiresAt !== undefined ? leg.expiresAt : currency.expiry ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months) : null;
+      const expiresAt = leg.expiresAt !== undefined ? leg.expiresAt : currency.expiry ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months, opts.timeZone ?? 'UTC') : null;
       const pending = !!leg.availableAt && leg.availableAt > at;
       const ruleId = leg.ruleId ?? null;
       post(sysId, { ownerType: 'system', ownerId: c.source, accountId: null }, 'available', leg.currency, -leg.amount, ruleId);
