@@ -11,7 +11,7 @@ export const amount = z
   .min(-Number.MAX_SAFE_INTEGER, 'must be at least −(2^53−1)');
 
 /** A strictly positive amount, e.g. what an adjustment or transfer moves. */
-export const positiveAmount = amount.refine((v) => v > 0, 'must be greater than zero');
+export const positiveAmount = amount.refine((v) => v > 0, 'must be greater than zero').meta({ exclusiveMinimum: 0 });
 
 /** A code such as a currency or role code: `points`, `purchasing`. */
 export const code = z

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import type { ConsoleRole } from '../../src/contracts/permissions.js';
 import type { Database } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
 
@@ -46,7 +46,7 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
  * `now`: the clock the events service reads (defaults to the real one), so pending and expiry dates are fixed.
  * `testEndpoints`: registers the test-only routes (GET /portal/auth/test-code), as FEALTY_TEST_ENDPOINTS=on does.
  */
-export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean; config?: Partial<AppOptions['config']> } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
   const services = createServices(database, { now: opts.now, testEndpoints: true });
@@ -55,7 +55,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, hidden });
   };
-  const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind, testEndpoints: opts.testEndpoints ? 'on' : 'off' }, services, logger: false, onRoute });
+  const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind, testEndpoints: opts.testEndpoints ? 'on' : 'off', ...opts.config }, services, logger: false, onRoute });
   await app.ready();
   const json = (body: unknown) => (body !== undefined ? { 'content-type': 'application/json' } : {});
   const callAs: TestApp['callAs'] = (s, method, url, body, o = {}) =>
