@@ -7,7 +7,8 @@ const configSchema = z.object({
   /** postgres://… of a PostgreSQL server; absent means the embedded PGlite in dataDir. */
   databaseUrl: z.string().url().optional(),
   dataDir: z.string().default('./data'),
-  demo: z.enum(['on', 'off']).default('on'),
+  /** The demo programs on a first start: on by default for the embedded database, off when DATABASE_URL names a server. */
+  demo: z.enum(['on', 'off']).optional(),
   /** Sensitive: the API key of the first program, created on a first start. */
   bootstrapKey: z.string().min(24, 'FEALTY_BOOTSTRAP_KEY must be at least 24 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,9 +29,26 @@ const configSchema = z.object({
   importMaxCellChars: z.coerce.number().int().positive().default(32_768),
   importWorkerMemoryMb: z.coerce.number().int().min(64).default(512),
   importParallelReads: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Which proxies in front of the server to believe about the client (X-Forwarded-For) and the
+   * scheme (X-Forwarded-Proto, which makes the session cookie Secure): `off` (none, the default),
+   * `on` (any), a number of hops, or a comma list of addresses and CIDR ranges.
+   */
+  trustProxy: z
+    .string()
+    .default('off')
+    .transform((v): boolean | number | string => (v === 'off' || v === 'false' ? false : v === 'on' || v === 'true' ? true : /^[0-9]{1,2}$/.test(v) ? Number(v) : v)),
+  /** Sensitive: when set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: z.string().min(16, 'FEALTY_METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Requests per minute to /api/v1 per API key (or per client address without one); 0 turns the limit off. */
+  rateLimit: z.coerce.number().int().min(0).default(1200),
+  /** Sign-in attempts per minute per client address (console login, portal code request and check); 0 turns the limit off. */
+  rateLimitSignIn: z.coerce.number().int().min(0).default(20),
+  /** `on` lets webhooks reach private, loopback and link-local addresses (a receiver on the same network); off by default. */
+  webhooksAllowPrivate: z.enum(['on', 'off']).default('off'),
 });
 
-export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
+export type Config = Omit<z.infer<typeof configSchema>, 'demo'> & { demo: 'on' | 'off'; dbKind: 'pglite' | 'postgres' };
 
 /** The import reading caps of a config, as the imports module takes them. */
 export function importLimitsOf(c: Config) {
@@ -67,11 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxCellChars: env.FEALTY_IMPORT_MAX_CELL_CHARS || undefined,
     importWorkerMemoryMb: env.FEALTY_IMPORT_WORKER_MEMORY_MB || undefined,
     importParallelReads: env.FEALTY_IMPORT_PARALLEL_READS || undefined,
+    trustProxy: env.FEALTY_TRUST_PROXY || undefined,
+    metricsToken: env.FEALTY_METRICS_TOKEN || undefined,
+    rateLimit: env.FEALTY_RATE_LIMIT || undefined,
+    rateLimitSignIn: env.FEALTY_RATE_LIMIT_SIGN_IN || undefined,
+    webhooksAllowPrivate: env.FEALTY_WEBHOOKS_ALLOW_PRIVATE || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  return { ...c, dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite' };
+  return { ...c, demo: c.demo ?? (c.databaseUrl ? 'off' : 'on'), dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite' };
 }

@@ -335,7 +335,7 @@ export const apiWorkload: Workload = {
         try {
           const { file, mapping, content } = importFiles(dir, IMPORT_LINES);
           const t0 = performance.now();
-          const read = readOnly('events', content, importMapping.parse(JSON.parse(readFileSync(mapping, 'utf8'))), 'UTC');
+          const read = await readOnly('events', content, importMapping.parse(JSON.parse(readFileSync(mapping, 'utf8'))), 'UTC');
           const readRate = read.rows / seconds(t0);
           const cli = await cliImport(target.env, file, mapping);
           const p = cli.report.progress;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attributes, code, externalId, listQuery, ref } from './common.js';
+import { attributes, attributesInput, emailAddress, code, externalId, listQuery, ref } from './common.js';
 
 /** Short free text such as a segment or region name. */
 const label = z.string().min(1).max(200);
@@ -21,7 +21,7 @@ const channels = z
 /** Consent per purpose or channel, e.g. `{"marketing": true, "sms": false}`. */
 const consent = z.record(code, z.boolean());
 
-const email = z.email('must be an e-mail address').max(320);
+const email = emailAddress;
 const phone = z.string().regex(/^\+?[0-9][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
 const locale = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR');
 
@@ -44,7 +44,7 @@ export const accountInput = z
     status: accountStatus.optional(),
     /** `false` when the partner opts out of incentives for its staff. */
     employeeIncentives: z.boolean().optional(),
-    attributes: attributes.optional(),
+    attributes: attributesInput.optional(),
   })
   .strict();
 
@@ -64,7 +64,7 @@ export const accountPatch = z
     managerId: label.nullable().optional(),
     status: accountStatus.optional(),
     employeeIncentives: z.boolean().optional(),
-    attributes: attributes.optional(),
+    attributes: attributesInput.optional(),
   })
   .strict();
 
@@ -103,7 +103,7 @@ export const memberInput = z
     consent: consent.optional(),
     /** The partner's director or owner: sees the company wallet and the staff's earnings. */
     partnerAdmin: z.boolean().optional(),
-    attributes: attributes.optional(),
+    attributes: attributesInput.optional(),
   })
   .strict();
 
@@ -124,7 +124,7 @@ export const memberPatch = z
     consent: consent.optional(),
     status: memberStatus.optional(),
     partnerAdmin: z.boolean().optional(),
-    attributes: attributes.optional(),
+    attributes: attributesInput.optional(),
   })
   .strict();
 

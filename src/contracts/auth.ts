@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { listQuery } from './common.js';
+import { emailAddress, listQuery } from './common.js';
 import { CONSOLE_ROLES, PERMISSIONS } from './permissions.js';
 
-const email = z.email('must be an e-mail address').max(320);
+const email = emailAddress;
 const locale = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR');
 const name = z.string().trim().min(1).max(200);
 /** Long enough to resist guessing; argon2 hashes it, so the upper bound only stops abuse. */

@@ -11,7 +11,7 @@ export const amount = z
   .min(-Number.MAX_SAFE_INTEGER, 'must be at least −(2^53−1)');
 
 /** A strictly positive amount, e.g. what an adjustment or transfer moves. */
-export const positiveAmount = amount.refine((v) => v > 0, 'must be greater than zero');
+export const positiveAmount = amount.refine((v) => v > 0, 'must be greater than zero').meta({ exclusiveMinimum: 0 });
 
 /** A code such as a currency or role code: `points`, `purchasing`. */
 export const code = z
@@ -27,9 +27,19 @@ export const ref = z.string().min(1).max(220);
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 
+/**
+ * A whole number in a query string, written in decimal digits only: `?limit=16`. `0x10`, `1e1`,
+ * ` 16` and `16.0`, which a plain number coercion would read as 16 or 10, are refused.
+ */
+export const queryInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : v),
+    z.number('must be a whole number in decimal digits').int().min(min).max(max),
+  );
+
 export const listQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryInt(1, 500).default(50),
     cursor: z.string().max(500).optional(),
   })
   .strict();
@@ -48,3 +58,39 @@ export const problem = z.object({
 });
 
 export const attributes = z.record(z.string(), z.unknown());
+
+/** How deep an `attributes` value may nest (`{"a": {"b": 1}}` is 2) and how large it may be as JSON. */
+export const ATTRIBUTES_MAX_DEPTH = 5;
+export const ATTRIBUTES_MAX_BYTES = 16 * 1024;
+
+function depthOf(root: unknown): number {
+  let max = 0;
+  const todo: [unknown, number][] = [[root, 0]];
+  while (todo.length) {
+    const [v, d] = todo.pop()!;
+    if (v && typeof v === 'object') {
+      if (d + 1 > max) max = d + 1;
+      if (max > ATTRIBUTES_MAX_DEPTH) return max;
+      for (const x of Object.values(v)) todo.push([x, d + 1]);
+    }
+  }
+  return max;
+}
+
+/**
+ * Free-form attributes sent by an integrator (`{"erpGroup": "B2", "since": 2019}`): an object
+ * nested at most 5 levels deep and at most 16 KB as JSON, so that no record grows without bound.
+ */
+export const attributesInput = attributes
+  .refine((a) => depthOf(a) <= ATTRIBUTES_MAX_DEPTH, `must nest at most ${ATTRIBUTES_MAX_DEPTH} levels deep`)
+  .refine((a) => new TextEncoder().encode(JSON.stringify(a)).length <= ATTRIBUTES_MAX_BYTES, `must be at most ${ATTRIBUTES_MAX_BYTES / 1024} KB as JSON`)
+  .describe(`Free-form attributes: an object nested at most ${ATTRIBUTES_MAX_DEPTH} levels deep, at most ${ATTRIBUTES_MAX_BYTES / 1024} KB as JSON.`);
+
+/**
+ * An e-mail address, with a host name whose labels neither start nor end with `-` (RFC 1035).
+ * Example: `ana@acme.example`.
+ */
+export const emailAddress = z
+  .email('must be an e-mail address')
+  .max(320)
+  .refine((e) => e.slice(e.lastIndexOf('@') + 1).split('.').every((label) => !label.startsWith('-') && !label.endsWith('-')), 'the domain must not have a label that starts or ends with "-"');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amount, attributes, code, isoDateTime, ref } from './common.js';
+import { amount, attributesInput as attributes, code, isoDateTime, queryInt, ref } from './common.js';
 
 const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
@@ -80,7 +80,7 @@ export const eventAnswer = z.object({
 
 export const listEventsQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryInt(1, 500).default(50),
     cursor: z.string().max(500).optional(),
     type: code.optional(),
     accountId: ref.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from './common.js';
 import { redemptionStatus, rewardKind } from './rewards.js';
 import { accountTierView } from './tiers.js';
 
@@ -115,7 +116,7 @@ export const portalRedemption = z.object({
 
 export const portalListQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryInt(1, 500).default(50),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { queryInt } from './common.js';
 
 /**
  * Filters of `GET /reports/dashboard`: how many calendar months (UTC) of value flows to answer,
  * the current month included. Example: `?months=12`
  */
-export const dashboardQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(12) }).strict();
+export const dashboardQuery = z.object({ months: queryInt(1, 36).default(12) }).strict();
 
 const activity = z.object({
   /** Active (not suspended, closed or left) in the program now. */

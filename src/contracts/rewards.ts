@@ -4,7 +4,10 @@ import { amount, attributes, code, externalId, isoDateTime, listQuery, ref } fro
 const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** An ISO 4217 currency code such as `EUR`: the currency of real money (a partner's price). */
-export const isoCurrency = z.string().refine((c) => /^[A-Z]{3}$/.test(c) && isoCurrencies.has(c), 'must be an ISO 4217 code such as EUR');
+export const isoCurrency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  .refine((c) => isoCurrencies.has(c), 'must be an ISO 4217 code such as EUR');
 
 /**
  * What a reward is: `gift` (merchandise, appliances), `service` (free delivery, storage,

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { amount, code, isoDateTime } from './common.js';
 
-/** Whether `v` has at most `places` decimals (12.5 and 12.34 yes, 12.345 no for 2), allowing for float noise. */
-function hasAtMostDecimals(v: number, places: number): boolean {
-  const scaled = v * 10 ** places;
-  return Math.abs(scaled - Math.round(scaled)) < 1e-7;
+/**
+ * Whether `v` has at most `places` decimals (12.5 and 12.34 yes, 12.345 no for 2), read from its
+ * shortest decimal representation — the one JSON carries — so `1e-11` has eleven, not "about zero".
+ */
+export function hasAtMostDecimals(v: number, places: number): boolean {
+  if (!Number.isFinite(v)) return false;
+  const m = /^-?\d+(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(v));
+  if (!m) return false;
+  const decimals = (m[1]?.length ?? 0) - Number(m[2] ?? 0);
+  return decimals <= places;
 }
 
 /**

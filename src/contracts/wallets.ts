@@ -14,7 +14,7 @@ export const adjustmentInput = z
     accountId: ref.optional(),
     memberId: ref.optional(),
     currency: code,
-    amount: amount.refine((v) => v !== 0, 'must not be zero'),
+    amount: amount.refine((v) => v !== 0, 'must not be zero').meta({ not: { const: 0 }, description: 'A non-zero integer: positive credits, negative debits.' }),
     reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
   })
   .strict()

@@ -7,15 +7,19 @@ import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { scopeLookups } from './account-scope.js';
 import { registerAccessControl } from './auth.js';
-import { frameworkErrors, registerErrorHandler } from './error-handler.js';
+import { clientErrors, frameworkErrors, registerErrorHandler } from './error-handler.js';
+import { registerJsonBody } from './json-body.js';
+import { declareErrors } from './openapi-errors.js';
 import { refuseNulCharacters } from './nul-guard.js';
 import { registerMetrics } from './metrics.js';
+import { registerRateLimits } from './rate-limits.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { apiRoutes } from '../routes.js';
 import { VERSION } from '../version.js';
 import { registerWeb } from '../web/serve-web.js';
 
 export type AppOptions = {
-  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'> & Partial<Pick<Config, 'testEndpoints'>>;
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'dbKind'> & Partial<Pick<Config, 'testEndpoints' | 'trustProxy' | 'metricsToken' | 'rateLimit' | 'rateLimitSignIn'>>;
   services: Services;
   logger?: boolean;
   /** Sees every route as it is registered, hidden ones included: tests walk the route table with it. */
@@ -23,6 +27,12 @@ export type AppOptions = {
   /** The built web app (web/dist): the console at /, the partner portal at /portal/. */
   webDir?: string;
 };
+
+/** FEALTY_TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */
+function trustProxyOption(v: Config['trustProxy'] | undefined): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return v ?? false;
+}
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,7 +46,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A path may take `ext:<externalId>` (up to 220 characters, percent-encoded up to 9 bytes each);
     // the router's default of 100 refused long external ids before the schema could see them.
     maxParamLength: 2048,
+    // The one setting for who the client is: request.ip (sign-in throttles, rate limits, audit) and
+    // request.protocol (the Secure cookie) read X-Forwarded-* only from the proxies named here.
+    trustProxy: trustProxyOption(opts.config.trustProxy),
     frameworkErrors,
+    clientErrorHandler: clientErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -44,9 +58,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
   refuseNulCharacters(app);
+  registerJsonBody(app);
   // JSON in and out: Fastify's built-in text/plain parser would hand the JSON schemas a string
   // (a puzzling 422); without it a text body is a 415. The fulfilment import adds its own for CSV files.
   app.removeContentTypeParser('text/plain');
+  await registerSecurityHeaders(app);
+  await registerRateLimits(app, { perMinute: opts.config.rateLimit ?? 0, signInPerMinute: opts.config.rateLimitSignIn ?? 0 });
 
   await app.register(swagger, {
     openapi: {
@@ -58,10 +75,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (d) => declareErrors(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Record<string, unknown>) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  registerMetrics(app);
+  registerMetrics(app, { token: opts.config.metricsToken });
 
   const health = z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']), version: z.string() });
   const healthHandler = async () => {

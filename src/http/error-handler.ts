@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, type FieldError } from '../lib/domain-error.js';
+import { methodsByPath, notFoundOrNotAllowed } from './method-not-allowed.js';
 import { problem, sendProblem } from './problem.js';
 
 /** JSON pointer-ish path (`lines.0.qty`) of a zod issue, prefixed with where it came from. */
@@ -52,9 +54,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return sendProblem(reply, problem(500, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it.'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler(notFoundOrNotAllowed(methodsByPath(app)));
 }
 
 /**
@@ -70,4 +70,24 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
     reply.log.error({ err }, 'router error');
     sendProblem(reply, problem(500, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it.'));
   }
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (Fastify's `clientErrorHandler`):
+ * a header section over the server's limit (a 70 KB URL counts) is a `431`, anything else a `400`,
+ * both as problem+json rather than Node's or Fastify's own bodies. The connection is closed after.
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (!socket.writable) return void socket.destroy();
+  const p =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'HEADERS_TOO_LARGE', 'The URL or the headers are larger than the server accepts (16 KB together).')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.')
+        : problem(400, 'BAD_REQUEST', 'The request is not valid HTTP.');
+  const body = JSON.stringify(p);
+  socket.end(
+    `HTTP/1.1 ${p.status} ${p.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
 import { countingQueries, queriesSent } from '../db/pool.js';
+import { problem, sendProblem } from './problem.js';
 
 /** Prometheus metrics: process defaults plus request latency by route and status. */
-export function registerMetrics(app: FastifyInstance): Registry {
+export function registerMetrics(app: FastifyInstance, opts: { token?: string } = {}): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fealty_' });
   const duration = new Histogram({
@@ -32,7 +34,16 @@ export function registerMetrics(app: FastifyInstance): Registry {
     );
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  const expected = opts.token ? createHash('sha256').update(opts.token).digest() : null;
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (expected) {
+      // Compared as digests, in constant time: the token is a secret the scraper holds.
+      const sent = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(sent).digest(), expected)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        return sendProblem(reply, problem(401, 'UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <FEALTY_METRICS_TOKEN>.'));
+      }
+    }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -20,13 +20,12 @@ export function readSessionToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Secure when the browser reached us over https, directly or through a TLS proxy that says so.
- * A forged x-forwarded-proto can only make a client's own cookie Secure, so trusting it is harmless.
+ * Secure when the browser reached us over https, directly or through a proxy that FEALTY_TRUST_PROXY
+ * names (Fastify's request.protocol reads X-Forwarded-Proto only from those): the same rule as
+ * for the client's address, so that no setting trusts a header another ignores.
  */
 function isHttps(request: FastifyRequest): boolean {
-  const forwarded = request.headers['x-forwarded-proto'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return request.protocol === 'https' || first === 'https';
+  return request.protocol === 'https';
 }
 
 function cookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {

@@ -35,6 +35,7 @@ const event = (over: Record<string, unknown>) => ({ id: 'BAD-EV', type: 'purchas
 const account = (over: Record<string, unknown>) => ({ externalId: 'C-NEW', name: 'New Co', type: 'dealer', ...over });
 const member = (over: Record<string, unknown>) => ({ externalId: 'M-NEW', name: 'New Person', role: 'sales', ...over });
 const redemption = (over: Record<string, unknown>) => ({ accountId: 'ext:C-1', rewardId: 'ext:DRILL', qty: 1, ...over });
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const rawAdjustment = (amountText: string) => `{"accountId":"ext:C-1","currency":"points","amount":${amountText},"reason":"Big one"}`;
 
 const CASES: Case[] = [
@@ -43,7 +44,19 @@ const CASES: Case[] = [
   { name: 'trailing garbage after JSON', method: 'POST', path: '/adjustments', body: '{"accountId":"ext:C-1"} x', headers: key('bad-json-2'), status: 400, code: 'MALFORMED_JSON' },
   { name: 'an empty JSON body', method: 'POST', path: '/accounts', body: '', status: 400, code: 'MALFORMED_JSON' },
   { name: 'single quotes', method: 'PATCH', path: '/accounts/ext:C-1', body: "{'name': 'x'}", status: 400, code: 'MALFORMED_JSON' },
-  { name: 'a __proto__ key (prototype poisoning)', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"name":"x","__proto__":{"admin":true}}', status: 400, code: 'MALFORMED_JSON' },
+  { name: 'a __proto__ key (prototype poisoning)', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"name":"x","__proto__":{"admin":true}}', status: 400, code: 'FORBIDDEN_JSON_KEY', at: '__proto__' },
+  { name: 'a constructor.prototype key in attributes', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"attributes":{"constructor":{"prototype":{"admin":true}}}}', status: 400, code: 'FORBIDDEN_JSON_KEY', at: 'attributes.constructor.prototype' },
+  { name: 'a body not in UTF-8 (latin-1 é)', method: 'POST', path: '/accounts', body: Buffer.from('{"externalId":"C-\xe9","name":"x","type":"dealer"}', 'latin1'), status: 400, code: 'MALFORMED_JSON' },
+
+  // Structure JSON.parse lets through: depth, duplicate keys, lone surrogates.
+  { name: 'objects nested 2,000 deep (a 12 KB body)', method: 'POST', path: '/accounts', body: `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`, status: 400, code: 'JSON_TOO_DEEP' },
+  { name: 'arrays nested 2,000 deep at sign-in', method: 'POST', path: '/auth/login', body: `${'['.repeat(2000)}${']'.repeat(2000)}`, as: 'none', status: 400, code: 'JSON_TOO_DEEP' },
+  { name: 'attributes nested 65 deep', method: 'PATCH', path: '/accounts/ext:C-1', body: `{"attributes":${'{"a":'.repeat(64)}1${'}'.repeat(64)}}`, status: 400, code: 'JSON_TOO_DEEP' },
+  { name: 'a key given twice', method: 'POST', path: '/adjustments', body: '{"accountId":"ext:C-1","currency":"points","amount":1,"amount":5,"reason":"Twice"}', headers: key('dup-1'), status: 400, code: 'DUPLICATE_JSON_KEY', at: 'amount' },
+  { name: 'a key given twice in a nested object', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"attributes":{"tier":"a","tier":"b"}}', status: 400, code: 'DUPLICATE_JSON_KEY', at: 'attributes.tier' },
+  { name: 'a key given twice in an array item', method: 'POST', path: '/events', body: '{"id":"BAD-EV","type":"purchase","occurredAt":"2026-03-01T10:00:00Z","accountId":"ext:C-1","lines":[{"sku":"A"},{"sku":"B","sku":"C"}]}', status: 400, code: 'DUPLICATE_JSON_KEY', at: 'lines.1.sku' },
+  { name: 'a lone high surrogate in a field', method: 'POST', path: '/accounts', body: '{"externalId":"C-\\ud800","name":"x","type":"dealer"}', status: 422, code: 'VALIDATION_FAILED', at: 'externalId' },
+  { name: 'a lone low surrogate in an attribute name', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"attributes":{"\\udc00x":1}}', status: 422, code: 'VALIDATION_FAILED', at: 'attributes.\udc00x' },
 
   // Wrong types.
   { name: 'a number for a string', method: 'POST', path: '/accounts', body: account({ externalId: 42 }), status: 422, code: 'VALIDATION_FAILED', at: 'externalId' },
@@ -56,6 +69,23 @@ const CASES: Case[] = [
   { name: 'a wallet that is neither account nor member', method: 'POST', path: '/transfers', body: transfer({ to: { walletId: 'x' } }), headers: key('bad-type-3'), status: 422, code: 'VALIDATION_FAILED', at: 'to' },
   { name: 'a limit that is not a number', method: 'GET', path: '/accounts?limit=many', status: 422, code: 'VALIDATION_FAILED', at: 'query.limit' },
   { name: 'a limit over the maximum', method: 'GET', path: '/members?limit=501', status: 422, code: 'VALIDATION_FAILED', at: 'query.limit' },
+  { name: 'a limit in hexadecimal', method: 'GET', path: '/accounts?limit=0x10', status: 422, code: 'VALIDATION_FAILED', at: 'query.limit' },
+  { name: 'a limit in exponent notation', method: 'GET', path: '/events?limit=1e1', status: 422, code: 'VALIDATION_FAILED', at: 'query.limit' },
+  { name: 'a limit with a fraction', method: 'GET', path: '/audit?limit=10.0', status: 422, code: 'VALIDATION_FAILED', at: 'query.limit' },
+  { name: 'dashboard months in hexadecimal', method: 'GET', path: '/reports/dashboard?months=0xC', status: 422, code: 'VALIDATION_FAILED', at: 'query.months' },
+  { name: 'a tier multiplier of 1e-11', method: 'POST', path: '/tiers', body: { code: 'tiny', name: 'Tiny', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 1 }, benefits: { multiplier: 1e-11 } }, status: 422, code: 'VALIDATION_FAILED', at: 'benefits.multiplier' },
+  { name: 'a tier multiplier with four decimals', method: 'POST', path: '/tiers', body: { code: 'tiny', name: 'Tiny', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 12 }, min: 1 }, benefits: { multiplier: 1.0001 } }, status: 422, code: 'VALIDATION_FAILED', at: 'benefits.multiplier' },
+  { name: 'an e-mail domain label ending in "-"', method: 'POST', path: '/accounts/ext:C-1/members', body: member({ email: 'ana@acme-.example' }), status: 422, code: 'VALIDATION_FAILED', at: 'email' },
+  { name: 'attributes nested 6 deep', method: 'PATCH', path: '/accounts/ext:C-1', body: { attributes: { a: { b: { c: { d: { e: { f: 1 } } } } } } }, status: 422, code: 'VALIDATION_FAILED', at: 'attributes' },
+  { name: 'attributes over 16 KB', method: 'PATCH', path: '/members/ext:M-1', body: { attributes: { blob: 'x'.repeat(16 * 1024) } }, status: 422, code: 'VALIDATION_FAILED', at: 'attributes' },
+  { name: 'event attributes over 16 KB', method: 'POST', path: '/events', body: event({ attributes: { blob: 'x'.repeat(16 * 1024) } }), status: 422, code: 'VALIDATION_FAILED', at: 'attributes' },
+  { name: 'an events cursor that is not JSON', method: 'GET', path: `/events?cursor=${b64('garbage')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'an events cursor with a bad date', method: 'GET', path: `/events?cursor=${b64('{"createdAt":"1","id":"x"}')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'an events cursor of the wrong shape', method: 'GET', path: `/events?cursor=${b64('[1,2]')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'a tier-changes cursor that is not a number', method: 'GET', path: `/accounts/ext:C-1/tier-changes?cursor=${b64('abc')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'an audit cursor that is not a number', method: 'GET', path: `/audit?cursor=${b64('abc')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'an audit cursor beyond bigint', method: 'GET', path: `/audit?cursor=${b64('99999999999999999999')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'an entries cursor that is not a number', method: 'GET', path: `/accounts/ext:C-1/entries?cursor=${b64('1 or 1=1')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
   { name: 'an invalid time zone', method: 'PATCH', path: '/program', body: { timeZone: 'Mars/Olympus_Mons' }, status: 422, code: 'VALIDATION_FAILED', at: 'timeZone' },
   { name: 'a percentage over 100', method: 'PATCH', path: '/program', body: { accountShare: 101 }, status: 422, code: 'VALIDATION_FAILED', at: 'accountShare' },
   { name: 'a cursor that is not even base64url', method: 'GET', path: '/accounts?cursor=***', status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
@@ -174,7 +204,8 @@ const CASES: Case[] = [
   // Routes that do not exist.
   { name: 'an unknown route', method: 'GET', path: '/nope', status: 404, code: 'ROUTE_NOT_FOUND' },
   { name: 'an unknown sub-route', method: 'POST', path: '/accounts/ext:C-1/nope', body: {}, status: 404, code: 'ROUTE_NOT_FOUND' },
-  { name: 'a method the route does not have', method: 'DELETE', path: '/accounts/ext:C-1', status: 404, code: 'ROUTE_NOT_FOUND' },
+  { name: 'a method the route does not have', method: 'DELETE', path: '/accounts/ext:C-1', status: 405, code: 'METHOD_NOT_ALLOWED' },
+  { name: 'a method no route of the path has', method: 'PUT', path: '/events', body: {}, status: 405, code: 'METHOD_NOT_ALLOWED' },
   { name: 'the API without its version', method: 'GET', path: '/../accounts', status: 404, code: 'ROUTE_NOT_FOUND' },
 ];
 

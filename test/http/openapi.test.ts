@@ -12,7 +12,14 @@ import { API } from './http-fixtures.js';
 let t: TestApp;
 let p: TestProgram;
 
-type Operation = { summary?: string; tags?: string[]; parameters?: { in: string; name: string }[] };
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  parameters?: { in: string; name: string; required?: boolean }[];
+  security?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+};
 type OpenApi = { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
 
 /** Routes under /api/v1 that are deliberately left out of the document. */
@@ -69,6 +76,42 @@ describe('GET /api/v1/openapi.json', () => {
       const params = [...r.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]).sort();
       const documented = (op.parameters ?? []).filter((x) => x.in === 'path').map((x) => x.name).sort();
       expect(documented, where).toEqual(params);
+    }
+  });
+});
+
+describe('error responses in the document', () => {
+  const operations = () =>
+    t.routes.filter((r) => r.url.startsWith(`${API}/`) && !r.hidden).map((r) => ({ where: `${r.method} ${r.url}`, url: r.url, op: doc.paths[template(r.url)][r.method.toLowerCase()] }));
+  const PUBLIC = ['POST /api/v1/auth/login', 'POST /api/v1/portal/auth/request', 'POST /api/v1/portal/auth/verify', 'GET /api/v1/portal/auth/test-code'];
+
+  it('declares 400, 422 and 429 on every operation, 404 where the path names an object', () => {
+    const missing = operations().flatMap(({ where, url, op }) =>
+      ['400', '422', '429', ...(url.includes(':') ? ['404'] : [])].filter((c) => !op.responses?.[c]).map((c) => `${where} ${c}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('declares 401 and 403 on every operation that needs a key or a session', () => {
+    const missing = operations()
+      .filter(({ where }) => !PUBLIC.includes(where))
+      .flatMap(({ where, op }) => ['401', '403'].filter((c) => !op.responses?.[c]).map((c) => `${where} ${c}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('declares every error body as application/problem+json, and only so', () => {
+    const wrong = operations().flatMap(({ where, op }) =>
+      Object.entries(op.responses ?? {})
+        .filter(([status, r]) => Number(status) >= 400 && JSON.stringify(Object.keys(r.content ?? {})) !== '["application/problem+json"]')
+        .map(([status]) => `${where} ${status}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('says Idempotency-Key is required where the server requires it', () => {
+    for (const path of ['/adjustments', '/redemptions']) {
+      const h = doc.paths[path === '/adjustments' ? `${API}/adjustments` : `${API}/redemptions`].post.parameters?.find((x) => x.in === 'header' && x.name === 'idempotency-key');
+      expect(h?.required, path).toBe(true);
     }
   });
 });

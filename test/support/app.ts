@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import type { ConsoleRole } from '../../src/contracts/permissions.js';
 import type { Database } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppOptions } from '../../src/http/app.js';
 import type { ImportLimits } from '../../src/modules/imports/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
@@ -48,7 +48,9 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
  * `testEndpoints`: registers the test-only routes (GET /portal/auth/test-code), as FEALTY_TEST_ENDPOINTS=on does.
  * `importLimits`: the file-reading caps of the imports (lower ones make a file over a cap small).
  */
-export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits>; config?: Partial<AppOptions['config']> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
   const services = createServices(database, { now: opts.now, testEndpoints: true, importLimits: opts.importLimits });
@@ -57,7 +59,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, hidden });
   };
-  const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind, testEndpoints: opts.testEndpoints ? 'on' : 'off' }, services, logger: false, onRoute });
+  const app = await buildApp({ config: { logLevel: 'silent', bodyLimitBytes: 1024 * 1024, dbKind: database.kind, testEndpoints: opts.testEndpoints ? 'on' : 'off', ...opts.config }, services, logger: false, onRoute });
   await app.ready();
   const json = (body: unknown) => (body !== undefined ? { 'content-type': 'application/json' } : {});
   const callAs: TestApp['callAs'] = (s, method, url, body, o = {}) =>
@@ -65,7 +67,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
       method: method as 'GET',
       url,
       headers: { ...(s ? { cookie: s.cookie, ...(o.csrf === false ? {} : { 'x-csrf-token': s.csrfToken }) } : {}), ...json(body), ...(o.headers ?? {}) },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
     });
   return {
     app,
@@ -81,7 +83,7 @@ export async function createTestApp(opts: { now?: () => Date; testEndpoints?: bo
         method: method as 'GET',
         url,
         headers: { ...(p ? { authorization: `Bearer ${p.apiKey}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) } : {}),
       });
     },
     async loginAs(p, role, o = {}) {

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeSerialCursor, encodeCursor } from '../../lib/cursor.js';
 import { jsonSafe } from '../../lib/json.js';
 import { auditLog } from './audit.tables.js';
 
@@ -38,8 +38,8 @@ export function createAuditService(database: Database) {
       if (q.objectType) where.push(eq(auditLog.objectType, q.objectType));
       if (q.objectId) where.push(eq(auditLog.objectId, q.objectId));
       if (q.action) where.push(eq(auditLog.action, q.action));
-      const after = decodeCursor(q.cursor);
-      if (after) where.push(lt(auditLog.id, BigInt(after)));
+      const after = decodeSerialCursor(q.cursor);
+      if (after !== undefined) where.push(lt(auditLog.id, after));
       const rows = await database.db
         .select()
         .from(auditLog)

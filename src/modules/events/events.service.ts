@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { eventInput, type EventInput, type awardView, type eventAnswer, type reversalView } from '../../contracts/events.js';
 import { inTransaction, pgErrorCode, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeTimeIdCursor, encodeCursor } from '../../lib/cursor.js';
 import { DomainError, type FieldError } from '../../lib/domain-error.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
@@ -182,7 +182,7 @@ export function createEventsService(
       });
       awards.push({ wallet: ownerView(a), currency: a.currency, amount: num(a.amount), ruleId: a.ruleId, ruleVersion: a.ruleVersion, availableAt: a.availableAt.toISOString() });
     }
-    const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), ledger, systemWallets: reads.systemWallets });
+    const posted = await creditMany(tx, ctx, credits, { currencyOf: (code) => currencies.get(code), timeZone: program.timeZone, ledger, systemWallets: reads.systemWallets });
     posted.forEach((p, i) => (awardRows[i].ledgerTransactionId = p.transactionId));
     awards.forEach((view, i) => outbox.push({ type: 'points.awarded', data: { eventId: input.id, ...view, pending: !plan.awards[i].available } }));
     reads.addAwards(awardRows);
@@ -477,8 +477,8 @@ export function createEventsService(
           if (!a) return { items: [], nextCursor: null };
           accountId = a.id;
         }
-        const c = decodeCursor(q.cursor);
-        const before = c ? (JSON.parse(c) as { createdAt: string; id: string }) : undefined;
+        const c = decodeTimeIdCursor(q.cursor, 'createdAt');
+        const before = c ? { createdAt: c.createdAt, id: c.id } : undefined;
         const rows = await repo.listEvents(tx, programId, { ...q, accountId, accountIds, limit: q.limit + 1, before });
         const items = rows.slice(0, q.limit).map((e) => ({
           id: e.id,

@@ -3,10 +3,11 @@ import type { Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
+import { addMonths } from '../../lib/months.js';
 import type { Currency } from '../programs/index.js';
 import { inLockOrder, lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
-import { systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
+import { guardBalanceRange, systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
 import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.service.js';
 
 /**
@@ -31,6 +32,8 @@ export type SystemWalletMemo = { get(key: string): string | undefined; learn(key
 /** What the batch path needs from around it: the currencies it read once, and the one-at-a-time ledger. */
 export type CreditManyOptions = {
   currencyOf(code: string): Currency | undefined;
+  /** The program's time zone, in which expiry months are counted (UTC when absent). */
+  timeZone?: string;
   systemWallets?: SystemWalletMemo;
   /** Answers an input whose idempotency key was already taken (replay or refusal), as it would alone. */
   ledger: { credit(tx: Tx, ctx: RequestContext, input: CreditInput): Promise<LedgerResult> };
@@ -48,11 +51,6 @@ const keyOf = (o: WalletOwner, currency: string): WalletKey =>
   o.type === 'account' ? { ownerType: 'account', ownerId: o.accountId, accountId: o.accountId, currency } : { ownerType: 'member', ownerId: o.memberId, accountId: o.accountId, currency };
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
-function addMonths(d: Date, months: number): Date {
-  const r = new Date(d.getTime());
-  r.setUTCMonth(r.getUTCMonth() + months);
-  return r;
-}
 
 /**
  * Locks the wallets FOR UPDATE in the global lock order with one statement, creating the missing
@@ -146,7 +144,7 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
       }
       systemIds.set(sysKey, sysId);
       const w = locked.get(lockOrder(keyOf(leg.to, leg.currency)))!;
-      const expiresAt = leg.expiresAt !== undefined ? leg.expiresAt : currency.expiry ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months) : null;
+      const expiresAt = leg.expiresAt !== undefined ? leg.expiresAt : currency.expiry ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months, opts.timeZone ?? 'UTC') : null;
       const pending = !!leg.availableAt && leg.availableAt > at;
       const ruleId = leg.ruleId ?? null;
       post(sysId, { ownerType: 'system', ownerId: c.source, accountId: null }, 'available', leg.currency, -leg.amount, ruleId);
@@ -200,13 +198,13 @@ export async function creditMany(tx: Tx, ctx: RequestContext, inputs: CreditInpu
           insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash, memo, event_id, redemption_id, hold_id, reverses_id, metadata, created_at)
           values ${sql.join(settlements, sql`, `)}),`
       : sql``;
-    await tx.execute(sql`
+    await guardBalanceRange(tx.execute(sql`
       with ${lotsPart} ${settlePart} new_postings as (
         insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount, rule_id, created_at)
         values ${sql.join(postings, sql`, `)})
       update wallets w set available = w.available + d.a::bigint, pending = w.pending + d.p::bigint, held = w.held + d.h::bigint, debt = w.debt - d.s::bigint
       from jsonb_to_recordset(${JSON.stringify(balances)}::jsonb) as d(id text, a text, p text, h text, s text)
-      where w.id = d.id and w.program_id = ${programId}`);
+      where w.id = d.id and w.program_id = ${programId}`));
   }
 
   // 4. Inputs whose key was taken: replayed (or refused) one at a time, exactly as credit() answers them.

@@ -2,6 +2,7 @@ import { errorFactory } from '../../lib/domain-error.js';
 
 export const ledgerErrorStatus = {
   INSUFFICIENT_BALANCE: 409,
+  BALANCE_OUT_OF_RANGE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_REQUIRED: 422,
   CURRENCY_UNKNOWN: 422,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../db/database.js';
+import { pgConstraint, pgErrorCode, type Tx } from '../../db/database.js';
+import { ledgerError } from './ledger.errors.js';
 import { newId } from '../../lib/ids.js';
 
 export type Bucket = 'available' | 'pending' | 'held';
@@ -204,11 +205,25 @@ export async function walletsOfOwner(tx: Tx, programId: string, ownerType: Owner
   return res.rows.map(toWallet);
 }
 
+/** A write that would take a balance bucket beyond ±(2^53−1) (the wallets_balance_range CHECK) is a domain error, not a 500. */
+export async function guardBalanceRange<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (pgErrorCode(err) === '23514' && pgConstraint(err) === 'wallets_balance_range') {
+      throw ledgerError('BALANCE_OUT_OF_RANGE', 'The resulting balance would exceed 2^53−1 (9,007,199,254,740,991), the largest amount the API can carry.', [{ path: 'amount', message: 'the balance would leave the safe range' }]);
+    }
+    throw err;
+  }
+}
+
 export async function addToBalances(tx: Tx, walletId: string, d: { available: bigint; pending: bigint; held: bigint }): Promise<void> {
-  await tx.execute(sql`
-    update wallets set available = available + ${d.available.toString()}::bigint, pending = pending + ${d.pending.toString()}::bigint,
-      held = held + ${d.held.toString()}::bigint
-    where id = ${walletId}`);
+  await guardBalanceRange(
+    tx.execute(sql`
+      update wallets set available = available + ${d.available.toString()}::bigint, pending = pending + ${d.pending.toString()}::bigint,
+        held = held + ${d.held.toString()}::bigint
+      where id = ${walletId}`),
+  );
 }
 
 // ---- postings -----------------------------------------------------------------------------

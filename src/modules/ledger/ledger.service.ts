@@ -2,6 +2,7 @@ import type { Database, Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
+import { addMonths } from '../../lib/months.js';
 import type { ProgramsService } from '../programs/index.js';
 import { ledgerChecks } from './ledger.doctor.js';
 import { lockOrder } from './ledger.due.js';
@@ -74,11 +75,6 @@ function scaleHalfUp(value: bigint, f: Fraction): bigint {
   return (2n * value * f.numerator + f.denominator) / (2n * f.denominator);
 }
 
-function addMonths(d: Date, months: number): Date {
-  const r = new Date(d.getTime());
-  r.setUTCMonth(r.getUTCMonth() + months);
-  return r;
-}
 
 /**
  * Collects the postings of one posting set and the balance changes they make, checks they
@@ -276,7 +272,12 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       for (const leg of input.legs) {
         const currency = await currencyOf(tx, ctx.programId, leg.currency);
         const w = walletFor(locked, leg.to, leg.currency);
-        const expiresAt = leg.expiresAt !== undefined ? leg.expiresAt : currency.expiry ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months) : null;
+        const expiresAt =
+          leg.expiresAt !== undefined
+            ? leg.expiresAt
+            : currency.expiry
+              ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months, (await programs.getProgramIn(tx, ctx.programId)).timeZone)
+              : null;
         const pending = !!leg.availableAt && leg.availableAt > at;
         set.post(await system(tx, ctx.programId, input.source, leg.currency), 'available', -leg.amount, leg.ruleId);
         if (pending) {

@@ -28,7 +28,12 @@ export const wallets = pgTable(
     debt: bigint('debt', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency), check('wallets_debt_nonnegative', sql`${t.debt} >= 0`)],
+  (t) => [
+    uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency),
+    check('wallets_debt_nonnegative', sql`${t.debt} >= 0`),
+    // Every bucket stays a safe JSON integer (|x| ≤ 2^53−1), so that every read can answer it as a number.
+    check('wallets_balance_range', sql`abs(${t.available}) <= 9007199254740991 and abs(${t.pending}) <= 9007199254740991 and abs(${t.held}) <= 9007199254740991`),
+  ],
 );
 
 /** A posting set: one balanced, immutable change of value. */

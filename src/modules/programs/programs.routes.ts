@@ -37,7 +37,7 @@ const timeZone = z.string().refine((tz) => {
   } catch {
     return false;
   }
-}, 'must be an IANA time zone such as Europe/Kyiv');
+}, 'must be an IANA time zone such as Europe/Kyiv').meta({ format: 'iana-time-zone', description: 'An IANA time zone name (tz database), e.g. Europe/Kyiv.', examples: ['Europe/Kyiv'] });
 
 export const programPatch = z
   .object({

@@ -128,7 +128,10 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return inTransaction(database, async (tx) => {
         const before = await repo.findProgram(tx, ctx.programId);
         if (!before) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');
-        const after = await repo.updateProgram(tx, ctx.programId, patch);
+        // A patch that changes nothing (`{}`, or the current values) writes nothing and leaves no audit entry.
+        const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (before as Record<string, unknown>)[k] !== v));
+        if (!Object.keys(changes).length) return toProgram(before);
+        const after = await repo.updateProgram(tx, ctx.programId, changes);
         await audit.record(tx, ctx, { action: 'program.updated', objectType: 'program', objectId: ctx.programId, before: toProgram(before), after: toProgram(after) });
         return toProgram(after);
       });

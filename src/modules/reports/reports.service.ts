@@ -1,5 +1,6 @@
 import type { DashboardMonth, DashboardView } from '../../contracts/reports.js';
 import { inTransaction, type Database } from '../../db/database.js';
+import { safeSum } from '../../lib/json.js';
 import { findAccountIn, managedAccountIdsIn, participantCounts } from '../accounts/index.js';
 import { activeInEvents } from '../events/index.js';
 import { activeWalletOwners, outstandingAt, outstandingDebt, systemFlowsByMonth, topEarningAccounts } from '../ledger/index.js';
@@ -59,7 +60,7 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
             const redeemed = sum('redemption');
             const expired = sum('expiry');
             outstanding += issued + adjusted - redeemed - expired;
-            out.push({ month, currency, issued: Number(issued), adjusted: Number(adjusted), redeemed: Number(redeemed), expired: Number(expired), outstanding: Number(outstanding) });
+            out.push({ month, currency, issued: safeSum(issued), adjusted: safeSum(adjusted), redeemed: safeSum(redeemed), expired: safeSum(expired), outstanding: safeSum(outstanding) });
           }
         }
 
@@ -71,7 +72,7 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
           if ((perCurrency.get(t.currency) ?? 0) >= 5) continue;
           perCurrency.set(t.currency, (perCurrency.get(t.currency) ?? 0) + 1);
           const account = await findAccountIn(tx, programId, t.accountId);
-          if (account) topAccounts.push({ accountId: account.id, externalId: account.externalId, name: account.name, currency: t.currency, earned: Number(t.earned) });
+          if (account) topAccounts.push({ accountId: account.id, externalId: account.externalId, name: account.name, currency: t.currency, earned: safeSum(t.earned) });
         }
 
         return {

@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { AccountTierView, AccumulativeInput, DiscountView, TierInput, TierOverrideInput, TierPatch, TierView } from '../../contracts/tiers.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeSerialCursor, encodeCursor } from '../../lib/cursor.js';
 import type { FieldError } from '../../lib/domain-error.js';
 import { resolveAccountIn, type Account } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
@@ -267,8 +267,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     async changes(programId: string, ref: string, q: { limit: number; cursor?: string }) {
       return inTransaction(database, async (tx) => {
         const account = await resolveAccountIn(tx, programId, ref);
-        const c = decodeCursor(q.cursor);
-        const rows = await repo.listChanges(tx, programId, account.id, { limit: q.limit + 1, before: c ? BigInt(c) : undefined });
+        const rows = await repo.listChanges(tx, programId, account.id, { limit: q.limit + 1, before: decodeSerialCursor(q.cursor) });
         const items = rows.slice(0, q.limit).map((r) => ({ at: r.at.toISOString(), from: r.fromTier, to: r.toTier, reason: r.reason }));
         return { items, nextCursor: rows.length > q.limit ? encodeCursor(rows[q.limit - 1].id.toString()) : null };
       });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AdjustmentInput, entryView, TransferInput, valueMovement, walletView, WalletRefInput } from '../../contracts/wallets.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeSerialCursor, encodeCursor } from '../../lib/cursor.js';
 import { DomainError } from '../../lib/domain-error.js';
 import { newId } from '../../lib/ids.js';
 import { resolveAccountIn, resolveMemberIn } from '../accounts/index.js';
@@ -81,9 +81,7 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
     async entriesOf(programId: string, r: WalletRefInput, q: { limit: number; cursor?: string; currency?: string }): Promise<{ items: EntryView[]; nextCursor: string | null }> {
       return inTransaction(database, async (tx) => {
         const owner = await ownerOf(tx, programId, r);
-        const before = decodeCursor(q.cursor);
-        if (before !== undefined && !/^\d+$/.test(before)) throw walletError('CURSOR_INVALID', 'The cursor is not one this server issued.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-        const rows = await ledger.entriesOf(tx, programId, owner, { limit: q.limit + 1, beforeId: before ? BigInt(before) : undefined, currency: q.currency });
+        const rows = await ledger.entriesOf(tx, programId, owner, { limit: q.limit + 1, beforeId: decodeSerialCursor(q.cursor), currency: q.currency });
         const items = rows.slice(0, q.limit).map((e) => ({
           id: e.id.toString(),
           transactionId: e.transactionId,

@@ -1,0 +1,1 @@
+ALTER TABLE "wallets" ADD CONSTRAINT "wallets_balance_range" CHECK (abs("wallets"."available") <= 9007199254740991 and abs("wallets"."pending") <= 9007199254740991 and abs("wallets"."held") <= 9007199254740991);

@@ -1,0 +1,33 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Security headers on every answer (@fastify/helmet), with a Content-Security-Policy the console
+ * and the portal live within: scripts, fonts, API calls and the service worker from this origin
+ * only; inline styles allowed, because Mantine writes its CSS variables in <style> elements;
+ * images also from data: and blob: URLs (QR codes, previews of uploads). No framing by other sites.
+ * The API reference (/api/docs) sets its own, stricter-hashed policy for its page.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    // The portal's wallet passes and QR codes open from other sites' links: no cross-origin isolation.
+    crossOriginEmbedderPolicy: false,
+  });
+}
