@@ -22,7 +22,8 @@ const configSchema = z.object({
   jobs: z.enum(['on', 'off']).default('on'),
 });
 
-export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
+/** `production`: NODE_ENV=production (no one-time code is ever written to the log). */
+export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres'; production: boolean };
 
 /** Reads the environment once at boot; a bad value stops the boot with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,5 +46,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  return { ...c, dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite' };
+  return { ...c, dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite', production: env.NODE_ENV === 'production' };
 }
