@@ -48,7 +48,8 @@ const configSchema = z.object({
   webhooksAllowPrivate: z.enum(['on', 'off']).default('off'),
 });
 
-export type Config = Omit<z.infer<typeof configSchema>, 'demo'> & { demo: 'on' | 'off'; dbKind: 'pglite' | 'postgres' };
+/** `production`: NODE_ENV=production (no one-time code is ever written to the log). */
+export type Config = Omit<z.infer<typeof configSchema>, 'demo'> & { demo: 'on' | 'off'; dbKind: 'pglite' | 'postgres'; production: boolean };
 
 /** The import reading caps of a config, as the imports module takes them. */
 export function importLimitsOf(c: Config) {
@@ -96,5 +97,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
-  return { ...c, demo: c.demo ?? (c.databaseUrl ? 'off' : 'on'), dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite' };
+  return { ...c, demo: c.demo ?? (c.databaseUrl ? 'off' : 'on'), dataDir: resolve(c.dataDir), dbKind: c.databaseUrl ? 'postgres' : 'pglite', production: env.NODE_ENV === 'production' };
 }

@@ -14,10 +14,10 @@ export const DEMO_ADMIN_EMAIL = 'admin@aquapure.example';
  * on (the default) the program is a water-treatment supplier's partner club with partners,
  * staff and nine months of history, so a newcomer has something to look at straight away.
  */
-export async function firstStart(services: Services, config: Pick<Config, 'bootstrapKey' | 'demo'> & Partial<Pick<Config, 'port' | 'adminPassword'>>, demoOptions: DemoOptions = {}): Promise<void> {
+export async function firstStart(services: Services, config: Pick<Config, 'bootstrapKey' | 'demo'> & Partial<Pick<Config, 'port' | 'adminPassword' | 'production'>>, demoOptions: DemoOptions = {}): Promise<void> {
   const demo = config.demo === 'on';
   const { program, apiKey } = await services.programs.createProgram(
-    demo ? { name: DEMO_PROGRAM.name, timeZone: DEMO_PROGRAM.timeZone, defaultLocale: DEMO_PROGRAM.defaultLocale, apiKey: config.bootstrapKey } : { name: 'My program', apiKey: config.bootstrapKey },
+    demo ? { name: DEMO_PROGRAM.name, code: DEMO_PROGRAM.code, timeZone: DEMO_PROGRAM.timeZone, defaultLocale: DEMO_PROGRAM.defaultLocale, apiKey: config.bootstrapKey } : { name: 'My program', apiKey: config.bootstrapKey },
   );
   // Port 0 means "any free port": the real one is known only after listening, in the ready line.
   const base = `http://localhost:${config.port === 0 ? '<port>' : (config.port ?? 3000)}/api/v1`;
@@ -36,7 +36,7 @@ export async function firstStart(services: Services, config: Pick<Config, 'boots
       lines.push(`  Demo data could not be loaded completely (${err instanceof Error ? err.message : String(err)}); the program works, its demo is partial.`);
     }
   }
-  lines.push(...(await consoleLogin(services, program.id, demo, config, base.replace(/\/api\/v1$/, ''))));
+  lines.push(...(await consoleLogin(services, program, demo, config, base.replace(/\/api\/v1$/, ''))));
   lines.push(
     config.bootstrapKey ? '  API key: the one in FEALTY_BOOTSTRAP_KEY' : `  API key (shown once, keep it): ${apiKey}`,
     demo
@@ -50,20 +50,25 @@ export async function firstStart(services: Services, config: Pick<Config, 'boots
 /**
  * The first console user, an owner, so the web console can be signed in to at once: its password
  * is FEALTY_ADMIN_PASSWORD, or a random one shown only here. With the demo, also who to sign in
- * as on the portal (the one-time code goes to this log until real e-mail and SMS senders exist).
+ * as on the portal, by e-mail or by phone (outside production the one-time code goes to this log
+ * until the messaging module's sender is wired in).
  */
-async function consoleLogin(services: Services, programId: string, demo: boolean, config: Partial<Pick<Config, 'adminPassword'>>, origin: string): Promise<string[]> {
+async function consoleLogin(services: Services, program: { id: string; code: string }, demo: boolean, config: Partial<Pick<Config, 'adminPassword' | 'production'>>, origin: string): Promise<string[]> {
+  const programId = program.id;
   const email = demo ? DEMO_ADMIN_EMAIL : 'admin@fealty.local';
   const ctx = { programId, actor: { type: 'system' as const, id: 'first-start' } };
   const { initialPassword } = await services.users.createUser(ctx, { email, name: demo ? 'AquaPure admin' : 'Admin', role: 'owner', ...(config.adminPassword ? { password: config.adminPassword } : {}) });
   const lines = [`  Console: ${origin}  login: ${email}  password: ${initialPassword ?? 'the one in FEALTY_ADMIN_PASSWORD'}`];
   if (demo) {
-    const staff = (await services.accounts.listAccountMembers(programId, 'ext:C-1001', { limit: 50 }).catch(() => ({ items: [] }))).items.filter((m) => m.email && m.status === 'active');
+    const people = (await services.accounts.listAccountMembers(programId, 'ext:C-1001', { limit: 50 }).catch(() => ({ items: [] }))).items.filter((m) => m.status === 'active');
+    const staff = people.filter((m) => m.email);
     const admin = staff.find((m) => m.partnerAdmin);
     const employee = staff.find((m) => !m.partnerAdmin);
+    const byPhone = people.find((m) => !m.email && m.phone);
     if (admin || employee) {
-      const who = [employee && `${employee.email} (employee)`, admin && `${admin.email} (partner admin)`].filter(Boolean).join(' or ');
-      lines.push(`  Portal: ${origin}/portal — sign in as ${who} (the one-time code is printed in this log)`);
+      const who = [employee && `${employee.email} (employee)`, admin && `${admin.email} (partner admin)`, byPhone && `${byPhone.phone} (by phone)`].filter(Boolean).join(' or ');
+      const code = config.production ? 'no code is sent until an e-mail/SMS sender is set up' : 'development only: the one-time code is printed in this log';
+      lines.push(`  Portal: ${origin}/portal/${program.code}/ — sign in as ${who} (${code})`);
     }
   }
   return lines;

@@ -5,7 +5,7 @@ import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createImportsService, type ImportLimits } from './modules/imports/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
-import { createPortalService } from './modules/portal/index.js';
+import { createPortalService, type SignInCodeSender } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
 import { createReportsService } from './modules/reports/index.js';
 import { createRewardsService } from './modules/rewards/index.js';
@@ -21,8 +21,13 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * `now` is the events service's clock: the time awards are credited at, from which their pending
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
+ * `codeSender`: how the portal's one-time codes reach members (the messaging module's sender);
+ * without one they go to the log outside `production` only (NODE_ENV=production).
  */
-export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits> } = {}) {
+export function createServices(
+  database: Database,
+  opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits>; production?: boolean; codeSender?: SignInCodeSender } = {},
+) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
@@ -39,7 +44,7 @@ export function createServices(database: Database, opts: { now?: () => Date; tes
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit: webhooks.emit, emitMany: webhooks.emitMany });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
-  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints });
+  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender });
   const reports = createReportsService(database);
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
   const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });

@@ -34,7 +34,7 @@ export function addProgramCommands(cli: Command): void {
       const created = await withServices((s) => s.programs.createProgram({ name: opts.name, timeZone: opts.timeZone, apiKey: opts.key, actor: cliActor }));
       if (opts.json) return printJson({ program: { id: created.program.id, name: created.program.name }, apiKey: created.apiKey });
       printLines(
-        `Created program ${created.program.id} ("${created.program.name}", time zone ${created.program.timeZone})`,
+        `Created program ${created.program.id} ("${created.program.name}", time zone ${created.program.timeZone}); its members sign in at /portal/${created.program.code}/`,
         opts.key ? 'API key: the one given with --key' : `API key (shown once, keep it): ${created.apiKey}`,
       );
     });

@@ -22,7 +22,8 @@ const channels = z
 const consent = z.record(code, z.boolean());
 
 const email = emailAddress;
-const phone = z.string().regex(/^\+?[0-9][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
+/** As written (`+33 6 39 98 12 34`, `0033 …`, `(06) 39-98-12-34`); the server stores and matches it in E.164 (`+33639981234`). */
+const phone = z.string().regex(/^\+?[0-9(][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
 const locale = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR');
 
 /**

@@ -94,3 +94,17 @@ export const emailAddress = z
   .email('must be an e-mail address')
   .max(320)
   .refine((e) => e.slice(e.lastIndexOf('@') + 1).split('.').every((label) => !label.startsWith('-') && !label.endsWith('-')), 'the domain must not have a label that starts or ends with "-"');
+
+/** The partner portal's namespace of idempotency keys (`portal:<memberId>:<key>`): closed to API callers. */
+export const RESERVED_IDEMPOTENCY_PREFIX = 'portal:';
+
+/**
+ * The `Idempotency-Key` header of an API caller: 1–255 characters, not starting with `portal:`
+ * (→ 422), so no integrator can replay or block what a member did in the portal.
+ * Example: `adj-2026-11-02-0001`.
+ */
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((k) => !k.startsWith(RESERVED_IDEMPOTENCY_PREFIX), `must not start with "${RESERVED_IDEMPOTENCY_PREFIX}": that prefix is reserved for the partner portal`);

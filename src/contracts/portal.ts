@@ -4,24 +4,51 @@ import { redemptionStatus, rewardKind } from './rewards.js';
 import { accountTierView } from './tiers.js';
 
 const email = z.email('must be an e-mail address').max(320);
-const phone = z.string().regex(/^\+?[0-9][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
+/** As written (`+33 6 39 98 12 34`, `0033 …`, `(06) 39-98-12-34`); the server stores and matches it in E.164 (`+33639981234`). */
+const phone = z.string().regex(/^\+?[0-9(][0-9 ()\-.]{3,30}$/, 'must be a phone number such as +33 1 23 45 67 89');
 const sixDigits = z.string().regex(/^\d{6}$/, 'must be the 6-digit code');
 
-/** `POST /portal/auth/request`: where to send a one-time code. Example: `{"email": "olena@partner.example"}` or `{"phone": "+380 44 123 4567"}`. */
-export const codeRequest = z
-  .object({ email: email.optional(), phone: phone.optional() })
-  .strict()
-  .superRefine((v, c) => {
-    if (!v.email === !v.phone) c.addIssue({ code: 'custom', path: ['email'], message: 'give email or phone, one of them' });
-  });
+/** First path segments of the portal's own screens (`/portal/history`): no program may take them as its code. */
+export const RESERVED_PROGRAM_CODES = ['history', 'rewards', 'company', 'assets', 'api', 'auth', 'me', 'sw', 'manifest'] as const;
 
-/** `POST /portal/auth/verify`. Example: `{"email": "olena@partner.example", "code": "123456"}` */
-export const codeVerify = z
-  .object({ email: email.optional(), phone: phone.optional(), code: sixDigits })
-  .strict()
-  .superRefine((v, c) => {
-    if (!v.email === !v.phone) c.addIssue({ code: 'custom', path: ['email'], message: 'give email or phone, one of them' });
-  });
+/**
+ * A program's short public code, the program part of the portal's sign-in address
+ * `/portal/<code>/`: 1–40 lower-case letters, digits and inner dashes. Example: `"aquapure"`.
+ */
+export const programCode = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lower-case letters, digits and dashes, such as aquapure')
+  .refine((c) => !(RESERVED_PROGRAM_CODES as readonly string[]).includes(c), 'is the name of a portal screen; choose another code');
+
+const program = programCode.optional().describe("The program to sign in to, by its public code (the portal address /portal/<code>/); without it, any program where the address is a member (the choice comes after the code).");
+const oneOf = (v: { email?: string; phone?: string }, c: z.RefinementCtx) => {
+  if (!v.email === !v.phone) c.addIssue({ code: 'custom', path: ['email'], message: 'give email or phone, one of them' });
+};
+
+/**
+ * `POST /portal/auth/request`: where to send a one-time code, and for which program. A phone
+ * without `+`/`00` is read in the program's phone country (refused without a program).
+ * Example: `{"email": "olena@partner.example", "program": "aquapure"}` or `{"phone": "+380 44 123 4567"}`.
+ */
+export const codeRequest = z.object({ email: email.optional(), phone: phone.optional(), program }).strict().superRefine(oneOf);
+
+/** `POST /portal/auth/verify`. Example: `{"email": "olena@partner.example", "code": "123456", "program": "aquapure"}` */
+export const codeVerify = z.object({ email: email.optional(), phone: phone.optional(), code: sixDigits, program }).strict().superRefine(oneOf);
+
+/**
+ * Answer of `POST /portal/auth/verify` when the code is right but opens several programs (the
+ * address is a member of each): their names, to choose from; the code stays valid for a second
+ * verify with `program`. Example: `{"chooseProgram": [{"code": "aquapure", "name": "AquaPure Partners"}]}`
+ */
+export const programChoice = z.object({ chooseProgram: z.array(z.object({ code: z.string(), name: z.string() })) });
+
+/** `GET /portal/programs/:code`: what the sign-in screen of `/portal/<code>/` shows. */
+export const portalProgram = z.object({
+  code: z.string(),
+  name: z.string(),
+  /** Phone numbers typed without a country code are read in this country (ISO 3166-1 alpha-2). */
+  phoneCountry: z.string().nullable(),
+});
 
 /** A member as the portal shows them: no consent flags, attributes or external ids of the integrator. */
 export const portalMember = z.object({
@@ -81,8 +108,8 @@ export const portalTransferInput = z
 /** `POST /portal/redemptions`: redeem from the member's own wallet. */
 export const portalRedemptionInput = z.object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1) }).strict();
 
-/** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`. */
-export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional() }).strict();
+/** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`, `&program=` to read a national phone number. */
+export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional(), program }).strict();
 
 /** A catalog reward as a member sees it: what it is and what it costs, not what the program pays for it. */
 export const portalReward = z.object({

@@ -155,6 +155,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /portal/auth/request': { public: true },
   'POST /portal/auth/verify': { public: true },
   'GET /portal/auth/test-code': { public: true },
+  'GET /portal/programs/:code': { public: true },
   'POST /portal/auth/logout': { session: 'any' },
   'GET /portal/me': { portal: true },
   'GET /portal/wallets': { portal: true },

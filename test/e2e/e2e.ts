@@ -82,7 +82,7 @@ async function waitForHealth(child: ChildProcess): Promise<void> {
   throw new Error('the server did not become healthy in 120 s');
 }
 
-type Member = { id: string; name: string; email: string | null; partnerAdmin: boolean; status: string; accountId: string };
+type Member = { id: string; name: string; email: string | null; phone: string | null; locale: string | null; partnerAdmin: boolean; status: string; accountId: string };
 
 async function main(): Promise<void> {
   rmSync(RESULTS, { recursive: true, force: true });
@@ -301,19 +301,33 @@ async function main(): Promise<void> {
     mobile.setDefaultTimeout(10_000);
     current = mobile;
 
-    async function portalSignIn(email: string): Promise<void> {
-      await mobile.goto(`${BASE}/portal/`);
-      await mobile.getByLabel('Work e-mail').fill(email);
+    const programCode = (await api<{ code: string }>('GET', '/program')).code;
+    /** Signs in at the program's own portal address, by e-mail or by phone, and answers the page's language after sign-in. */
+    async function portalSignIn(contact: { email: string } | { phone: string }): Promise<string> {
+      await mobile.goto(`${BASE}/portal/${programCode}/`);
+      await mobile.getByRole('heading', { name: /^Sign in to / }).waitFor();
+      if ('phone' in contact) {
+        await mobile.getByRole('button', { name: 'Phone', exact: true }).click();
+        await mobile.getByLabel('Mobile number').fill(contact.phone);
+      } else await mobile.getByLabel('Work e-mail').fill(contact.email);
       await mobile.getByRole('button', { name: 'Send me a code' }).click();
       await mobile.getByLabel('6-digit code').waitFor();
-      const { code } = await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(email)}`)).json() as { code: string };
+      const query = 'phone' in contact ? `phone=${encodeURIComponent(contact.phone)}` : `email=${encodeURIComponent(contact.email)}`;
+      const { code } = await (await fetch(`${BASE}/api/v1/portal/auth/test-code?${query}&program=${programCode}`)).json() as { code: string };
       await mobile.getByLabel('6-digit code').fill(code);
       await mobile.getByRole('button', { name: 'Sign in', exact: true }).click();
       await mobile.getByTestId('balance-points').waitFor();
+      const lang = await mobile.evaluate(() => document.documentElement.lang);
+      // The rest of the run reads English labels: pick English the way a person would.
+      await mobile.locator('select.lang').selectOption('en');
+      return lang;
     }
 
     await step('portal (390×844): an employee signs in with a one-time code and sees the balance', async () => {
-      await portalSignIn(employee.email ?? '');
+      const lang = await portalSignIn({ email: employee.email ?? '' });
+      const own = employee.locale?.split('-')[0];
+      if (own && ['en', 'fr', 'fa'].includes(own)) check(lang === own, `after sign-in the portal speaks the member's own language (${employee.locale}), not the browser's: ${lang}`);
+      check(mobile.url().includes(`/portal/${programCode}/`), `the program's code stays in the address: ${mobile.url()}`);
       check(digits(await mobile.getByTestId('balance-points-available').textContent()) >= 5000, 'the balance includes the 5000 points adjusted');
       await mobile.getByTestId('balance-points-pending').waitFor();
       const manifest = await mobile.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'));
@@ -334,7 +348,7 @@ async function main(): Promise<void> {
 
     await step('portal: a partner admin allocates company points to an employee', async () => {
       await mobile.getByRole('button', { name: 'Sign out' }).click();
-      await portalSignIn(admin.email ?? '');
+      await portalSignIn({ email: admin.email ?? '' });
       await mobile.getByRole('link', { name: 'Company' }).click();
       await mobile.getByTestId('staff-member').first().waitFor();
       const before = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
@@ -349,6 +363,16 @@ async function main(): Promise<void> {
       const credit = (await mobile.getByTestId('company-eur-credit').textContent()) ?? '';
       check(/^€[\d,]+\.\d\d\s*$/.test(credit), `store credit shows as euros with cents: ${credit}`);
       await shot(mobile, 'portal-phone-company');
+    });
+
+    await step('portal: a foreman without e-mail signs in by phone', async () => {
+      const people = (await api<{ items: Member[] }>('GET', '/members?limit=200')).items;
+      const foreman = people.find((m) => !m.email && m.phone && m.status === 'active');
+      check(foreman, 'the demo has a member with only a phone number');
+      await mobile.getByRole('button', { name: 'Sign out' }).click();
+      await portalSignIn({ phone: foreman!.phone ?? '' });
+      check(((await mobile.locator('h1.hello').textContent()) ?? '').includes(foreman!.name.split(' ')[0]), `signed in as ${foreman!.name}`);
+      await shot(mobile, 'portal-phone-by-phone');
     });
     await phone.close();
 

@@ -79,7 +79,7 @@ describe('an account manager', () => {
     expect(refused.json()).toMatchObject({ code: 'WALLET_OWNER_UNKNOWN', errors: [{ path: 'accountId' }] });
     const viaMember = await t.callAs(am, 'POST', `${API}/adjustments`, { memberId: `${ids.theirMember}`, currency: 'points', amount: 100, reason: 'Goodwill' }, { headers: key() });
     expect(viaMember.statusCode).toBe(422);
-    const transfer = await t.callAs(am, 'POST', `${API}/transfers`, { from: { accountId: 'ext:THEIRS' }, to: { memberId: 'ext:T-1' }, currency: 'points', amount: 1 });
+    const transfer = await t.callAs(am, 'POST', `${API}/transfers`, { from: { accountId: 'ext:THEIRS' }, to: { memberId: 'ext:T-1' }, currency: 'points', amount: 1 }, { headers: key() });
     expect(transfer.statusCode).toBe(422);
     expect((await t.call(p, 'GET', `${API}/accounts/ext:THEIRS/wallets`)).json()).toEqual([]);
   });

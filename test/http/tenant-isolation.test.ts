@@ -133,7 +133,12 @@ function fill(url: string, values: Record<string, string>): string {
   return url.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, (_m, name: string) => encodeURIComponent(values[name]));
 }
 
-const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0);
+/**
+ * Public lookups by a public identifier, outside the walk: a program's code is in the links it
+ * gives its members (`/portal/<code>/`), and the answer is its sign-in screen's name only (tested below).
+ */
+const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
+const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !PUBLIC_BY_CODE.includes(routeKey(r)));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0);
 
 let a: SeededProgram;
@@ -272,6 +277,14 @@ describe('the route table', () => {
     const kinds = new Set(paramRoutes.flatMap((r) => paramsOf(r.url).map((p) => p.kind)));
     const known = Object.keys(paramValues(b));
     expect([...kinds].filter((k) => !known.includes(k)), 'add these parameters to paramValues').toEqual([]);
+  });
+
+  it("shows of another program, by its public code, only what its sign-in screen shows", async () => {
+    const { code } = (await t.call(b.program, 'GET', `${API}/program`)).json();
+    const res = await t.call(a.program, 'GET', `${API}/portal/programs/${code}`);
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.json()).sort()).toEqual(['code', 'name', 'phoneCountry']);
+    expectNoLeak(res, code);
   });
 
   it('is what the test expects to walk: the known routes are there', () => {

@@ -26,8 +26,8 @@ export type TestApp = {
   call(p: TestProgram | null, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Creates a console user of the program with this role (password `correct horse battery`) and signs them in. */
   loginAs(p: TestProgram, role: ConsoleRole, opts?: { email?: string; seesAllAccounts?: boolean }): Promise<TestSession>;
-  /** Signs in the active member at this e-mail address with a one-time code, as the portal does. */
-  loginMember(email: string): Promise<TestSession>;
+  /** Signs in the active member at this e-mail address with a one-time code, as the portal does; `program`: its public code. */
+  loginMember(email: string, program?: string): Promise<TestSession>;
   /** An HTTP call with a session cookie; the CSRF header is added unless `csrf: false`. */
   callAs(s: TestSession | null, method: string, url: string, body?: unknown, opts?: { headers?: Record<string, string>; csrf?: boolean }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -93,11 +93,11 @@ export async function createTestApp(
       if (res.statusCode !== 200) throw new Error(`login of ${email} failed: ${res.statusCode} ${res.body}`);
       return { programId: p.programId, id: user.id, cookie: sessionCookieOf(res), csrfToken: res.json().csrfToken };
     },
-    async loginMember(email) {
-      const asked = await callAs(null, 'POST', '/api/v1/portal/auth/request', { email });
+    async loginMember(email, program) {
+      const asked = await callAs(null, 'POST', '/api/v1/portal/auth/request', { email, program });
       if (asked.statusCode !== 202) throw new Error(`code request for ${email} failed: ${asked.statusCode} ${asked.body}`);
-      const code = services.portal.testCode({ email });
-      const res = await callAs(null, 'POST', '/api/v1/portal/auth/verify', { email, code });
+      const code = await services.portal.testCode({ contact: { email }, program });
+      const res = await callAs(null, 'POST', '/api/v1/portal/auth/verify', { email, code, program });
       if (res.statusCode !== 200) throw new Error(`portal sign-in of ${email} failed: ${res.statusCode} ${res.body}`);
       const cookie = sessionCookieOf(res);
       const session = await services.sessions.resolve(cookie.slice('fealty_session='.length));

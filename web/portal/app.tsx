@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isLanguage, switchLanguage } from '@shared/i18n/i18n';
+import { chosenLanguage, isLanguage, switchLanguage } from '@shared/i18n/i18n';
 import { currentMember, signOut, type PortalSession } from './modules/auth/api/portal-auth-api';
 import { SignInScreen } from './modules/auth/components/sign-in-screen';
 import { CompanyScreen } from './modules/company/components/company-screen';
@@ -12,6 +12,12 @@ import { CurrenciesContext } from './modules/shell/hooks/use-amount';
 import { api } from './api-client';
 import { navigate, usePath } from './router';
 
+/** The member's stored locale (`fr-FR` → French), when the portal speaks it; otherwise the language stays. */
+function showMemberLanguage(session: PortalSession): void {
+  const lang = session.member.locale?.split('-')[0].toLowerCase();
+  if (isLanguage(lang)) void switchLanguage(lang);
+}
+
 type State = { status: 'loading' } | { status: 'signedOut' } | { status: 'signedIn'; session: PortalSession };
 
 export function PortalApp() {
@@ -21,16 +27,20 @@ export function PortalApp() {
 
   useEffect(() => {
     currentMember().then(
-      (s) => setState(s ? { status: 'signedIn', session: s } : { status: 'signedOut' }),
+      (s) => {
+        if (!s) return setState({ status: 'signedOut' });
+        // Back on a signed-in phone: a language picked here stays, else the member's own.
+        if (!chosenLanguage()) showMemberLanguage(s);
+        setState({ status: 'signedIn', session: s });
+      },
       () => setState({ status: 'signedOut' }),
     );
     api.onUnauthenticated(() => setState({ status: 'signedOut' }));
   }, []);
 
   function signedIn(session: PortalSession) {
-    // The member's own language, unless they picked one on this phone already.
-    const lang = session.member.locale?.split('-')[0];
-    if (!localStorage.getItem('fealty.lang') && isLanguage(lang)) void switchLanguage(lang);
+    // The browser's language until the member is known; from now on the member's own locale.
+    showMemberLanguage(session);
     setState({ status: 'signedIn', session });
     navigate('/');
   }

@@ -3,8 +3,14 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 /**
  * A few screens do not need a router library: the path under /portal, pushState and popstate.
  * Kept tiny because every kilobyte counts on a phone on a building site.
+ * `/portal/<programCode>/…` is a program's own portal (sign-in to that program only); the code
+ * stays in every link. The screens' names are reserved: no program has them as its code.
  */
-const BASE = '/portal';
+const SCREENS = ['history', 'rewards', 'company'];
+const inPath = /^\/portal\/([a-z0-9][a-z0-9-]{0,39})(?=\/|$)/.exec(window.location.pathname)?.[1];
+/** The program code of the address, or null on the plain /portal/. */
+export const PROGRAM_CODE: string | null = inPath && !SCREENS.includes(inPath) ? inPath : null;
+const BASE = PROGRAM_CODE ? `/portal/${PROGRAM_CODE}` : '/portal';
 const listeners = new Set<() => void>();
 
 export function currentPath(): string {

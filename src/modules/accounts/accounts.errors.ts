@@ -9,6 +9,8 @@ export const accountErrorStatus = {
   PARENT_NOT_FOUND: 422,
   PARENT_CYCLE: 422,
   ROLE_UNKNOWN: 422,
+  /** Not a possible number, or national format in a program without a phone country. */
+  PHONE_INVALID: 422,
 } as const satisfies Record<string, number>;
 
 export type AccountErrorCode = keyof typeof accountErrorStatus;

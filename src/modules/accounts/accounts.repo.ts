@@ -190,18 +190,16 @@ export async function accountIdsManagedBy(tx: Tx, programId: string, managerId: 
 }
 
 /**
- * Active members of any program reachable at an e-mail address or phone number, newest first
- * (the partner portal's sign-in). Phones are compared by their digits and a leading +.
+ * Active members reachable at an e-mail address (compared lower-case) or an E.164 phone number,
+ * newest first: of one program, or of every program when `programId` is absent (the partner
+ * portal's sign-in). Both are served by an index: `members_email_idx`, `members_phone_idx`.
  */
-export async function findActiveMembersByContact(tx: Tx, contact: { email: string } | { phone: string }): Promise<MemberRow[]> {
-  const match =
-    'email' in contact
-      ? sql`lower(${members.email}) = ${contact.email.trim().toLowerCase()}`
-      : sql`regexp_replace(${members.phone}, '[^0-9+]', '', 'g') = ${contact.phone.replace(/[^0-9+]/g, '')}`;
+export async function findActiveMembersByContact(tx: Tx, contact: { email: string } | { phone: string }, programId?: string): Promise<MemberRow[]> {
+  const match = 'email' in contact ? sql`lower(${members.email}) = ${contact.email.trim().toLowerCase()}` : eq(members.phone, contact.phone);
   return tx
     .select()
     .from(members)
-    .where(and(match, eq(members.status, 'active')))
-    .orderBy(sql`${members.createdAt} desc`)
-    .limit(10);
+    .where(and(match, eq(members.status, 'active'), programId === undefined ? undefined : eq(members.programId, programId)))
+    .orderBy(sql`${members.createdAt} desc`, sql`${members.id} desc`)
+    .limit(50);
 }

@@ -386,7 +386,7 @@ describe('members', () => {
       partnerAdmin: true,
       attributes: { site: 'Lyon' },
     });
-    expect(m).toMatchObject({ accountId: acme.id, email: 'bruno@acme.example', phone: '+33 1 23 45 67 89', locale: 'pt-BR', channels: ['sms', 'messenger'], consent: { marketing: true, sms: false }, partnerAdmin: true, attributes: { site: 'Lyon' } });
+    expect(m).toMatchObject({ accountId: acme.id, email: 'bruno@acme.example', phone: '+33123456789', locale: 'pt-BR', channels: ['sms', 'messenger'], consent: { marketing: true, sms: false }, partnerAdmin: true, attributes: { site: 'Lyon' } });
   });
 
   it('refuses an unknown role with 422 on role, and changes nothing', async () => {
@@ -408,6 +408,28 @@ describe('members', () => {
     await refused(p, 'POST', '/accounts/ext:NOPE/members', { externalId: 'E-X', name: 'X', role: 'engineer' }, 404, 'ACCOUNT_NOT_FOUND');
     const closed = await createAccount(p, { externalId: 'M-CLOSED', status: 'closed' });
     await refused(p, 'POST', `/accounts/${closed.id}/members`, { externalId: 'E-X', name: 'X', role: 'engineer' }, 409, 'ACCOUNT_CLOSED');
+  });
+
+  it('stores phone numbers in E.164, national ones read in the program phone country, and refuses the rest with 422 PHONE_INVALID', async () => {
+    const create = (externalId: string, phone: string) => post(p, '/accounts/ext:M-ACME/members', { externalId, name: 'Phone', role: 'engineer', phone });
+    // The program has no phone country yet: a number without + or 00 cannot be read.
+    const national = await create('E-PH-1', '06 39 98 12 34');
+    expect(national.statusCode).toBe(422);
+    expect(national.json()).toMatchObject({ code: 'PHONE_INVALID', errors: [{ path: 'phone', message: expect.stringContaining('country code') }] });
+    expect((await patch(p, '/program', { phoneCountry: 'FR' })).statusCode).toBe(200);
+    expect((await create('E-PH-2', '06 39 98 12 34')).json().phone).toBe('+33639981234');
+    expect((await create('E-PH-3', '0049 151 1234 5678')).json().phone).toBe('+4915112345678');
+    const short = await create('E-PH-4', '+33 6 39');
+    expect(short.statusCode).toBe(422);
+    expect(short.json().code).toBe('PHONE_INVALID');
+    // A patch writes E.164 too, and the same number written another way changes nothing (no audit record).
+    const records = (await auditOf(p, (await get(p, '/members/ext:E-PH-2')).json().id)).length;
+    expect((await patch(p, '/members/ext:E-PH-2', { phone: '+33 (6) 39-98-12-34' })).json().phone).toBe('+33639981234');
+    expect(await auditOf(p, (await get(p, '/members/ext:E-PH-2')).json().id)).toHaveLength(records);
+    expect((await patch(p, '/members/ext:E-PH-2', { phone: '0033 1 23 45 67 89' })).json().phone).toBe('+33123456789');
+    expect((await patch(p, '/members/ext:E-PH-2', { phone: '12' })).statusCode).toBe(422);
+    expect((await patch(p, '/program', { phoneCountry: null })).json().phoneCountry).toBeNull();
+    expect((await patch(p, '/program', { phoneCountry: 'XX' })).statusCode).toBe(422);
   });
 
   const ok = { externalId: 'E-NEW', name: 'New', role: 'engineer' };
@@ -432,7 +454,7 @@ describe('members', () => {
     const r = await patch(p, '/members/ext:E-UPD', { role: 'engineer', email: null, phone: '+44 20 7946 0000', locale: 'en-GB', channels: ['sms', 'push'], consent: { marketing: false }, status: 'inactive', partnerAdmin: true, attributes: { shoe: 43 }, name: 'Renamed' });
     expect(r.statusCode, r.body).toBe(200);
     const after = r.json();
-    expect(after).toMatchObject({ id: m.id, accountId: beta.id, role: 'engineer', email: null, phone: '+44 20 7946 0000', locale: 'en-GB', channels: ['sms', 'push'], consent: { marketing: false }, status: 'inactive', partnerAdmin: true, attributes: { shoe: 43 }, name: 'Renamed' });
+    expect(after).toMatchObject({ id: m.id, accountId: beta.id, role: 'engineer', email: null, phone: '+442079460000', locale: 'en-GB', channels: ['sms', 'push'], consent: { marketing: false }, status: 'inactive', partnerAdmin: true, attributes: { shoe: 43 }, name: 'Renamed' });
     expect((await get(p, `/members/${m.id}`)).json()).toEqual(after);
     const [rec] = await auditOf(p, m.id);
     expect(rec).toMatchObject({ action: 'member.updated', before: { role: 'purchasing', email: 'old@beta.example', status: 'active' }, after });

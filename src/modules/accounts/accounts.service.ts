@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.js';
 import type { AuditService } from '../audit/index.js';
 import type { ProgramsService } from '../programs/index.js';
 import { accountError } from './accounts.errors.js';
+import { toE164 } from './accounts.phone.js';
 import * as repo from './accounts.repo.js';
 
 export type Account = z.infer<typeof account>;
@@ -100,9 +101,12 @@ export async function findMembersByExternalIdIn(tx: Tx, programId: string, exter
   return new Map((await repo.findMembersByExternalIds(tx, programId, externalIds)).map((m) => [m.externalId, toMember(m)]));
 }
 
-/** Active members of any program at this e-mail address or phone number, newest first (portal sign-in). */
-export async function findActiveMembersByContactIn(tx: Tx, contact: { email: string } | { phone: string }): Promise<(Member & { programId: string })[]> {
-  return (await repo.findActiveMembersByContact(tx, contact)).map((m) => ({ ...toMember(m), programId: m.programId }));
+/**
+ * Active members at this e-mail address or E.164 phone number (portal sign-in), newest first:
+ * of one program when `programId` is given, else of every program (the person then chooses).
+ */
+export async function findActiveMembersByContactIn(tx: Tx, contact: { email: string } | { phone: string }, programId?: string): Promise<(Member & { programId: string })[]> {
+  return (await repo.findActiveMembersByContact(tx, contact, programId)).map((m) => ({ ...toMember(m), programId: m.programId }));
 }
 
 /** Ids of the accounts an account manager manages, in the caller's transaction. */
@@ -186,10 +190,19 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     return toAccount(after);
   }
 
+  /** Every phone number is stored in E.164, read in the program's phone country when written without one. */
+  async function phoneOf(tx: Tx, programId: string, text: string): Promise<string> {
+    const { phoneCountry } = await programs.getProgramIn(tx, programId);
+    const parsed = toE164(text, phoneCountry);
+    if (!parsed.ok) throw accountError('PHONE_INVALID', `The phone number "${text}" ${parsed.message}.`, [{ path: 'phone', message: parsed.message }]);
+    return parsed.e164;
+  }
+
   async function createMemberIn(tx: Tx, ctx: RequestContext, accountRef: string, input: MemberInput): Promise<Member> {
     const acc = await accountRowOr404(tx, ctx.programId, accountRef);
     if (acc.status === 'closed') throw accountError('ACCOUNT_CLOSED', 'The account is closed; it takes no new members.');
     await checkRole(tx, ctx.programId, input.role);
+    const phone = input.phone === undefined ? null : await phoneOf(tx, ctx.programId, input.phone);
     const row = await repo.insertMember(tx, {
       id: newId('mbr'),
       programId: ctx.programId,
@@ -198,7 +211,7 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
       name: input.name,
       role: input.role,
       email: input.email ?? null,
-      phone: input.phone ?? null,
+      phone,
       locale: input.locale ?? null,
       channels: input.channels ?? [],
       consent: input.consent ?? {},
@@ -214,7 +227,12 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     const before = await memberRowOr404(tx, ctx.programId, ref, { forUpdate: true });
     if (Object.keys(patch).length === 0) return toMember(before);
     if (patch.role !== undefined) await checkRole(tx, ctx.programId, patch.role);
-    const after = await repo.updateMember(tx, ctx.programId, before.id, patch);
+    const changes: repo.MemberChanges = { ...patch };
+    if (typeof patch.phone === 'string') changes.phone = await phoneOf(tx, ctx.programId, patch.phone);
+    // A file import sends a row's every field: the same number written another way is no change.
+    if (changes.phone === before.phone) delete changes.phone;
+    if (Object.keys(changes).length === 0) return toMember(before);
+    const after = await repo.updateMember(tx, ctx.programId, before.id, changes);
     await audit.record(tx, ctx, { action: 'member.updated', objectType: 'member', objectId: before.id, before: toMember(before), after: toMember(after) });
     return toMember(after);
   }

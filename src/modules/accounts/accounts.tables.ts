@@ -39,6 +39,7 @@ export const members = pgTable(
     name: text('name').notNull(),
     role: text('role').notNull(),
     email: text('email'),
+    /** E.164 (`+33639981234`), normalised on write; rows older than that may keep their text if it had no country code. */
     phone: text('phone'),
     locale: text('locale'),
     channels: jsonb('channels').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
@@ -53,5 +54,8 @@ export const members = pgTable(
     uniqueIndex('members_program_ext_uq').on(t.programId, t.externalId),
     index('members_program_id_idx').on(t.programId, t.id),
     index('members_account_idx').on(t.programId, t.accountId),
+    // Portal sign-in: the address comes first, so one index serves "in this program" and "in any program".
+    index('members_email_idx').on(sql`lower(${t.email})`, t.programId),
+    index('members_phone_idx').on(t.phone, t.programId),
   ],
 );

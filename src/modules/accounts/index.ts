@@ -14,6 +14,7 @@ export {
   type Account,
   type Member,
 } from './accounts.service.js';
+export { toE164, type PhoneParse } from './accounts.phone.js';
 export { accountRoutes } from './accounts.routes.js';
 export { accountErrorStatus, type AccountErrorCode } from './accounts.errors.js';
 export { participantCounts } from './accounts.reports.js';

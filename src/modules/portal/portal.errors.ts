@@ -9,6 +9,12 @@ export const portalErrorStatus = {
   EMPLOYEE_INCENTIVES_OFF: 409,
   MEMBER_NOT_ACTIVE: 409,
   TEST_CODE_NOT_FOUND: 404,
+  /** `GET /portal/programs/:code`: no program has this public code. */
+  PROGRAM_NOT_FOUND: 404,
+  /** Not a possible number, or a national number where no phone country is known. */
+  PHONE_INVALID: 422,
+  /** Value moves from the portal only with an Idempotency-Key, so a retry on a weak network never moves it twice. */
+  IDEMPOTENCY_KEY_REQUIRED: 422,
 } as const satisfies Record<string, number>;
 
 export type PortalErrorCode = keyof typeof portalErrorStatus;

@@ -184,12 +184,17 @@ describe('a signed-in member', () => {
     const audit = (await t.call(p, 'GET', `${API}/audit?action=transfer.created`)).json();
     expect(audit.items[0].actor).toEqual({ type: 'member', id: admin.id });
 
-    const across = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: other.id, currency: 'points', amount: 1 });
+    const across = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: other.id, currency: 'points', amount: 1 }, { headers: { 'idempotency-key': 'alloc-2' } });
     expect(across.statusCode).toBe(404);
     expect(across.json().code).toBe('MEMBER_NOT_FOUND');
-    const tooMuch = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: employee.id, currency: 'points', amount: 999_999 });
+    const tooMuch = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: employee.id, currency: 'points', amount: 999_999 }, { headers: { 'idempotency-key': 'alloc-3' } });
     expect(tooMuch.statusCode).toBe(409);
     expect((await t.call(p, 'GET', `${API}/members/ext:E-9/wallets`)).json()[0].available).toBe(900);
+    // Without a key a retry on a weak network could move value twice: refused, nothing moved.
+    const keyless = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: employee.id, currency: 'points', amount: 1 });
+    expect(keyless.statusCode).toBe(422);
+    expect(keyless.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REQUIRED', errors: [{ path: 'headers.idempotency-key' }] });
+    expect((await t.callAs(employee, 'GET', `${API}/portal/wallets`)).json().items[0].available).toBe(1000);
   });
 
   it('needs the CSRF token for portal writes', async () => {
@@ -231,7 +236,7 @@ describe('a signed-in member', () => {
     await t.call(p, 'PATCH', `${API}/members/ext:E-3`, { status: 'left' });
     expect((await t.callAs(gone, 'GET', `${API}/portal/me`)).statusCode).toBe(401);
     expect((await post('/portal/auth/request', { email: 'gone@aqua.test' })).statusCode).toBe(202);
-    expect(() => t.services.portal.testCode({ email: 'gone@aqua.test' })).toThrow();
+    await expect(t.services.portal.testCode({ contact: { email: 'gone@aqua.test' } })).rejects.toThrow();
   });
 
   it('signs out', async () => {

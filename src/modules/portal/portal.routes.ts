@@ -11,7 +11,9 @@ import {
   portalRedemption,
   portalRedemptionInput,
   portalReward,
+  portalProgram,
   portalSession,
+  programChoice,
   portalTier,
   portalTransferInput,
   testCodeQuery,
@@ -27,6 +29,7 @@ const idempotencyHeaders = z.object({
 });
 const errors = { 401: problem, 403: problem, 404: problem, 409: problem, 422: problem };
 const contactOf = (v: { email?: string; phone?: string }): Contact => (v.email ? { email: v.email } : { phone: v.phone! });
+const signInOf = (v: { email?: string; phone?: string; program?: string }) => ({ contact: contactOf(v), ...(v.program ? { program: v.program } : {}) });
 
 /** The member of a portal request; the access control has let only members through. */
 function memberOf(req: FastifyRequest): MemberPrincipal {
@@ -49,9 +52,8 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
         },
       },
       async (req, reply) => {
-        const sent = await portal.requestCode(contactOf(req.body), req.ip);
-        // No e-mail or SMS sender yet: the log is the delivery channel (docs/auth.md).
-        if (sent) req.log.info(`[portal] one-time code for ${sent.to}: ${sent.code}`);
+        // The code leaves through the SignInCodeSender of the composition root, never through this answer.
+        await portal.requestCode(signInOf(req.body), req.ip, req.log);
         return reply.status(202).send({ status: 'accepted' as const });
       },
     );
@@ -61,24 +63,40 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
       {
         schema: {
           tags: ['portal'],
-          summary: 'Sign in with the one-time code: sets the fealty_session cookie',
+          summary: 'Sign in with the one-time code: sets the fealty_session cookie; a code that opens several programs answers {chooseProgram} instead',
           security: [],
           body: codeVerify,
-          response: { 200: portalSession, 401: problem, 422: problem, 429: problem },
+          response: { 200: z.union([portalSession, programChoice]), 401: problem, 422: problem, 429: problem },
         },
       },
       async (req, reply) => {
-        const { session, ...me } = await portal.verify(contactOf(req.body), req.body.code, req.ip);
+        const answer = await portal.verify({ ...signInOf(req.body), code: req.body.code }, req.ip);
+        if (answer.choose) return { chooseProgram: answer.chooseProgram };
+        const { session, choose: _, ...me } = answer;
         setSessionCookie(reply, session.token, session.expiresAt);
         return { ...me, csrfToken: session.csrfToken };
       },
+    );
+
+    app.get(
+      '/portal/programs/:code',
+      {
+        schema: {
+          tags: ['portal'],
+          summary: "A program's public name for its sign-in screen /portal/<code>/",
+          security: [],
+          params: z.object({ code: z.string().max(40) }),
+          response: { 200: portalProgram, 404: problem },
+        },
+      },
+      async (req) => portal.programByCode(req.params.code),
     );
 
     if (opts.testEndpoints) {
       app.get(
         '/portal/auth/test-code',
         { schema: { tags: ['portal'], summary: 'TEST MODE ONLY (FEALTY_TEST_ENDPOINTS=on): the last code sent to an address', security: [], querystring: testCodeQuery, response: { 200: z.object({ code: z.string() }), 404: problem } } },
-        async (req) => ({ code: portal.testCode(contactOf(req.query)) }),
+        async (req) => ({ code: await portal.testCode(signInOf(req.query)) }),
       );
     }
 

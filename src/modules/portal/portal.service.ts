@@ -1,16 +1,17 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
 import type { portalAccount, portalCurrency, portalMember, portalRedemption, portalReward, portalTier } from '../../contracts/portal.js';
-import { inTransaction, type Database } from '../../db/database.js';
+import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { sha256 } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { findAccountIn, findActiveMembersByContactIn, findMemberIn, type Account, type AccountsService, type Member } from '../accounts/index.js';
-import type { Currency, ProgramsService } from '../programs/index.js';
+import { findAccountIn, findActiveMembersByContactIn, findMemberIn, toE164, type Account, type AccountsService, type Member } from '../accounts/index.js';
+import type { Currency, Program, ProgramsService } from '../programs/index.js';
 import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
 import type { SessionsService } from '../sessions/index.js';
 import type { TiersService } from '../tiers/index.js';
 import type { WalletsService } from '../wallets/index.js';
+import { logOnlyCodeSender, type CodeLog, type SignInCodeSender } from './portal.code-sender.js';
 import { portalError } from './portal.errors.js';
 import * as repo from './portal.repo.js';
 
@@ -29,7 +30,16 @@ export const CODE_MAX_ATTEMPTS = 5;
 /** Codes asked for per address and per client address, and failed verifications, per window. */
 export const PORTAL_LIMITS = { requestsPerAddress: 5, requestsPerIp: 30, failuresPerAddress: 10, failuresPerIp: 30, windowMs: 15 * 60 * 1000 } as const;
 
-const addressOf = (c: Contact) => ('email' in c ? `email:${c.email.trim().toLowerCase()}` : `phone:${c.phone.replace(/[^0-9+]/g, '')}`);
+/** The key of a normalised address: its hash identifies the codes sent there and its rate limits. */
+const addressOf = (c: Contact) => ('email' in c ? `email:${c.email}` : `phone:${c.phone}`);
+/** A program a person at one address may sign in to, when a code opens several. */
+export type ProgramChoice = { code: string; name: string };
+/** Value moves from the portal only with a key: the app makes one per tap and sends it again on a retry. */
+function requireKey(key: string | undefined): string {
+  if (!key) throw portalError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header, so that a retry does not move value twice.', [{ path: 'headers.idempotency-key', message: 'required' }]);
+  return key;
+}
+const SILENT: CodeLog = { info: () => undefined, warn: () => undefined };
 const codeHash = (id: string, code: string) => sha256(`${id}:${code}`);
 
 const toPortalMember = (m: Member): PortalMember => ({
@@ -95,6 +105,10 @@ export type PortalDeps = {
   /** Tier eligibility of rewards and the company's tier; without it no account is in a tier. */
   tiers?: Pick<TiersService, 'tierOf' | 'accountTier'>;
   now?: () => Date;
+  /** Delivers one-time codes (the messaging module's, once wired); default: the log outside production only. */
+  codeSender?: SignInCodeSender;
+  /** NODE_ENV=production: the default sender writes no code to the log. */
+  production?: boolean;
   /** Keep the last code per address in memory for `GET /portal/auth/test-code` (FEALTY_TEST_ENDPOINTS=on only). */
   keepTestCodes?: boolean;
 };
@@ -107,6 +121,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
   const { accounts, programs, wallets, rewards, sessions } = deps;
   const now = deps.now ?? (() => new Date());
   const testCodes = new Map<string, string>();
+  const sender = deps.codeSender ?? logOnlyCodeSender({ production: deps.production === true });
 
   async function memberOr404(programId: string, id: string): Promise<Member> {
     const m = await inTransaction(database, (tx) => findMemberIn(tx, programId, id));
@@ -120,12 +135,40 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     return a;
   }
 
+  /** Every address in one form: e-mail lower-case, phone in E.164 read in the program's phone country. */
+  function normalise(contact: Contact, phoneCountry: string | null): Contact {
+    if ('email' in contact) return { email: contact.email.trim().toLowerCase() };
+    const parsed = toE164(contact.phone, phoneCountry);
+    if (!parsed.ok) throw portalError('PHONE_INVALID', `The phone number ${parsed.message}.`, [{ path: 'phone', message: parsed.message }]);
+    return { phone: parsed.e164 };
+  }
+
+  /** The program a sign-in names by its public code; undefined when none is named, null when the code is unknown. */
+  async function programNamed(code: string | undefined): Promise<Program | null | undefined> {
+    return code === undefined ? undefined : programs.findProgramByCode(code);
+  }
+
+  /** The member to sign in per program: the newest active one at the address whose company is not closed. */
+  async function reachableMembers(tx: Tx, contact: Contact, programId?: string) {
+    const found: (Member & { programId: string })[] = [];
+    for (const m of await findActiveMembersByContactIn(tx, contact, programId)) {
+      if (found.some((f) => f.programId === m.programId)) continue;
+      const a = await findAccountIn(tx, m.programId, m.accountId);
+      if (a && a.status !== 'closed') found.push(m);
+    }
+    return found;
+  }
+
   return {
     /**
-     * Creates a one-time code for the newest active member at this address and returns what to
-     * send, or null when nobody is there; the HTTP answer is the same either way.
+     * Creates a one-time code for the address and hands it to the sender, or does nothing when no
+     * active member is there; the HTTP answer is the same either way. With `program` (its public
+     * code) only that program's member is looked for; without, one code opens any program where
+     * the address is a member, and the choice comes after the code (`verify`).
      */
-    async requestCode(contact: Contact, ip: string): Promise<{ to: string; code: string; memberId: string } | null> {
+    async requestCode(input: { contact: Contact; program?: string }, ip: string, log: CodeLog = SILENT): Promise<void> {
+      const program = await programNamed(input.program);
+      const contact = normalise(input.contact, program?.phoneCountry ?? null);
       const address = addressOf(contact);
       const taken = await sessions.take(
         [
@@ -135,25 +178,31 @@ export function createPortalService(database: Database, deps: PortalDeps) {
         PORTAL_LIMITS.windowMs,
       );
       if (!taken) throw portalError('RATE_LIMITED', 'Too many codes asked for; wait a few minutes and try again.');
-      return inTransaction(database, async (tx) => {
-        const candidates = await findActiveMembersByContactIn(tx, contact);
-        let member: (Member & { programId: string }) | undefined;
-        for (const m of candidates) {
-          const a = await findAccountIn(tx, m.programId, m.accountId);
-          if (a && a.status !== 'closed') {
-            member = m;
-            break;
-          }
-        }
-        if (!member) return null;
+      if (program === null) return;
+      await inTransaction(database, async (tx) => {
+        const members = await reachableMembers(tx, contact, program?.id);
+        if (!members.length) return;
         const at = now();
         const id = newId('otc');
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const expiresAt = new Date(at.getTime() + CODE_TTL_MS);
+        // One member: the code opens that member's session only. Several programs: it opens any of them, chosen after.
+        const only = members.length === 1 ? members[0] : null;
         await repo.retireCodes(tx, sha256(address), at);
-        await repo.insertCode(tx, { id, programId: member.programId, memberId: member.id, addressHash: sha256(address), codeHash: codeHash(id, code), expiresAt: new Date(at.getTime() + CODE_TTL_MS), createdAt: at });
+        await repo.insertCode(tx, { id, programId: only?.programId ?? null, memberId: only?.id ?? null, addressHash: sha256(address), codeHash: codeHash(id, code), expiresAt, createdAt: at });
+        const recipients = await Promise.all(
+          members.map(async (m) => ({ memberId: m.id, programId: m.programId, programName: (await programs.getProgramIn(tx, m.programId)).name, name: m.name, locale: m.locale })),
+        );
         if (deps.keepTestCodes) testCodes.set(address, code);
-        return { to: 'email' in contact ? contact.email : contact.phone, code, memberId: member.id };
+        await sender.deliver(tx, { code, expiresAt, channel: 'email' in contact ? 'email' : 'sms', to: 'email' in contact ? contact.email : contact.phone, recipients }, log);
       });
+    },
+
+    /** The public face of a program for its sign-in screen (`/portal/<code>/`): its name, nothing of its data. */
+    async programByCode(code: string): Promise<{ code: string; name: string; phoneCountry: string | null }> {
+      const p = await programs.findProgramByCode(code);
+      if (!p) throw portalError('PROGRAM_NOT_FOUND', `No program has the code "${code}".`);
+      return { code: p.code, name: p.name, phoneCountry: p.phoneCountry };
     },
 
     /**
@@ -171,14 +220,22 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     },
 
     /** The last code sent to an address, for browser tests; only when test endpoints are on. */
-    testCode(contact: Contact): string {
-      const code = deps.keepTestCodes ? testCodes.get(addressOf(contact)) : undefined;
+    async testCode(input: { contact: Contact; program?: string }): Promise<string> {
+      const program = await programNamed(input.program);
+      const code = deps.keepTestCodes ? testCodes.get(addressOf(normalise(input.contact, program?.phoneCountry ?? null))) : undefined;
       if (!code) throw portalError('TEST_CODE_NOT_FOUND', 'No code was sent to this address.');
       return code;
     },
 
-    /** Checks a code and opens a member session. Wrong, expired and used-up codes get the same 401. */
-    async verify(contact: Contact, code: string, ip: string) {
+    /**
+     * Checks a code and opens a member session. Wrong, expired and used-up codes get the same 401,
+     * and so does a code asked for in one program and tried in another. A right code that opens
+     * several programs answers `{chooseProgram}` (names and codes of the programs where this
+     * address is a member) and stays usable: the person sends it again with `program`.
+     */
+    async verify(input: { contact: Contact; code: string; program?: string }, ip: string) {
+      const program = await programNamed(input.program);
+      const contact = normalise(input.contact, program?.phoneCountry ?? null);
       const address = addressOf(contact);
       const attempt = await sessions.take(
         [
@@ -189,24 +246,41 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       );
       if (!attempt) throw portalError('RATE_LIMITED', 'Too many attempts; wait a few minutes and ask for a new code.');
       const at = now();
-      const row = await inTransaction(database, async (tx) => {
+      type Outcome = { member: { programId: string; id: string } } | { choose: ProgramChoice[] } | null;
+      const outcome = await inTransaction(database, async (tx): Promise<Outcome> => {
+        if (program === null) return null;
         const live = await repo.latestLiveCode(tx, sha256(address), at, CODE_MAX_ATTEMPTS);
         if (!live) return null;
-        if (live.codeHash !== codeHash(live.id, code)) {
+        if (live.codeHash !== codeHash(live.id, input.code)) {
           await repo.countFailedAttempt(tx, live.id);
           return null;
         }
+        // A code asked for in program A never opens program B.
+        if (program && live.programId !== null && live.programId !== program.id) return null;
+        let member: { programId: string; id: string } | undefined;
+        if (live.programId !== null && live.memberId !== null) member = { programId: live.programId, id: live.memberId };
+        else {
+          const members = await reachableMembers(tx, contact, program?.id);
+          if (!members.length) return null;
+          if (members.length > 1) {
+            const choose = await Promise.all(members.map(async (m) => programs.getProgramIn(tx, m.programId)));
+            return { choose: choose.map((p) => ({ code: p.code, name: p.name })).sort((a, b) => a.name.localeCompare(b.name)) };
+          }
+          member = { programId: members[0].programId, id: members[0].id };
+        }
         await repo.markUsed(tx, live.id, at);
-        return live;
+        return { member };
       });
-      if (!row) throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
-      const member = await memberOr404(row.programId, row.memberId);
-      const account = await accountOf(row.programId, member.accountId);
-      if (member.status !== 'active' || account.status === 'closed') throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
+      if (!outcome) throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
       await sessions.giveBack(attempt);
+      if ('choose' in outcome) return { choose: true as const, chooseProgram: outcome.choose };
+      const { programId } = outcome.member;
+      const member = await memberOr404(programId, outcome.member.id);
+      const account = await accountOf(programId, member.accountId);
+      if (member.status !== 'active' || account.status === 'closed') throw portalError('CODE_INVALID', 'The code is wrong or has expired; ask for a new one.');
       testCodes.delete(address);
-      const session = await sessions.create(row.programId, { type: 'member', id: member.id });
-      return { session, ...(await this.me({ id: member.id, programId: row.programId, accountId: member.accountId, partnerAdmin: member.partnerAdmin })) };
+      const session = await sessions.create(programId, { type: 'member', id: member.id });
+      return { choose: false as const, session, ...(await this.me({ id: member.id, programId, accountId: member.accountId, partnerAdmin: member.partnerAdmin })) };
     },
 
     /** The member a session acts as, or null once they are no longer active or their company is closed. */
@@ -249,14 +323,14 @@ export function createPortalService(database: Database, deps: PortalDeps) {
 
     /** A partner admin gives company value to a person of the same company. */
     async transfer(ctx: RequestContext, p: MemberPrincipal, input: { toMemberId: string; currency: string; amount: number; memo?: string }, idempotencyKey?: string) {
+      // Keys are namespaced per member so that they can never replay an integrator's transfer.
+      const key = `portal:${p.id}:${requireKey(idempotencyKey)}`;
       const to = await inTransaction(database, (tx) => findMemberIn(tx, p.programId, input.toMemberId));
       // Another company's person answers like a person who does not exist.
       if (!to || to.accountId !== p.accountId) throw portalError('MEMBER_NOT_FOUND', `No member "${input.toMemberId}" in your company.`, [{ path: 'toMemberId', message: 'not a member of your company' }]);
       if (to.status !== 'active') throw portalError('MEMBER_NOT_ACTIVE', `${to.name} is no longer active in the program.`, [{ path: 'toMemberId', message: `the member is ${to.status}` }]);
       const account = await accountOf(p.programId, p.accountId);
       if (!account.employeeIncentives) throw portalError('EMPLOYEE_INCENTIVES_OFF', 'Your company has opted out of incentives for its staff.');
-      // Keys are namespaced per member so that they can never replay an integrator's transfer.
-      const key = idempotencyKey === undefined ? undefined : `portal:${p.id}:${idempotencyKey}`;
       return wallets.transfer(ctx, { from: { accountId: p.accountId }, to: { memberId: to.id }, currency: input.currency, amount: input.amount, ...(input.memo ? { memo: input.memo } : {}) }, key);
     },
 
@@ -285,7 +359,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     },
 
     async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number }, idempotencyKey?: string) {
-      const key = `portal:${p.id}:${idempotencyKey ?? newId('auto')}`;
+      const key = `portal:${p.id}:${requireKey(idempotencyKey)}`;
       const r = await rewards.redemptions.redeem(ctx, { memberId: p.id, rewardId: input.rewardId, qty: input.qty }, key);
       return { ...r, body: toPortalRedemption(r.body) };
     },

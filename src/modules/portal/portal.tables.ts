@@ -9,8 +9,9 @@ export const portalCodes = pgTable(
   'portal_codes',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id').notNull().references(() => programs.id),
-    memberId: text('member_id').notNull(),
+    /** The program and member the code opens; both null when it opens any program of the address (chosen after the code). */
+    programId: text('program_id').references(() => programs.id),
+    memberId: text('member_id'),
     /** SHA-256 of the normalised e-mail address or phone number the code was sent to. */
     addressHash: text('address_hash').notNull(),
     codeHash: text('code_hash').notNull(),

@@ -2,6 +2,8 @@ import { errorFactory } from '../../lib/domain-error.js';
 
 export const programErrorStatus = {
   PROGRAM_NOT_FOUND: 404,
+  /** Program codes are unique: they are the portal's sign-in addresses. */
+  PROGRAM_CODE_TAKEN: 409,
   CURRENCY_EXISTS: 409,
   CURRENCY_NOT_FOUND: 404,
   CURRENCY_INVALID: 422,

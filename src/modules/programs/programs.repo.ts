@@ -17,6 +17,11 @@ export async function findProgram(tx: Tx, id: string): Promise<ProgramRow | unde
   return p;
 }
 
+export async function findProgramByCode(tx: Tx, code: string): Promise<ProgramRow | undefined> {
+  const [p] = await tx.select().from(programs).where(eq(programs.code, code));
+  return p;
+}
+
 export async function countPrograms(tx: Tx): Promise<number> {
   const rows = await tx.select({ id: programs.id }).from(programs).limit(1);
   return rows.length;

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { code } from '../../contracts/common.js';
+import { programCode } from '../../contracts/portal.js';
 import type { ProgramsService } from './programs.service.js';
 
 const program = z.object({
   id: z.string(),
   name: z.string(),
+  code: z.string().describe("The program's public code: members of this program sign in at /portal/<code>/."),
+  phoneCountry: z.string().nullable().describe('ISO 3166-1 alpha-2 country of phone numbers written without a country code; null: such numbers are refused (422).'),
   defaultLocale: z.string(),
   timeZone: z.string(),
   accountShare: z.number().int(),
@@ -39,9 +43,16 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Kyiv').meta({ format: 'iana-time-zone', description: 'An IANA time zone name (tz database), e.g. Europe/Kyiv.', examples: ['Europe/Kyiv'] });
 
+const phoneCountry = z
+  .string()
+  .refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c), 'must be an ISO 3166-1 alpha-2 country code with a phone numbering plan, such as FR')
+  .describe('The country of phone numbers written without + or 00 (national format), e.g. FR for "06 39 98 12 34".');
+
 export const programPatch = z
   .object({
     name: z.string().min(1).max(200).optional(),
+    code: programCode.optional().describe('Changes the portal sign-in address /portal/<code>/ (old links stop working); unique, 409 PROGRAM_CODE_TAKEN.'),
+    phoneCountry: phoneCountry.nullable().optional(),
     timeZone: timeZone.optional(),
     defaultLocale: z.string().min(2).max(20).optional(),
     accountShare: z.number().int().min(0).max(100).optional(),

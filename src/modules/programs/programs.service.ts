@@ -4,12 +4,17 @@ import type { RequestContext } from '../../lib/context.js';
 import { newId } from '../../lib/ids.js';
 import { sha256 } from '../../lib/hash.js';
 import type { AuditService } from '../audit/index.js';
+import { RESERVED_PROGRAM_CODES } from '../../contracts/portal.js';
 import { programError } from './programs.errors.js';
 import * as repo from './programs.repo.js';
 
 export type Program = {
   id: string;
   name: string;
+  /** Short public code: the portal's sign-in address is `/portal/<code>/`. */
+  code: string;
+  /** ISO 3166-1 alpha-2 country of phone numbers written without `+` or `00`; null refuses them. */
+  phoneCountry: string | null;
   defaultLocale: string;
   timeZone: string;
   accountShare: number;
@@ -27,6 +32,8 @@ export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: 
 const toProgram = (p: repo.ProgramRow): Program => ({
   id: p.id,
   name: p.name,
+  code: p.code,
+  phoneCountry: p.phoneCountry,
   defaultLocale: p.defaultLocale,
   timeZone: p.timeZone,
   accountShare: p.accountShare,
@@ -56,6 +63,25 @@ export function generateApiKey(): { key: string; prefix: string } {
   return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
 }
 
+/** `Aqua Pure Équipements` → `aqua-pure-equipements`: a first code for a program from its name. */
+export function codeFromName(name: string): string {
+  const slug = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 32)
+    .replace(/^-+|-+$/g, '');
+  if (!slug) return 'program';
+  return (RESERVED_PROGRAM_CODES as readonly string[]).includes(slug) ? `${slug}-program` : slug;
+}
+
+/** ISO 3166-1 alpha-2 from a locale's region (`fr-FR` → `FR`), the default phone country of a new program. */
+function countryOfLocale(locale: string | undefined): string | null {
+  const region = locale?.split('-').find((part, i) => i > 0 && /^[A-Za-z]{2}$/.test(part));
+  return region ? region.toUpperCase() : null;
+}
+
 const systemCtx = (programId: string): RequestContext => ({ programId, actor: { type: 'system', id: 'fealty' } });
 
 export function createProgramsService(database: Database, deps: { audit: AuditService }) {
@@ -76,11 +102,23 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
 
   return {
     /** Creates a program (tenant) with its first API key; the key is returned once and stored only as a hash. */
-    async createProgram(input: { name: string; timeZone?: string; defaultLocale?: string; apiKey?: string; actor?: RequestContext['actor'] }) {
+    /**
+     * `code`: the program's public code (default: from its name, with a random ending when taken);
+     * `phoneCountry`: default from the region of `defaultLocale` (`fr-FR` → `FR`), else none.
+     */
+    async createProgram(input: { name: string; code?: string; phoneCountry?: string | null; timeZone?: string; defaultLocale?: string; apiKey?: string; actor?: RequestContext['actor'] }) {
       return inTransaction(database, async (tx) => {
+        let code = input.code ?? codeFromName(input.name);
+        if (await repo.findProgramByCode(tx, code)) {
+          if (input.code) throw programError('PROGRAM_CODE_TAKEN', `Another program has the code "${code}".`, [{ path: 'code', message: 'already taken' }]);
+          do code = `${codeFromName(input.name).slice(0, 32)}-${randomBytes(3).toString('hex')}`;
+          while (await repo.findProgramByCode(tx, code));
+        }
         const program = await repo.insertProgram(tx, {
           id: newId('prg'),
           name: input.name,
+          code,
+          phoneCountry: input.phoneCountry !== undefined ? input.phoneCountry : countryOfLocale(input.defaultLocale),
           timeZone: input.timeZone ?? 'UTC',
           defaultLocale: input.defaultLocale ?? 'en',
         });
@@ -117,6 +155,12 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return toProgram(p);
     },
 
+    /** The program with this public code (the portal's sign-in address), or null. */
+    async findProgramByCode(code: string): Promise<Program | null> {
+      const p = await inTransaction(database, (tx) => repo.findProgramByCode(tx, code));
+      return p ? toProgram(p) : null;
+    },
+
     /** Program settings inside a caller's transaction (used by the ledger and rules). */
     async getProgramIn(tx: Tx, programId: string): Promise<Program> {
       const p = await repo.findProgram(tx, programId);
@@ -124,10 +168,14 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return toProgram(p);
     },
 
-    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts'>>) {
+    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'code' | 'phoneCountry' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts'>>) {
       return inTransaction(database, async (tx) => {
         const before = await repo.findProgram(tx, ctx.programId);
         if (!before) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');
+        if (patch.code !== undefined && patch.code !== before.code) {
+          const holder = await repo.findProgramByCode(tx, patch.code);
+          if (holder) throw programError('PROGRAM_CODE_TAKEN', `Another program has the code "${patch.code}".`, [{ path: 'code', message: 'already taken' }]);
+        }
         // A patch that changes nothing (`{}`, or the current values) writes nothing and leaves no audit entry.
         const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (before as Record<string, unknown>)[k] !== v));
         if (!Object.keys(changes).length) return toProgram(before);

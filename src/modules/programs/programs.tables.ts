@@ -1,19 +1,30 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, text, timestamp, jsonb, integer, boolean, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
 
-export const programs = pgTable('programs', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  defaultLocale: text('default_locale').notNull().default('en'),
-  timeZone: text('time_zone').notNull().default('UTC'),
-  /** Percent of a `split` award that goes to the company wallet. */
-  accountShare: integer('account_share').notNull().default(80),
-  allowNegative: boolean('allow_negative').notNull().default(false),
-  autoCreateAccounts: boolean('auto_create_accounts').notNull().default(false),
-  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const programs = pgTable(
+  'programs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Short public code of the program (`aquapure`): the portal's sign-in address is `/portal/<code>/`. */
+    code: text('code').notNull(),
+    /**
+     * ISO 3166-1 alpha-2 country of phone numbers written without a country code (`06 39 98 12 34`
+     * with `FR`); null: such numbers are refused, only `+…` or `00…` numbers are taken.
+     */
+    phoneCountry: text('phone_country'),
+    defaultLocale: text('default_locale').notNull().default('en'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    /** Percent of a `split` award that goes to the company wallet. */
+    accountShare: integer('account_share').notNull().default(80),
+    allowNegative: boolean('allow_negative').notNull().default(false),
+    autoCreateAccounts: boolean('auto_create_accounts').notNull().default(false),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('programs_code_uq').on(t.code)],
+);
 
 export const apiKeys = pgTable(
   'api_keys',

@@ -78,11 +78,11 @@ describe('adjustments', () => {
 
 describe('transfers', () => {
   it('allocates company points to an employee and pools them back', async () => {
-    const out = await t.call(p, 'POST', '/api/v1/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-1' }, currency: 'points', amount: 300, memo: 'Q3 allocation' });
+    const out = await t.call(p, 'POST', '/api/v1/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-1' }, currency: 'points', amount: 300, memo: 'Q3 allocation' }, { 'idempotency-key': 'tr-1' });
     expect(out.statusCode).toBe(201);
     expect((await wallets('accounts/ext:C-1'))[0].available).toBe(500);
     expect((await wallets('members/ext:E-1'))[0].available).toBe(350);
-    await t.call(p, 'POST', '/api/v1/transfers', { from: { memberId: 'ext:E-1' }, to: { accountId: 'ext:C-1' }, currency: 'points', amount: 100 });
+    await t.call(p, 'POST', '/api/v1/transfers', { from: { memberId: 'ext:E-1' }, to: { accountId: 'ext:C-1' }, currency: 'points', amount: 100 }, { 'idempotency-key': 'tr-2' });
     expect((await wallets('accounts/ext:C-1'))[0].available).toBe(600);
     const e = (await t.call(p, 'GET', '/api/v1/members/ext:E-1/entries')).json();
     expect(e.items.map((x: { kind: string; amount: number }) => [x.kind, x.amount])).toEqual([
@@ -93,7 +93,7 @@ describe('transfers', () => {
   });
 
   it('refuses a transfer to another company with 422 and changes nothing', async () => {
-    const r = await t.call(p, 'POST', '/api/v1/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-2' }, currency: 'points', amount: 10 });
+    const r = await t.call(p, 'POST', '/api/v1/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-2' }, currency: 'points', amount: 10 }, { 'idempotency-key': 'tr-3' });
     expect(r.statusCode).toBe(422);
     expect(r.json().code).toBe('TRANSFER_ACROSS_ACCOUNTS');
     expect((await wallets('accounts/ext:C-1'))[0].available).toBe(600);

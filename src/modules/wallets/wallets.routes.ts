@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { code, listQuery, page, problem, ref } from '../../contracts/common.js';
+import { code, idempotencyKey, listQuery, page, problem, ref } from '../../contracts/common.js';
 import { adjustmentInput, entryView, transferInput, valueMovement, walletView } from '../../contracts/wallets.js';
 import { fastResponseSerializer } from '../../lib/fast-response.js';
 import type { WalletsService } from './wallets.service.js';
 import { walletError } from './wallets.errors.js';
 
 const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(255).optional().describe('Repeat a request safely: the same key and body replay the first answer.'),
+  'idempotency-key': idempotencyKey.optional().describe('Repeat a request safely: the same key and body replay the first answer. Keys starting with "portal:" are refused (422).'),
 });
 const entriesQuery = listQuery.extend({ currency: code.optional() }).strict();
 const errors = { 404: problem, 409: problem, 422: problem };
@@ -60,14 +60,17 @@ export function walletRoutes(wallets: WalletsService): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['value'],
-          summary: 'Move value between the company wallet and its employees’ wallets (same account only)',
+          summary: 'Move value between the company wallet and its employees’ wallets (same account only); requires Idempotency-Key',
           headers: idempotencyHeaders,
           body: transferInput,
           response: { 200: valueMovement, 201: valueMovement, ...errors },
         },
       },
       async (req, reply) => {
-        const r = await wallets.transfer(req.ctx, req.body, req.headers['idempotency-key']);
+        const key = req.headers['idempotency-key'];
+        // Required, like adjustments: a transfer retried after a lost answer must not move value twice.
+        if (!key) throw walletError('IDEMPOTENCY_KEY_REQUIRED', 'Transfers need an Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: 'required' }]);
+        const r = await wallets.transfer(req.ctx, req.body, key);
         if (r.replayed) reply.header('idempotent-replay', 'true');
         return reply.status(r.status).send(r.body);
       },

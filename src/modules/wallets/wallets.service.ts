@@ -134,9 +134,8 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
       );
     },
 
-    /** Company ↔ employee within one account. Without an Idempotency-Key the transfer is not deduplicated. */
-    async transfer(ctx: RequestContext, input: TransferInput, idempotencyKey: string | undefined) {
-      const key = idempotencyKey ?? newId('auto');
+    /** Company ↔ employee within one account; the key (required at every edge) makes a retry replay. */
+    async transfer(ctx: RequestContext, input: TransferInput, key: string) {
       return inTransaction(database, (tx) =>
         idempotency.run(tx, { programId: ctx.programId, scope: 'POST /transfers', key, request: input }, async () => {
           const from = await ownerOf(tx, ctx.programId, input.from, 'from.');

@@ -50,15 +50,27 @@ export async function setupI18n(english: Bundle, bundleLoaders: BundleLoaders): 
     resources: { en: { translation: english } },
     interpolation: { escapeValue: false },
   });
-  i18next.on('languageChanged', (lng) => {
-    applyDocumentLanguage(lng);
-    localStorage.setItem(STORAGE_KEY, lng);
-  });
+  // Only a language the person picked is remembered (chooseLanguage): storing every change
+  // would keep the browser's language from the first screen and hide the member's own locale later.
+  i18next.on('languageChanged', (lng) => applyDocumentLanguage(lng));
   await switchLanguage(pickLanguage(localStorage.getItem(STORAGE_KEY), navigator.languages ?? [navigator.language]));
   applyDocumentLanguage(i18next.language);
   return i18next;
 }
 
+/** The language the person picked on this device, if any (not the browser's default). */
+export function chosenLanguage(): LanguageCode | null {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  return isLanguage(stored) ? stored : null;
+}
+
+/** A language the person picked from a language menu: shown now and remembered on this device. */
+export async function chooseLanguage(code: LanguageCode): Promise<void> {
+  localStorage.setItem(STORAGE_KEY, code);
+  await switchLanguage(code);
+}
+
+/** Shows a language without remembering it (the browser's, or a signed-in member's own locale). */
 export async function switchLanguage(code: LanguageCode): Promise<void> {
   if (!i18next.hasResourceBundle(code, 'translation') && loaders) {
     const bundle = await loaders[code]();

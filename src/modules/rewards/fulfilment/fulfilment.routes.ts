@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problem } from '../../../contracts/common.js';
+import { idempotencyKey, problem } from '../../../contracts/common.js';
 import { fulfilmentExportQuery, fulfilmentImportReport } from '../../../contracts/rewards.js';
 import type { FulfilmentService } from './fulfilment.service.js';
 
@@ -32,7 +32,7 @@ export function fulfilmentRoutes(fulfilment: FulfilmentService): FastifyPluginAs
         schema: {
           tags: ['rewards'],
           summary: 'Mark redemptions fulfilled from a CSV file (text/csv, or JSON {csv}) with a redemption_id column and optional voucher_code, tracking_number, receipt_number; answers a row-numbered report',
-          headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+          headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
           body: importBody,
           response: { 200: fulfilmentImportReport, 409: problem, 422: problem },
         },

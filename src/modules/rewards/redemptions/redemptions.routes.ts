@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { page, problem } from '../../../contracts/common.js';
+import { idempotencyKey, page, problem } from '../../../contracts/common.js';
 import { fulfilInput, redemptionInput, redemptionListQuery, redemptionView, transitionInput } from '../../../contracts/rewards.js';
 import { rewardError } from '../rewards.errors.js';
 import type { Action, RedemptionsService } from './redemptions.service.js';
 
 const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(255).optional().describe('Repeat a request safely: the same key and body replay the first answer.'),
+  'idempotency-key': idempotencyKey.optional().describe('Repeat a request safely: the same key and body replay the first answer. Keys starting with "portal:" are refused (422).'),
 });
 const params = z.object({ redemptionId: z.string().min(1).max(100) }).strict();
 const errors = { 404: problem, 409: problem, 422: problem };

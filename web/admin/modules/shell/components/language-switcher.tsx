@@ -1,6 +1,6 @@
 import { NativeSelect, useDirection } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, directionOf, isLanguage, switchLanguage } from '@shared/i18n/i18n';
+import { LANGUAGES, chooseLanguage, directionOf, isLanguage } from '@shared/i18n/i18n';
 
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
@@ -14,7 +14,7 @@ export function LanguageSwitcher() {
       onChange={async (e) => {
         const code = e.currentTarget.value;
         if (!isLanguage(code)) return;
-        await switchLanguage(code);
+        await chooseLanguage(code);
         setDirection(directionOf(code));
       }}
     />

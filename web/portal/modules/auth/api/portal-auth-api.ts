@@ -7,12 +7,33 @@ export type PortalCurrency = { code: string; name: string; kind: 'points' | 'mon
 /** Answer of verify and `GET /portal/me` (src/contracts/portal.ts, `portalSession`). */
 export type PortalSession = { member: PortalMember; account: PortalAccount; partnerAdmin: boolean; locale?: string; currencies: PortalCurrency[]; csrfToken: string };
 
-export const requestCode = (email: string) => api.request<{ status: string }>('/portal/auth/request', { method: 'POST', body: { email } });
+/** Where the code goes: an e-mail address or a phone number, as typed (the server normalises it). */
+export type Contact = { email: string } | { phone: string };
+/** A program the address is a member of, when a code opens several (`programChoice` in src/contracts/portal.ts). */
+export type ProgramChoice = { code: string; name: string };
+/** `GET /portal/programs/:code` (`portalProgram`). */
+export type PortalProgram = { code: string; name: string; phoneCountry: string | null };
 
-export async function verifyCode(email: string, code: string): Promise<PortalSession> {
-  const s = await api.request<PortalSession>('/portal/auth/verify', { method: 'POST', body: { email, code } });
-  api.setCsrfToken(s.csrfToken);
+const withProgram = (program: string | null) => (program ? { program } : {});
+
+export const requestCode = (contact: Contact, program: string | null) =>
+  api.request<{ status: string }>('/portal/auth/request', { method: 'POST', body: { ...contact, ...withProgram(program) } });
+
+/** Signs in, or answers the programs to choose from when the code opens several. */
+export async function verifyCode(contact: Contact, code: string, program: string | null): Promise<PortalSession | { chooseProgram: ProgramChoice[] }> {
+  const s = await api.request<PortalSession | { chooseProgram: ProgramChoice[] }>('/portal/auth/verify', { method: 'POST', body: { ...contact, code, ...withProgram(program) } });
+  if ('csrfToken' in s) api.setCsrfToken(s.csrfToken);
   return s;
+}
+
+/** The program of a `/portal/<code>/` address, or null when no program has that code. */
+export async function programOf(code: string): Promise<PortalProgram | null> {
+  try {
+    return await api.request<PortalProgram>(`/portal/programs/${encodeURIComponent(code)}`);
+  } catch (err) {
+    if (isApiError(err) && err.status === 404) return null;
+    throw err;
+  }
 }
 
 /** The current member, or null when nobody is signed in here. */

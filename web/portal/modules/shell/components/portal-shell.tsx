@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, isLanguage, switchLanguage } from '@shared/i18n/i18n';
+import { LANGUAGES, chooseLanguage, isLanguage } from '@shared/i18n/i18n';
 import { Link } from '../../../router';
 import type { PortalSession } from '../../auth/api/portal-auth-api';
 
@@ -20,7 +20,7 @@ export function LanguageSelect() {
       value={i18n.language}
       onChange={(e) => {
         const code = e.currentTarget.value;
-        if (isLanguage(code)) void switchLanguage(code);
+        if (isLanguage(code)) void chooseLanguage(code);
       }}
     >
       {LANGUAGES.map((l) => (
