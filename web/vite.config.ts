@@ -41,10 +41,18 @@ function precompress(): Plugin {
   };
 }
 
-/** Libraries both entries use, in chunks named after them: stable names, one cached copy for both. */
-const SHARED_VENDORS = [
-  { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-  { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)[\\/]/ },
+/**
+ * Vendor chunks named after their libraries: stable names (cached across releases of our own code),
+ * one copy for both entries, and a few large files rather than a hundred small ones when every
+ * console screen is loaded on demand. The portal takes only `react` and `i18n`.
+ */
+const nm = (names: string) => new RegExp(`node_modules[\\\\/](${names})[\\\\/]`);
+const VENDOR_CHUNKS = [
+  { name: 'react', test: nm('react|react-dom|scheduler') },
+  { name: 'i18n', test: nm('i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store') },
+  // The console's UI kit with what it pulls in; the date pickers stay with the rule editor.
+  { name: 'mantine', test: nm('@mantine[\\\\/](core|hooks)|@floating-ui|react-remove-scroll|react-remove-scroll-bar|react-style-singleton|use-callback-ref|use-sidecar|react-number-format|react-textarea-autosize|tslib|get-nonce|detect-node-es|clsx') },
+  { name: 'console-vendor', test: nm('@tanstack|react-router|zod') },
 ];
 
 export default defineConfig({
@@ -61,7 +69,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       input: { admin: `${root}index.html`, portal: `${root}portal/index.html` },
-      output: { codeSplitting: { groups: SHARED_VENDORS } },
+      output: { codeSplitting: { groups: VENDOR_CHUNKS } },
     },
   },
   server: {
