@@ -70,7 +70,9 @@ export const accountPatch = z
   .strict();
 
 /**
- * Filters of `GET /accounts`. `q` searches name and external id, case-insensitively.
+ * Filters of `GET /accounts`. `q` searches name and external id; `type`, `segment` and `region`
+ * match whole values; all case-insensitively (`region=north` finds "North"). The values in use
+ * are listed by `GET /accounts/facets`.
  *
  * Example: `?type=dealer&region=north&q=acme&limit=100`
  */
@@ -168,6 +170,28 @@ export const account = z.object({
   updatedAt: z.string(),
 });
 
+/**
+ * A page of `GET /accounts`, with `total`: how many accounts match the filters over all pages.
+ *
+ * Example: `{"items": [{"id": "acc_…", "name": "Acme Plumbing", …}], "nextCursor": "…", "total": 44}`
+ */
+export const accountPage = z.object({
+  items: z.array(account),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().describe('accounts matching the filters, all pages together'),
+});
+
+const facet = z.object({ value: z.string(), count: z.number().int() });
+
+/**
+ * The account types, segments and regions in use (`GET /accounts/facets`), each with how many
+ * accounts have it, most used first; the values to offer as filters. Spellings that differ only by
+ * case are one value. An account manager limited to their accounts sees the values of those only.
+ *
+ * Example: `{"types": [{"value": "installer", "count": 31}, {"value": "distributor", "count": 4}], "segments": [], "regions": [{"value": "Île-de-France", "count": 12}]}`
+ */
+export const accountFacets = z.object({ types: z.array(facet), segments: z.array(facet), regions: z.array(facet) });
+
 /** A member as the API answers it; `accountId` is the company whose wallet the member's belongs to. */
 export const member = z.object({
   id: z.string(),
@@ -190,6 +214,8 @@ export const member = z.object({
 export type AccountInput = z.infer<typeof accountInput>;
 export type AccountPatch = z.infer<typeof accountPatch>;
 export type AccountListQuery = z.infer<typeof accountListQuery>;
+export type AccountPage = z.infer<typeof accountPage>;
+export type AccountFacets = z.infer<typeof accountFacets>;
 export type MemberInput = z.infer<typeof memberInput>;
 export type MemberPatch = z.infer<typeof memberPatch>;
 export type MemberListQuery = z.infer<typeof memberListQuery>;

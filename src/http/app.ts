@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -39,13 +39,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger === false ? false : { level: opts.config.logLevel },
     bodyLimit: opts.config.bodyLimitBytes,
     // One line per request drowns the console; LOG_LEVEL=debug brings them back.
-    disableRequestLogging: !['debug', 'trace'].includes(opts.config.logLevel),
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(opts.config.logLevel) }),
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     // Unknown query fields are refused by the schemas; keep ajv out of the way.
     ajv: { customOptions: { removeAdditional: false } },
     // A path may take `ext:<externalId>` (up to 220 characters, percent-encoded up to 9 bytes each);
     // the router's default of 100 refused long external ids before the schema could see them.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // The one setting for who the client is: request.ip (sign-in throttles, rate limits, audit) and
     // request.protocol (the Secure cookie) read X-Forwarded-* only from the proxies named here.
     trustProxy: trustProxyOption(opts.config.trustProxy),

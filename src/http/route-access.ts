@@ -61,6 +61,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Accounts and members
   'POST /accounts': write('accounts:write'),
   'GET /accounts': read('accounts:read', { list: true }),
+  'GET /accounts/facets': read('accounts:read', { list: true }),
   'GET /accounts/:accountId': read('accounts:read', { accountParam: 'accountId' }),
   'PATCH /accounts/:accountId': write('accounts:write', { accountParam: 'accountId' }),
   'POST /accounts/:accountId/members': write('accounts:write', { accountParam: 'accountId' }),

@@ -11,7 +11,9 @@ const hasExtension = (path: string) => /\.[a-z0-9]+$/i.test(path.split('/').pop(
 /**
  * Serves the built web app: the console at `/` and the partner portal at `/portal/`, each with
  * its own fallback to its index.html so deep links work after a reload. Hashed assets are cached
- * for a year; the pages and the service worker are revalidated every time.
+ * for a year; the pages and the service worker are revalidated every time. Text files go out as
+ * the brotli or gzip copy the build wrote beside them (src/web/precompress.ts), whichever the
+ * browser accepts, or as they are when it accepts neither.
  */
 export async function registerWeb(app: FastifyInstance, distDir: string): Promise<boolean> {
   if (!existsSync(join(distDir, 'index.html'))) return false;
@@ -20,8 +22,12 @@ export async function registerWeb(app: FastifyInstance, distDir: string): Promis
     prefix: '/',
     wildcard: false,
     index: false,
+    preCompressed: true,
+    // The compressed copies are chosen by Accept-Encoding, never asked for by name.
+    globIgnore: ['**/*.br', '**/*.gz'],
     cacheControl: false,
     setHeaders: (reply, path) => {
+      // Only the bundler's output lives in assets/, and every name there carries a content hash.
       reply.header('cache-control', path.startsWith(join(distDir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });

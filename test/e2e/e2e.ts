@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -84,6 +85,41 @@ async function waitForHealth(child: ChildProcess): Promise<void> {
 
 type Member = { id: string; name: string; email: string | null; phone: string | null; locale: string | null; partnerAdmin: boolean; status: string; accountId: string };
 
+/** The portal's budget for its first load, compressed, as a phone on a weak network receives it (docs/web.md). */
+const PORTAL_FIRST_LOAD_BUDGET = 120_000;
+/** The console's sign-in screen: not a phone app, but it should not creep back up either. */
+const CONSOLE_FIRST_LOAD_BUDGET = 400_000;
+
+type LoadedResponse = { url: string; bytes: number; encoding: string | null; cacheControl: string | null; type: string };
+
+/**
+ * Opens a page in a fresh browser context (empty cache, no service worker) that accepts brotli and
+ * gzip, and sums what came over the wire until the network is idle: CDP's encodedDataLength per
+ * response (headers and compressed body, as received).
+ */
+async function firstLoad(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<{ bytes: number; responses: LoadedResponse[] }> {
+  const ctx = await browser.newContext({ viewport, extraHTTPHeaders: { 'accept-encoding': 'br, gzip' }, serviceWorkers: 'block' });
+  try {
+    const page = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const seen = new Map<string, Omit<LoadedResponse, 'bytes'>>();
+    const responses: LoadedResponse[] = [];
+    cdp.on('Network.responseReceived', (e) => {
+      const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      seen.set(e.requestId, { url: e.response.url, encoding: h['content-encoding'] ?? null, cacheControl: h['cache-control'] ?? null, type: e.type });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = seen.get(e.requestId);
+      if (r) responses.push({ ...r, bytes: e.encodedDataLength });
+    });
+    await page.goto(url, { waitUntil: 'networkidle' });
+    return { bytes: responses.reduce((n, r) => n + r.bytes, 0), responses };
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function main(): Promise<void> {
   rmSync(RESULTS, { recursive: true, force: true });
   mkdirSync(RESULTS, { recursive: true });
@@ -115,7 +151,33 @@ async function main(): Promise<void> {
     });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    const desktop: BrowserContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+
+    await step(`weight: the portal's first load is at most ${PORTAL_FIRST_LOAD_BUDGET / 1000} kB compressed, its assets brotli and cached for a year`, async () => {
+      const portal = await firstLoad(browser!, `${BASE}/portal/`, { width: 390, height: 844 });
+      const consoleLoad = await firstLoad(browser!, `${BASE}/`, { width: 1366, height: 860 });
+      const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+      console.log(`    first load over the wire: portal ${kB(portal.bytes)} in ${portal.responses.length} responses, console ${kB(consoleLoad.bytes)} in ${consoleLoad.responses.length}`);
+      check(portal.bytes <= PORTAL_FIRST_LOAD_BUDGET, `the portal's first load is ${kB(portal.bytes)}, over its budget of ${kB(PORTAL_FIRST_LOAD_BUDGET)}`);
+      check(consoleLoad.bytes <= CONSOLE_FIRST_LOAD_BUDGET, `the console's first load is ${kB(consoleLoad.bytes)}, over its budget of ${kB(CONSOLE_FIRST_LOAD_BUDGET)}`);
+      for (const load of [portal, consoleLoad]) {
+        const assets = load.responses.filter((r) => new URL(r.url).pathname.startsWith('/assets/'));
+        check(assets.length >= 3, `the page loaded its scripts and styles (${assets.length})`);
+        for (const a of assets) {
+          check(a.encoding === 'br', `${a.url} came as ${a.encoding ?? 'uncompressed'}, not brotli`);
+          check(a.cacheControl === 'public, max-age=31536000, immutable', `${a.url} is cached with "${a.cacheControl}"`);
+        }
+        const html = load.responses.find((r) => r.type === 'Document');
+        check(html?.cacheControl === 'no-cache' && html.encoding === 'br', `the page itself is compressed and revalidated: ${JSON.stringify(html)}`);
+      }
+      // A client that accepts only gzip gets gzip; one that accepts nothing, the plain file.
+      const script = portal.responses.find((r) => /\/assets\/.*\.js$/.test(r.url));
+      check(script, 'the portal loads a script');
+      const gz = await fetch(script.url, { headers: { 'accept-encoding': 'gzip' } });
+      check(gz.headers.get('content-encoding') === 'gzip' && /accept-encoding/i.test(gz.headers.get('vary') ?? ''), `gzip only → ${gz.headers.get('content-encoding')}, vary ${gz.headers.get('vary')}`);
+      const plain = await fetch(script.url, { headers: { 'accept-encoding': 'identity' } });
+      check(plain.headers.get('content-encoding') === null && (await plain.text()).length > 0, 'identity → the plain file');
+    });
+    const desktop: BrowserContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB', acceptDownloads: true });
     const page = await desktop.newPage();
     page.setDefaultTimeout(10_000);
     current = page;
@@ -137,6 +199,10 @@ async function main(): Promise<void> {
       await page.getByTestId('stat-accounts-30').waitFor();
       await page.locator('.recharts-bar-rectangle').first().waitFor();
       check(digits(await page.getByTestId('stat-members-90').locator('p').nth(1).textContent()) > 0, 'active members in 90 days');
+      check(/ of [\d,]+ members$/.test((await page.getByTestId('stat-members-90').locator('p').nth(2).textContent()) ?? ''), 'the share says of how many members');
+      const earned = (await page.getByTestId('top-account-earned').first().textContent()) ?? '';
+      check(/^[\d,]+ AquaPoints$/.test(earned), `a top account's earnings carry their unit: "${earned}"`);
+      await page.getByText('Issued, redeemed and expired by month (AquaPoints)').waitFor();
       await shot(page, 'console-dashboard');
     });
 
@@ -144,7 +210,46 @@ async function main(): Promise<void> {
       await page.getByRole('link', { name: 'Accounts' }).click();
       await page.getByLabel('Search').fill('Hydro');
       await page.getByRole('link', { name: 'HydroDistrib France SAS' }).waitFor();
+      const { total } = await api<{ total: number }>('GET', '/accounts?q=hydro&limit=1');
+      await page.getByTestId('accounts-total').filter({ hasText: new RegExp(`^${total} accounts?$`) }).waitFor();
+    });
+
+    await step('console: accounts filtered by picked type and region, with total, parent, tier and balance, exported as CSV', async () => {
+      await page.getByLabel('Search').fill('');
+      // The type is picked from the values in use, each with its count; no typing, no case to get right.
+      await page.getByRole('textbox', { name: 'Type' }).click();
+      await page.getByRole('option', { name: /^distributor \(\d+\)$/ }).click();
+      await page.getByRole('textbox', { name: 'Region' }).click();
+      await page.getByRole('option', { name: /^DE-BY \(\d+\)$/ }).click();
+      const api_ = await api<{ items: { name: string; parentId: string | null }[]; total: number }>('GET', '/accounts?type=Distributor&region=de-by&limit=100');
+      check(api_.total >= 3 && api_.items.some((a) => a.parentId), `the API matches type and region whatever their case: ${api_.total}`);
+      await page.getByTestId('accounts-total').filter({ hasText: `${api_.total} accounts` }).waitFor();
+      check((await page.getByTestId('account-row').count()) === api_.total, 'one row per matching account');
+      // Branches name their parent; every row shows its tier and its balance in the program's main currency.
+      const branch = page.getByTestId('account-row').filter({ hasText: 'Niederlassung München' });
+      await branch.getByRole('link', { name: 'Wassertechnik Huber GmbH' }).waitFor();
+      await page.getByRole('columnheader', { name: 'Balance (AquaPoints)' }).waitFor();
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=account-balance-cell]')].every((c) => /\d/.test(c.textContent ?? '')));
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=account-tier-cell]')].every((c) => (c.textContent ?? '').trim() !== ''));
       await shot(page, 'console-accounts');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('accounts-export').click()]);
+      const csv = await readFile((await download.path()) ?? '', 'utf8');
+      const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n');
+      check(lines[0].startsWith('id,externalId,name,type,segment,region,parentExternalId'), `the CSV header: ${lines[0]}`);
+      check(lines.length === api_.total + 1 && lines.slice(1).every((l) => l.includes(',distributor,') && l.includes(',DE-BY,')), `the CSV has the filtered accounts: ${lines.length - 1}`);
+    });
+
+    await step('console: an account shows its parent and its branches', async () => {
+      await page.getByTestId('account-row').filter({ hasText: 'Wassertechnik Huber GmbH' }).getByRole('link', { name: 'Wassertechnik Huber GmbH' }).first().click();
+      await page.getByRole('tab', { name: /^Branches \(2\)$/ }).click();
+      const branches = page.getByTestId('account-branches');
+      await branches.getByRole('link', { name: 'Wassertechnik Huber — Niederlassung Nürnberg' }).click();
+      await page.getByTestId('account-parent').getByRole('link', { name: 'Wassertechnik Huber GmbH' }).click();
+      await page.getByRole('tab', { name: /^Branches/ }).click();
+      await page.getByRole('link', { name: 'Open the branches in the accounts list' }).click();
+      await page.getByTestId('parent-filter').filter({ hasText: 'Branches of Wassertechnik Huber GmbH' }).waitFor();
+      await page.getByTestId('accounts-total').filter({ hasText: /^2 accounts$/ }).waitFor();
+      await shot(page, 'console-account-branches');
     });
 
     let simulated = false;
@@ -329,6 +434,9 @@ async function main(): Promise<void> {
       if (own && ['en', 'fr', 'fa'].includes(own)) check(lang === own, `after sign-in the portal speaks the member's own language (${employee.locale}), not the browser's: ${lang}`);
       check(mobile.url().includes(`/portal/${programCode}/`), `the program's code stays in the address: ${mobile.url()}`);
       check(digits(await mobile.getByTestId('balance-points-available').textContent()) >= 5000, 'the balance includes the 5000 points adjusted');
+      // The program calls its points "AquaPoints": so does the member's balance.
+      const label = (await mobile.getByTestId('balance-points').locator('.label').textContent()) ?? '';
+      check(label === 'AquaPoints', `the balance is named by the currency's name: "${label}"`);
       await mobile.getByTestId('balance-points-pending').waitFor();
       const manifest = await mobile.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'));
       check(manifest === '/portal/manifest.webmanifest', 'the portal links its web app manifest');
@@ -352,10 +460,20 @@ async function main(): Promise<void> {
       await mobile.getByRole('link', { name: 'Company' }).click();
       await mobile.getByTestId('staff-member').first().waitFor();
       const before = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
-      await mobile.getByLabel('Colleague', { exact: true }).selectOption(employee.id);
+      const colleague = mobile.getByLabel('Colleague', { exact: true });
+      const offered = await colleague.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      check(offered.includes(employee.id) && !offered.includes(admin.id), `the admin is not offered themself: ${offered.join(', ')}`);
+      await colleague.selectOption(employee.id);
       await mobile.getByLabel('Currency', { exact: true }).selectOption('points');
-      await mobile.getByLabel('Points', { exact: true }).fill('150');
+      await mobile.getByLabel('Amount (AquaPoints)', { exact: true }).fill('150');
       await mobile.getByRole('button', { name: 'Give points' }).click();
+      // Nothing moves before the admin says yes to exactly this.
+      const confirmBox = mobile.getByTestId('allocate-confirm');
+      await confirmBox.filter({ hasText: `Give 150 AquaPoints from the company wallet to ${employee.name}?` }).waitFor();
+      const meanwhile = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
+      check(meanwhile === before, 'nothing moved before the confirmation');
+      await shot(mobile, 'portal-phone-give-confirm');
+      await confirmBox.getByRole('button', { name: 'Yes, give' }).click();
       await mobile.getByRole('status').filter({ hasText: employee.name }).waitFor();
       const after = (await api<{ currency: string; available: number }[]>('GET', `/members/${employee.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
       check(after === before + 150, `employee points ${before} → ${after}, expected +150`);

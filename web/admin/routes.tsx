@@ -1,30 +1,37 @@
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Navigate, Outlet, Route, Routes } from 'react-router';
 import { useSession } from './modules/auth/components/session-provider';
 import { SignInPage } from './modules/auth/components/sign-in-page';
-import { AccountDetailPage } from './modules/accounts/components/account-detail-page';
-import { AccountsPage } from './modules/accounts/components/accounts-page';
-import { AdjustmentsPage } from './modules/adjustments/components/adjustments-page';
-import { ApiKeysPage } from './modules/api-keys/components/api-keys-page';
-import { AuditPage } from './modules/audit/components/audit-page';
-import { EventDetailPage } from './modules/events/components/event-detail-page';
-import { EventsPage } from './modules/events/components/events-page';
-import { ImportDetailPage } from './modules/imports/components/import-detail-page';
-import { ImportsPage } from './modules/imports/components/imports-page';
-import { MemberDetailPage } from './modules/members/components/member-detail-page';
-import { MembersPage } from './modules/members/components/members-page';
 import { PlaceholderPage } from './modules/placeholders/components/placeholder-page';
-import { RedemptionsPage } from './modules/rewards/components/redemptions-page';
-import { RewardsPage } from './modules/rewards/components/rewards-page';
-import { RulesPage } from './modules/rules/components/rules-page';
 import { AdminShell } from './modules/shell/components/admin-shell';
-import { TiersPage } from './modules/tiers/components/tiers-page';
-import { WebhooksPage } from './modules/webhooks/components/webhooks-page';
 
-// The charts and the condition builder are the heaviest parts: loaded when their screen opens.
-const DashboardPage = lazy(() => import('./modules/dashboard/components/dashboard-page').then((m) => ({ default: m.DashboardPage })));
-const RuleEditorPage = lazy(() => import('./modules/rules/components/rule-editor-page').then((m) => ({ default: m.RuleEditorPage })));
+/**
+ * Every screen is its own chunk, fetched when it first opens: the first load carries the shell,
+ * the sign-in and the screen at hand, not the charts, the condition builder or the import editor.
+ */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+
+const AccountDetailPage = screen(() => import('./modules/accounts/components/account-detail-page'), 'AccountDetailPage');
+const AccountsPage = screen(() => import('./modules/accounts/components/accounts-page'), 'AccountsPage');
+const AdjustmentsPage = screen(() => import('./modules/adjustments/components/adjustments-page'), 'AdjustmentsPage');
+const ApiKeysPage = screen(() => import('./modules/api-keys/components/api-keys-page'), 'ApiKeysPage');
+const AuditPage = screen(() => import('./modules/audit/components/audit-page'), 'AuditPage');
+const DashboardPage = screen(() => import('./modules/dashboard/components/dashboard-page'), 'DashboardPage');
+const EventDetailPage = screen(() => import('./modules/events/components/event-detail-page'), 'EventDetailPage');
+const EventsPage = screen(() => import('./modules/events/components/events-page'), 'EventsPage');
+const ImportDetailPage = screen(() => import('./modules/imports/components/import-detail-page'), 'ImportDetailPage');
+const ImportsPage = screen(() => import('./modules/imports/components/imports-page'), 'ImportsPage');
+const MemberDetailPage = screen(() => import('./modules/members/components/member-detail-page'), 'MemberDetailPage');
+const MembersPage = screen(() => import('./modules/members/components/members-page'), 'MembersPage');
+const RedemptionsPage = screen(() => import('./modules/rewards/components/redemptions-page'), 'RedemptionsPage');
+const RewardsPage = screen(() => import('./modules/rewards/components/rewards-page'), 'RewardsPage');
+const RuleEditorPage = screen(() => import('./modules/rules/components/rule-editor-page'), 'RuleEditorPage');
+const RulesPage = screen(() => import('./modules/rules/components/rules-page'), 'RulesPage');
+const TiersPage = screen(() => import('./modules/tiers/components/tiers-page'), 'TiersPage');
+const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks-page'), 'WebhooksPage');
 
 const loading = (
   <Center mih="40vh">
@@ -37,33 +44,40 @@ export function AdminRoutes() {
   if (session.status === 'loading') return loading;
   if (session.status === 'signedOut') return <SignInPage />;
   return (
-    <Suspense fallback={loading}>
     <Routes>
       <Route element={<AdminShell />}>
-        {/* An account manager has no program-wide reports: their home is their accounts. */}
-        <Route index element={can('reports:read') ? <DashboardPage /> : <Navigate to="/accounts" replace />} />
-        <Route path="accounts" element={<AccountsPage />} />
-        <Route path="accounts/:accountId" element={<AccountDetailPage />} />
-        <Route path="members" element={<MembersPage />} />
-        <Route path="members/:memberId" element={<MemberDetailPage />} />
-        <Route path="events" element={<EventsPage />} />
-        <Route path="events/:eventId" element={<EventDetailPage />} />
-        <Route path="imports" element={<ImportsPage />} />
-        <Route path="imports/:importId" element={<ImportDetailPage />} />
-        <Route path="rules" element={<RulesPage />} />
-        <Route path="rules/new" element={<RuleEditorPage />} />
-        <Route path="rules/:ruleId" element={<RuleEditorPage />} />
-        <Route path="tiers" element={<TiersPage />} />
-        <Route path="rewards" element={<RewardsPage />} />
-        <Route path="redemptions" element={<RedemptionsPage />} />
-        <Route path="adjustments" element={<AdjustmentsPage />} />
-        <Route path="api-keys" element={<ApiKeysPage />} />
-        <Route path="webhooks" element={<WebhooksPage />} />
-        <Route path="audit" element={<AuditPage />} />
-        <Route path="signin" element={<Navigate to="/" replace />} />
-        <Route path="*" element={<PlaceholderPage feature="notFound" />} />
+        {/* Inside the shell: while a screen loads, the header and the navigation stay. */}
+        <Route
+          element={
+            <Suspense fallback={loading}>
+              <Outlet />
+            </Suspense>
+          }
+        >
+          {/* An account manager has no program-wide reports: their home is their accounts. */}
+          <Route index element={can('reports:read') ? <DashboardPage /> : <Navigate to="/accounts" replace />} />
+          <Route path="accounts" element={<AccountsPage />} />
+          <Route path="accounts/:accountId" element={<AccountDetailPage />} />
+          <Route path="members" element={<MembersPage />} />
+          <Route path="members/:memberId" element={<MemberDetailPage />} />
+          <Route path="events" element={<EventsPage />} />
+          <Route path="events/:eventId" element={<EventDetailPage />} />
+          <Route path="imports" element={<ImportsPage />} />
+          <Route path="imports/:importId" element={<ImportDetailPage />} />
+          <Route path="rules" element={<RulesPage />} />
+          <Route path="rules/new" element={<RuleEditorPage />} />
+          <Route path="rules/:ruleId" element={<RuleEditorPage />} />
+          <Route path="tiers" element={<TiersPage />} />
+          <Route path="rewards" element={<RewardsPage />} />
+          <Route path="redemptions" element={<RedemptionsPage />} />
+          <Route path="adjustments" element={<AdjustmentsPage />} />
+          <Route path="api-keys" element={<ApiKeysPage />} />
+          <Route path="webhooks" element={<WebhooksPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="signin" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<PlaceholderPage feature="notFound" />} />
+        </Route>
       </Route>
     </Routes>
-    </Suspense>
   );
 }

@@ -51,7 +51,7 @@ export function PortalApp() {
   let screen;
   if (path.startsWith('/history')) screen = <HistoryScreen />;
   else if (path.startsWith('/rewards')) screen = <RewardsScreen />;
-  else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen />;
+  else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen me={session.member.id} />;
   else screen = <HomeScreen session={session} />;
   return (
     <CurrenciesContext.Provider value={session.currencies ?? []}>

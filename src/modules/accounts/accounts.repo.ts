@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { pgConstraint, pgErrorCode, type Tx } from '../../db/database.js';
 import { accountError } from './accounts.errors.js';
 import { accounts, members } from './accounts.tables.js';
@@ -106,11 +106,14 @@ export async function lockHierarchy(tx: Tx, programId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(7346252, hashtext(${programId}))`);
 }
 
-export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, page: Page): Promise<AccountRow[]> {
+/** Type, segment and region are compared case-insensitively: "North" and "north" are one region. */
+const sameText = (column: AnyColumn, value: string) => sql`lower(${column}) = lower(${value})`;
+
+function accountWhere(programId: string, f: AccountFilter): SQL[] {
   const where: SQL[] = [eq(accounts.programId, programId)];
-  if (f.type) where.push(eq(accounts.type, f.type));
-  if (f.segment) where.push(eq(accounts.segment, f.segment));
-  if (f.region) where.push(eq(accounts.region, f.region));
+  if (f.type) where.push(sameText(accounts.type, f.type));
+  if (f.segment) where.push(sameText(accounts.segment, f.segment));
+  if (f.region) where.push(sameText(accounts.region, f.region));
   if (f.parentId) where.push(eq(accounts.parentId, f.parentId));
   if (f.managerId) where.push(eq(accounts.managerId, f.managerId));
   if (f.status) where.push(eq(accounts.status, f.status));
@@ -119,6 +122,11 @@ export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, 
     const p = contains(f.q);
     where.push(sql`(${accounts.name} ilike ${p} or ${accounts.externalId} ilike ${p})`);
   }
+  return where;
+}
+
+export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, page: Page): Promise<AccountRow[]> {
+  const where = accountWhere(programId, f);
   if (page.afterId) where.push(gt(accounts.id, page.afterId));
   return tx
     .select()
@@ -126,6 +134,33 @@ export async function listAccounts(tx: Tx, programId: string, f: AccountFilter, 
     .where(and(...where))
     .orderBy(asc(accounts.id))
     .limit(page.limit);
+}
+
+/** How many accounts match the filters, all pages together. */
+export async function countAccounts(tx: Tx, programId: string, f: AccountFilter): Promise<number> {
+  const [r] = await tx.select({ n: sql<number>`count(*)::int` }).from(accounts).where(and(...accountWhere(programId, f)));
+  return Number(r.n);
+}
+
+export type Facet = { value: string; count: number };
+
+/**
+ * The distinct types, segments and regions of the program's accounts (of one account manager's
+ * accounts with `managerId`), with how many accounts have each, most used first. Values that differ
+ * only by case are one entry, spelled as most of the accounts spell it.
+ */
+export async function accountFacets(tx: Tx, programId: string, managerId?: string): Promise<{ types: Facet[]; segments: Facet[]; regions: Facet[] }> {
+  const facet = async (column: 'type' | 'segment' | 'region'): Promise<Facet[]> => {
+    const { rows } = await tx.execute<{ value: string; count: number }>(sql`
+      select mode() within group (order by ${sql.identifier(column)}) as value, count(*)::int as count
+      from ${accounts}
+      where program_id = ${programId} and ${sql.identifier(column)} is not null ${managerId ? sql`and manager_id = ${managerId}` : sql``}
+      group by lower(${sql.identifier(column)})
+      order by count(*) desc, lower(${sql.identifier(column)})
+      limit 500`);
+    return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  };
+  return { types: await facet('type'), segments: await facet('segment'), regions: await facet('region') };
 }
 
 export async function insertMember(tx: Tx, row: MemberInsert): Promise<MemberRow> {

@@ -275,12 +275,47 @@ describe('accounts: list', () => {
     ['q=%25', ['L-3']],
     ['type=dealer&segment=key', ['L-2']],
     ['type=dealer&region=north&status=suspended&q=gamma', ['L-3']],
+    ['type=DEALER', ['L-2', 'L-3']],
+    ['region=North', ['L-1', 'L-3']],
+    ['segment=Key', ['L-1', 'L-2']],
+    ['region=nort', []],
     ['tier=gold', []],
   ])('GET /accounts?%s', async (query, expected) => {
     const r = await get(q, `/accounts?${query}`);
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().items.map((i: Item) => i.externalId)).toEqual(expected);
     expect(r.json().nextCursor).toBeNull();
+    expect(r.json().total).toBe(expected.length);
+  });
+
+  it('counts every matching account in total, not only the page', async () => {
+    const r = (await get(q, '/accounts?limit=2')).json();
+    expect(r.items).toHaveLength(2);
+    expect(r.total).toBe(5);
+    expect((await get(q, '/accounts?limit=1&type=dealer')).json().total).toBe(2);
+  });
+
+  it('lists the types, segments and regions in use with their counts, one entry per spelling up to case', async () => {
+    const f = await t.newProgram('Facets program');
+    for (const [i, type, region] of [[1, 'dealer', 'North'], [2, 'dealer', 'North'], [3, 'Dealer', 'north'], [4, 'installer', null], [5, 'distributor', 'Île-de-France']] as const) {
+      await createAccount(f, { externalId: `F-${i}`, type, ...(region ? { region } : {}) });
+    }
+    const r = await get(f, '/accounts/facets');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({
+      types: [
+        { value: 'dealer', count: 3 },
+        { value: 'distributor', count: 1 },
+        { value: 'installer', count: 1 },
+      ],
+      segments: [],
+      regions: [
+        { value: 'North', count: 3 },
+        { value: 'Île-de-France', count: 1 },
+      ],
+    });
+    // Another program's values are not offered.
+    expect((await get(other, '/accounts/facets')).json().types.map((x: { value: string }) => x.value)).not.toContain('installer');
   });
 
   it('filters by parent server id too', async () => {

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   account,
+  accountFacets,
   accountInput,
   accountListQuery,
   accountMemberListQuery,
+  accountPage,
   accountPatch,
   member,
   memberInput,
@@ -25,8 +27,23 @@ export function accountRoutes(accounts: AccountsService): FastifyPluginAsyncZod 
 
     app.get(
       '/accounts',
-      { schema: { tags: ['accounts'], summary: 'List accounts, filtered by type, segment, region, parent, manager, status or text', querystring: accountListQuery, response: { 200: page(account) } } },
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'List accounts, filtered by type, segment, region, parent, manager, status or text',
+          description: 'Type, segment and region match case-insensitively. `total` counts the matching accounts over all pages.',
+          querystring: accountListQuery,
+          response: { 200: accountPage },
+        },
+      },
       async (req) => accounts.listAccounts(req.ctx.programId, req.query, req.ctx.accountScope),
+    );
+
+    // Registered before /accounts/:accountId; the router prefers the static path anyway, and no account id is "facets".
+    app.get(
+      '/accounts/facets',
+      { schema: { tags: ['accounts'], summary: 'The account types, segments and regions in use, with their counts (the values to filter by)', response: { 200: accountFacets } } },
+      async (req) => accounts.accountFacets(req.ctx.programId, req.ctx.accountScope),
     );
 
     app.get('/accounts/:accountId', { schema: { tags: ['accounts'], summary: 'Read an account', params: accountParams, response: { 200: account } } }, async (req) =>

@@ -1,6 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { account, AccountInput, AccountListQuery, AccountPatch, member, MemberInput, MemberListQuery, MemberPatch } from '../../contracts/accounts.js';
+import type { account, AccountFacets, AccountInput, AccountListQuery, AccountPatch, member, MemberInput, MemberListQuery, MemberPatch } from '../../contracts/accounts.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
@@ -259,9 +259,9 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     },
 
     /** `scope`: an account manager limited to their own accounts sees only those, whatever the filters say. */
-    async listAccounts(programId: string, q: AccountListQuery, scope?: AccountScope): Promise<Page<Account>> {
+    async listAccounts(programId: string, q: AccountListQuery, scope?: AccountScope): Promise<Page<Account> & { total: number }> {
       // Without the tiers module no account holds a tier: a tier filter matches nothing.
-      if (q.tier !== undefined && !deps.accountsInTier) return { items: [], nextCursor: null };
+      if (q.tier !== undefined && !deps.accountsInTier) return { items: [], nextCursor: null, total: 0 };
       if (scope) q = { ...q, managerId: scope.managerId };
       const afterId = decodeCursor(q.cursor);
       return inTransaction(database, async (tx) => {
@@ -269,14 +269,20 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
         if (q.parentId !== undefined) {
           const parent = await findAccountRow(tx, programId, q.parentId);
           // An unknown parent has no children: an empty page, not an error, like any other filter.
-          if (!parent) return { items: [], nextCursor: null };
+          if (!parent) return { items: [], nextCursor: null, total: 0 };
           parentId = parent.id;
         }
         const { type, segment, region, managerId, status, q: text } = q;
         const inTier = q.tier !== undefined && deps.accountsInTier ? deps.accountsInTier(programId, q.tier) : undefined;
-        const rows = await repo.listAccounts(tx, programId, { type, segment, region, managerId, status, q: text, parentId, inTier }, { limit: q.limit + 1, afterId });
-        return pageOf(rows, q.limit, toAccount);
+        const filter = { type, segment, region, managerId, status, q: text, parentId, inTier };
+        const rows = await repo.listAccounts(tx, programId, filter, { limit: q.limit + 1, afterId });
+        return { ...pageOf(rows, q.limit, toAccount), total: await repo.countAccounts(tx, programId, filter) };
       });
+    },
+
+    /** The types, segments and regions in use, for the console's filter pickers. */
+    async accountFacets(programId: string, scope?: AccountScope): Promise<AccountFacets> {
+      return inTransaction(database, (tx) => repo.accountFacets(tx, programId, scope?.managerId));
     },
 
     async updateAccount(ctx: RequestContext, ref: string, patch: AccountPatch): Promise<Account> {

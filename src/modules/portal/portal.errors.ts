@@ -8,6 +8,8 @@ export const portalErrorStatus = {
   /** The partner opted out of incentives for its staff: company value cannot go to them. */
   EMPLOYEE_INCENTIVES_OFF: 409,
   MEMBER_NOT_ACTIVE: 409,
+  /** A partner admin gives company value to colleagues, never to themself. */
+  SELF_ALLOCATION: 422,
   TEST_CODE_NOT_FOUND: 404,
   /** `GET /portal/programs/:code`: no program has this public code. */
   PROGRAM_NOT_FOUND: 404,

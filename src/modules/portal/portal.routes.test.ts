@@ -197,6 +197,15 @@ describe('a signed-in member', () => {
     expect((await t.callAs(employee, 'GET', `${API}/portal/wallets`)).json().items[0].available).toBe(1000);
   });
 
+  it('refuses a partner admin giving company value to themself, and moves nothing', async () => {
+    const before = (await t.call(p, 'GET', `${API}/accounts/ext:C-1/wallets`)).json()[0].available;
+    const self = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: admin.id, currency: 'points', amount: 50 });
+    expect(self.statusCode, self.body).toBe(422);
+    expect(self.json().code).toBe('SELF_ALLOCATION');
+    expect(self.json().errors).toEqual([expect.objectContaining({ path: 'toMemberId' })]);
+    expect((await t.call(p, 'GET', `${API}/accounts/ext:C-1/wallets`)).json()[0].available).toBe(before);
+  });
+
   it('needs the CSRF token for portal writes', async () => {
     const r = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: employee.id, currency: 'points', amount: 1 }, { csrf: false });
     expect(r.statusCode).toBe(403);

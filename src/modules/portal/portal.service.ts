@@ -328,6 +328,8 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       const to = await inTransaction(database, (tx) => findMemberIn(tx, p.programId, input.toMemberId));
       // Another company's person answers like a person who does not exist.
       if (!to || to.accountId !== p.accountId) throw portalError('MEMBER_NOT_FOUND', `No member "${input.toMemberId}" in your company.`, [{ path: 'toMemberId', message: 'not a member of your company' }]);
+      // Company value handed to oneself would need nobody's say-so: it goes to colleagues only.
+      if (to.id === p.id) throw portalError('SELF_ALLOCATION', 'A partner admin cannot give company value to themself.', [{ path: 'toMemberId', message: 'choose a colleague, not yourself' }]);
       if (to.status !== 'active') throw portalError('MEMBER_NOT_ACTIVE', `${to.name} is no longer active in the program.`, [{ path: 'toMemberId', message: `the member is ${to.status}` }]);
       const account = await accountOf(p.programId, p.accountId);
       if (!account.employeeIncentives) throw portalError('EMPLOYEE_INCENTIVES_OFF', 'Your company has opted out of incentives for its staff.');

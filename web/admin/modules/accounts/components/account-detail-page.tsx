@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { EntriesTable } from '../../wallets/components/entries-table';
 import { WalletCards } from '../../wallets/components/wallet-cards';
-import { useAccount, useAccountMembers } from '../hooks/use-accounts';
+import { useAccount, useAccountMembers, useAccounts } from '../hooks/use-accounts';
 
 export function AccountDetailPage() {
   const { t } = useTranslation();
@@ -15,6 +15,9 @@ export function AccountDetailPage() {
   const account = useAccount(id);
   const members = useAccountMembers(id);
   const a = account.data;
+  const parent = useAccount(a?.parentId ?? '').data;
+  // The first page of branches is enough here; the accounts list pages through all of them.
+  const branches = useAccounts({ parentId: a?.id ?? id }, undefined);
   if (account.error) return <ErrorAlert error={account.error} />;
   if (!a) return null;
   const owner = { kind: 'account' as const, id: a.id };
@@ -31,6 +34,14 @@ export function AccountDetailPage() {
         <span className="mono">{a.externalId}</span> · {[a.segment, a.region, a.managerId].filter(Boolean).join(' · ')}
         {a.employeeIncentives ? '' : ` · ${t('accounts.noEmployeeIncentives')}`}
       </Text>
+      {a.parentId ? (
+        <Text size="sm" data-testid="account-parent">
+          {t('accounts.parentIs')}{' '}
+          <Anchor component={Link} to={`/accounts/${a.parentId}`}>
+            {parent?.name ?? '…'}
+          </Anchor>
+        </Text>
+      ) : null}
       <Stack gap="xs">
         <Title order={2} size="h4">
           {t('wallets.title')}
@@ -43,6 +54,7 @@ export function AccountDetailPage() {
           <Tabs.Tab value="history">{t('entries.title')}</Tabs.Tab>
           <Tabs.Tab value="members">{t('members.title')}</Tabs.Tab>
           <Tabs.Tab value="events">{t('events.title')}</Tabs.Tab>
+          <Tabs.Tab value="branches">{t('accounts.branches', { count: branches.data?.total ?? 0 })}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="history" pt="sm">
           <EntriesTable owner={owner} />
@@ -83,6 +95,31 @@ export function AccountDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="events" pt="sm">
           <AccountEvents accountId={a.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="branches" pt="sm" data-testid="account-branches">
+          <ErrorAlert error={branches.error} />
+          <Table striped>
+            <Table.Tbody>
+              {(branches.data?.items ?? []).map((b) => (
+                <Table.Tr key={b.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/accounts/${b.id}`}>
+                      {b.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td className="mono">{b.externalId}</Table.Td>
+                  <Table.Td>{b.type}</Table.Td>
+                  <Table.Td>{b.region ?? ''}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {branches.data && !branches.data.total ? <Text c="dimmed">{t('accounts.noBranches')}</Text> : null}
+          {branches.data?.total ? (
+            <Anchor component={Link} to={`/accounts?parent=${encodeURIComponent(a.id)}`} size="sm">
+              {t('accounts.branchesInList')}
+            </Anchor>
+          ) : null}
         </Tabs.Panel>
       </Tabs>
     </Page>

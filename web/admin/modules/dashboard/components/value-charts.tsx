@@ -7,17 +7,20 @@ import type { DashboardView } from '../api/dashboard-api';
 // Colour-blind-safe palette (Okabe–Ito), dark enough against white.
 const COLORS = { issued: '#0072B2', redeemed: '#009E73', expired: '#D55E00', adjusted: '#6B4E9B', outstanding: '#0B5CAB' };
 
-export function ValueCharts({ months, format }: { months: DashboardView['months']; format: (n: number) => string }) {
+/**
+ * `format` writes an amount with its unit for the tooltips ("12,500 AquaPoints", "€125.00");
+ * `tick` a short one for the axis ("12.5K", "€125"); `unit` names the currency in the titles.
+ */
+export function ValueCharts({ months, format, tick, unit }: { months: DashboardView['months']; format: (n: number) => string; tick: (n: number) => string; unit: string }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
   const rtl = i18n.dir() === 'rtl';
   const data = months.map((m) => ({ ...m, label: f.month(m.month) }));
-  const tick = (v: number) => f.compact(v);
   return (
     <>
       <Card withBorder>
         <Text fw={600} mb="xs" id="flows-title">
-          {t('dashboard.flowsTitle')}
+          {t('dashboard.flowsTitle', { unit })}
         </Text>
         <div role="img" aria-labelledby="flows-title" style={{ width: '100%', height: 280 }}>
           <ResponsiveContainer>
@@ -36,7 +39,7 @@ export function ValueCharts({ months, format }: { months: DashboardView['months'
       </Card>
       <Card withBorder>
         <Text fw={600} mb="xs" id="outstanding-title">
-          {t('dashboard.outstandingTitle')}
+          {t('dashboard.outstandingTitle', { unit })}
         </Text>
         <div role="img" aria-labelledby="outstanding-title" style={{ width: '100%', height: 220 }}>
           <ResponsiveContainer>

@@ -9,8 +9,14 @@ import { useFormat } from '@shared/format/use-format';
 import { useAmount, useCurrency } from '../../shell/hooks/use-amount';
 import { allocate, fetchCompany } from '../api/company-api';
 
-/** A partner admin's view: the company wallet, every person's earnings (transparency), and allocation. */
-export function CompanyScreen() {
+type Pending = { toMemberId: string; name: string; currency: string; amount: number; memo?: string };
+
+/**
+ * A partner admin's view: the company wallet, every person's earnings (transparency), and
+ * allocation to a colleague — never to themself (`me`), and only after saying yes to exactly what
+ * will move, since value given cannot be taken back from this screen.
+ */
+export function CompanyScreen({ me }: { me: string }) {
   const { t } = useTranslation();
   const amount = useAmount();
   const f = useFormat();
@@ -23,6 +29,8 @@ export function CompanyScreen() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
+  // One key per confirmed allocation: a double tap or a retry on a bad network gives once.
   const key = useRef(newIdempotencyKey());
   const id = useId();
 
@@ -34,33 +42,47 @@ export function CompanyScreen() {
   // Money is typed in major units ("12.50") and sent in minor units; points and stamps as they are.
   const moneyDigits = moneyDigitsOf(chosen);
 
-  async function submit(e: FormEvent) {
+  /** Checks the form and asks for confirmation; nothing moves yet. */
+  function submit(e: FormEvent) {
     e.preventDefault();
     setDone(null);
     setError(null);
     const minor = decimalToMinor(value, moneyDigits ?? 0, f.locale);
     const n = minor === null ? NaN : Number(minor);
     const errs: Record<string, string> = {};
-    if (!to) errs.toMemberId = t('company.pickPerson');
+    const person = c?.staff.find((s) => s.member.id === to && s.member.id !== me);
+    if (!person) errs.toMemberId = t('company.pickPerson');
     if (!Number.isSafeInteger(n) || n <= 0) errs.amount = moneyDigits === null ? t('company.amountInvalid') : t('company.moneyInvalid');
     setErrors(errs);
-    if (Object.keys(errs).length) return;
+    if (Object.keys(errs).length || !person) return;
+    setPending({ toMemberId: to, name: person.member.name, currency: chosenCurrency, amount: n, ...(memo.trim() ? { memo: memo.trim() } : {}) });
+  }
+
+  async function confirm(p: Pending) {
     setBusy(true);
+    setError(null);
     try {
-      await allocate({ toMemberId: to, currency: chosenCurrency, amount: n, ...(memo.trim() ? { memo: memo.trim() } : {}) }, key.current);
+      await allocate({ toMemberId: p.toMemberId, currency: p.currency, amount: p.amount, ...(p.memo ? { memo: p.memo } : {}) }, key.current);
       key.current = newIdempotencyKey();
-      const person = c?.staff.find((s) => s.member.id === to)?.member.name ?? '';
-      setDone(t('company.done', { amount: amount(n, chosenCurrency).text, name: person }));
+      setDone(t('company.done', { amount: amount(p.amount, p.currency).text, name: p.name }));
+      setPending(null);
       setValue('');
       setMemo('');
       company.reload();
     } catch (err) {
+      setPending(null);
       if (isApiError(err) && err.errors.length) setErrors(err.fieldErrors());
       else setError(err);
     } finally {
       setBusy(false);
     }
   }
+
+  /** Any change to the form drops a confirmation that no longer matches it. */
+  const edit = <T,>(set: (v: T) => void) => (v: T) => {
+    setPending(null);
+    set(v);
+  };
 
   return (
     <div className="stack">
@@ -115,10 +137,10 @@ export function CompanyScreen() {
             <form onSubmit={submit} noValidate>
               <div className="field">
                 <label htmlFor={`${id}-to`}>{t('company.person')}</label>
-                <select id={`${id}-to`} value={to} onChange={(e) => setTo(e.currentTarget.value)} aria-invalid={Boolean(errors.toMemberId)} aria-describedby={errors.toMemberId ? 'err-to' : undefined}>
+                <select id={`${id}-to`} value={to} onChange={(e) => edit(setTo)(e.currentTarget.value)} aria-invalid={Boolean(errors.toMemberId)} aria-describedby={errors.toMemberId ? 'err-to' : undefined}>
                   <option value="">{t('company.choose')}</option>
                   {c.staff
-                    .filter((s) => s.member.status === 'active')
+                    .filter((s) => s.member.status === 'active' && s.member.id !== me)
                     .map((s) => (
                       <option key={s.member.id} value={s.member.id}>
                         {s.member.name}
@@ -130,7 +152,7 @@ export function CompanyScreen() {
               {currencies.length > 1 ? (
                 <div className="field">
                   <label htmlFor={`${id}-cur`}>{t('company.currency')}</label>
-                  <select id={`${id}-cur`} value={chosenCurrency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+                  <select id={`${id}-cur`} value={chosenCurrency} onChange={(e) => edit(setCurrency)(e.currentTarget.value)}>
                     {currencies.map((cur) => (
                       <option key={cur} value={cur}>
                         {amount(0, cur).label}
@@ -140,12 +162,12 @@ export function CompanyScreen() {
                 </div>
               ) : null}
               <div className="field">
-                <label htmlFor={`${id}-amount`}>{moneyDigits === null ? t('company.amount') : t('company.amountMoney', { currency: chosen?.moneyCurrency })}</label>
+                <label htmlFor={`${id}-amount`}>{moneyDigits === null ? t('company.amount', { currency: amount(0, chosenCurrency).label }) : t('company.amountMoney', { currency: chosen?.moneyCurrency })}</label>
                 <input
                   id={`${id}-amount`}
                   inputMode={moneyDigits ? 'decimal' : 'numeric'}
                   value={value}
-                  onChange={(e) => setValue(moneyDigits === null ? e.currentTarget.value.replace(/[^\d۰-۹٠-٩]/g, '') : e.currentTarget.value)}
+                  onChange={(e) => edit(setValue)(moneyDigits === null ? e.currentTarget.value.replace(/[^\d۰-۹٠-٩]/g, '') : e.currentTarget.value)}
                   aria-invalid={Boolean(errors.amount)}
                   aria-describedby={errors.amount ? 'err-amount' : undefined}
                 />
@@ -153,7 +175,7 @@ export function CompanyScreen() {
               </div>
               <div className="field">
                 <label htmlFor={`${id}-memo`}>{t('company.memo')}</label>
-                <input id={`${id}-memo`} value={memo} onChange={(e) => setMemo(e.currentTarget.value)} maxLength={500} />
+                <input id={`${id}-memo`} value={memo} onChange={(e) => edit(setMemo)(e.currentTarget.value)} maxLength={500} />
               </div>
               <ErrorText error={error} />
               {done ? (
@@ -161,9 +183,23 @@ export function CompanyScreen() {
                   {done}
                 </p>
               ) : null}
-              <button type="submit" className="primary" disabled={busy}>
-                {t('company.send')}
-              </button>
+              {pending ? (
+                <div className="confirm" data-testid="allocate-confirm">
+                  <p>{t('company.confirm', { amount: amount(pending.amount, pending.currency).text, name: pending.name })}</p>
+                  <div className="buttons">
+                    <button type="button" className="primary" onClick={() => void confirm(pending)} disabled={busy}>
+                      {t('company.confirmYes')}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => setPending(null)} disabled={busy}>
+                      {t('common.cancel')}
+                    </button>
+                  </div>
+                </div>
+              ) : (
+                <button type="submit" className="primary">
+                  {t('company.send')}
+                </button>
+              )}
             </form>
           </section>
         </>

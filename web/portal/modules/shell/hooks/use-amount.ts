@@ -11,15 +11,16 @@ export type Amount = {
   value: string;
   /** What follows the number: "points"; empty for money, whose symbol is in the value. */
   unit: string;
-  /** The currency's name, for headings and pickers: "points", "Store credit". */
+  /** The currency's name as the program calls it, for headings and pickers: "AquaPoints", "Store credit". */
   label: string;
   /** Value and unit together, for sentences. */
   text: string;
 };
 
 /**
- * "1 250 points" or "761,15 €": points and stamps as grouped integers with the currency's name in
- * the user's language, money (kept in minor units) as money in the user's locale.
+ * "1 250 AquaPoints" or "761,15 €": points and stamps as grouped integers with the currency's name
+ * (the program's, falling back to the generic word in the user's language), money (kept in minor
+ * units) as money in the user's locale.
  */
 export function useAmount() {
   const { t } = useTranslation();
@@ -28,7 +29,8 @@ export function useAmount() {
   return useCallback(
     (amount: number, code: string): Amount => {
       const c = currencies.find((x) => x.code === code);
-      const label = t(`currencies.${code}`, { defaultValue: c?.name ?? code });
+      // The program named its currency ("AquaPoints"): members know it by that name, not as "points".
+      const label = c?.name || t(`currencies.${code}`, { defaultValue: code });
       const value = f.amount(amount, c);
       const unit = c?.kind === 'money' && c.moneyCurrency ? '' : label;
       return { value, unit, label, text: unit ? `${value} ${unit}` : value };
