@@ -20,6 +20,10 @@ const configSchema = z.object({
   web: z.enum(['on', 'off']).default('on'),
   /** `off`: no background jobs in this server (maturity, expiry, webhook delivery, daily maintenance); run `fealty jobs run-due` from cron instead, or let another server do them. */
   jobs: z.enum(['on', 'off']).default('on'),
+  /** Sensitive: the 32-byte key (base64 or hex) that encrypts channel secrets at rest. Embedded: generated in DATA_DIR when absent; PostgreSQL: required to store channel secrets. */
+  secretKey: z.string().min(32, 'FEALTY_SECRET_KEY must be 32 bytes in base64 (44 characters) or hex (64)').optional(),
+  /** The address members reach this server at, for links in messages (unsubscribe, tracking, portal). */
+  publicUrl: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbKind: 'pglite' | 'postgres' };
@@ -39,6 +43,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.FEALTY_ADMIN_PASSWORD || undefined,
     web: env.FEALTY_WEB || undefined,
     jobs: env.FEALTY_JOBS || undefined,
+    secretKey: env.FEALTY_SECRET_KEY || undefined,
+    publicUrl: env.FEALTY_PUBLIC_URL || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
