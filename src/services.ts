@@ -23,17 +23,19 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * `now` is the events service's clock: the time awards are credited at, from which their pending
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
+ * Messaging: `secretKey` seals channel secrets (none: channels with secrets are refused), `publicUrl` starts the links in
+ * messages, `devMailbox` (default: with the embedded database) keeps e-mail in the development mailbox when no SMTP channel is set.
  */
 export function createServices(
   database: Database,
-  opts: { now?: () => Date; testEndpoints?: boolean; secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send'] } = {},
+  opts: { now?: () => Date; testEndpoints?: boolean; secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send']; devMailbox?: boolean } = {},
 ) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now });
   // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
-  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend });
+  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, embedded: opts.devMailbox });
   const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {
     await webhooks.emit(tx, programId, type, data, o);
     await messaging.onEmit(tx, programId, type, data);

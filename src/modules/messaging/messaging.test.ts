@@ -70,7 +70,7 @@ let rx: WebhookReceiver;
 
 beforeAll(async () => {
   at('2026-03-02T10:00:00Z');
-  t = await createTestApp({ now: () => clock, services: { secretKey: Buffer.alloc(32, 9), publicUrl: 'https://loyalty.test' } });
+  t = await createTestApp({ now: () => clock, services: { secretKey: Buffer.alloc(32, 9), publicUrl: 'https://loyalty.test', devMailbox: true } });
   smtp = await startSmtp();
   rx = await startWebhookReceiver();
 });
