@@ -12,6 +12,7 @@ import { EventDetailPage } from './modules/events/components/event-detail-page';
 import { EventsPage } from './modules/events/components/events-page';
 import { ImportDetailPage } from './modules/imports/components/import-detail-page';
 import { ImportsPage } from './modules/imports/components/imports-page';
+import { MessagingPage } from './modules/messaging/components/messaging-page';
 import { MemberDetailPage } from './modules/members/components/member-detail-page';
 import { MembersPage } from './modules/members/components/members-page';
 import { PlaceholderPage } from './modules/placeholders/components/placeholder-page';
@@ -58,6 +59,7 @@ export function AdminRoutes() {
         <Route path="redemptions" element={<RedemptionsPage />} />
         <Route path="adjustments" element={<AdjustmentsPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />
+        <Route path="messaging" element={<MessagingPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="signin" element={<Navigate to="/" replace />} />
