@@ -253,6 +253,40 @@ describe('HTTP gateway', () => {
   });
 });
 
+describe('Telegram', () => {
+  it('sends through the Bot API at a configurable base URL, to the chat id the member linked', async () => {
+    const calls: { path: string; body: Record<string, unknown> }[] = [];
+    const bot = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        calls.push({ path: req.url ?? '', body });
+        const known = body.chat_id === '4242';
+        res.writeHead(known ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(known ? { ok: true, result: { message_id: 1 } } : { ok: false, error_code: 400, description: 'Bad Request: chat not found' }));
+      });
+    });
+    await new Promise<void>((r) => bot.listen(0, '127.0.0.1', () => r()));
+    const baseUrl = `http://127.0.0.1:${(bot.address() as AddressInfo).port}`;
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc';
+    const { p, ids } = await programWithMembers('Telegram', [{ externalId: 'T-1', name: 'Taras', locale: 'uk' }, { externalId: 'T-2', name: 'Tom' }]);
+    await api(p, 'PUT', '/messaging/settings', { defaultChannels: ['telegram'] }, 200);
+    await api(p, 'POST', '/channels', { type: 'telegram', name: 'Club bot', settings: { botToken: token, baseUrl } }, 201);
+    await api(p, 'PATCH', `/members/${ids['T-1']}/preferences`, { telegramChatId: '4242' }, 200);
+    await api(p, 'PATCH', `/members/${ids['T-2']}/preferences`, { telegramChatId: '999' }, 200);
+    await inTransaction(t.database, (tx) => t.services.messaging.notify(tx, p.programId, [{ trigger: 'points_matured', objectId: 'tx-t', memberIds: [ids['T-1'], ids['T-2']], data: { award: { amount: 30, currency: 'points' } } }]));
+    expect(await deliver(p)).toMatchObject({ claimed: 2, sent: 1, failed: 1 });
+    const ok = calls.find((c) => c.body.chat_id === '4242')!;
+    expect(ok.path).toBe(`/bot${token}/sendMessage`);
+    expect(String(ok.body.text)).toContain('Ваші 30 points тепер можна витратити');
+    const [failed] = (await api(p, 'GET', `/members/${ids['T-2']}/messages`, undefined, 200)).json().items;
+    expect(failed.reason).toContain('chat not found');
+    // The token is a secret: not in the channel list.
+    expect((await api(p, 'GET', '/channels', undefined, 200)).body).not.toContain(token);
+    await new Promise<void>((r) => bot.close(() => r()));
+  });
+});
+
 describe('delivery policy', () => {
   it('quiet hours are the member\'s: held at night in Tehran, sent by day in New York, delivered when the window ends', async () => {
     // 20:30 UTC: midnight in Tehran, 15:30 in New York.
