@@ -46,6 +46,10 @@ const configSchema = z.object({
   rateLimitSignIn: z.coerce.number().int().min(0).default(20),
   /** `on` lets webhooks reach private, loopback and link-local addresses (a receiver on the same network); off by default. */
   webhooksAllowPrivate: z.enum(['on', 'off']).default('off'),
+  /** Sensitive: the 32-byte key (base64 or hex) that encrypts channel secrets at rest. Embedded: generated in DATA_DIR when absent; PostgreSQL: required to store channel secrets. */
+  secretKey: z.string().min(32, 'FEALTY_SECRET_KEY must be 32 bytes in base64 (44 characters) or hex (64)').optional(),
+  /** The address members reach this server at, for links in messages (unsubscribe, tracking, portal). */
+  publicUrl: z.string().url().optional(),
 });
 
 /** `production`: NODE_ENV=production (no one-time code is ever written to the log). */
@@ -91,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: env.FEALTY_RATE_LIMIT || undefined,
     rateLimitSignIn: env.FEALTY_RATE_LIMIT_SIGN_IN || undefined,
     webhooksAllowPrivate: env.FEALTY_WEBHOOKS_ALLOW_PRIVATE || undefined,
+    secretKey: env.FEALTY_SECRET_KEY || undefined,
+    publicUrl: env.FEALTY_PUBLIC_URL || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

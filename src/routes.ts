@@ -4,6 +4,7 @@ import { accountRoutes } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { eventRoutes } from './modules/events/index.js';
 import { importRoutes } from './modules/imports/index.js';
+import { messagingRoutes } from './modules/messaging/index.js';
 import { portalRoutes } from './modules/portal/index.js';
 import { programRoutes } from './modules/programs/index.js';
 import { reportRoutes } from './modules/reports/index.js';
@@ -30,5 +31,6 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(reportRoutes(s.reports));
     await api.register(webhookRoutes(s.webhooks));
     await api.register(importRoutes(s.imports));
+    await api.register(messagingRoutes(s.messaging, s.campaigns));
   };
 }

@@ -3,6 +3,7 @@ import { importLimitsOf, type Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database } from './db/database.js';
 import { buildApp } from './http/app.js';
 import { startJobs } from './jobs/scheduler.js';
+import { loadSecretKey } from './lib/secret-box.js';
 import { createServices, type Services } from './services.js';
 
 export type Server = { app: FastifyInstance; database: Database; services: Services; url: string; stop(): Promise<void> };
@@ -12,7 +13,12 @@ export type Server = { app: FastifyInstance; database: Database; services: Servi
 export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void>; webDir?: string } = {}): Promise<Server> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateDatabase(database);
-  const services = createServices(database, { testEndpoints: config.testEndpoints === 'on', importLimits: importLimitsOf(config), production: config.production });
+  const secretKey = loadSecretKey({ envKey: config.secretKey, dataDir: config.dataDir, embedded: config.dbKind === 'pglite' });
+  const services = createServices(database, {
+    testEndpoints: config.testEndpoints === 'on',
+    importLimits: importLimitsOf(config),
+    production: config.production,
+    secretKey, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
   const jobs = config.jobs === 'on' ? await startJobs(services, { databaseUrl: config.databaseUrl, log: app.log }) : null;
@@ -37,6 +43,7 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
       await jobs?.stop();
       await importWatch.stop();
       await app.close();
+      await services.messaging.close();
       await database.close();
     })()),
   };

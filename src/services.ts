@@ -1,10 +1,12 @@
 import type { Database } from './db/database.js';
+import type { MessagingDeps } from './modules/messaging/index.js';
 import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createImportsService, type ImportLimits } from './modules/imports/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
+import { createCampaignsService, createMessagingService } from './modules/messaging/index.js';
 import { createPortalService, type SignInCodeSender } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
 import { createReportsService } from './modules/reports/index.js';
@@ -23,32 +25,52 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
  * `codeSender`: how the portal's one-time codes reach members (the messaging module's sender);
  * without one they go to the log outside `production` only (NODE_ENV=production).
+
+ * Messaging: `secretKey` seals channel secrets (none: channels with secrets are refused), `publicUrl` starts the links in
+ * messages, `devMailbox` (default: with the embedded database) keeps e-mail in the development mailbox when no SMTP channel is set.
  */
 export function createServices(
   database: Database,
-  opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits>; production?: boolean; codeSender?: SignInCodeSender } = {},
+  opts: {
+    now?: () => Date;
+    testEndpoints?: boolean;
+    importLimits?: Partial<ImportLimits>;
+    production?: boolean;
+    codeSender?: SignInCodeSender;
+    secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send']; devMailbox?: boolean } = {},
 ) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now });
+  // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
+  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, embedded: opts.devMailbox });
+  const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {
+    await webhooks.emit(tx, programId, type, data, o);
+    await messaging.onEmit(tx, programId, type, data);
+  };
+  const emitMany: typeof webhooks.emitMany = async (tx, programId, messages) => {
+    await webhooks.emitMany(tx, programId, messages);
+    await messaging.onEmitMany(tx, programId, messages);
+  };
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
-  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit: webhooks.emit, emitMany: webhooks.emitMany });
+  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit, emitMany });
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
-  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit: webhooks.emit });
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit });
   const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
   const rules = createRulesService(database, { audit, programs });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit: webhooks.emit, emitMany: webhooks.emitMany });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender });
   const reports = createReportsService(database);
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
   const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports };
+  const campaigns = createCampaignsService(database, { audit, messaging, accountsInTier: tiers.accountsInTier });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -2,6 +2,7 @@ import { Console } from 'node:console';
 import { importLimitsOf, loadConfig, type Config } from '../config.js';
 import { migrateDatabase, openDatabase, type Database } from '../db/database.js';
 import type { Actor } from '../lib/context.js';
+import { loadSecretKey } from '../lib/secret-box.js';
 import { createServices, type Services } from '../services.js';
 
 /** Who the audit log names for changes made from the command line. */
@@ -33,5 +34,14 @@ export async function withDatabase<T>(fn: (database: Database, config: Config) =
 }
 
 export function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
-  return withDatabase((database, config) => fn(createServices(database, { importLimits: importLimitsOf(config) })));
+  return withDatabase(async (database, config) => {
+    // The server's key, so that `fealty jobs run-due` can use the channels' secrets.
+    const secretKey = loadSecretKey({ envKey: config.secretKey, dataDir: config.dataDir, embedded: config.dbKind === 'pglite' });
+    const services = createServices(database, { importLimits: importLimitsOf(config), secretKey, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` });
+    try {
+      return await fn(services);
+    } finally {
+      await services.messaging.close();
+    }
+  });
 }

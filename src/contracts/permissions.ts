@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'redemptions:write',
   'webhooks:read',
   'webhooks:write',
+  'messaging:read',
+  'messaging:write',
   'jobs:read',
   'jobs:write',
   'imports:read',

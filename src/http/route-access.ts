@@ -152,6 +152,36 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /imports/:importId/run': write('imports:write'),
   'GET /imports/:importId/rejects': read('imports:read'),
 
+  // Messaging (src/modules/messaging); a member's messages and preferences are one account's data
+  'POST /channels': write('messaging:write'),
+  'GET /channels': read('messaging:read'),
+  'GET /channels/:id': read('messaging:read'),
+  'PATCH /channels/:id': write('messaging:write'),
+  'POST /templates': write('messaging:write'),
+  'GET /templates': read('messaging:read'),
+  'PUT /templates/:key/:channel/:locale': write('messaging:write'),
+  // Writes nothing, but is where templates are written.
+  'POST /templates/preview': read('messaging:read'),
+  'GET /messaging/settings': read('messaging:read'),
+  'PUT /messaging/settings': write('messaging:write'),
+  'GET /members/:memberId/preferences': read('accounts:read', { memberParam: 'memberId' }),
+  'PATCH /members/:memberId/preferences': write('accounts:write', { memberParam: 'memberId' }),
+  'GET /members/:memberId/messages': read('accounts:read', { memberParam: 'memberId' }),
+  'GET /messages/:id': read('messaging:read'),
+  'GET /messaging/dev-mailbox': read('messaging:read'),
+  'POST /campaigns': write('messaging:write'),
+  'GET /campaigns': read('messaging:read'),
+  'GET /campaigns/:id': read('messaging:read'),
+  'POST /campaigns/:id/preview': read('messaging:read'),
+  'POST /campaigns/:id/send': write('messaging:write'),
+  'POST /campaigns/:id/cancel': write('messaging:write'),
+  'GET /campaigns/:id/reach': read('messaging:read'),
+  // Signed links in messages: the signature is the credential.
+  'GET /t/o/:token': { public: true },
+  'GET /t/c/:token': { public: true },
+  'GET /messaging/unsubscribe': { public: true },
+  'POST /messaging/unsubscribe': { public: true },
+
   // Partner portal (src/modules/portal): members only, each sees only themselves and their company
   'POST /portal/auth/request': { public: true },
   'POST /portal/auth/verify': { public: true },
@@ -167,6 +197,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /portal/redemptions': { portal: true },
   'POST /portal/redemptions': { portal: true },
   'GET /portal/tier': { portal: true },
+  'GET /portal/inbox': { portal: true },
+  'POST /portal/inbox/:id/read': { portal: true },
+  'GET /portal/preferences': { portal: true },
+  'PATCH /portal/preferences': { portal: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

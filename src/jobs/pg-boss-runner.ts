@@ -31,6 +31,7 @@ export async function startPgBossJobs(services: Services, opts: ScheduleOptions 
     await boss.work(DELIVER_QUEUE, { pollingIntervalSeconds: Math.max(1, Math.min(deliverEvery, 2)) }, async () => {
       try {
         await services.webhooks.deliverDue(new Date());
+        await services.messaging.deliverDue(new Date());
       } catch (err) {
         // pg-boss only marks the job failed; say why where an operator looks.
         opts.log.error({ err }, 'job deliver failed');

@@ -1,6 +1,7 @@
 import type { EvaluationResult } from '../modules/tiers/index.js';
 import type { OnPostedMany, PostedDetails } from '../modules/ledger/index.js';
 import type { DeliverReport } from '../modules/webhooks/index.js';
+import type { DeliverReport as MessagesReport } from '../modules/messaging/index.js';
 import type { Services } from '../services.js';
 import { claimDay, releaseDay } from './job-runs.js';
 import type { JobLog } from './job-types.js';
@@ -10,6 +11,8 @@ export type RunDueReport = {
   matured: { transactions: number; amount: number };
   expired: { transactions: number; amount: number };
   webhooks: DeliverReport;
+  /** Member messages: scheduled campaigns dispatched, then the outbox delivered. */
+  messages: MessagesReport & { campaigns: number };
   /**
    * Once per UTC day: forgetting old idempotency keys, expired sessions and spent sign-in codes,
    * dropping the files of long-finished imports, and the tier evaluation (downgrades after grace, expired overrides).
@@ -48,10 +51,7 @@ export function publishPosted(s: Services, type: 'points.matured' | 'points.expi
       byProgram.set(d.programId, list);
     }
     for (const [programId, list] of byProgram) {
-      await s.webhooks.emitMany(
-        tx,
-        programId,
-        list.map((d) => ({
+      const messages = list.map((d) => ({
           type,
           data: {
             transactionId: d.transactionId,
@@ -63,8 +63,10 @@ export function publishPosted(s: Services, type: 'points.matured' | 'points.expi
             at: d.at.toISOString(),
           },
           at: d.at,
-        })),
-      );
+        }));
+      await s.webhooks.emitMany(tx, programId, messages);
+      // The members whose points matured or expired hear of it too.
+      await s.messaging.onEmitMany(tx, programId, messages);
     }
   };
 }
@@ -83,6 +85,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     matured: { transactions: 0, amount: 0 },
     expired: { transactions: 0, amount: 0 },
     webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
+    messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
     maintenance: noMaintenance(),
     errors: [],
   };
@@ -105,6 +108,10 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   // After maturity and expiry, so that their messages go out in this same run.
   await step('webhooks', async () => {
     report.webhooks = await s.webhooks.deliverDue(now);
+  });
+  await step('messages', async () => {
+    const campaigns = await s.campaigns.dispatchDue(now);
+    report.messages = { campaigns, ...(await s.messaging.deliverDue(now)) };
   });
   await step('maintenance', async () => {
     const claim = await claimDay(s.database, DAILY, now);
@@ -129,10 +136,10 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
 /** Logs a run only when it did something or failed: one line a minute saying "nothing" is noise. */
 export function logRun(log: JobLog, r: RunDueReport): void {
   for (const e of r.errors) log.error({ job: e.job, err: e.message }, `job ${e.job} failed`);
-  const did = r.matured.transactions + r.expired.transactions + r.webhooks.claimed + (r.maintenance.ran ? 1 : 0);
+  const did = r.matured.transactions + r.expired.transactions + r.webhooks.claimed + r.messages.claimed + r.messages.campaigns + (r.maintenance.ran ? 1 : 0);
   if (did) {
     log.info(
-      `jobs: ${r.matured.transactions} matured, ${r.expired.transactions} expired, ${r.webhooks.delivered}/${r.webhooks.claimed} webhooks delivered` +
+      `jobs: ${r.matured.transactions} matured, ${r.expired.transactions} expired, ${r.webhooks.delivered}/${r.webhooks.claimed} webhooks delivered, ${r.messages.sent}/${r.messages.claimed} messages sent` +
         (r.maintenance.ran ? `, daily maintenance (${r.maintenance.idempotencyKeysPurged} idempotency keys, ${r.maintenance.sessionsPurged} sessions, ${r.maintenance.signInCodesPurged} sign-in codes, ${r.maintenance.importFilesPurged.imports} import files purged)` : ''),
     );
   }

@@ -25,6 +25,7 @@ export function startTimerJobs(services: Services, opts: ScheduleOptions): JobSc
     every('run-due', opts.runEverySeconds ?? 60, async () => logRun(opts.log, await runDue(services, new Date()))),
     every('deliver', opts.deliverEverySeconds ?? 5, async () => {
       await services.webhooks.deliverDue(new Date());
+      await services.messaging.deliverDue(new Date());
     }),
   ];
   return {

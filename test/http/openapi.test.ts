@@ -23,7 +23,8 @@ type Operation = {
 type OpenApi = { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
 
 /** Routes under /api/v1 that are deliberately left out of the document. */
-const HIDDEN = ['GET /api/v1/health', 'GET /api/v1/openapi.json'];
+// The open pixel and the click redirect are links inside messages, not API operations.
+const HIDDEN = ['GET /api/v1/health', 'GET /api/v1/openapi.json', 'GET /api/v1/t/o/:token', 'GET /api/v1/t/c/:token'];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
 /** `/accounts/:accountId` → `/accounts/{accountId}`, as OpenAPI writes path templates. */

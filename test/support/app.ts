@@ -49,11 +49,17 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
  * `importLimits`: the file-reading caps of the imports (lower ones make a file over a cap small).
  */
 export async function createTestApp(
-  opts: { now?: () => Date; testEndpoints?: boolean; importLimits?: Partial<ImportLimits>; config?: Partial<AppOptions['config']> } = {},
+  opts: {
+    now?: () => Date;
+    testEndpoints?: boolean;
+    importLimits?: Partial<ImportLimits>;
+    config?: Partial<AppOptions['config']>;
+    services?: Omit<NonNullable<Parameters<typeof createServices>[1]>, 'now' | 'testEndpoints'>;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
-  const services = createServices(database, { now: opts.now, testEndpoints: true, importLimits: opts.importLimits });
+  const services = createServices(database, { importLimits: opts.importLimits, ...opts.services, now: opts.now, testEndpoints: true });
   const routes: RegisteredRoute[] = [];
   const onRoute = (r: RouteOptions) => {
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;

@@ -24,6 +24,7 @@ const EventDetailPage = screen(() => import('./modules/events/components/event-d
 const EventsPage = screen(() => import('./modules/events/components/events-page'), 'EventsPage');
 const ImportDetailPage = screen(() => import('./modules/imports/components/import-detail-page'), 'ImportDetailPage');
 const ImportsPage = screen(() => import('./modules/imports/components/imports-page'), 'ImportsPage');
+const MessagingPage = screen(() => import('./modules/messaging/components/messaging-page'), 'MessagingPage');
 const MemberDetailPage = screen(() => import('./modules/members/components/member-detail-page'), 'MemberDetailPage');
 const MembersPage = screen(() => import('./modules/members/components/members-page'), 'MembersPage');
 const RedemptionsPage = screen(() => import('./modules/rewards/components/redemptions-page'), 'RedemptionsPage');
@@ -72,6 +73,7 @@ export function AdminRoutes() {
           <Route path="redemptions" element={<RedemptionsPage />} />
           <Route path="adjustments" element={<AdjustmentsPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
+          <Route path="messaging" element={<MessagingPage />} />
           <Route path="webhooks" element={<WebhooksPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />

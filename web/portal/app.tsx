@@ -6,6 +6,8 @@ import { SignInScreen } from './modules/auth/components/sign-in-screen';
 import { CompanyScreen } from './modules/company/components/company-screen';
 import { HistoryScreen } from './modules/history/components/history-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
+import { fetchInbox } from './modules/inbox/api/inbox-api';
+import { InboxScreen } from './modules/inbox/components/inbox-screen';
 import { RewardsScreen } from './modules/rewards/components/rewards-screen';
 import { PortalShell } from './modules/shell/components/portal-shell';
 import { CurrenciesContext } from './modules/shell/hooks/use-amount';
@@ -24,6 +26,7 @@ export function PortalApp() {
   const { t } = useTranslation();
   const [state, setState] = useState<State>({ status: 'loading' });
   const path = usePath();
+  const [unread, setUnread] = useState(0);
 
   useEffect(() => {
     currentMember().then(
@@ -45,12 +48,18 @@ export function PortalApp() {
     navigate('/');
   }
 
+  // The inbox badge: counted once signed in; the inbox screen keeps it up to date.
+  useEffect(() => {
+    if (state.status === 'signedIn') fetchInbox(1).then((r) => setUnread(r.unread), () => {});
+  }, [state.status]);
+
   if (state.status === 'loading') return <p className="loading">{t('common.loading')}</p>;
   if (state.status === 'signedOut') return <SignInScreen onSignedIn={signedIn} />;
   const { session } = state;
   let screen;
   if (path.startsWith('/history')) screen = <HistoryScreen />;
   else if (path.startsWith('/rewards')) screen = <RewardsScreen />;
+  else if (path.startsWith('/inbox')) screen = <InboxScreen onUnread={setUnread} />;
   else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen me={session.member.id} />;
   else screen = <HomeScreen session={session} />;
   return (
@@ -58,6 +67,7 @@ export function PortalApp() {
     <PortalShell
       session={session}
       path={path}
+      unread={unread}
       onSignOut={async () => {
         await signOut();
         setState({ status: 'signedOut' });

@@ -2,3 +2,4 @@ export { createWebhooksService, backoffMs, MAX_ATTEMPTS, type WebhooksService, t
 export { webhookRoutes } from './webhooks.routes.js';
 export { webhookErrorStatus, type WebhookErrorCode } from './webhooks.errors.js';
 export { httpSender, type Sender, type SendResult } from './webhooks.sender.js';
+export { generateSecret, sign, signatureHeaders } from './webhooks.signing.js';

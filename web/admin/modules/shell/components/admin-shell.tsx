@@ -20,6 +20,7 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean }[] = [
   { to: '/redemptions', key: 'redemptions', perm: 'redemptions:read' },
   { to: '/adjustments', key: 'adjustments', perm: 'value:adjust' },
   { to: '/api-keys', key: 'apiKeys', perm: 'api_keys:manage' },
+  { to: '/messaging', key: 'messaging', perm: 'messaging:read' },
   { to: '/webhooks', key: 'webhooks', perm: 'webhooks:read' },
   { to: '/audit', key: 'audit', perm: 'audit:read' },
 ];

@@ -8,6 +8,7 @@ const TABS = [
   { to: '/', key: 'home', icon: 'M3 11l9-8 9 8v10h-6v-6H9v6H3z' },
   { to: '/history', key: 'history', icon: 'M12 3a9 9 0 1 0 9 9h-2a7 7 0 1 1-7-7zm-1 4v6l5 3 1-1.7-4-2.3V7z' },
   { to: '/rewards', key: 'rewards', icon: 'M20 7h-3.2A3 3 0 0 0 12 3.5 3 3 0 0 0 7.2 7H4v5h1v9h14v-9h1zM13 19h-2v-7h2z' },
+  { to: '/inbox', key: 'inbox', icon: 'M4 4h16v16H4zm2 2v9h3l1 2h4l1-2h3V6z' },
   { to: '/company', key: 'company', icon: 'M3 21V7l6-4v4l6-4v18zm14 0V11h4v10z', admin: true },
 ] as const;
 
@@ -32,7 +33,7 @@ export function LanguageSelect() {
   );
 }
 
-export function PortalShell({ session, path, onSignOut, children }: { session: PortalSession; path: string; onSignOut: () => void; children: ReactNode }) {
+export function PortalShell({ session, path, unread = 0, onSignOut, children }: { session: PortalSession; path: string; unread?: number; onSignOut: () => void; children: ReactNode }) {
   const { t } = useTranslation();
   const tabs = TABS.filter((tab) => !('admin' in tab) || session.partnerAdmin);
   return (
@@ -62,6 +63,11 @@ export function PortalShell({ session, path, onSignOut, children }: { session: P
                 <path d={tab.icon} fill="currentColor" />
               </svg>
               <span>{t(`nav.${tab.key}`)}</span>
+              {tab.key === 'inbox' && unread > 0 ? (
+                <span className="badge" aria-label={t('inbox.unread', { count: unread })}>
+                  {unread}
+                </span>
+              ) : null}
             </Link>
           );
         })}
