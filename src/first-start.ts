@@ -5,6 +5,9 @@ import type { Services } from './services.js';
 
 const thousands = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
 
+/** The demo program's public code: its members sign in at /portal/aquapure/. */
+export const DEMO_PROGRAM_CODE = 'aquapure';
+
 /** The demo's owner console user. */
 export const DEMO_ADMIN_EMAIL = 'admin@aquapure.example';
 
@@ -16,8 +19,10 @@ export const DEMO_ADMIN_EMAIL = 'admin@aquapure.example';
  */
 export async function firstStart(services: Services, config: Pick<Config, 'bootstrapKey' | 'demo'> & Partial<Pick<Config, 'port' | 'adminPassword' | 'production'>>, demoOptions: DemoOptions = {}): Promise<void> {
   const demo = config.demo === 'on';
+  // The demo's portal address is /portal/aquapure/, unless a program already has that code.
+  const code = demo && !(await services.programs.findProgramByCode(DEMO_PROGRAM_CODE)) ? { code: DEMO_PROGRAM_CODE } : {};
   const { program, apiKey } = await services.programs.createProgram(
-    demo ? { name: DEMO_PROGRAM.name, code: DEMO_PROGRAM.code, timeZone: DEMO_PROGRAM.timeZone, defaultLocale: DEMO_PROGRAM.defaultLocale, apiKey: config.bootstrapKey } : { name: 'My program', apiKey: config.bootstrapKey },
+    demo ? { name: DEMO_PROGRAM.name, ...code, timeZone: DEMO_PROGRAM.timeZone, defaultLocale: DEMO_PROGRAM.defaultLocale, apiKey: config.bootstrapKey } : { name: 'My program', apiKey: config.bootstrapKey },
   );
   // Port 0 means "any free port": the real one is known only after listening, in the ready line.
   const base = `http://localhost:${config.port === 0 ? '<port>' : (config.port ?? 3000)}/api/v1`;

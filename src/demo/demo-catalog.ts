@@ -8,8 +8,6 @@
 
 export const DEMO_PROGRAM = {
   name: 'AquaPure Water Systems — Partner Club',
-  /** The portal's sign-in address: /portal/aquapure/. */
-  code: 'aquapure',
   timeZone: 'Europe/Paris',
   defaultLocale: 'fr-FR',
   accountShare: 80,
