@@ -12,7 +12,7 @@ export type Server = { app: FastifyInstance; database: Database; services: Servi
 export async function startServer(config: Config, opts: { logger?: boolean; onFirstStart?: (s: Services) => Promise<void>; webDir?: string } = {}): Promise<Server> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateDatabase(database);
-  const services = createServices(database, { testEndpoints: config.testEndpoints === 'on' });
+  const services = createServices(database, { testEndpoints: config.testEndpoints === 'on', webhooksAllowPrivate: config.webhooksAllowPrivate === 'on' });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
   const jobs = config.jobs === 'on' ? await startJobs(services, { databaseUrl: config.databaseUrl, log: app.log }) : null;

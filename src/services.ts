@@ -22,11 +22,11 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
  */
-export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean } = {}) {
+export function createServices(database: Database, opts: { now?: () => Date; testEndpoints?: boolean; webhooksAllowPrivate?: boolean } = {}) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
-  const webhooks = createWebhooksService(database, { audit, now: opts.now });
+  const webhooks = createWebhooksService(database, { audit, now: opts.now, allowPrivateTargets: opts.webhooksAllowPrivate });
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
   const tiers = createTiersService(database, { audit, programs, now: opts.now, emit: webhooks.emit, emitMany: webhooks.emitMany });
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });

@@ -33,5 +33,5 @@ export async function withDatabase<T>(fn: (database: Database, config: Config) =
 }
 
 export function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
-  return withDatabase((database) => fn(createServices(database)));
+  return withDatabase((database, config) => fn(createServices(database, { webhooksAllowPrivate: config.webhooksAllowPrivate === 'on' })));
 }

@@ -46,10 +46,10 @@ export function sessionCookieOf(res: LightMyRequestResponse): string {
  * `now`: the clock the events service reads (defaults to the real one), so pending and expiry dates are fixed.
  * `testEndpoints`: registers the test-only routes (GET /portal/auth/test-code), as FEALTY_TEST_ENDPOINTS=on does.
  */
-export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean; config?: Partial<AppOptions['config']> } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { now?: () => Date; testEndpoints?: boolean; config?: Partial<AppOptions['config']>; webhooksAllowPrivate?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
-  const services = createServices(database, { now: opts.now, testEndpoints: true });
+  const services = createServices(database, { now: opts.now, testEndpoints: true, webhooksAllowPrivate: opts.webhooksAllowPrivate ?? true });
   const routes: RegisteredRoute[] = [];
   const onRoute = (r: RouteOptions) => {
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;
