@@ -18,7 +18,10 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
     testEndpoints: config.testEndpoints === 'on',
     importLimits: importLimitsOf(config),
     production: config.production,
-    secretKey, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` });
+    webhooksAllowPrivate: config.webhooksAllowPrivate === 'on',
+    secretKey,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+  });
   if (opts.onFirstStart && !(await services.programs.hasAnyProgram())) await opts.onFirstStart(services);
   const app = await buildApp({ config, services, logger: opts.logger, webDir: opts.webDir });
   const jobs = config.jobs === 'on' ? await startJobs(services, { databaseUrl: config.databaseUrl, log: app.log }) : null;

@@ -37,12 +37,17 @@ export function createServices(
     importLimits?: Partial<ImportLimits>;
     production?: boolean;
     codeSender?: SignInCodeSender;
-    secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send']; devMailbox?: boolean } = {},
+    webhooksAllowPrivate?: boolean;
+    secretKey?: Buffer | null;
+    publicUrl?: string;
+    messagingSend?: MessagingDeps['send'];
+    devMailbox?: boolean;
+  } = {},
 ) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
-  const webhooks = createWebhooksService(database, { audit, now: opts.now });
+  const webhooks = createWebhooksService(database, { audit, now: opts.now, allowPrivateTargets: opts.webhooksAllowPrivate });
   // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
   const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, embedded: opts.devMailbox });
   const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {

@@ -37,7 +37,12 @@ export function withServices<T>(fn: (services: Services) => Promise<T>): Promise
   return withDatabase(async (database, config) => {
     // The server's key, so that `fealty jobs run-due` can use the channels' secrets.
     const secretKey = loadSecretKey({ envKey: config.secretKey, dataDir: config.dataDir, embedded: config.dbKind === 'pglite' });
-    const services = createServices(database, { importLimits: importLimitsOf(config), secretKey, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` });
+    const services = createServices(database, {
+      importLimits: importLimitsOf(config),
+      webhooksAllowPrivate: config.webhooksAllowPrivate === 'on',
+      secretKey,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    });
     try {
       return await fn(services);
     } finally {

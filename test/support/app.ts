@@ -54,12 +54,13 @@ export async function createTestApp(
     testEndpoints?: boolean;
     importLimits?: Partial<ImportLimits>;
     config?: Partial<AppOptions['config']>;
+    webhooksAllowPrivate?: boolean;
     services?: Omit<NonNullable<Parameters<typeof createServices>[1]>, 'now' | 'testEndpoints'>;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // The portal keeps its last codes in memory so that loginMember can read them; the route stays off unless asked for.
-  const services = createServices(database, { importLimits: opts.importLimits, ...opts.services, now: opts.now, testEndpoints: true });
+  const services = createServices(database, { importLimits: opts.importLimits, webhooksAllowPrivate: opts.webhooksAllowPrivate ?? true, ...opts.services, now: opts.now, testEndpoints: true });
   const routes: RegisteredRoute[] = [];
   const onRoute = (r: RouteOptions) => {
     const hidden = typeof r.schema === 'object' && r.schema !== null && 'hide' in r.schema && r.schema.hide === true;

@@ -5,6 +5,8 @@ export const webhookErrorStatus = {
   DELIVERY_NOT_FOUND: 404,
   /** A delivery of a deactivated subscription cannot be retried until the subscription is active again. */
   WEBHOOK_INACTIVE: 409,
+  /** The URL's host is (or resolves to) a private, loopback or link-local address, and the operator does not allow those. */
+  WEBHOOK_TARGET_PRIVATE: 422,
 } as const satisfies Record<string, number>;
 
 export type WebhookErrorCode = keyof typeof webhookErrorStatus;

@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/index.js';
 import { webhookError } from './webhooks.errors.js';
 import * as repo from './webhooks.repo.js';
 import { httpSender, type Sender } from './webhooks.sender.js';
+import { addressesOf, isPrivateAddress } from './webhooks.target.js';
 import { generateSecret, signatureHeaders } from './webhooks.signing.js';
 
 /** Attempts per cycle before a delivery is given up as `failed` (about 14½ hours with the back-off below). */
@@ -71,10 +72,18 @@ const toDelivery = (d: repo.DeliveryRow, attempts: repo.AttemptRow[]): DeliveryV
 /** Duplicates dropped, order kept: `["points.awarded", "points.awarded"]` is one subscription to one type. */
 const unique = (types: string[]) => [...new Set(types)];
 
-export function createWebhooksService(database: Database, deps: { audit: AuditService; now?: () => Date; send?: Sender; random?: () => number }) {
+export function createWebhooksService(database: Database, deps: { audit: AuditService; now?: () => Date; send?: Sender; random?: () => number; allowPrivateTargets?: boolean }) {
   const { audit } = deps;
   const now = deps.now ?? (() => new Date());
-  const send = deps.send ?? httpSender();
+  const send = deps.send ?? httpSender(10_000, { allowPrivate: deps.allowPrivateTargets });
+
+  /** Refuses a URL whose host is or resolves to a private address now; the sender checks again at each delivery. */
+  async function checkTarget(url: string | undefined): Promise<void> {
+    if (url === undefined || deps.allowPrivateTargets) return;
+    const host = new URL(url).hostname;
+    const bad = (await addressesOf(host)).find(isPrivateAddress);
+    if (bad) throw webhookError('WEBHOOK_TARGET_PRIVATE', `${host} is ${bad === host.replace(/^\[|\]$/g, '') ? 'a' : `resolves to ${bad}, a`} private, loopback or link-local address; the operator can allow those with FEALTY_WEBHOOKS_ALLOW_PRIVATE=on.`, [{ path: 'url', message: 'private address' }]);
+  }
   const random = deps.random ?? Math.random;
 
   async function mustFind(tx: Tx, programId: string, id: string, lock = false) {
@@ -143,6 +152,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
 
     /** Creates a subscription; its signing secret is in this answer only. */
     async create(ctx: RequestContext, input: WebhookInput): Promise<WebhookView & { secret: string }> {
+      await checkTarget(input.url);
       return inTransaction(database, async (tx) => {
         const secret = generateSecret();
         const row = await repo.insertSubscription(tx, {
@@ -170,6 +180,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
     },
 
     async update(ctx: RequestContext, id: string, patch: WebhookPatch): Promise<WebhookView> {
+      await checkTarget(patch.url);
       return inTransaction(database, async (tx) => {
         const before = await mustFind(tx, ctx.programId, id, true);
         const after = await repo.updateSubscription(tx, id, {
