@@ -38,6 +38,10 @@ describe('an account manager', () => {
     expect(accounts.items.map((a: { externalId: string }) => a.externalId)).toEqual(['MINE']);
     const spoofed = (await t.callAs(am, 'GET', `${API}/accounts?managerId=usr_someone_else`)).json();
     expect(spoofed.items.map((a: { externalId: string }) => a.externalId)).toEqual(['MINE']);
+    expect(accounts.total).toBe(1);
+    // The filter values offered are those of their own accounts: one dealer, not two.
+    expect((await t.callAs(am, 'GET', `${API}/accounts/facets`)).json().types).toEqual([{ value: 'dealer', count: 1 }]);
+    expect((await t.call(p, 'GET', `${API}/accounts/facets`)).json().types).toEqual([{ value: 'dealer', count: 2 }]);
     const members = (await t.callAs(am, 'GET', `${API}/members`)).json();
     expect(members.items.map((m: { externalId: string }) => m.externalId)).toEqual(['M-1']);
     expect((await t.callAs(am, 'GET', `${API}/members?accountId=ext:THEIRS`)).json().items).toEqual([]);
