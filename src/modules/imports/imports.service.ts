@@ -10,7 +10,7 @@ import { toCsv } from '../../lib/csv.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { canonicalJson, sha256 } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import type { AccountsService } from '../accounts/index.js';
+import { findAccountIn, type AccountsService } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { EventsService } from '../events/index.js';
 import type { ProgramsService } from '../programs/index.js';
@@ -225,7 +225,7 @@ export function createImportsService(
       return { items: items.map(viewOf), nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1].id) : null };
     },
 
-    /** The first rows with the mapping applied, each with what would be rejected (checks of the rows alone: no lookups). */
+    /** The first rows with the mapping applied, each with what would be rejected: checks of the rows, and whether the accounts they name exist. */
     async preview(programId: string, id: string, input: { mapping: ImportMapping; limit: number }): Promise<Preview> {
       const row = await inTransaction(database, (tx) => repo.findImportWithFile(tx, programId, id));
       if (!row) throw importError('IMPORT_NOT_FOUND', `No import ${id} in this program.`);
@@ -250,6 +250,21 @@ export function createImportsService(
         }
         rows.push({ row: r.row, record, errors });
         if (rows.length >= input.limit) break;
+      }
+      // The accounts the rows name, looked up once each: an unknown one is flagged as a run would reject it
+      // (events naming an `ext:` account the program creates on first sight excepted).
+      const refs = new Map<string, boolean>();
+      for (const r of rows) if (typeof r.record?.accountId === 'string') refs.set(r.record.accountId, true);
+      if (refs.size) {
+        await inTransaction(database, async (tx) => {
+          for (const ref of refs.keys()) refs.set(ref, !!(await findAccountIn(tx, programId, ref)));
+        });
+        for (const r of rows) {
+          const ref = r.record?.accountId;
+          if (typeof ref !== 'string' || refs.get(ref) || r.errors.some((e) => e.field === 'accountId')) continue;
+          if (row.kind === 'events' && program.autoCreateAccounts && ref.startsWith('ext:')) continue;
+          r.errors.push({ row: r.row, column: compiled.columnOf('accountId'), field: 'accountId', reason: 'accountId: unknown account' });
+        }
       }
       return { rows };
     },

@@ -222,6 +222,8 @@ describe('imports over HTTP', () => {
     const prev = await api(p, 'POST', `/imports/${id}/preview`, { mapping: { ...mapping, fields: { ...mapping.fields, amount: { column: 'amount', scale: 2 } } }, limit: 5 });
     expect(prev.statusCode).toBe(200);
     expect(prev.json().rows[0]).toEqual({ row: 2, record: { id: 'H-1', type: 'purchase', occurredAt: '2026-11-01T21:00:00.000Z', accountId: 'ext:7701', amount: 1000 }, errors: [] });
+    // The second row names an account the program does not have: the preview says so, as the run will.
+    expect(prev.json().rows[1]).toMatchObject({ row: 3, errors: [{ row: 3, column: 'inn', field: 'accountId', reason: 'accountId: unknown account' }] });
     const runRes = await api(p, 'POST', `/imports/${id}/run`, { mapping: { ...mapping, fields: { ...mapping.fields, amount: { column: 'amount', scale: 2 } } } });
     expect(runRes.statusCode).toBe(202);
     expect(runRes.json().status).toBe('running');

@@ -197,6 +197,8 @@ export async function openWorkbook(content: Buffer, limits: ImportLimits): Promi
     async *rows(sheetName) {
       const sheet = sheetName === undefined ? sheets[0] : sheets.find((s) => s.name === sheetName);
       if (!sheet) throw new FileUnreadable(`no sheet "${sheetName}" in the workbook (sheets: ${sheets.map((s) => s.name).join(', ')})`);
+      // exceljs reads sheets stored as xl/worksheets/sheetN.xml (what Excel and LibreOffice write) and skips others silently.
+      if (!/^xl\/worksheets\/sheet\d+\.xml$/.test(sheet.path)) throw new FileUnreadable(`the sheet "${sheet.name}" is stored as ${sheet.path}, which cannot be read (save the file again from Excel or LibreOffice)`);
       const { wb, source, failed } = reader(zip, [RELS, WORKBOOK, 'xl/styles.xml', 'xl/sharedStrings.xml', sheet.path], limits);
       let n = 0;
       let next = 1;

@@ -12,6 +12,7 @@ import { issuesToErrors } from '../../ui/hooks/use-contract-form';
 import { fetchRejects, type ImportMapping, type ImportPreview, type ImportView } from '../api/imports-api';
 import { rememberedFile } from '../file-memory';
 import { fromSource, guessDrafts, IMPORT_FIELDS, toSource } from '../fields';
+import { useProgram } from '../../program/hooks/use-program';
 import { useImport, usePreviewImport, useRunImport, useUploadImport } from '../hooks/use-imports';
 import { IMPORTS_WRITE } from '../permissions';
 import { MappingEditor, type MappingDraft } from './mapping-editor';
@@ -81,8 +82,20 @@ const valueAt = (record: Record<string, unknown> | null, path: string): string =
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 };
 
-function PreviewTable({ preview, paths }: { preview: ImportPreview; paths: string[] }) {
+/** A date the server read, as the program sees it: in the file's time zone (the mapping's, else the program's). */
+function formatInZone(locale: string, iso: string, timeZone: string | undefined): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(d);
+  } catch {
+    return iso;
+  }
+}
+
+function PreviewTable({ preview, paths, datePaths, timeZone }: { preview: ImportPreview; paths: string[]; datePaths: Set<string>; timeZone: string | undefined }) {
   const { t } = useTranslation();
+  const { locale } = useFormat();
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped data-testid="import-preview">
@@ -105,7 +118,7 @@ function PreviewTable({ preview, paths }: { preview: ImportPreview; paths: strin
                 <Table.Td>{r.row}</Table.Td>
                 {paths.map((p) => (
                   <Table.Td key={p} bg={bad.has(p) ? 'red.0' : undefined} className="mono">
-                    {valueAt(r.record, p)}
+                    {datePaths.has(p) && typeof r.record?.[p] === 'string' ? formatInZone(locale, r.record[p] as string, timeZone) : valueAt(r.record, p)}
                   </Table.Td>
                 ))}
                 <Table.Td>
@@ -259,6 +272,7 @@ function ImportDetail({ importId }: { importId: string }) {
   }, [view, draft]);
 
   const mapping = useMemo(() => (view && draft ? toMapping(view.kind, draft) : null), [view, draft]);
+  const program = useProgram().data;
   const mappedPaths = mapping ? Object.keys(mapping.fields) : [];
 
   function validMapping(): ImportMapping | null {
@@ -421,7 +435,7 @@ function ImportDetail({ importId }: { importId: string }) {
           <Title order={2} size="h4">
             {t('imports.preview.title', { count: preview.data.rows.length })}
           </Title>
-          <PreviewTable preview={preview.data} paths={mappedPaths} />
+          <PreviewTable preview={preview.data} paths={mappedPaths} datePaths={new Set(IMPORT_FIELDS[view.kind].filter((f) => f.type === 'date').map((f) => f.path))} timeZone={mapping?.timeZone ?? program?.timeZone} />
         </Stack>
       ) : null}
     </Page>
