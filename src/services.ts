@@ -28,14 +28,14 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  */
 export function createServices(
   database: Database,
-  opts: { now?: () => Date; testEndpoints?: boolean; secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send']; devMailbox?: boolean } = {},
+  opts: { now?: () => Date; testEndpoints?: boolean; secretKey?: Buffer | null; publicUrl?: string; messagingSend?: MessagingDeps['send']; pushAgent?: MessagingDeps['pushAgent']; devMailbox?: boolean } = {},
 ) {
   const audit = createAuditService(database);
   const programs = createProgramsService(database, { audit });
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now });
   // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
-  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, embedded: opts.devMailbox });
+  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, pushAgent: opts.pushAgent, embedded: opts.devMailbox });
   const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {
     await webhooks.emit(tx, programId, type, data, o);
     await messaging.onEmit(tx, programId, type, data);
