@@ -73,6 +73,8 @@ export type MessagingDeps = {
   /** The HTTP gateway's poster (tests put a receiver of their own behind it). */
   send?: Sender;
   random?: () => number;
+  /** The HTTPS agent for Web Push (tests trust a local push service's certificate). */
+  pushAgent?: import('node:https').Agent;
   /** The tiers module's set of account ids in a tier, for campaign audiences. */
   accountsInTier?: (programId: string, code: string) => SQL;
 };
@@ -281,7 +283,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
           ? httpGatewayAdapter({ url: String(s.url), secret: String(s.signingSecret), now, send: deps.send })
           : c.type === 'telegram'
             ? telegramAdapter({ botToken: String(s.botToken), baseUrl: String(s.baseUrl) })
-            : webpushAdapter({ subject: String(s.subject), publicKey: String(s.vapidPublicKey), privateKey: String(s.vapidPrivateKey) });
+            : webpushAdapter({ subject: String(s.subject), publicKey: String(s.vapidPublicKey), privateKey: String(s.vapidPrivateKey), agent: deps.pushAgent });
     adapters.set(c.id, { version, adapter });
     return adapter;
   }

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import nodemailer from 'nodemailer';
 import webpush from 'web-push';
 import { httpSender, signatureHeaders, type Sender } from '../../webhooks/index.js';
@@ -122,13 +123,14 @@ export function telegramAdapter(c: { botToken: string; baseUrl: string }): Chann
 }
 
 /** Web Push (RFC 8030, payload encrypted per RFC 8291) with the program's VAPID keys; `to` is the subscription's JSON. */
-export function webpushAdapter(c: { subject: string; publicKey: string; privateKey: string }): ChannelAdapter {
+/** `agent`: the HTTPS agent to the push service (tests trust a local one's certificate with it). */
+export function webpushAdapter(c: { subject: string; publicKey: string; privateKey: string; agent?: Agent }): ChannelAdapter {
   return {
     async send(m) {
       try {
         const subscription = JSON.parse(m.to) as webpush.PushSubscription;
         const payload = JSON.stringify({ id: m.id, title: m.subject ?? '', body: m.text });
-        const r = await webpush.sendNotification(subscription, payload, { vapidDetails: c, TTL: 24 * 3600, timeout: 10_000 });
+        const r = await webpush.sendNotification(subscription, payload, { vapidDetails: { subject: c.subject, publicKey: c.publicKey, privateKey: c.privateKey }, TTL: 24 * 3600, timeout: 10_000, ...(c.agent ? { agent: c.agent } : {}) });
         return { ok: true, detail: `HTTP ${r.statusCode}` };
       } catch (err) {
         const e = err as { statusCode?: number; message?: string };
