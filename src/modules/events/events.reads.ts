@@ -18,6 +18,8 @@ import * as repo from './events.repo.js';
  * as if the whole batch had been received at the moment it started.
  */
 export type Reads = ReturnType<typeof createReads>;
+/** The account's state the rules saw for an event (stored with it, for simulation). */
+export type EventContext = { tier: string | null; multiplier: number; purchases: number; spend12m: number };
 
 export function createReads(tx: Tx, programId: string, deps: { programs: ProgramsService; rules: RulesService }) {
   let program: Promise<Program> | undefined;
@@ -37,7 +39,7 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   /** Awards of the events applied so far, written by `flush`. */
   let awards: repo.NewAward[] = [];
   /** Answers and traces of the events applied so far, written by `flush`. */
-  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[] }>();
+  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[]; context: EventContext | null }>();
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
   const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
   const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
@@ -131,8 +133,8 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
       staged.push(() => void awards.push(...rows));
     },
     /** The event's answer and trace, stored by `flush`. */
-    answer(id: string, answer: Record<string, unknown>, trace: unknown[]) {
-      staged.push(() => answers.set(id, { answer, trace }));
+    answer(id: string, answer: Record<string, unknown>, trace: unknown[], context: EventContext | null = null) {
+      staged.push(() => answers.set(id, { answer, trace, context }));
     },
     /** The answer of a stored event, including one applied earlier in this transaction and not yet flushed. */
     answerOf(e: repo.EventRow): Record<string, unknown> {

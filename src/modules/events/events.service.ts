@@ -12,7 +12,7 @@ import { creditMany, type CreditInput, type LedgerService, type WalletOwner } fr
 import type { ProgramsService, Program, Currency } from '../programs/index.js';
 import { evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
 import { eventError } from './events.errors.js';
-import { createReads, type Reads } from './events.reads.js';
+import { createReads, type EventContext, type Reads } from './events.reads.js';
 import * as repo from './events.repo.js';
 
 export type EventAnswer = z.infer<typeof eventAnswer>;
@@ -210,7 +210,8 @@ export function createEventsService(
         })
       : null;
     if (tierChange) reads.tierChanged(account.id);
-    return { awards, trace, tierChange };
+    const context: EventContext = { tier: tier?.code ?? null, multiplier: tier?.multiplier ?? 1, purchases: stats.purchases, spend12m: num(stats.spend12m) };
+    return { awards, trace, tierChange, context };
   }
 
   /**
@@ -311,6 +312,7 @@ export function createEventsService(
     if (!inserted) return replay(reads, (await repo.findEvent(tx, ctx.programId, input.id))!, requestHash);
     let answer: EventAnswer;
     let trace: unknown[];
+    let context: EventContext | null = null;
     if (input.type === 'return') {
       const { reversals, tierChange } = await reverseFor(tx, ctx, reads, outbox, program, input, account);
       answer = { eventId: input.id, status: 'processed', awards: [], reversals, ...(tierChange ? { tier: tierChange } : {}) };
@@ -322,8 +324,9 @@ export function createEventsService(
       const r = await earn(tx, ctx, reads, outbox, program, input, account, member);
       answer = { eventId: input.id, status: 'processed', awards: r.awards, ...(r.tierChange ? { tier: r.tierChange } : {}) };
       trace = r.trace;
+      context = r.context;
     }
-    reads.answer(input.id, answer, jsonSafe(trace) as unknown[]);
+    reads.answer(input.id, answer, jsonSafe(trace) as unknown[], context);
     return { answer, replayed: false };
   }
 
