@@ -30,7 +30,6 @@ function scaleHalfUp(value: bigint, f: Fraction): bigint {
   return (2n * value * f.numerator + f.denominator) / (2n * f.denominator);
 }
 
-
 /**
  * Collects the postings of one posting set and the balance changes they make, checks they
  * balance per currency, then writes them in a few statements.
