@@ -18,6 +18,8 @@ import * as repo from './events.repo.js';
  * as if the whole batch had been received at the moment it started.
  */
 export type Reads = ReturnType<typeof createReads>;
+/** The account's state the rules saw for an event (stored with it, for simulation). */
+export type EventContext = { tier: string | null; multiplier: number; purchases: number; spend12m: number };
 
 export function createReads(tx: Tx, programId: string, deps: { programs: ProgramsService; rules: RulesService }) {
   let program: Promise<Program> | undefined;
@@ -37,13 +39,14 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   /** Awards of the events applied so far, written by `flush`. */
   let awards: repo.NewAward[] = [];
   /** Answers and traces of the events applied so far, written by `flush`. */
-  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[] }>();
+  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[]; context: EventContext | null }>();
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
   const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
   const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
   /** Accounts and budgets this transaction holds locks on (see `lockAccounts`, `lockBudgets`). */
   const lockedAccounts = new Set<string>();
-  const lockedBudgets = new Set<string>();
+  /** What each budget locked by this transaction has used, kept up to date by its events (see `budgetUsed`). */
+  const lockedBudgets = new Map<string, bigint>();
   const budgetKey = (k: { ruleId: string; currency: string }) => `${k.ruleId}|${k.currency}`;
   /** The tier each account held before its next event, until an event changes it (see `tier`). */
   const tiers = new Map<string, Promise<unknown>>();
@@ -97,10 +100,26 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
     async lockBudgets(keys: { ruleId: string; currency: string }[], upFront = false): Promise<void> {
       const todo = keys.filter((k) => !lockedBudgets.has(budgetKey(k)));
       if (!todo.length) return;
-      await deps.rules.lockBudgets(tx, programId, todo);
-      const keep = () => todo.forEach((k) => lockedBudgets.add(budgetKey(k)));
+      const used = await deps.rules.lockBudgets(tx, programId, todo);
+      const keep = () => todo.forEach((k) => lockedBudgets.set(budgetKey(k), used.get(budgetKey(k)) ?? 0n));
       if (upFront) keep();
       else staged.push(keep);
+    },
+    /**
+     * What a budget this transaction holds locked has used so far, or undefined if it holds no
+     * lock on it: no other transaction can change it meanwhile, so it is read once per batch.
+     */
+    budgetUsed(k: { ruleId: string; currency: string }): bigint | undefined {
+      return lockedBudgets.get(budgetKey(k));
+    },
+    /** What the event in progress adds to (or gives back to) held budgets, kept if it is applied. */
+    addToBudgets(changes: { key: { ruleId: string; currency: string }; amount: bigint }[]) {
+      staged.push(() => {
+        for (const c of changes) {
+          const u = lockedBudgets.get(budgetKey(c.key));
+          if (u !== undefined) lockedBudgets.set(budgetKey(c.key), u + c.amount < 0n ? 0n : u + c.amount);
+        }
+      });
     },
     systemWallets: { get: (key: string) => systemWallets.get(key), learn: (key: string, id: string) => void staged.push(() => systemWallets.set(key, id)) },
     /**
@@ -131,8 +150,8 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
       staged.push(() => void awards.push(...rows));
     },
     /** The event's answer and trace, stored by `flush`. */
-    answer(id: string, answer: Record<string, unknown>, trace: unknown[]) {
-      staged.push(() => answers.set(id, { answer, trace }));
+    answer(id: string, answer: Record<string, unknown>, trace: unknown[], context: EventContext | null = null) {
+      staged.push(() => answers.set(id, { answer, trace, context }));
     },
     /** The answer of a stored event, including one applied earlier in this transaction and not yet flushed. */
     answerOf(e: repo.EventRow): Record<string, unknown> {

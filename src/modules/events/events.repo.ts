@@ -80,11 +80,11 @@ export async function addMonthlyStatsMany(tx: Tx, programId: string, rows: { acc
 }
 
 /** Stores the answers and traces of many events in one statement. */
-export async function setAnswers(tx: Tx, programId: string, rows: { id: string; answer: Record<string, unknown>; trace: unknown[] }[]): Promise<void> {
+export async function setAnswers(tx: Tx, programId: string, rows: { id: string; answer: Record<string, unknown>; trace: unknown[]; context?: unknown }[]): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
-    update events e set answer = r.answer, trace = r.trace
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, answer jsonb, trace jsonb)
+    update events e set answer = r.answer, trace = r.trace, context = r.context
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id text, answer jsonb, trace jsonb, context jsonb)
     where e.program_id = ${programId} and e.id = r.id`);
 }
 

@@ -10,9 +10,9 @@ import { jsonSafe } from '../../lib/json.js';
 import { findAccountIn, findMemberIn, managedAccountIdsIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
 import { creditMany, type CreditInput, type LedgerService, type WalletOwner } from '../ledger/index.js';
 import type { ProgramsService, Program, Currency } from '../programs/index.js';
-import { evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
+import { budgetKeyOf, evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
 import { eventError } from './events.errors.js';
-import { createReads, type Reads } from './events.reads.js';
+import { createReads, type EventContext, type Reads } from './events.reads.js';
 import * as repo from './events.repo.js';
 
 export type EventAnswer = z.infer<typeof eventAnswer>;
@@ -141,10 +141,14 @@ export function createEventsService(
       now: now(),
     };
     // Budgets (shared by all accounts, in the global order), then this account's caps: locked and read before planning.
+    // A budget the batch locked before its first event is known here already: no statement for it.
     const needed = limitsNeeded(compiled, evaluations, env);
-    const used: LimitUsage = needed.caps.length || needed.budgets.length ? await rules.lockLimits(tx, ctx.programId, needed.caps, needed.budgets) : { caps: new Map(), budgets: new Map() };
+    const unknown = needed.budgets.filter((k) => reads.budgetUsed(k) === undefined);
+    const used: LimitUsage = needed.caps.length || unknown.length ? await rules.lockLimits(tx, ctx.programId, needed.caps, unknown) : { caps: new Map(), budgets: new Map() };
+    for (const k of needed.budgets) if (reads.budgetUsed(k) !== undefined) used.budgets.set(budgetKeyOf(k), reads.budgetUsed(k)!);
     const plan = planAwards(compiled, evaluations, env, used);
     await rules.claimLimits(tx, plan.capClaims, plan.budgetClaims);
+    reads.addToBudgets(plan.budgetClaims);
     const trace = plan.trace;
     const t = env.now;
     const awards: AwardView[] = [];
@@ -210,7 +214,8 @@ export function createEventsService(
         })
       : null;
     if (tierChange) reads.tierChanged(account.id);
-    return { awards, trace, tierChange };
+    const context: EventContext = { tier: tier?.code ?? null, multiplier: tier?.multiplier ?? 1, purchases: stats.purchases, spend12m: num(stats.spend12m) };
+    return { awards, trace, tierChange, context };
   }
 
   /**
@@ -238,7 +243,10 @@ export function createEventsService(
       if (delta <= 0n) continue;
       // What the return takes back no longer counts against the rule's cap and budget.
       if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
-      if (a.countsAgainstBudget) await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
+      if (a.countsAgainstBudget) {
+        await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
+        reads.addToBudgets([{ key: { ruleId: a.ruleId, currency: a.currency }, amount: -delta }]);
+      }
       const r = await ledger.reverse(tx, ctx, {
         transactionId: a.ledgerTransactionId,
         fraction: { numerator: returned, denominator: original.amount },
@@ -311,6 +319,7 @@ export function createEventsService(
     if (!inserted) return replay(reads, (await repo.findEvent(tx, ctx.programId, input.id))!, requestHash);
     let answer: EventAnswer;
     let trace: unknown[];
+    let context: EventContext | null = null;
     if (input.type === 'return') {
       const { reversals, tierChange } = await reverseFor(tx, ctx, reads, outbox, program, input, account);
       answer = { eventId: input.id, status: 'processed', awards: [], reversals, ...(tierChange ? { tier: tierChange } : {}) };
@@ -322,8 +331,9 @@ export function createEventsService(
       const r = await earn(tx, ctx, reads, outbox, program, input, account, member);
       answer = { eventId: input.id, status: 'processed', awards: r.awards, ...(r.tierChange ? { tier: r.tierChange } : {}) };
       trace = r.trace;
+      context = r.context;
     }
-    reads.answer(input.id, answer, jsonSafe(trace) as unknown[]);
+    reads.answer(input.id, answer, jsonSafe(trace) as unknown[], context);
     return { answer, replayed: false };
   }
 

@@ -2,7 +2,7 @@ import type { Database, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/database.js';
 import { findAccountIn, findMemberIn, type Account, type Member } from '../accounts/index.js';
 import type { ProgramsService } from '../programs/index.js';
-import { compileRule, evaluateRules, periodKey, splitAward, type CompiledRule, type RuleContext, type RulesService } from '../rules/index.js';
+import { budgetKeyOf, capKeyOf, compileRule, evaluateRules, planAwards, type CompiledRule, type LimitUsage, type RuleContext, type RulesService } from '../rules/index.js';
 import * as repo from './events.repo.js';
 
 export type SimulationResult = {
@@ -23,7 +23,9 @@ const PAGE = 2_000;
 
 /**
  * Re-runs one rule over the stored events of a period and adds up what it would have awarded,
- * writing nothing. Caps and budget start empty; account stats are rebuilt as the events replay.
+ * writing nothing, with the award planner live processing uses (rules.planner.ts). Each event is
+ * judged with the account's tier, multiplier and stats as they were when it was processed (kept
+ * with the event); caps and budget start empty and fill as the period replays.
  */
 export async function simulateRule(
   database: Database,
@@ -41,8 +43,7 @@ export async function simulateRule(
     const accounts = new Map<string, Account | null>();
     const members = new Map<string, Member | null>();
     const purchases = new Map<string, number>();
-    const capUsed = new Map<string, bigint>();
-    let budgetUsed = 0n;
+    const usage: LimitUsage = { caps: new Map(), budgets: new Map() };
     const totals = new Map<string, { amount: bigint; awards: number }>();
     const byType = new Map<string, bigint>();
     const byRole = new Map<string, bigint>();
@@ -70,6 +71,9 @@ export async function simulateRule(
         if (!account) continue;
         const member = e.memberId ? await memberOf(tx, e.memberId) : null;
         const payload = e.payload as RuleContext['event'];
+        // The account as the rules saw it when the event was processed (stored with the event);
+        // for events stored before that was kept: purchases counted as the events replay, no tier.
+        const was = e.context ?? { tier: null, multiplier: 1, purchases: purchases.get(account.id) ?? 0, spend12m: 0 };
         const ctx: RuleContext = {
           event: { ...payload, amount: payload.amount ?? null, lines: payload.lines ?? [], attributes: payload.attributes ?? {} },
           account: {
@@ -78,52 +82,41 @@ export async function simulateRule(
             type: account.type,
             segment: account.segment,
             region: account.region,
-            tier: null,
+            tier: was.tier,
             attributes: account.attributes,
-            stats: { purchases: purchases.get(account.id) ?? 0, spend12m: 0 },
+            stats: { purchases: was.purchases, spend12m: was.spend12m },
           },
           member: member ? { id: member.id, externalId: member.externalId, role: member.role, attributes: member.attributes } : null,
         };
         if (e.type === 'purchase') purchases.set(account.id, (purchases.get(account.id) ?? 0) + 1);
-        const [ev] = evaluateRules([rule], ctx, { currencyKinds, tierMultiplier: 1 });
-        if (!ev.matched) continue;
+        const evaluations = evaluateRules([rule], ctx, { currencyKinds, tierMultiplier: was.multiplier });
+        if (!evaluations[0].matched) continue;
+        // The same planner as live processing; caps and budget start empty and fill as the period replays.
+        const plan = planAwards([rule], evaluations, {
+          program: { accountShare: program.accountShare, timeZone: program.timeZone },
+          account: { id: account.id, employeeIncentives: account.employeeIncentives },
+          member: member ? { id: member.id, active: member.status === 'active' } : null,
+          eventId: e.id,
+          occurredAt: e.occurredAt,
+          now: e.createdAt,
+        }, usage);
+        for (const c of plan.capClaims) usage.caps.set(capKeyOf(c.key), (usage.caps.get(capKeyOf(c.key)) ?? 0n) + c.amount);
+        for (const b of plan.budgetClaims) usage.budgets.set(budgetKeyOf(b.key), (usage.budgets.get(budgetKeyOf(b.key)) ?? 0n) + b.amount);
         let any = false;
-        for (const eff of ev.effects) {
-          if (eff.amount <= 0n) continue;
-          const spec = rule.effects[eff.index];
-          const shareOf = (total: bigint) => splitAward(total, spec.to, { accountShare: program.accountShare, hasMember: !!member && member.status === 'active', employeeIncentives: account.employeeIncentives });
-          // As when earning: an effect nobody can receive uses up neither cap nor budget.
-          const reachable = shareOf(eff.amount);
-          if (reachable.account + reachable.member === 0n) continue;
-          let granted = eff.amount;
-          if (spec.cap) {
-            const key = `${eff.index}|${spec.cap.scope === 'member' && member ? member.id : account.id}|${periodKey(spec.cap.per, e.occurredAt, program.timeZone, e.id)}`;
-            const used = capUsed.get(key) ?? 0n;
-            const left = BigInt(spec.cap.max) - used;
-            granted = left <= 0n ? 0n : granted < left ? granted : left;
-            capUsed.set(key, used + granted);
-          }
-          if (granted > 0n && rule.budget && rule.budget.currency === spec.currency) {
-            const left = BigInt(rule.budget.max) - budgetUsed;
-            granted = left <= 0n ? 0n : granted < left ? granted : left;
-            budgetUsed += granted;
-          }
-          if (granted <= 0n) continue;
-          const split = shareOf(granted);
-          for (const [to, amount] of [['account', split.account], ['member', split.member]] as const) {
-            if (amount <= 0n) continue;
-            any = true;
-            const t = totals.get(spec.currency) ?? { amount: 0n, awards: 0 };
-            t.amount += amount;
-            t.awards++;
-            totals.set(spec.currency, t);
-            const add = (m: Map<string, bigint>, k: string) => m.set(k, (m.get(k) ?? 0n) + amount);
-            add(byType, `${account.type}|${spec.currency}`);
-            add(byRole, `${to === 'member' ? member!.role : ''}|${spec.currency}`);
-            add(byAccount, `${account.id}|${spec.currency}`);
-            if (sample.length < input.sampleSize) {
-              sample.push({ eventId: e.id, occurredAt: e.occurredAt.toISOString(), accountId: account.id, memberId: member?.id ?? null, to, currency: spec.currency, amount: Number(amount) });
-            }
+        for (const a of plan.awards) {
+          const { amount, currency } = a;
+          const to = a.ownerType;
+          any = true;
+          const t = totals.get(currency) ?? { amount: 0n, awards: 0 };
+          t.amount += amount;
+          t.awards++;
+          totals.set(currency, t);
+          const add = (m: Map<string, bigint>, k: string) => m.set(k, (m.get(k) ?? 0n) + amount);
+          add(byType, `${account.type}|${currency}`);
+          add(byRole, `${to === 'member' ? member!.role : ''}|${currency}`);
+          add(byAccount, `${account.id}|${currency}`);
+          if (sample.length < input.sampleSize) {
+            sample.push({ eventId: e.id, occurredAt: e.occurredAt.toISOString(), accountId: account.id, memberId: member?.id ?? null, to, currency, amount: Number(amount) });
           }
         }
         if (any) matched++;

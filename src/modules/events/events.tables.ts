@@ -20,6 +20,11 @@ export const events = pgTable(
     requestHash: text('request_hash').notNull(),
     answer: jsonb('answer').$type<Record<string, unknown>>().notNull(),
     trace: jsonb('trace').$type<unknown[]>().notNull(),
+    /**
+     * The account's state the rules saw when the event was processed (tier, multiplier, stats),
+     * so a simulation replays the event as it was. Null for returns and for events stored before.
+     */
+    context: jsonb('context').$type<{ tier: string | null; multiplier: number; purchases: number; spend12m: number }>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -8,7 +8,7 @@ import type { Currency } from '../programs/index.js';
 import { inLockOrder, lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
 import { guardBalanceRange, systemWalletId, toWallet, type Bucket, type WalletRow } from './ledger.repo.js';
-import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.service.js';
+import type { CreditLeg, LedgerResult, PostingView, WalletOwner, WriteCommon } from './ledger.types.js';
 
 /**
  * Many credits at once, for the events batch path.

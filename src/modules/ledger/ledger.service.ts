@@ -2,8 +2,8 @@ import type { Database, Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { hashRequest } from '../../lib/hash.js';
 import { newId } from '../../lib/ids.js';
-import { addMonths } from '../../lib/months.js';
-import type { ProgramsService } from '../programs/index.js';
+import type { Currency, ProgramsService } from '../programs/index.js';
+import { creditMany } from './ledger.batch.js';
 import { ledgerChecks } from './ledger.doctor.js';
 import { lockOrder } from './ledger.due.js';
 import { ledgerError } from './ledger.errors.js';
@@ -12,54 +12,9 @@ import { matureDue as matureDueChunked } from './ledger.maturity.js';
 import * as repo from './ledger.repo.js';
 import type { Bucket, SystemWalletName, WalletRow } from './ledger.repo.js';
 
-/** The owner of a wallet that holds value for someone: a company or one of its employees. */
-export type WalletOwner = { type: 'account'; accountId: string } | { type: 'member'; memberId: string; accountId: string };
+import type { CreditLeg, LedgerResult, PostingView, TransactionKind, WalletOwner, WriteCommon } from './ledger.types.js';
 
-export type TransactionKind = 'earn' | 'adjust' | 'redeem' | 'transfer' | 'hold' | 'release' | 'expire' | 'mature' | 'reverse';
-
-/** What every write carries: the idempotency key and what the posting set refers to. */
-export type WriteCommon = {
-  idempotencyKey: string;
-  memo?: string | null;
-  eventId?: string | null;
-  redemptionId?: string | null;
-  metadata?: Record<string, unknown>;
-  /** When the change happens; defaults to now. Tests and jobs set it. */
-  at?: Date;
-};
-
-export type CreditLeg = {
-  to: WalletOwner;
-  currency: string;
-  amount: bigint;
-  /** A date in the future makes the credit pending until then. */
-  availableAt?: Date | null;
-  /** Absent: the currency's expiry rule decides; null: never expires. */
-  expiresAt?: Date | null;
-  ruleId?: string | null;
-};
-
-export type PostingView = {
-  walletId: string;
-  ownerType: 'account' | 'member' | 'system';
-  ownerId: string;
-  accountId: string | null;
-  bucket: Bucket;
-  currency: string;
-  amount: bigint;
-  ruleId: string | null;
-};
-
-export type LedgerResult = {
-  transactionId: string;
-  kind: TransactionKind;
-  at: Date;
-  replayed: boolean;
-  holdId: string | null;
-  postings: PostingView[];
-  /** For a reversal that was told to take only what is there: what it could not take back. */
-  shortfall?: bigint;
-};
+export type { CreditLeg, LedgerResult, PostingView, TransactionKind, WalletOwner, WriteCommon } from './ledger.types.js';
 
 // What maturity and expiry hand to their hooks is defined with them (ledger.due.ts).
 export type { OnPosted, PostedDetails } from './ledger.due.js';
@@ -74,7 +29,6 @@ const min = (a: bigint, b: bigint) => (a < b ? a : b);
 function scaleHalfUp(value: bigint, f: Fraction): bigint {
   return (2n * value * f.numerator + f.denominator) / (2n * f.denominator);
 }
-
 
 /**
  * Collects the postings of one posting set and the balance changes they make, checks they
@@ -263,33 +217,20 @@ export function createLedgerService(database: Database, deps: { programs: Progra
      * manual credits). Each credit becomes a lot; a future `availableAt` makes it pending.
      */
     async credit(tx: Tx, ctx: RequestContext, input: WriteCommon & { kind: 'earn' | 'adjust'; source: 'issuance' | 'adjustment'; legs: CreditLeg[] }): Promise<LedgerResult> {
+      // One write path for credits: one at a time is a batch of one (ledger.batch.ts).
       input.legs.forEach((l, i) => checkAmount(l.amount, input.legs.length > 1 ? `legs.${i}.amount` : 'amount'));
-      const opened = await begin(tx, ctx, input.kind, input, { source: input.source, legs: input.legs });
-      if ('replay' in opened) return opened.replay;
-      const at = opened.at;
-      const locked = await lockWallets(tx, ctx.programId, input.legs.map((l) => ({ owner: l.to, currency: l.currency })));
-      const set = new PostingSet();
-      for (const leg of input.legs) {
-        const currency = await currencyOf(tx, ctx.programId, leg.currency);
-        const w = walletFor(locked, leg.to, leg.currency);
-        const expiresAt =
-          leg.expiresAt !== undefined
-            ? leg.expiresAt
-            : currency.expiry
-              ? addMonths(leg.availableAt && leg.availableAt > at ? leg.availableAt : at, currency.expiry.months, (await programs.getProgramIn(tx, ctx.programId)).timeZone)
-              : null;
-        const pending = !!leg.availableAt && leg.availableAt > at;
-        set.post(await system(tx, ctx.programId, input.source, leg.currency), 'available', -leg.amount, leg.ruleId);
-        if (pending) {
-          await repo.insertLots(tx, ctx.programId, opened.id, [{ walletId: w.id, status: 'pending', amount: leg.amount, remaining: leg.amount, availableAt: leg.availableAt!, expiresAt }], at);
-          set.post(w, 'pending', leg.amount, leg.ruleId);
-        } else {
-          await receive(tx, ctx.programId, opened.id, w, leg.amount, { newLot: { expiresAt }, at });
-          set.post(w, 'available', leg.amount, leg.ruleId);
-        }
-      }
-      const postings = await set.write(tx, ctx.programId, opened.id, at);
-      return { transactionId: opened.id, kind: input.kind, at, replayed: false, holdId: null, postings };
+      const currencies = new Map<string, Currency>();
+      for (const l of input.legs) if (!currencies.has(l.currency)) currencies.set(l.currency, await currencyOf(tx, ctx.programId, l.currency));
+      const replay = async (t: Tx, c: RequestContext, i: typeof input): Promise<LedgerResult> => {
+        const opened = await begin(t, c, i.kind, i, { source: i.source, legs: i.legs });
+        if ('replay' in opened) return opened.replay;
+        // The batch saw the key taken, so it was committed: begin cannot open it again.
+        throw ledgerError('IDEMPOTENCY_KEY_REUSED', 'The idempotency key is being used by a request that did not finish; retry.');
+      };
+      // Expiry months are counted on the program's wall clock; its time zone is read only when a currency expires.
+      const timeZone = [...currencies.values()].some((c) => c.expiry) ? (await programs.getProgramIn(tx, ctx.programId)).timeZone : undefined;
+      const [r] = await creditMany(tx, ctx, [input], { currencyOf: (code) => currencies.get(code), ledger: { credit: replay }, timeZone });
+      return r;
     },
 
     /** Debits a wallet into a system wallet (redemption or adjustment), consuming lots oldest-expiry first. */
