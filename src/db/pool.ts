@@ -68,7 +68,15 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob | 
   // a client after an error, and a shared connection object would stay ended for the next one.
   // pg hands a query's type-parser object to `parse` as `types`; PGlite's serializer expects
   // an array of parameter type oids there (pg's own serializer ignores a non-array).
+  // The named statements live in PGlite's one backend session, not in a client: a client that
+  // replaces an ended one (after an error, or when the pool let an idle one go) must know them
+  // too, or its first named query prepares again and fails with "already exists".
+  const parsedStatements: Record<string, string> = {};
   class SafeConnection extends PglitePgConnection {
+    constructor(config: ConstructorParameters<typeof PglitePgConnection>[0]) {
+      super(config);
+      this.parsedStatements = parsedStatements;
+    }
     override parse(query: { types?: unknown }): void {
       super.parse(Array.isArray(query.types) ? query : { ...query, types: undefined });
     }
