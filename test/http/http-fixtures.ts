@@ -40,6 +40,15 @@ export type SeededProgram = {
   deliveryId: string;
   /** An uploaded file import, not run. */
   importId: string;
+  /** An e-mail channel, inactive (its SMTP server does not exist). */
+  channelId: string;
+  /** A template of the program's own, under a key of its own (`<prefix>-news`, inbox, en). */
+  template: { key: string; channel: string; locale: string };
+  /** A campaign of that template, left a draft: preview, send and cancel would all work on it. */
+  campaignId: string;
+  /** Messages of the first member for the seeded purchase: any one, and the one delivered to the portal inbox. */
+  messageId: string;
+  inboxMessageId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -116,10 +125,33 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   });
   expect(upload.statusCode, upload.body).toBe(201);
 
+  const template = { key: `${lower}-news`, channel: 'inbox', locale: 'en' };
+  const tpl = await t.call(program, 'PUT', `${API}/templates/${template.key}/${template.channel}/${template.locale}`, { subject: `${prefix} news`, body: 'Hello {{ member.name }}, the catalogue is new.' });
+  expect(tpl.statusCode, tpl.body).toBe(200);
+  const campaign = await post<{ id: string; status: string }>('/campaigns', { name: `${prefix} news`, templateKey: template.key, audience: { memberIds: [members[0].id] }, channels: ['inbox'] });
+  expect(campaign.status).toBe('draft');
+  // The purchase earned the company points, so its partner admin has messages queued; the
+  // messaging worker (driven by hand in tests, for this program only) delivers the inbox one.
+  await t.services.messaging.deliverDue(new Date(), { programId: program.programId });
+  const mine = await t.call(program, 'GET', `${API}/members/${members[0].id}/messages`);
+  expect(mine.statusCode, mine.body).toBe(200);
+  const messages = (mine.json() as { items: { id: string; channel: string; status: string }[] }).items;
+  const inbox = messages.find((m) => m.channel === 'inbox' && m.status === 'delivered');
+  expect(inbox, `the seeded purchase delivered an inbox message: ${mine.body}`).toBeDefined();
+  // An SMTP server without a password: a channel with no secrets, so no FEALTY_SECRET_KEY is needed.
+  // Added after the delivery above and left inactive, so that no test ever dials it.
+  const channel = await post<{ id: string }>('/channels', { type: 'email', name: `${prefix} club mail`, settings: { host: `smtp.${lower}.example.test`, from: `${prefix} Club <club@${lower}.example.test>` }, active: false });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
-  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id };
+  return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id,
+    channelId: channel.id,
+    template,
+    campaignId: campaign.id,
+    messageId: messages[0].id,
+    inboxMessageId: inbox!.id,
+  };
 }
 
 /** Row counts of every table of the schema: a rejected request must leave all of them as they were. */

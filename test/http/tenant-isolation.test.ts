@@ -86,6 +86,19 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /imports/:importId/preview': () => ({ body: { mapping: { fields: { externalId: 'externalId', name: 'name', type: 'type' } }, limit: 5 } }),
   'POST /imports/:importId/run': () => ({ body: { mapping: { fields: { externalId: 'externalId', name: 'name', type: 'type' } } } }),
   'GET /imports/:importId/rejects': () => ({}),
+  'GET /channels/:id': () => ({}),
+  'PATCH /channels/:id': () => ({ body: { name: 'Hijacked channel', settings: { host: 'smtp.attacker.example.test', from: 'Attacker <x@attacker.example.test>' }, active: true } }),
+  'PUT /templates/:key/:channel/:locale': () => ({ body: { subject: 'Hijacked', body: 'Hello {{ member.name }}, send us your points.' }, upsertsOwn: true }),
+  'GET /members/:memberId/preferences': () => ({}),
+  'PATCH /members/:memberId/preferences': () => ({ body: { channels: { email: false }, categories: { marketing: true }, quietHours: { from: '00:00', to: '23:59' } } }),
+  'GET /members/:memberId/messages': () => ({}),
+  'GET /messages/:id': () => ({}),
+  'GET /campaigns/:id': () => ({}),
+  'POST /campaigns/:id/preview': () => ({}),
+  'POST /campaigns/:id/send': () => ({}),
+  'POST /campaigns/:id/cancel': () => ({}),
+  'GET /campaigns/:id/reach': () => ({}),
+  'POST /portal/inbox/:id/read': () => ({}),
 };
 
 /**
@@ -111,19 +124,31 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'webhooks.id': [b.webhookId],
     deliveryId: [b.deliveryId],
     importId: [b.importId],
+    'channels.id': [b.channelId],
+    'templates.key': [b.template.key],
+    'templates.channel': [b.template.channel],
+    'templates.locale': [b.template.locale],
+    'messages.id': [b.messageId],
+    'campaigns.id': [b.campaignId],
+    'inbox.id': [b.inboxMessageId],
   };
 }
 
 const apiRoutes = t.routes.filter((r) => r.url.startsWith(`${API}/`));
 const routeKey = (r: RegisteredRoute) => `${r.method} ${r.url.slice(API.length)}`;
 
-/** The path parameters of a route (`:name`, a regex-constrained `:name(...)`, or a `*` wildcard). */
+/**
+ * The path parameters of a route (`:name`, a regex-constrained `:name(...)`, or a `*` wildcard).
+ * A parameter not named `…Id` takes the nearest collection before it: `/templates/:key/:channel`
+ * has `templates.key` and `templates.channel`.
+ */
 function paramsOf(url: string): { name: string; kind: string }[] {
   const segments = url.split('/');
   const out: { name: string; kind: string }[] = [];
   segments.forEach((seg, i) => {
     const m = seg.match(/^:([A-Za-z0-9_]+)/);
-    if (m) out.push({ name: m[1], kind: m[1].endsWith('Id') ? m[1] : `${segments[i - 1]}.${m[1]}` });
+    const collection = segments.slice(0, i).reverse().find((s) => !s.startsWith(':'));
+    if (m) out.push({ name: m[1], kind: m[1].endsWith('Id') ? m[1] : `${collection}.${m[1]}` });
     else if (seg.includes('*')) out.push({ name: '*', kind: `${url} wildcard` });
   });
   return out;
@@ -138,8 +163,15 @@ function fill(url: string, values: Record<string, string>): string {
  * gives its members (`/portal/<code>/`), and the answer is its sign-in screen's name only (tested below).
  */
 const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
-const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !PUBLIC_BY_CODE.includes(routeKey(r)));
-const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0);
+/**
+ * The signed links in messages (open pixel, click redirect, unsubscribe), outside the walk too: no
+ * caller, the token names its message and carries its signature, and without one the answer is a
+ * refusal, not a list. Forged and altered tokens are tested in src/modules/messaging/messaging.test.ts.
+ */
+const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe'];
+const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
+const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
+const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));
 
 let a: SeededProgram;
 let b: SeededProgram;
@@ -339,7 +371,7 @@ describe("A's callers on B's objects in the path", () => {
 
 describe("A's callers on list routes", () => {
   it('knows a good many of B ids to look for', () => {
-    for (const id of [...b.accounts.map((x) => x.id), ...b.members.map((x) => x.id), b.keyId, b.ruleId, b.eventId, b.partner.id, b.reward.id, b.redemptionId, ...b.transactionIds, b.program.programId]) {
+    for (const id of [...b.accounts.map((x) => x.id), ...b.members.map((x) => x.id), b.keyId, b.ruleId, b.eventId, b.partner.id, b.reward.id, b.redemptionId, ...b.transactionIds, b.program.programId, b.channelId, b.campaignId, b.messageId, b.inboxMessageId]) {
       expect(bIds).toContain(id);
     }
   });
