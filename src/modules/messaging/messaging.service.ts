@@ -70,6 +70,8 @@ export type MessagingDeps = {
   embedded?: boolean;
   /** Where links in messages point: `https://loyalty.example.com`. */
   publicUrl?: string;
+  /** FEALTY_WEBHOOKS_ALLOW_PRIVATE: the HTTP gateway may post to private, loopback and link-local addresses. */
+  allowPrivateTargets?: boolean;
   /** The HTTP gateway's poster (tests put a receiver of their own behind it). */
   send?: Sender;
   random?: () => number;
@@ -280,7 +282,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
       c.type === 'email'
         ? emailAdapter(s as unknown as EmailConfig)
         : c.type === 'http'
-          ? httpGatewayAdapter({ url: String(s.url), secret: String(s.signingSecret), now, send: deps.send })
+          ? httpGatewayAdapter({ url: String(s.url), secret: String(s.signingSecret), now, send: deps.send, allowPrivateTargets: deps.allowPrivateTargets })
           : c.type === 'telegram'
             ? telegramAdapter({ botToken: String(s.botToken), baseUrl: String(s.baseUrl) })
             : webpushAdapter({ subject: String(s.subject), publicKey: String(s.vapidPublicKey), privateKey: String(s.vapidPrivateKey), agent: deps.pushAgent });

@@ -199,7 +199,7 @@ describe('a signed-in member', () => {
 
   it('refuses a partner admin giving company value to themself, and moves nothing', async () => {
     const before = (await t.call(p, 'GET', `${API}/accounts/ext:C-1/wallets`)).json()[0].available;
-    const self = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: admin.id, currency: 'points', amount: 50 });
+    const self = await t.callAs(admin, 'POST', `${API}/portal/transfers`, { toMemberId: admin.id, currency: 'points', amount: 50 }, { headers: { 'idempotency-key': 'alloc-self' } });
     expect(self.statusCode, self.body).toBe(422);
     expect(self.json().code).toBe('SELF_ALLOCATION');
     expect(self.json().errors).toEqual([expect.objectContaining({ path: 'toMemberId' })]);

@@ -87,8 +87,9 @@ const permanentHttp = (status: number | null) => status !== null && status >= 40
  * Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the channel's secret,
  * so any SMS or messenger bridge can check it came from the program.
  */
-export function httpGatewayAdapter(c: { url: string; secret: string; now: () => Date; send?: Sender }): ChannelAdapter {
-  const send = c.send ?? httpSender();
+export function httpGatewayAdapter(c: { url: string; secret: string; now: () => Date; send?: Sender; allowPrivateTargets?: boolean }): ChannelAdapter {
+  // The same guard as webhooks: a gateway on a private, loopback or link-local address only when the operator allows it.
+  const send = c.send ?? httpSender(10_000, { allowPrivate: c.allowPrivateTargets });
   return {
     async send(m) {
       const body = JSON.stringify({ id: m.id, channel: m.medium, to: m.to, memberId: m.memberId, subject: m.subject, text: m.text });
