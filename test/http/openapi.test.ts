@@ -84,7 +84,17 @@ describe('GET /api/v1/openapi.json', () => {
 describe('error responses in the document', () => {
   const operations = () =>
     t.routes.filter((r) => r.url.startsWith(`${API}/`) && !r.hidden).map((r) => ({ where: `${r.method} ${r.url}`, url: r.url, op: doc.paths[template(r.url)][r.method.toLowerCase()] }));
-  const PUBLIC = ['POST /api/v1/auth/login', 'POST /api/v1/portal/auth/request', 'POST /api/v1/portal/auth/verify', 'GET /api/v1/portal/auth/test-code'];
+  const PUBLIC = [
+    'POST /api/v1/auth/login',
+    'POST /api/v1/portal/auth/request',
+    'POST /api/v1/portal/auth/verify',
+    'GET /api/v1/portal/auth/test-code',
+    // A program's sign-in screen name, by the code in its portal address.
+    'GET /api/v1/portal/programs/:code',
+    // Unsubscribe works without signing in: the signed link in the message is the credential.
+    'GET /api/v1/messaging/unsubscribe',
+    'POST /api/v1/messaging/unsubscribe',
+  ];
 
   it('declares 400, 422 and 429 on every operation, 404 where the path names an object', () => {
     const missing = operations().flatMap(({ where, url, op }) =>
