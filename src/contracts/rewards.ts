@@ -7,7 +7,8 @@ const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 export const isoCurrency = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
-  .refine((c) => isoCurrencies.has(c), 'must be an ISO 4217 code such as EUR');
+  // Only a code of the right shape is looked up, so a bad one gets one error, not two.
+  .refine((c) => !/^[A-Z]{3}$/.test(c) || isoCurrencies.has(c), 'must be an ISO 4217 code such as EUR');
 
 /**
  * What a reward is: `gift` (merchandise, appliances), `service` (free delivery, storage,

@@ -124,7 +124,7 @@ describe('a full card', () => {
     expect(await stamps('accounts/ext:C-1')).toEqual({ available: 0, held: 5 });
     await api('POST', '/adjustments', { accountId: 'ext:C-1', currency: 'stamps', amount: 4, reason: 'More company stamps' }, { 'idempotency-key': 'grant-4' });
     await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'stamps', amount: 1, reason: 'One more' }, { 'idempotency-key': 'grant-5' });
-    const moved = await api('POST', '/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-6' }, currency: 'stamps', amount: 4 });
+    const moved = await api('POST', '/transfers', { from: { accountId: 'ext:C-1' }, to: { memberId: 'ext:E-6' }, currency: 'stamps', amount: 4 }, { 'idempotency-key': 'move-4' });
     expect(moved.statusCode).toBe(201);
     expect(await cards('ext:E-6')).toHaveLength(2);
     expect(await stamps('members/ext:E-6')).toEqual({ available: 0, held: 10 });
