@@ -415,13 +415,13 @@ async function main(): Promise<void> {
       await mobile.getByRole('heading', { name: /^Sign in to / }).waitFor();
       if ('phone' in contact) {
         await mobile.getByRole('button', { name: 'Phone', exact: true }).click();
-        await mobile.getByLabel('Mobile number').fill(contact.phone);
-      } else await mobile.getByLabel('Work e-mail').fill(contact.email);
+        await mobile.getByLabel('Mobile number', { exact: true }).fill(contact.phone);
+      } else await mobile.getByLabel('Work e-mail', { exact: true }).fill(contact.email);
       await mobile.getByRole('button', { name: 'Send me a code' }).click();
-      await mobile.getByLabel('6-digit code').waitFor();
+      await mobile.getByLabel('6-digit code', { exact: true }).waitFor();
       const query = 'phone' in contact ? `phone=${encodeURIComponent(contact.phone)}` : `email=${encodeURIComponent(contact.email)}`;
       const { code } = await (await fetch(`${BASE}/api/v1/portal/auth/test-code?${query}&program=${programCode}`)).json() as { code: string };
-      await mobile.getByLabel('6-digit code').fill(code);
+      await mobile.getByLabel('6-digit code', { exact: true }).fill(code);
       await mobile.getByRole('button', { name: 'Sign in', exact: true }).click();
       await mobile.getByTestId('balance-points').waitFor();
       const lang = await mobile.evaluate(() => document.documentElement.lang);

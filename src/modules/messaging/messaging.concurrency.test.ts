@@ -19,7 +19,7 @@ let clock = new Date('2026-04-01T08:00:00Z');
 
 beforeAll(async () => {
   // A generous timeout: on a loaded machine the receiver in this process answers slowly, and a timed-out call is (rightly) sent again.
-  t = await createTestApp({ now: () => clock, services: { secretKey: key, messagingSend: httpSender(60_000) } });
+  t = await createTestApp({ now: () => clock, services: { secretKey: key, messagingSend: httpSender(60_000, { allowPrivate: true }) } });
   rx = await startWebhookReceiver();
 });
 afterAll(async () => {
@@ -47,7 +47,7 @@ describe('two servers sending one campaign', () => {
     const c = await api('POST', '/campaigns', { name: 'Pilot', templateKey: 'pilot', audience: { roles: ['foreman'] }, channels: 'preferred', sendAt: '2026-04-01T09:00:00Z' });
     await api('POST', `/campaigns/${c.id}/send`);
 
-    const other = createServices(t.database, { now: () => clock, secretKey: key, messagingSend: httpSender(60_000) });
+    const other = createServices(t.database, { now: () => clock, secretKey: key, messagingSend: httpSender(60_000, { allowPrivate: true }) });
     const servers = [t.services, other];
     clock = new Date('2026-04-01T09:00:00Z');
     const dispatched = await Promise.all(servers.flatMap((s) => [s.campaigns.dispatchDue(clock), s.campaigns.dispatchDue(clock)]));
