@@ -423,7 +423,9 @@ async function main(): Promise<void> {
       const { code } = await (await fetch(`${BASE}/api/v1/portal/auth/test-code?${query}&program=${programCode}`)).json() as { code: string };
       await mobile.getByLabel('6-digit code', { exact: true }).fill(code);
       await mobile.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await mobile.getByTestId('balance-points').waitFor();
+      // Signed in: the home screen greets the member (a member may have no wallet yet).
+      await mobile.locator('h1.hello').waitFor();
+      await mobile.waitForLoadState('networkidle');
       const lang = await mobile.evaluate(() => document.documentElement.lang);
       // The rest of the run reads English labels: pick English the way a person would.
       await mobile.locator('select.lang').selectOption('en');
