@@ -84,7 +84,36 @@ function inflate(zip: Zip, entry: yauzl.Entry): Promise<Readable> {
  * exceljs stops too, and is recorded in `failed` for the reader to throw instead of whatever
  * exceljs makes of the cut.
  */
-async function* storedZip(zip: Zip, parts: Part[], failed: { error?: Error }): AsyncGenerator<Buffer> {
+/**
+ * Why a read stopped: set when a part fails. `signal` rejects at that moment, because exceljs's
+ * unzipper may wait for the rest of a cut entry forever instead of ending its parse.
+ */
+type Failure = { error?: Error; signal: Promise<never>; fail(err: Error): void };
+
+function failure(): Failure {
+  let reject!: (err: Error) => void;
+  const signal = new Promise<never>((_, r) => (reject = r));
+  signal.catch(() => {});
+  const f: Failure = { signal, fail: (err) => ((f.error = err), reject(err)) };
+  return f;
+}
+
+/** The items of an exceljs iterable until it ends or the read fails, whichever comes first. */
+async function* untilFailed<T>(items: AsyncIterable<T>, failed: Failure): AsyncGenerator<T> {
+  const it = items[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), failed.signal]);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    // Not awaited: after a failure exceljs may never settle; the source is destroyed by the caller.
+    void it.return?.()?.catch(() => {});
+  }
+}
+
+async function* storedZip(zip: Zip, parts: Part[], failed: Failure): AsyncGenerator<Buffer> {
   for (const p of parts) {
     yield localHeader(Buffer.from(p.name), p.entry.uncompressedSize, p.entry.crc32);
     let seen = 0;
@@ -96,7 +125,7 @@ async function* storedZip(zip: Zip, parts: Part[], failed: { error?: Error }): A
         yield chunk as Buffer;
       }
     } catch (err) {
-      failed.error = err instanceof FileUnreadable ? err : new FileUnreadable(`damaged XLSX file (${(err as Error).message})`);
+      failed.fail(err instanceof FileUnreadable ? err : new FileUnreadable(`damaged XLSX file (${(err as Error).message})`));
       return;
     }
   }
@@ -108,13 +137,13 @@ async function* storedZip(zip: Zip, parts: Part[], failed: { error?: Error }): A
 
 type ReaderInternals = { model?: { sheets?: { id: number; name: string; rId: string }[] }; workbookRels?: { Id: string; Target: string }[] };
 
-function reader(zip: Zip, names: string[], limits: ImportLimits): { wb: ExcelJS.stream.xlsx.WorkbookReader; source: Readable; failed: { error?: Error } } {
+function reader(zip: Zip, names: string[], limits: ImportLimits): { wb: ExcelJS.stream.xlsx.WorkbookReader; source: Readable; failed: Failure } {
   const parts: Part[] = names.flatMap((name) => {
     const entry = zip.parts.get(name);
     return entry ? [{ name, entry }] : [];
   });
   checkDeclared(zip, parts, limits);
-  const failed: { error?: Error } = {};
+  const failed = failure();
   const source = Readable.from(storedZip(zip, parts, failed), { objectMode: false });
   const wb = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   return { wb, source, failed };
@@ -128,13 +157,15 @@ export type Sheet = { name: string; path: string };
 /** The workbook's sheets, in order, with the part each is stored in. */
 async function sheetsOf(zip: Zip, limits: ImportLimits): Promise<Sheet[]> {
   if (!zip.parts.has(WORKBOOK)) throw new FileUnreadable('not an XLSX workbook (no xl/workbook.xml)');
-  const { wb, failed } = reader(zip, [RELS, WORKBOOK], limits);
+  const { wb, source, failed } = reader(zip, [RELS, WORKBOOK], limits);
   try {
-    for await (const _ of wb.parse() as unknown as AsyncIterable<unknown>) {
+    for await (const _ of untilFailed(wb.parse() as unknown as AsyncIterable<unknown>, failed)) {
       // Only the workbook and its relationships: no sheet comes out.
     }
   } catch (err) {
     throw failed.error ?? asUnreadable(err);
+  } finally {
+    source.destroy();
   }
   if (failed.error) throw failed.error;
   const rels = new Map(((wb as unknown as ReaderInternals).workbookRels ?? []).map((r) => [r.Id, r.Target.startsWith('/') ? r.Target.slice(1) : `xl/${r.Target}`]));
@@ -203,8 +234,8 @@ export async function openWorkbook(content: Buffer, limits: ImportLimits): Promi
       let n = 0;
       let next = 1;
       try {
-        for await (const ws of wb) {
-          for await (const r of ws as unknown as AsyncIterable<ExcelJS.Row>) {
+        for await (const ws of untilFailed(wb, failed)) {
+          for await (const r of untilFailed(ws as unknown as AsyncIterable<ExcelJS.Row>, failed)) {
             n++;
             // A row without its number (some writers leave `r` out) follows the one before.
             const number = Number.isFinite(r.number) ? r.number : next;
