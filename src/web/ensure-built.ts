@@ -37,7 +37,16 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<string
   log(`Building the web app (${reason})…`);
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  // The bundle is always the production one: a server started with NODE_ENV=test (the test
+  // suite's servers) or development would otherwise ship React's development build, three times the size.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(STAMP, new Date().toISOString());
   log(`Web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return WEB_DIST;
