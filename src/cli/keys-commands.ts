@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { PERMISSIONS } from '../contracts/permissions.js';
 import { DomainError } from '../lib/domain-error.js';
 import type { Services } from '../services.js';
 import { cliActor, withServices } from './cli-context.js';
@@ -8,7 +9,11 @@ import { parseOptions } from './cli-options.js';
 import { printJson, printLines, printTable } from './output.js';
 
 const programId = z.string().min(1);
-const createOptions = z.object({ program: programId, name: z.string().trim().min(1).max(200), json: z.boolean().optional() }).strict();
+const scopeList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(PERMISSIONS)).min(1));
+const createOptions = z.object({ program: programId, name: z.string().trim().min(1).max(200), scopes: scopeList.optional(), json: z.boolean().optional() }).strict();
 const programOptions = z.object({ program: programId, json: z.boolean().optional() }).strict();
 
 /**
@@ -32,12 +37,13 @@ export function addKeysCommands(cli: Command): void {
     .description('create an API key; the key is shown once and stored only as a hash')
     .requiredOption('--program <id>', 'program id')
     .requiredOption('--name <name>', 'what the key is for, e.g. "shop integration"')
+    .option('--scopes <permissions>', 'comma-separated permissions the key holds, e.g. events:write,accounts:write (default: unrestricted)')
     .option('--json', 'print {"key": {...}, "apiKey"} as JSON')
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, createOptions, raw);
       const created = await withServices(async (s) => {
         await requireProgram(s, opts.program);
-        return s.programs.createApiKey({ programId: opts.program, actor: cliActor }, opts.name);
+        return s.programs.createApiKey({ programId: opts.program, actor: cliActor }, opts.name, undefined, opts.scopes);
       });
       if (opts.json) return printJson({ key: created.key, apiKey: created.apiKey });
       printLines(`Created API key ${created.key.id} ("${created.key.name}")`, `API key (shown once, keep it): ${created.apiKey}`);
@@ -57,14 +63,14 @@ export function addKeysCommands(cli: Command): void {
       if (opts.json) return printJson({ keys: list });
       if (!list.length) return printLines('No API keys.');
       printTable(
-        ['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
-        list.map((k) => [k.id, k.name, k.prefix, k.createdAt, k.lastUsedAt ?? '-', k.revokedAt ?? '-']),
+        ['ID', 'NAME', 'PREFIX', 'SCOPES', 'CREATED', 'LAST USED', 'REVOKED'],
+        list.map((k) => [k.id, k.name, k.prefix, k.unrestricted ? 'all' : k.scopes.join(','), k.createdAt, k.lastUsedAt ?? '-', k.revokedAt ?? '-']),
       );
     });
 
   keys
     .command('revoke')
-    .description('revoke an API key: refused from then on (by a server already running, within 10 seconds)')
+    .description('revoke an API key: refused from then on (by a server already running, within a second)')
     .argument('<keyId>', 'the key id shown by `fealty keys list`')
     .requiredOption('--program <id>', 'program id')
     .option('--json', 'print {"key": {...}} as JSON')

@@ -13,7 +13,7 @@ export type SessionInfo = { token: string; csrfToken: string; expiresAt: Date };
 
 /** Who is calling: an API key (the program itself), a console user, or a portal member. */
 export type Principal =
-  | { type: 'key'; keyId: string }
+  | { type: 'key'; keyId: string; scopes: readonly Permission[] | null }
   | { type: 'user'; user: UserPrincipal; session: SessionInfo }
   | { type: 'member'; member: MemberPrincipal; session: SessionInfo };
 
@@ -38,7 +38,8 @@ export type ScopeLookups = {
 };
 
 export type AuthDeps = {
-  authenticateKey(key: string): Promise<{ programId: string; keyId: string } | null>;
+  /** `scopes`: the key's permissions; null for an unrestricted key (the program itself). */
+  authenticateKey(key: string): Promise<{ programId: string; keyId: string; scopes: readonly Permission[] | null } | null>;
   resolveSession(token: string): Promise<ResolvedSession | null>;
   userPrincipal(programId: string, id: string): Promise<UserPrincipal | null>;
   memberPrincipal(programId: string, id: string): Promise<MemberPrincipal | null>;
@@ -60,7 +61,7 @@ function sameToken(a: string, b: string): boolean {
 /**
  * Authentication and authorisation of every route under /api/v1, in one place. Each route's
  * need is declared in `route-access.ts`. A request carries either `Authorization: Bearer <key>`
- * (acts as the program, with every permission) or the session cookie (a console user with their
+ * (acts as the program, with the key's scopes, or every permission for an unrestricted key) or the session cookie (a console user with their
  * role, or a portal member). Cookie requests other than GET/HEAD/OPTIONS must repeat the session's
  * CSRF token in `x-csrf-token`: a cross-site form can send the cookie but cannot read the token.
  */
@@ -122,7 +123,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
         return null;
       }
       request.ctx = { programId: who.programId, actor: { type: 'key', id: who.keyId }, requestId: request.id };
-      return { type: 'key', keyId: who.keyId };
+      return { type: 'key', keyId: who.keyId, scopes: who.scopes };
     }
     const token = readSessionToken(request);
     const session = token ? await deps.resolveSession(token) : null;
@@ -147,7 +148,8 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
   }
 
   function contextOf(request: FastifyRequest, p: Principal): RequestContext {
-    if (p.type === 'key') return { ...request.ctx, permissions: ALL };
+    // A scoped key acts as a program manager would, limited to its scopes: it never manages owners.
+    if (p.type === 'key') return p.scopes ? { ...request.ctx, role: 'program_manager', permissions: new Set(p.scopes) } : { ...request.ctx, permissions: ALL };
     if (p.type === 'member') return { programId: p.member.programId, actor: { type: 'member', id: p.member.id }, requestId: request.id };
     const { user } = p;
     return {
@@ -163,7 +165,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AuthDeps): voi
 
 /** Why the principal may not call a route with this access rule, or null when it may. */
 export function authorise(p: Principal, access: RouteAccess | undefined): string | null {
-  if (!access) return p.type === 'key' ? null : 'This route declares no permission, so no signed-in user may call it.';
+  if (!access) return p.type === 'key' && !p.scopes ? null : 'This route declares no permission, so only an unrestricted API key may call it.';
   if ('public' in access) return null;
   if ('session' in access) {
     if (p.type === 'key') return 'This route is for a signed-in browser session, not an API key.';
@@ -175,7 +177,7 @@ export function authorise(p: Principal, access: RouteAccess | undefined): string
     if (access.partnerAdmin && !p.member.partnerAdmin) return "Only the company's partner admin may do this.";
     return null;
   }
-  if (p.type === 'key') return null;
+  if (p.type === 'key') return !p.scopes || p.scopes.includes(access.permission) ? null : `The API key does not have the scope ${access.permission}.`;
   if (p.type === 'member') return 'Members use the partner portal (/api/v1/portal), not the console API.';
   return ROLE_PERMISSIONS[p.user.role].includes(access.permission) ? null : `The role ${p.user.role} does not have the permission ${access.permission}.`;
 }

@@ -8,7 +8,10 @@ export type RequestContext = {
   programId: string;
   actor: Actor;
   requestId?: string;
-  /** The console role of a user; absent for keys, members and the system. */
+  /**
+   * The console role of a user; for a scoped API key `program_manager` (it may never manage owners);
+   * absent for unrestricted keys, members and the system.
+   */
   role?: ConsoleRole;
   /** What the caller may do over HTTP; absent for system work (jobs, CLI, demo), which is not checked. */
   permissions?: ReadonlySet<Permission>;

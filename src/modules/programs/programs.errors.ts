@@ -11,6 +11,8 @@ export const programErrorStatus = {
   ROLE_NOT_FOUND: 404,
   EVENT_TYPE_EXISTS: 409,
   API_KEY_NOT_FOUND: 404,
+  /** A key never holds a permission its creator does not hold. */
+  API_KEY_SCOPE_EXCEEDS_CREATOR: 403,
   UNAUTHENTICATED: 401,
 } as const satisfies Record<string, number>;
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull, asc } from 'drizzle-orm';
+import { and, eq, isNull, asc, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { apiKeys, currencies, eventTypes, programs, roles } from './programs.tables.js';
 
@@ -44,6 +44,17 @@ export async function insertApiKey(tx: Tx, row: typeof apiKeys.$inferInsert): Pr
 export async function findActiveKeyByHash(tx: Tx, hash: string): Promise<ApiKeyRow | undefined> {
   const [k] = await tx.select().from(apiKeys).where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
   return k;
+}
+
+/**
+ * Records that a key was used, at most once a minute: the condition makes a second node (or a
+ * second request) that saw an older value write nothing.
+ */
+export async function touchApiKey(tx: Tx, programId: string, id: string): Promise<void> {
+  await tx
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.programId, programId), eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
 }
 
 export async function listApiKeys(tx: Tx, programId: string): Promise<ApiKeyRow[]> {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { code } from '../../contracts/common.js';
 import { programCode } from '../../contracts/portal.js';
+import { PERMISSIONS } from '../../contracts/permissions.js';
 import type { ProgramsService } from './programs.service.js';
 
 const program = z.object({
@@ -29,8 +30,10 @@ const apiKeyInfo = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scopes: z.array(z.enum(PERMISSIONS)).describe('What the key may do (console permission names); every permission for an unrestricted key.'),
+  unrestricted: z.boolean().describe('The key acts as the program itself (every permission, owners included): keys made before scopes existed, and keys made without scopes by an owner.'),
   createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable().describe('When the key was last used, to the minute.'),
   revokedAt: z.string().nullable(),
 });
 
@@ -112,12 +115,23 @@ export function programRoutes(programs: ProgramsService): FastifyPluginAsyncZod 
         schema: {
           tags: ['program'],
           summary: 'Create an API key; the key is shown only in this answer',
-          body: z.object({ name: z.string().min(1).max(200) }).strict(),
+          body: z
+            .object({
+              name: z.string().min(1).max(200),
+              scopes: z
+                .array(z.enum(PERMISSIONS))
+                .min(1)
+                .max(PERMISSIONS.length)
+                .refine((a) => new Set(a).size === a.length, 'must not repeat a permission')
+                .optional()
+                .describe('Permissions the key holds, e.g. ["events:write"] for an ERP feed; at most what the creator holds (403 API_KEY_SCOPE_EXCEEDS_CREATOR). Absent: all the creator holds.'),
+            })
+            .strict(),
           response: { 201: apiKeyInfo.extend({ apiKey: z.string() }) },
         },
       },
       async (req, reply) => {
-        const { apiKey, key } = await programs.createApiKey(req.ctx, req.body.name);
+        const { apiKey, key } = await programs.createApiKey(req.ctx, req.body.name, undefined, req.body.scopes);
         return reply.status(201).send({ ...key, apiKey });
       },
     );

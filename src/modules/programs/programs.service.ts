@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { sha256 } from '../../lib/hash.js';
 import type { AuditService } from '../audit/index.js';
 import { RESERVED_PROGRAM_CODES } from '../../contracts/portal.js';
+import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from '../../contracts/permissions.js';
 import { programError } from './programs.errors.js';
 import * as repo from './programs.repo.js';
 
@@ -27,7 +28,22 @@ export type Role = { code: string; name: string };
 
 /** Event types every program has; programs may declare more. */
 export const BUILT_IN_EVENT_TYPES = ['purchase', 'return', 'contract_signed', 'training_completed', 'event_attended', 'survey_completed', 'referral'] as const;
-export type ApiKeyInfo = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+/**
+ * `scopes`: what the key may do; `unrestricted`: the key is the program itself (every permission,
+ * owners included), as every key made before keys had scopes.
+ */
+export type ApiKeyInfo = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Permission[];
+  unrestricted: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+/** An authenticated key: its program, and its scopes (null: unrestricted). */
+export type KeyPrincipal = { programId: string; keyId: string; scopes: readonly Permission[] | null };
 
 const toProgram = (p: repo.ProgramRow): Program => ({
   id: p.id,
@@ -52,6 +68,8 @@ const toKey = (k: repo.ApiKeyRow): ApiKeyInfo => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  scopes: k.scopes ? PERMISSIONS.filter((p) => k.scopes!.includes(p)) : [...PERMISSIONS],
+  unrestricted: !k.scopes,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -82,20 +100,44 @@ function countryOfLocale(locale: string | undefined): string | null {
   return region ? region.toUpperCase() : null;
 }
 
+/**
+ * The scopes to store for a key `ctx` creates (null: unrestricted). A key never holds more than its
+ * creator: the system (first start, CLI), an unrestricted key and an owner may make an
+ * unrestricted key; anyone else's key is limited to what they hold themselves, and is written
+ * down as a list, so that it acts as no more than a program manager (it can never manage owners).
+ */
+function scopesFor(ctx: RequestContext, requested: readonly Permission[] | undefined): Permission[] | null {
+  const held: ReadonlySet<Permission> | undefined = ctx.role === 'owner' ? undefined : ctx.role ? (ctx.permissions ?? new Set(ROLE_PERMISSIONS[ctx.role])) : ctx.permissions;
+  // The system, an owner, or an unrestricted key (its permissions are every permission, and no role).
+  const unrestricted = !held || (ctx.actor.type === 'key' && !ctx.role);
+  if (!requested) return unrestricted ? null : PERMISSIONS.filter((p) => held!.has(p));
+  const missing = requested.filter((p) => !unrestricted && !held!.has(p));
+  if (missing.length) {
+    throw programError(
+      'API_KEY_SCOPE_EXCEEDS_CREATOR',
+      `A key cannot hold more than its creator: you do not hold ${missing.join(', ')}.`,
+      missing.map((p) => ({ path: `scopes.${requested.indexOf(p)}`, message: `not held by the creator` })),
+    );
+  }
+  return PERMISSIONS.filter((p) => requested.includes(p));
+}
+
 const systemCtx = (programId: string): RequestContext => ({ programId, actor: { type: 'system', id: 'fealty' } });
 
 export function createProgramsService(database: Database, deps: { audit: AuditService }) {
   const { audit } = deps;
   // Authenticating every request with a DB lookup is a hot path; a short cache keeps it cheap.
-  // Revocation in this process clears the cache at once; other nodes see it within the TTL.
-  const keyCache = new Map<string, { programId: string; keyId: string; until: number }>();
-  const KEY_TTL_MS = 10_000;
+  // Revocation in this process clears the cache at once; other nodes see it within the TTL, which
+  // is why the TTL is one second: a revoked key must stop working everywhere within a second.
+  const keyCache = new Map<string, KeyPrincipal & { until: number }>();
+  const KEY_TTL_MS = 1_000;
 
-  async function createApiKeyIn(tx: Tx, ctx: RequestContext, name: string, fixedKey?: string) {
+  async function createApiKeyIn(tx: Tx, ctx: RequestContext, name: string, fixedKey?: string, requested?: readonly Permission[]) {
     const generated = generateApiKey();
     const key = fixedKey ?? generated.key;
     const prefix = fixedKey ? fixedKey.slice(0, 12) : generated.prefix;
-    const row = await repo.insertApiKey(tx, { id: newId('key'), programId: ctx.programId, name, prefix, hash: sha256(key) });
+    const scopes = scopesFor(ctx, requested);
+    const row = await repo.insertApiKey(tx, { id: newId('key'), programId: ctx.programId, name, prefix, hash: sha256(key), scopes });
     await audit.record(tx, ctx, { action: 'api_key.created', objectType: 'api_key', objectId: row.id, after: toKey(row) });
     return { apiKey: key, key: toKey(row) };
   }
@@ -137,14 +179,22 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return inTransaction(database, async (tx) => (await repo.listAllPrograms(tx)).map(toProgram));
     },
 
-    /** The program of an API key, or null for an unknown or revoked key. */
-    async authenticate(key: string): Promise<{ programId: string; keyId: string } | null> {
+    /**
+     * The program and scopes of an API key, or null for an unknown or revoked key. Also records
+     * `lastUsedAt`, at most once a minute per key: a write per request would double the cost of
+     * every read.
+     */
+    async authenticate(key: string): Promise<KeyPrincipal | null> {
       const hash = sha256(key);
       const cached = keyCache.get(hash);
       if (cached && cached.until > Date.now()) return cached;
+      keyCache.delete(hash);
       const row = await inTransaction(database, (tx) => repo.findActiveKeyByHash(tx, hash));
       if (!row) return null;
-      const hit = { programId: row.programId, keyId: row.id, until: Date.now() + KEY_TTL_MS };
+      if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= 60_000) {
+        await inTransaction(database, (tx) => repo.touchApiKey(tx, row.programId, row.id));
+      }
+      const hit = { programId: row.programId, keyId: row.id, scopes: row.scopes ? (row.scopes as Permission[]) : null, until: Date.now() + KEY_TTL_MS };
       keyCache.set(hash, hit);
       return hit;
     },
@@ -260,8 +310,9 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return (BUILT_IN_EVENT_TYPES as readonly string[]).includes(code) || !!(await repo.findEventType(tx, programId, code));
     },
 
-    async createApiKey(ctx: RequestContext, name: string, fixedKey?: string) {
-      return inTransaction(database, (tx) => createApiKeyIn(tx, ctx, name, fixedKey));
+    /** `scopes`: what the key may do, within what the creator holds; absent: all the creator holds. */
+    async createApiKey(ctx: RequestContext, name: string, fixedKey?: string, scopes?: readonly Permission[]) {
+      return inTransaction(database, (tx) => createApiKeyIn(tx, ctx, name, fixedKey, scopes));
     },
 
     async listApiKeys(programId: string): Promise<ApiKeyInfo[]> {

@@ -36,6 +36,12 @@ export const apiKeys = pgTable(
     prefix: text('prefix').notNull(),
     /** SHA-256 of the whole key: keys are 32 random bytes, so a fast hash is enough. */
     hash: text('hash').notNull(),
+    /**
+     * The permissions the key holds (names from src/contracts/permissions.ts); null: unrestricted,
+     * the program itself (every permission, owners included): the first key, keys made by owners
+     * without scopes, and every key made before keys had scopes.
+     */
+    scopes: text('scopes').array(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
