@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Code, CopyButton, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { PERMISSIONS, type Permission } from '@contracts/permissions';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '@shared/format/use-format';
@@ -7,6 +8,7 @@ import { useSession } from '../../auth/components/session-provider';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../hooks/use-api-keys';
+import { PRESET_ORDER, SCOPE_PRESETS, type ScopePreset } from '../scope-presets';
 
 export function ApiKeysPage() {
   const { t } = useTranslation();
@@ -18,7 +20,14 @@ export function ApiKeysPage() {
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | undefined>();
   const [shown, setShown] = useState<string | null>(null);
+  const [preset, setPreset] = useState<ScopePreset>('erpFeed');
+  const [custom, setCustom] = useState<Permission[]>([]);
+  const [scopesError, setScopesError] = useState<string | undefined>();
   const manage = can('api_keys:manage');
+  // A key never holds more than its creator: only what the signed-in user holds can be picked.
+  const holdable = PERMISSIONS.filter((p) => can(p));
+  const presetScopes = (p: ScopePreset): Permission[] | undefined => (p === 'all' ? undefined : p === 'custom' ? custom : [...SCOPE_PRESETS[p]]);
+  const presetAllowed = (p: ScopePreset) => p === 'all' || p === 'custom' || SCOPE_PRESETS[p].every((s) => can(s));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -26,13 +35,24 @@ export function ApiKeysPage() {
       setNameError(t('apiKeys.nameRequired'));
       return;
     }
+    const scopes = presetScopes(preset);
+    if (scopes && !scopes.length) {
+      setScopesError(t('apiKeys.scopesRequired'));
+      return;
+    }
     setNameError(undefined);
+    setScopesError(undefined);
     try {
-      const created = await create.mutateAsync(name.trim());
+      const created = await create.mutateAsync({ name: name.trim(), ...(scopes ? { scopes } : {}) });
       setShown(created.apiKey);
       setName('');
     } catch (err) {
-      if (isApiError(err)) setNameError(err.fieldErrors().name);
+      if (isApiError(err)) {
+        const fields = err.fieldErrors();
+        setNameError(fields.name);
+        const scopeField = Object.entries(fields).find(([k]) => k.startsWith('scopes'));
+        if (scopeField) setScopesError(scopeField[1]);
+      }
     }
   }
 
@@ -50,6 +70,35 @@ export function ApiKeysPage() {
                 {t('apiKeys.create')}
               </Button>
             </Group>
+            <Stack gap="xs" mt="md">
+              <Select
+                label={t('apiKeys.scopes')}
+                description={t('apiKeys.scopesHint')}
+                value={preset}
+                allowDeselect={false}
+                onChange={(v) => v && setPreset(v as ScopePreset)}
+                data={PRESET_ORDER.filter(presetAllowed).map((p) => ({ value: p, label: t(`apiKeys.preset.${p}`) }))}
+                error={preset === 'custom' ? undefined : scopesError}
+              />
+              {preset !== 'all' && preset !== 'custom' ? (
+                <Group gap={4}>
+                  {SCOPE_PRESETS[preset].map((s) => (
+                    <Badge key={s} variant="light" className="mono">
+                      {s}
+                    </Badge>
+                  ))}
+                </Group>
+              ) : null}
+              {preset === 'custom' ? (
+                <Checkbox.Group value={custom} onChange={(v) => setCustom(v as Permission[])} error={scopesError}>
+                  <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={4} mt={4}>
+                    {holdable.map((p) => (
+                      <Checkbox key={p} value={p} label={<span className="mono">{p}</span>} />
+                    ))}
+                  </SimpleGrid>
+                </Checkbox.Group>
+              ) : null}
+            </Stack>
           </form>
         </Card>
       ) : null}
@@ -68,6 +117,7 @@ export function ApiKeysPage() {
             <Table.Tr>
               <Table.Th>{t('apiKeys.name')}</Table.Th>
               <Table.Th>{t('apiKeys.prefix')}</Table.Th>
+              <Table.Th>{t('apiKeys.scopes')}</Table.Th>
               <Table.Th>{t('apiKeys.createdAt')}</Table.Th>
               <Table.Th>{t('apiKeys.lastUsedAt')}</Table.Th>
               <Table.Th />
@@ -78,6 +128,23 @@ export function ApiKeysPage() {
               <Table.Tr key={k.id}>
                 <Table.Td>{k.name}</Table.Td>
                 <Table.Td className="mono">{k.prefix}…</Table.Td>
+                <Table.Td>
+                  {k.unrestricted ? (
+                    <Tooltip label={t('apiKeys.unrestrictedHint')} multiline w={280}>
+                      <Badge color="orange" variant="light">
+                        {t('apiKeys.unrestricted')}
+                      </Badge>
+                    </Tooltip>
+                  ) : (
+                    <Group gap={4}>
+                      {k.scopes.map((s) => (
+                        <Badge key={s} variant="light" color="gray" className="mono">
+                          {s}
+                        </Badge>
+                      ))}
+                    </Group>
+                  )}
+                </Table.Td>
                 <Table.Td>{f.dateTime(k.createdAt)}</Table.Td>
                 <Table.Td>{k.lastUsedAt ? f.dateTime(k.lastUsedAt) : '—'}</Table.Td>
                 <Table.Td>
