@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_BOUND, CONSOLE_ROLES, ROLE_PERMISSIONS, type ConsoleRole } from '../../src/contracts/permissions.js';
 import { routeAccess } from '../../src/http/route-access.js';
-import { createTestApp, type RegisteredRoute, type TestApp, type TestProgram, type TestSession } from '../support/app.js';
+import { API, apiRoutesOf, createTestApp, emptyBodyFor, routeKey, urlNamingNothing, type TestApp, type TestProgram, type TestSession } from '../support/app.js';
 
 /**
  * Roles against the app's own route table (collected by createTestApp), so a route added later
@@ -14,12 +14,7 @@ import { createTestApp, type RegisteredRoute, type TestApp, type TestProgram, ty
 const t: TestApp = await createTestApp({ testEndpoints: true });
 afterAll(() => t.close());
 
-const API = '/api/v1';
-const apiRoutes = t.routes.filter((r) => r.url.startsWith(`${API}/`));
-const keyOf = (r: RegisteredRoute) => `${r.method} ${r.url.slice(API.length)}`;
-/** Path parameters get a value that names nothing: the call gets past routing and answers 404, 422 or 403. */
-const urlOf = (r: RegisteredRoute) => r.url.replace(/:([A-Za-z0-9_]+)/g, 'nothing-here');
-const bodyOf = (r: RegisteredRoute) => (['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined);
+const apiRoutes = apiRoutesOf(t);
 
 let p: TestProgram;
 const sessions = {} as Record<ConsoleRole, TestSession>;
@@ -40,7 +35,7 @@ describe('the route table', () => {
   });
 
   it('declares the access of every route under /api/v1 in src/http/route-access.ts', () => {
-    const undeclared = apiRoutes.filter((r) => !routeAccess(r.method, r.url)).map(keyOf);
+    const undeclared = apiRoutes.filter((r) => !routeAccess(r.method, r.url)).map(routeKey);
     expect(undeclared, 'add these routes to ROUTE_ACCESS').toEqual([]);
   });
 
@@ -53,7 +48,7 @@ describe('the route table', () => {
         const namesAnAccount = /:(accountId|memberId|eventId)/.test(r.url);
         return (ACCOUNT_BOUND.includes(a.permission) || namesAnAccount) && !a.scope;
       })
-      .map(keyOf);
+      .map(routeKey);
     expect(unscoped).toEqual([]);
   });
 });
@@ -65,9 +60,9 @@ describe.each(CONSOLE_ROLES)('a console user with the role %s', (role) => {
       const a = routeAccess(r.method, r.url);
       if (!a || !('permission' in a)) continue;
       const allowed = ROLE_PERMISSIONS[role].includes(a.permission);
-      const res = await t.callAs(sessions[role], r.method, urlOf(r), bodyOf(r));
+      const res = await t.callAs(sessions[role], r.method, urlNamingNothing(r), emptyBodyFor(r));
       const forbidden = res.statusCode === 403 && res.json().code === 'FORBIDDEN';
-      if (allowed === forbidden || res.statusCode === 401 || res.statusCode >= 500) wrong.push(`${keyOf(r)} (${a.permission}) → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      if (allowed === forbidden || res.statusCode === 401 || res.statusCode >= 500) wrong.push(`${routeKey(r)} (${a.permission}) → ${res.statusCode} ${res.body.slice(0, 120)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -77,8 +72,8 @@ describe.each(CONSOLE_ROLES)('a console user with the role %s', (role) => {
     for (const r of apiRoutes) {
       const a = routeAccess(r.method, r.url);
       if (!a || !('portal' in a)) continue;
-      const res = await t.callAs(sessions[role], r.method, urlOf(r), bodyOf(r));
-      if (res.statusCode !== 403) reached.push(`${keyOf(r)} → ${res.statusCode}`);
+      const res = await t.callAs(sessions[role], r.method, urlNamingNothing(r), emptyBodyFor(r));
+      if (res.statusCode !== 403) reached.push(`${routeKey(r)} → ${res.statusCode}`);
     }
     expect(reached).toEqual([]);
   });
@@ -90,8 +85,8 @@ describe('a portal member', () => {
     for (const r of apiRoutes) {
       const a = routeAccess(r.method, r.url);
       if (!a || !('permission' in a || ('session' in a && a.session === 'user'))) continue;
-      const res = await t.callAs(member, r.method, urlOf(r), bodyOf(r));
-      if (res.statusCode !== 403) reached.push(`${keyOf(r)} → ${res.statusCode}`);
+      const res = await t.callAs(member, r.method, urlNamingNothing(r), emptyBodyFor(r));
+      if (res.statusCode !== 403) reached.push(`${routeKey(r)} → ${res.statusCode}`);
     }
     expect(reached).toEqual([]);
   });
@@ -103,9 +98,9 @@ describe('an API key', () => {
     for (const r of apiRoutes) {
       const a = routeAccess(r.method, r.url);
       if (!a || 'public' in a) continue;
-      const res = await t.call(p, r.method, urlOf(r), bodyOf(r));
+      const res = await t.call(p, r.method, urlNamingNothing(r), emptyBodyFor(r));
       const expectForbidden = 'portal' in a || 'session' in a;
-      if ((res.statusCode === 403) !== expectForbidden || res.statusCode === 401) wrong.push(`${keyOf(r)} → ${res.statusCode}`);
+      if ((res.statusCode === 403) !== expectForbidden || res.statusCode === 401) wrong.push(`${routeKey(r)} → ${res.statusCode}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -117,8 +112,8 @@ describe('without credentials', () => {
     for (const r of apiRoutes) {
       const a = routeAccess(r.method, r.url);
       if (a && 'public' in a) continue;
-      const res = await t.callAs(null, r.method, urlOf(r), bodyOf(r));
-      if (res.statusCode !== 401 || res.json().code !== 'UNAUTHENTICATED' || !String(res.headers['content-type']).includes('application/problem+json')) wrong.push(`${keyOf(r)} → ${res.statusCode}`);
+      const res = await t.callAs(null, r.method, urlNamingNothing(r), emptyBodyFor(r));
+      if (res.statusCode !== 401 || res.json().code !== 'UNAUTHENTICATED' || !String(res.headers['content-type']).includes('application/problem+json')) wrong.push(`${routeKey(r)} → ${res.statusCode}`);
     }
     expect(wrong).toEqual([]);
   });

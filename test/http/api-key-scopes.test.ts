@@ -3,7 +3,7 @@ import { PERMISSIONS, ROLE_PERMISSIONS } from '../../src/contracts/permissions.j
 import { buildApp } from '../../src/http/app.js';
 import { routeAccess } from '../../src/http/route-access.js';
 import { createServices } from '../../src/services.js';
-import { createTestApp, type RegisteredRoute, type TestApp, type TestProgram } from '../support/app.js';
+import { API, apiRoutesOf, createTestApp, emptyBodyFor, routeKey, urlNamingNothing, type TestApp, type TestProgram } from '../support/app.js';
 
 /**
  * Scoped API keys against the app's own route table: a key holds only its scopes, never more
@@ -14,11 +14,7 @@ import { createTestApp, type RegisteredRoute, type TestApp, type TestProgram } f
 const t: TestApp = await createTestApp({ testEndpoints: true });
 afterAll(() => t.close());
 
-const API = '/api/v1';
-const apiRoutes = t.routes.filter((r) => r.url.startsWith(`${API}/`));
-const keyOf = (r: RegisteredRoute) => `${r.method} ${r.url.slice(API.length)}`;
-const urlOf = (r: RegisteredRoute) => r.url.replace(/:([A-Za-z0-9_]+)/g, 'nothing-here');
-const bodyOf = (r: RegisteredRoute) => (['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined);
+const apiRoutes = apiRoutesOf(t);
 
 let p: TestProgram;
 
@@ -49,9 +45,9 @@ describe('an ERP feed key (events:write only)', () => {
     expect(guarded.filter((r) => r.method !== 'GET').length).toBeGreaterThan(40);
   });
 
-  it.each(guarded.filter((r) => r.method !== 'GET').map((r) => [keyOf(r), r] as const))('is refused on %s unless it is an events:write route', async (_name, r) => {
+  it.each(guarded.filter((r) => r.method !== 'GET').map((r) => [routeKey(r), r] as const))('is refused on %s unless it is an events:write route', async (_name, r) => {
     const a = routeAccess(r.method, r.url);
-    const res = await t.call(feed, r.method, urlOf(r), bodyOf(r));
+    const res = await t.call(feed, r.method, urlNamingNothing(r), emptyBodyFor(r));
     if (a && 'permission' in a && a.permission === 'events:write') {
       expect(res.statusCode, res.body).not.toBe(403);
     } else {
@@ -62,7 +58,7 @@ describe('an ERP feed key (events:write only)', () => {
 
   it('reads nothing either', async () => {
     const reads = guarded.filter((r) => r.method === 'GET');
-    const answers = await Promise.all(reads.map(async (r) => [keyOf(r), (await t.call(feed, 'GET', urlOf(r))).statusCode] as const));
+    const answers = await Promise.all(reads.map(async (r) => [routeKey(r), (await t.call(feed, 'GET', urlNamingNothing(r))).statusCode] as const));
     expect(answers.filter(([, status]) => status !== 403)).toEqual([]);
   });
 

@@ -14,6 +14,14 @@ export type TestSession = { programId: string; id: string; cookie: string; csrfT
 /** One method of one registered route, as Fastify saw it: `url` is the full path with its `:params`. */
 export type RegisteredRoute = { method: string; url: string; hidden: boolean };
 
+/** The route table's API routes, and how the route-table tests call each one. */
+export const API = '/api/v1';
+export const apiRoutesOf = (t: { routes: RegisteredRoute[] }) => t.routes.filter((r) => r.url.startsWith(`${API}/`));
+export const routeKey = (r: RegisteredRoute) => `${r.method} ${r.url.slice(API.length)}`;
+/** Path parameters get a value that names nothing: the call gets past routing and answers 404, 422 or 403. */
+export const urlNamingNothing = (r: RegisteredRoute) => r.url.replace(/:([A-Za-z0-9_]+)/g, 'nothing-here');
+export const emptyBodyFor = (r: RegisteredRoute) => (['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined);
+
 export type TestApp = {
   app: FastifyInstance;
   database: Database;

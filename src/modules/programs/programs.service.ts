@@ -107,11 +107,12 @@ function countryOfLocale(locale: string | undefined): string | null {
  * down as a list, so that it acts as no more than a program manager (it can never manage owners).
  */
 function scopesFor(ctx: RequestContext, requested: readonly Permission[] | undefined): Permission[] | null {
-  const held: ReadonlySet<Permission> | undefined = ctx.role === 'owner' ? undefined : ctx.role ? (ctx.permissions ?? new Set(ROLE_PERMISSIONS[ctx.role])) : ctx.permissions;
-  // The system, an owner, or an unrestricted key (its permissions are every permission, and no role).
-  const unrestricted = !held || (ctx.actor.type === 'key' && !ctx.role);
-  if (!requested) return unrestricted ? null : PERMISSIONS.filter((p) => held!.has(p));
-  const missing = requested.filter((p) => !unrestricted && !held!.has(p));
+  // The system has no permissions to check; an unrestricted key carries every permission and no role.
+  const creatorIsProgram = (!ctx.permissions && !ctx.role) || ctx.role === 'owner' || (ctx.actor.type === 'key' && !ctx.role);
+  if (creatorIsProgram) return requested ? PERMISSIONS.filter((p) => requested.includes(p)) : null;
+  const held: ReadonlySet<Permission> = ctx.permissions ?? new Set(ctx.role ? ROLE_PERMISSIONS[ctx.role] : []);
+  if (!requested) return PERMISSIONS.filter((p) => held.has(p));
+  const missing = requested.filter((p) => !held.has(p));
   if (missing.length) {
     throw programError(
       'API_KEY_SCOPE_EXCEEDS_CREATOR',
