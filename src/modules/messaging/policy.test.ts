@@ -23,6 +23,10 @@ describe('quiet hours in the member\'s time zone', () => {
     expect(r ? r.toISOString() : null).toBe(until);
   });
 
+  it('ends on the minute, whatever milliseconds the moment carries', () => {
+    expect(quietUntil(new Date('2026-01-15T20:30:00.999Z'), 'Asia/Tehran', night)?.toISOString()).toBe('2026-01-16T04:30:00.000Z');
+  });
+
   it('a window inside one day, and none when absent or empty', () => {
     const lunch = { from: '12:00', to: '14:00' };
     expect(quietUntil(new Date('2026-01-15T12:30:00Z'), 'UTC', lunch)?.toISOString()).toBe('2026-01-15T14:00:00.000Z');

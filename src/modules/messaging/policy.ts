@@ -24,7 +24,8 @@ export function quietUntil(at: Date, timeZone: string, q: QuietHours | null | un
   const to = minutesOf(q.to) * 60;
   const inside = from < to ? now >= from && now < to : now >= from || now < to;
   if (!inside) return null;
-  let end = new Date(at.getTime() + (((to - now + 86_400) % 86_400) || 86_400) * 1000);
+  // From the start of `at`'s second: the window ends on the minute, whatever milliseconds `at` carries.
+  let end = new Date(Math.floor(at.getTime() / 1000) * 1000 + (((to - now + 86_400) % 86_400) || 86_400) * 1000);
   const drift = localSeconds(end, timeZone) - to;
   if (drift !== 0 && Math.abs(drift) <= 7200) end = new Date(end.getTime() - drift * 1000);
   return end;
