@@ -75,7 +75,7 @@ export async function addMonthlyStatsMany(tx: Tx, programId: string, rows: { acc
     select ${programId}, r.account_id, r.month, r.purchases, r.spend::bigint
     from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ account_id: r.accountId, month: r.month, purchases: r.purchases, spend: r.spend.toString() })))}::jsonb)
       as r(account_id text, month text, purchases int, spend text)
-    on conflict (account_id, month) do update
+    on conflict (program_id, account_id, month) do update
       set purchases = account_monthly_stats.purchases + excluded.purchases, spend = account_monthly_stats.spend + excluded.spend`);
 }
 
