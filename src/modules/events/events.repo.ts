@@ -55,8 +55,8 @@ export async function awardsOf(tx: Tx, programId: string, eventId: string): Prom
   return tx.select().from(awards).where(and(eq(awards.programId, programId), eq(awards.eventId, eventId))).orderBy(asc(awards.id));
 }
 
-export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
-  await tx.update(awards).set(patch).where(eq(awards.id, id));
+export async function updateAward(tx: Tx, programId: string, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
+  await tx.update(awards).set(patch).where(and(eq(awards.programId, programId), eq(awards.id, id)));
 }
 
 /** The account's monthly stats rows (events.reads.ts sums them as events need them). */

@@ -350,11 +350,11 @@ export async function findDiscount(db: Db, programId: string, ref: string): Prom
   return r;
 }
 
-export async function updateState(tx: Tx, accountId: string, changes: StateChanges): Promise<StateRow> {
+export async function updateState(tx: Tx, programId: string, accountId: string, changes: StateChanges): Promise<StateRow> {
   const [s] = await tx
     .update(accountTierState)
     .set({ ...changes, version: sql`${accountTierState.version} + 1`, updatedAt: new Date() })
-    .where(eq(accountTierState.accountId, accountId))
+    .where(and(eq(accountTierState.programId, programId), eq(accountTierState.accountId, accountId)))
     .returning();
   return s;
 }
