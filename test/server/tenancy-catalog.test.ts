@@ -135,6 +135,15 @@ describe('balance buckets', () => {
     await pool.query(`update wallets set available = -5 where program_id = 'prg_catalog' and id = 'wal_catalog'`);
   });
 
+  it("a posting of one program cannot land in another program's wallet", async () => {
+    const pool = database.handle.pool;
+    await pool.query(`insert into programs (id, name, code) values ('prg_other', 'Other', 'other')`);
+    await pool.query(`insert into ledger_transactions (id, program_id, kind, idempotency_key, request_hash) values ('ltx_other', 'prg_other', 'adjust', 'k1', 'h1')`);
+    await expect(
+      pool.query(`insert into postings (program_id, transaction_id, wallet_id, bucket, currency, amount) values ('prg_other', 'ltx_other', 'wal_catalog', 'available', 'PTS', 5)`),
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+
   it('a wallet cannot name a program that does not exist', async () => {
     await expect(database.handle.pool.query(`insert into wallets (id, program_id, currency, owner_type, owner_id) values ('wal_orphan', 'prg_nowhere', 'PTS', 'account', 'acc_x')`)).rejects.toMatchObject({ code: '23503' });
   });
