@@ -91,7 +91,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
       }
     }
     await repo.insertMessages(tx, rows, at);
-    return repo.updateCampaign(tx, c.id, { status: 'sent', sentAt: at, targeted: members.length });
+    return repo.updateCampaign(tx, c.programId, c.id, { status: 'sent', sentAt: at, targeted: members.length });
   }
 
   return {
@@ -140,7 +140,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft can be sent.`);
         const at = now();
-        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
+        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, ctx.programId, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
         await deps.audit.record(tx, ctx, { action: after.status === 'scheduled' ? 'campaign.scheduled' : 'campaign.sent', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: after.status, targeted: after.targeted } });
         return view(after);
       });
@@ -149,7 +149,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
       return inTransaction(database, async (tx) => {
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft' && c.status !== 'scheduled') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft or a scheduled one can be cancelled.`);
-        const after = await repo.updateCampaign(tx, id, { status: 'cancelled' });
+        const after = await repo.updateCampaign(tx, ctx.programId, id, { status: 'cancelled' });
         await deps.audit.record(tx, ctx, { action: 'campaign.cancelled', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: 'cancelled' } });
         return view(after);
       });
@@ -166,7 +166,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
     async reach(programId: string, id: string) {
       return inTransaction(database, async (tx) => {
         const c = await mustFind(tx, programId, id);
-        const rows = await repo.campaignMessages(tx, c.id);
+        const rows = await repo.campaignMessages(tx, c.programId, c.id);
         type Bucket = { targeted: Set<string>; delivered: Set<string>; verifiedOpened: Set<string>; clicked: Set<string> };
         const bucket = (): Bucket => ({ targeted: new Set(), delivered: new Set(), verifiedOpened: new Set(), clicked: new Set() });
         const all = bucket();

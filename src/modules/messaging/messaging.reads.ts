@@ -55,7 +55,7 @@ const toRecipient = (r: Row): Recipient => ({
 
 const SELECT = sql`select m.id, m.account_id, m.name, m.role, m.email, m.phone, m.locale, m.consent, m.status, m.partner_admin,
   a.name as account_name, a.type as account_type, a.segment, a.region
-  from members m join accounts a on a.id = m.account_id`;
+  from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id`;
 
 const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
