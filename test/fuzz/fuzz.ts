@@ -185,7 +185,7 @@ function invalidBodyArb(schema: Schema | undefined, valid: fc.Arbitrary<unknown>
 function badQueryValues(p: Param): string[] {
   const s = p.schema ?? {};
   // An invalid UTF-8 sequence in a query (`%ED%A0%80`) is read as U+FFFD by the query parser: a search for it, not a refusal.
-  const out = [NUL, '%ZZ'];
+  const out = [NUL];
   if (s.type === 'integer' || s.type === 'number') out.push('0x10', '1e2', 'abc', '1.5', ' 1', '+1', '', `${(s.minimum ?? 0) - 1}`, `${(s.maximum ?? 1e21) + 1}`, '99999999999999999999999');
   if (s.enum) out.push('not-a-member', String(s.enum[0]).toUpperCase() === String(s.enum[0]) ? 'x' : String(s.enum[0]).toUpperCase());
   if (s.maxLength !== undefined) out.push('x'.repeat(s.maxLength + 1));
