@@ -6,7 +6,7 @@ import { createEventsService } from './modules/events/index.js';
 import { createIdempotencyService } from './modules/idempotency/index.js';
 import { createImportsService, type ImportLimits } from './modules/imports/index.js';
 import { createLedgerService } from './modules/ledger/index.js';
-import { createCampaignsService, createMessagingService } from './modules/messaging/index.js';
+import { createCampaignsService, createMessagingService, messagingCodeSender } from './modules/messaging/index.js';
 import { createPortalService, type SignInCodeSender } from './modules/portal/index.js';
 import { createProgramsService } from './modules/programs/index.js';
 import { createReportsService } from './modules/reports/index.js';
@@ -23,11 +23,12 @@ import { createWebhooksService } from './modules/webhooks/index.js';
  * `now` is the events service's clock: the time awards are credited at, from which their pending
  * and expiry dates follow. Tests fix it to replay a calendar deterministically.
  * `testEndpoints` (FEALTY_TEST_ENDPOINTS=on): the portal keeps the last one-time codes in memory for browser tests.
- * `codeSender`: how the portal's one-time codes reach members (the messaging module's sender);
- * without one they go to the log outside `production` only (NODE_ENV=production).
+ * `codeSender`: how the portal's one-time codes reach members; default the messaging module's (a
+ * `sign_in_code` message in the outbox), which falls back to the log, outside `production` only
+ * (NODE_ENV=production), for a program with no way to deliver.
 
  * Messaging: `secretKey` seals channel secrets (none: channels with secrets are refused), `publicUrl` starts the links in
- * messages, `devMailbox` (default: with the embedded database) keeps e-mail in the development mailbox when no SMTP channel is set.
+ * messages, `devMailbox` (default: with the embedded database, never in production) keeps e-mail in the development mailbox when no SMTP channel is set.
  */
 export function createServices(
   database: Database,
@@ -50,7 +51,7 @@ export function createServices(
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now, allowPrivateTargets: opts.webhooksAllowPrivate });
   // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
-  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, allowPrivateTargets: opts.webhooksAllowPrivate, pushAgent: opts.pushAgent, embedded: opts.devMailbox });
+  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, allowPrivateTargets: opts.webhooksAllowPrivate, pushAgent: opts.pushAgent, embedded: opts.devMailbox ?? (opts.production ? false : undefined) });
   const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {
     await webhooks.emit(tx, programId, type, data, o);
     await messaging.onEmit(tx, programId, type, data);
@@ -71,7 +72,7 @@ export function createServices(
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
-  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender });
+  const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender ?? messagingCodeSender(messaging, { production: opts.production === true }) });
   const reports = createReportsService(database);
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
   const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });

@@ -154,6 +154,14 @@ export const TRIGGERS = ['points_earned', 'points_matured', 'points_expired', 'p
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;
 
+/**
+ * Messages Fealty sends of its own accord, not switchable by a trigger setting: `sign_in_code`,
+ * the portal's one-time code (transactional and urgent: no quiet hours, cap, consent or opt-out;
+ * the code is masked in the message log). Their templates can be replaced like any other.
+ */
+export const SYSTEM_MESSAGES = ['sign_in_code'] as const;
+export type SystemMessage = (typeof SYSTEM_MESSAGES)[number];
+
 /** `PUT /messaging/settings`. Example: `{"quietHours": {"from": "21:00", "to": "08:00"}, "frequencyCapPerDay": 2, "channelsByRole": {"foreman": ["sms", "inbox"]}}`. */
 export const messagingSettings = z
   .object({
@@ -162,7 +170,7 @@ export const messagingSettings = z
     channelsByRole: z.record(z.string(), z.array(medium).min(1)).optional().describe('media a role is reached on; others get `defaultChannels`'),
     defaultChannels: z.array(medium).min(1).optional(),
     timeZone: timeZone.optional().describe('for members without their own; default the program\'s'),
-    expiringDays: z.number().int().min(1).max(365).optional().describe('`points_expiring` warns this many days ahead (default 14)'),
+    expiringDays: z.number().int().min(1).max(365).optional().describe('`points_expiring` warns this many days ahead (default 30)'),
     triggers: z.partialRecord(trigger, z.object({ enabled: z.boolean() }).strict()).optional().describe('e.g. `{"points_earned": {"enabled": false}}`; absent: on'),
   })
   .strict();
@@ -210,7 +218,7 @@ export const messageView = z.object({
   category,
   campaignId: z.string().nullable(),
   status: messageStatus,
-  reason: z.string().nullable().describe('why it was suppressed or failed: no_consent, opted_out, no_address, capped, no_channel, member_inactive, trigger_off, template_error, or the channel\'s answer'),
+  reason: z.string().nullable().describe('why it was suppressed or failed: no_consent, opted_out, no_address, capped, no_channel, member_inactive, trigger_off, template_error, expired (a sign-in code past its validity), or the channel\'s answer'),
   recipient: z.string().nullable(),
   locale: z.string().nullable(),
   subject: z.string().nullable(),

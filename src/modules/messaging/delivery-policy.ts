@@ -3,7 +3,7 @@ import type { Recipient } from './messaging.reads.js';
 import type { PreferencesRow } from './messaging.repo.js';
 
 /** Why a message was not sent: recorded on the message and counted by the campaign preview. */
-export type SuppressReason = 'member_inactive' | 'opted_out' | 'no_consent' | 'no_channel' | 'no_address' | 'capped' | 'trigger_off' | 'template_error';
+export type SuppressReason = 'member_inactive' | 'opted_out' | 'no_consent' | 'no_channel' | 'no_address' | 'capped' | 'trigger_off' | 'template_error' | 'expired';
 
 export type Decision = { send: true; address: string } | { send: false; reason: SuppressReason };
 

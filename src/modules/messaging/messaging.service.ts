@@ -14,7 +14,7 @@ import type {
   TemplateView,
   Trigger,
 } from '../../contracts/messaging.js';
-import { TRIGGERS } from '../../contracts/messaging.js';
+import { SYSTEM_MESSAGES, TRIGGERS } from '../../contracts/messaging.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { newId } from '../../lib/ids.js';
@@ -23,6 +23,7 @@ import { secretBox, type SecretBox } from '../../lib/secret-box.js';
 import { resolveMemberIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { ProgramsService } from '../programs/index.js';
+import type { SignInCode } from '../portal/index.js';
 import type { Sender } from '../webhooks/index.js';
 import { emailAdapter, httpGatewayAdapter, telegramAdapter, webpushAdapter, type ChannelAdapter, type EmailConfig, type SendOutcome } from './channels/adapters.js';
 import { splitSettings } from './channels/channel-config.js';
@@ -30,6 +31,7 @@ import { decide, quietOf, type SuppressReason } from './delivery-policy.js';
 import { messagingError } from './messaging.errors.js';
 import { accountAudience, recipientsByIds, type Recipient } from './messaging.reads.js';
 import * as repo from './messaging.repo.js';
+import { CODE_MASK, codeBox, SIGN_IN_CODE, type SignInCodeData } from './sign-in-codes.js';
 import { quietUntil, startOfLocalDay } from './policy.js';
 import { DEFAULT_LOCALES, DEFAULT_TEMPLATES } from './templates/default-templates.js';
 import { checkTemplate, htmlOf, renderText, RTL_LOCALES, sampleVariables } from './templates/render.js';
@@ -294,7 +296,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     | { kind: 'suppress'; reason: SuppressReason; detail?: string }
     | { kind: 'hold'; until: Date }
     | { kind: 'inbox'; subject: string | null; text: string; locale: string }
-    | { kind: 'send'; channel: repo.ChannelRow | null; address: string; subject: string | null; text: string; html: string | null; headers: Record<string, string>; locale: string };
+    | { kind: 'send'; channel: repo.ChannelRow | null; address: string; subject: string | null; text: string; html: string | null; headers: Record<string, string>; locale: string; stored?: { subject: string | null; text: string; html: string | null } };
 
   /**
    * Decides what to do with one claimed message and renders it, in one short transaction: the
@@ -304,6 +306,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
   async function prepare(tx: Tx, m: repo.MessageRow, at: Date): Promise<Prepared> {
     const program = await programIn(tx, m.programId);
     const { settings, linkKey } = await settingsIn(tx, m.programId);
+    if (m.templateKey === SIGN_IN_CODE) return prepareCode(tx, m, at, program, linkKey);
     if (!m.campaignId && !triggerOn(settings, m.templateKey as Trigger)) return { kind: 'suppress', reason: 'trigger_off' };
     const r = (await recipientsByIds(tx, m.programId, [m.memberId])).get(m.memberId);
     if (!r) return { kind: 'suppress', reason: 'member_inactive' };
@@ -352,6 +355,55 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     return { kind: 'send', channel, address: d.address, subject, text, html, headers, locale: tpl.locale };
   }
 
+  /**
+   * A one-time sign-in code: urgent and transactional, so no quiet hours, cap, consent or opt-out;
+   * to the address the person signed in with; no tracking. Rendered twice: with the code (what is
+   * sent, and the development mailbox) and with the code masked (what the message log keeps).
+   */
+  async function prepareCode(tx: Tx, m: repo.MessageRow, at: Date, program: ProgramInfo, linkKey: string): Promise<Prepared> {
+    const d = m.data as Partial<SignInCodeData>;
+    if (!d.sealed || !d.expiresAt || new Date(d.expiresAt) <= at) return { kind: 'suppress', reason: 'expired' };
+    const r = (await recipientsByIds(tx, m.programId, [m.memberId])).get(m.memberId);
+    if (!r || r.status !== 'active') return { kind: 'suppress', reason: 'member_inactive' };
+    const channels = await channelsIn(tx, m.programId);
+    const channel = channels.byMedium.get(m.medium) ?? null;
+    if (!channel && !(m.medium === 'email' && channels.devMailbox)) return { kind: 'suppress', reason: 'no_channel' };
+    let code: string;
+    try {
+      code = codeBox(deps.secretKey ?? null, linkKey).open(d.sealed);
+    } catch {
+      return { kind: 'suppress', reason: 'template_error', detail: 'the code cannot be opened (the server key changed)' };
+    }
+    const locale = r.locale ?? program.defaultLocale;
+    const tpl = await resolveTemplate(tx, m.programId, SIGN_IN_CODE, m.medium, locale, r.role, program);
+    if (!tpl) return { kind: 'suppress', reason: 'template_error', detail: `no template ${SIGN_IN_CODE} for ${m.medium}` };
+    const l = links(linkKey, m.id);
+    const base = {
+      member: { id: r.id, name: r.name, role: r.role, locale },
+      account: { id: r.account.id, name: r.account.name, type: r.account.type, segment: r.account.segment, region: r.account.region },
+      program: { name: program.name },
+      links: { portal: l.portal, unsubscribe: l.unsubscribe },
+      tip: null,
+      expiresAt: d.expiresAt,
+      minutes: d.minutes ?? 10,
+      programs: d.programs ?? [program.name],
+    };
+    const dir = RTL_LOCALES.has(tpl.locale) ? 'rtl' : 'ltr';
+    const render = async (shown: string) => {
+      const vars = { ...base, code: shown };
+      const subject = tpl.subject ? (await renderText(tpl.subject, vars)).trim() : null;
+      const text = (await renderText(tpl.body, vars)).trim();
+      return { subject, text, html: m.medium === 'email' ? htmlOf(text, { dir }) : null };
+    };
+    try {
+      const sent = await render(code);
+      const stored = await render(CODE_MASK);
+      return { kind: 'send', channel, address: m.recipient ?? '', ...sent, headers: {}, locale: tpl.locale, stored };
+    } catch (err) {
+      return { kind: 'suppress', reason: 'template_error', detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
   async function record(tx: Tx, m: repo.MessageRow, token: string, patch: Partial<repo.MessageInsert>, event: { status: string; detail?: string | null; at: Date }): Promise<boolean> {
     const ok = await repo.finish(tx, m.programId, m.id, token, patch);
     if (ok) await repo.insertEvents(tx, [{ programId: m.programId, messageId: m.id, at: event.at, status: event.status, detail: event.detail ?? null }]);
@@ -359,10 +411,12 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
   }
 
   async function deliverOne(m: repo.MessageRow, token: string, at: Date, report: DeliverReport): Promise<void> {
+    // A sign-in code's sealed copy goes once the message is done with.
+    const wipe = m.templateKey === SIGN_IN_CODE ? { data: {} } : {};
     const p = await inTransaction(database, async (tx) => {
       const prepared = await prepare(tx, m, at);
       if (prepared.kind === 'suppress') {
-        await record(tx, m, token, { status: 'suppressed', reason: prepared.reason, nextAttemptAt: null }, { status: 'suppressed', detail: prepared.detail ? `${prepared.reason}: ${prepared.detail}` : prepared.reason, at });
+        await record(tx, m, token, { status: 'suppressed', reason: prepared.reason, nextAttemptAt: null, ...wipe }, { status: 'suppressed', detail: prepared.detail ? `${prepared.reason}: ${prepared.detail}` : prepared.reason, at });
         report.suppressed++;
       } else if (prepared.kind === 'hold') {
         await record(tx, m, token, { status: 'held', reason: 'quiet_hours', nextAttemptAt: prepared.until }, { status: 'held', detail: `quiet hours until ${prepared.until.toISOString()}`, at });
@@ -372,7 +426,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         report.sent++;
       } else {
         // Counted against the cap from here: a second worker's count sees this one as sent.
-        await repo.updateMessage(tx, m.programId, m.id, { status: 'sending', sentAt: at, channelId: prepared.channel?.id ?? DEV_MAILBOX, recipient: prepared.address, locale: prepared.locale, subject: prepared.subject, bodyText: prepared.text, bodyHtml: prepared.html });
+        const shown = prepared.stored ?? prepared;
+        await repo.updateMessage(tx, m.programId, m.id, { status: 'sending', sentAt: at, channelId: prepared.channel?.id ?? DEV_MAILBOX, recipient: prepared.address, locale: prepared.locale, subject: shown.subject, bodyText: shown.text, bodyHtml: shown.html });
       }
       return prepared;
     });
@@ -393,10 +448,10 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     const attempts = m.attempts + 1;
     await inTransaction(database, async (tx) => {
       if (outcome.ok) {
-        await record(tx, m, token, { status: 'sent', reason: null, attempts, nextAttemptAt: null }, { status: 'sent', detail: outcome.detail ?? null, at });
+        await record(tx, m, token, { status: 'sent', reason: null, attempts, nextAttemptAt: null, ...wipe }, { status: 'sent', detail: outcome.detail ?? null, at });
         report.sent++;
       } else if (outcome.permanent || attempts >= MAX_ATTEMPTS) {
-        await record(tx, m, token, { status: 'failed', reason: outcome.error, attempts, nextAttemptAt: null, sentAt: null }, { status: 'failed', detail: outcome.error, at });
+        await record(tx, m, token, { status: 'failed', reason: outcome.error, attempts, nextAttemptAt: null, sentAt: null, ...wipe }, { status: 'failed', detail: outcome.error, at });
         report.failed++;
       } else {
         const next = new Date(at.getTime() + backoffMs(attempts, random));
@@ -454,6 +509,38 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
 
     /** Queues member messages in the caller's transaction; see `notifyIn`. */
     notify: notifyIn,
+
+    /**
+     * Queues a portal sign-in code as a `sign_in_code` message (in the caller's transaction, the
+     * one that stores the code) in the first of the recipients' programs that can deliver to the
+     * address: e-mail through an SMTP channel or the development mailbox, a phone through an SMS
+     * channel. Null when none can (the caller falls back to the log). The code is sealed, never in clear.
+     */
+    async queueSignInCode(tx: Tx, c: SignInCode): Promise<{ messageId: string; programId: string; devMailbox: boolean } | null> {
+      const medium = c.channel;
+      for (const r of c.recipients) {
+        const ch = await channelsIn(tx, r.programId);
+        const viaDevMailbox = medium === 'email' && !ch.byMedium.has('email') && ch.devMailbox;
+        if (!ch.byMedium.has(medium) && !viaDevMailbox) continue;
+        const { linkKey } = await settingsIn(tx, r.programId);
+        const at = now();
+        const data: SignInCodeData = {
+          sealed: codeBox(deps.secretKey ?? null, linkKey).seal(c.code),
+          expiresAt: c.expiresAt.toISOString(),
+          minutes: Math.max(1, Math.round((c.expiresAt.getTime() - Date.now()) / 60_000)),
+          programs: c.recipients.map((x) => x.programName),
+        };
+        const member = (await recipientsByIds(tx, r.programId, [r.memberId])).get(r.memberId);
+        const id = newId('msg');
+        const written = await repo.insertMessages(
+          tx,
+          [{ id, programId: r.programId, memberId: r.memberId, accountId: member?.accountId ?? null, medium, templateKey: SIGN_IN_CODE, category: 'transactional', dedupeKey: `${SIGN_IN_CODE}:${c.id ?? id}:${r.memberId}:${medium}`, data, status: 'queued', recipient: c.to, nextAttemptAt: at, createdAt: at }],
+          at,
+        );
+        return { messageId: written[0] ?? id, programId: r.programId, devMailbox: viaDevMailbox };
+      }
+      return null;
+    },
 
     /** The webhooks' `emit` seen by messaging: the same change, in the same transaction, becomes the members' messages. */
     async onEmit(tx: Tx, programId: string, type: string, data: Record<string, unknown>): Promise<void> {
@@ -514,8 +601,12 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     async putTemplate(ctx: RequestContext, input: TemplateInput): Promise<TemplateView> {
       return inTransaction(database, async (tx) => {
         const program = await programIn(tx, ctx.programId);
-        const errors = await checkTemplate(input, sampleVariables(input.key, { programName: program.name }));
+        const sample = sampleVariables(input.key, { programName: program.name });
+        const errors = await checkTemplate(input, sample);
         if (errors.length) throw messagingError('TEMPLATE_INVALID', `The template does not render: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}.`, errors);
+        // A sign-in code message that does not show the code would lock members out.
+        if (input.key === SIGN_IN_CODE && !(await renderText(input.body, sample)).includes(String(sample.code)))
+          throw messagingError('TEMPLATE_INVALID', 'A sign_in_code template must show the code: {{ code }}.', [{ path: 'body', message: 'must contain {{ code }}' }]);
         const row = await repo.upsertTemplate(tx, { id: newId('tpl'), programId: ctx.programId, key: input.key, medium: input.channel, locale: input.locale, role: input.role ?? '', subject: input.subject ?? null, body: input.body });
         await deps.audit.record(tx, ctx, { action: 'template.saved', objectType: 'template', objectId: row.id, after: templateView(row) });
         return templateView(row);
@@ -526,7 +617,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
       const own = await inTransaction(database, (tx) => repo.listTemplates(tx, programId, { key: f.key, medium: f.channel, locale: f.locale }));
       const items = own.map(templateView);
       const have = new Set(own.filter((t) => t.role === '').map((t) => `${t.key}|${t.medium}|${t.locale}`));
-      for (const key of TRIGGERS) {
+      for (const key of [...TRIGGERS, ...SYSTEM_MESSAGES]) {
         if (f.key && f.key !== key) continue;
         for (const locale of DEFAULT_LOCALES) {
           if (f.locale && f.locale !== locale) continue;

@@ -5,6 +5,8 @@ export type CodeRecipient = { memberId: string; programId: string; programName: 
 
 /** One one-time code to deliver, to one address. */
 export type SignInCode = {
+  /** The stored code's id (`otc_…`): a sender with an outbox writes one message per code. */
+  id?: string;
   code: string;
   expiresAt: Date;
   channel: 'email' | 'sms';

@@ -194,7 +194,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
           members.map(async (m) => ({ memberId: m.id, programId: m.programId, programName: (await programs.getProgramIn(tx, m.programId)).name, name: m.name, locale: m.locale })),
         );
         if (deps.keepTestCodes) testCodes.set(address, code);
-        await sender.deliver(tx, { code, expiresAt, channel: 'email' in contact ? 'email' : 'sms', to: 'email' in contact ? contact.email : contact.phone, recipients }, log);
+        await sender.deliver(tx, { id, code, expiresAt, channel: 'email' in contact ? 'email' : 'sms', to: 'email' in contact ? contact.email : contact.phone, recipients }, log);
       });
     },
 

@@ -1,4 +1,4 @@
-import type { Trigger } from '../../../contracts/messaging.js';
+import type { SystemMessage, Trigger } from '../../../contracts/messaging.js';
 
 /**
  * The messages Fealty ships for every trigger, in every locale it ships: one subject and one
@@ -11,7 +11,7 @@ export const DEFAULT_LOCALES = ['en', 'fr', 'fa', 'uk', 'hi', 'tl'] as const;
 
 type Texts = Record<(typeof DEFAULT_LOCALES)[number], DefaultTemplate>;
 
-export const DEFAULT_TEMPLATES: Record<Trigger, Texts> = {
+export const DEFAULT_TEMPLATES: Record<Trigger | SystemMessage, Texts> = {
   points_earned: {
     en: { subject: 'You earned {{ award.amount }} {{ award.currency }}', body: 'Hello {{ member.name }},\n{% if award.pending %}{{ award.amount }} {{ award.currency }} are on their way: available on {{ award.availableAt | date: "%Y-%m-%d" }}.{% else %}{{ award.amount }} {{ award.currency }} were added to your balance.{% endif %}{% if tip %}\nDid you know? {{ tip }}{% endif %}\n{{ links.portal }}' },
     fr: { subject: 'Vous avez gagné {{ award.amount }} {{ award.currency }}', body: 'Bonjour {{ member.name }},\n{% if award.pending %}{{ award.amount }} {{ award.currency }} arrivent : disponibles le {{ award.availableAt | date: "%d/%m/%Y" }}.{% else %}{{ award.amount }} {{ award.currency }} ont été ajoutés à votre solde.{% endif %}{% if tip %}\nLe saviez-vous ? {{ tip }}{% endif %}\n{{ links.portal }}' },
@@ -59,5 +59,13 @@ export const DEFAULT_TEMPLATES: Record<Trigger, Texts> = {
     uk: { subject: 'Ваш запит на винагороду: {{ redemption.to }}', body: 'Вітаємо, {{ member.name }}!\nСтатус запиту {{ redemption.qty }} × {{ redemption.rewardName }}: {{ redemption.to }}.{% if redemption.reason %} ({{ redemption.reason }}){% endif %}\n{{ links.portal }}' },
     hi: { subject: 'आपके पुरस्कार अनुरोध की स्थिति: {{ redemption.to }}', body: 'नमस्ते {{ member.name }},\n{{ redemption.qty }} × {{ redemption.rewardName }} के आपके अनुरोध की स्थिति अब {{ redemption.to }} है।{% if redemption.reason %} ({{ redemption.reason }}){% endif %}\n{{ links.portal }}' },
     tl: { subject: 'Ang iyong reward request ay {{ redemption.to }}', body: 'Kumusta {{ member.name }},\nang iyong request para sa {{ redemption.qty }} × {{ redemption.rewardName }} ay {{ redemption.to }} na.{% if redemption.reason %} ({{ redemption.reason }}){% endif %}\n{{ links.portal }}' },
+  },
+  sign_in_code: {
+    en: { subject: '{{ code }} is your {{ program.name }} sign-in code', body: 'Your {{ program.name }} sign-in code is {{ code }}. It expires in {{ minutes }} minutes.{% if programs.size > 1 %} It opens: {{ programs | join: ", " }}.{% endif %} If you did not ask for it, ignore this message.' },
+    fr: { subject: '{{ code }} est votre code de connexion {{ program.name }}', body: 'Votre code de connexion {{ program.name }} est {{ code }}. Il expire dans {{ minutes }} minutes.{% if programs.size > 1 %} Il ouvre : {{ programs | join: ", " }}.{% endif %} Si vous ne l\'avez pas demandé, ignorez ce message.' },
+    fa: { subject: '{{ code }} کد ورود شما به {{ program.name }} است', body: 'کد ورود شما به {{ program.name }}: {{ code }}. این کد تا {{ minutes }} دقیقه معتبر است.{% if programs.size > 1 %} این کد باز می‌کند: {{ programs | join: "، " }}.{% endif %} اگر آن را درخواست نکرده‌اید، این پیام را نادیده بگیرید.' },
+    uk: { subject: '{{ code }} — ваш код входу до {{ program.name }}', body: 'Ваш код входу до {{ program.name }}: {{ code }}. Він дійсний {{ minutes }} хв.{% if programs.size > 1 %} Він відкриває: {{ programs | join: ", " }}.{% endif %} Якщо ви його не запитували, проігноруйте це повідомлення.' },
+    hi: { subject: '{{ code }} आपका {{ program.name }} साइन-इन कोड है', body: 'आपका {{ program.name }} साइन-इन कोड {{ code }} है। यह {{ minutes }} मिनट में समाप्त हो जाएगा।{% if programs.size > 1 %} यह खोलता है: {{ programs | join: ", " }}।{% endif %} यदि आपने इसे नहीं माँगा, तो इस संदेश को अनदेखा करें।' },
+    tl: { subject: '{{ code }} ang iyong sign-in code sa {{ program.name }}', body: 'Ang iyong sign-in code sa {{ program.name }} ay {{ code }}. Mag-e-expire ito sa loob ng {{ minutes }} minuto.{% if programs.size > 1 %} Binubuksan nito: {{ programs | join: ", " }}.{% endif %} Kung hindi mo ito hiniling, huwag pansinin ang mensaheng ito.' },
   },
 };

@@ -1,6 +1,6 @@
 import { Liquid, type Template } from 'liquidjs';
 import type { FieldError } from '../../../lib/domain-error.js';
-import type { Trigger } from '../../../contracts/messaging.js';
+import type { SystemMessage, Trigger } from '../../../contracts/messaging.js';
 
 /**
  * One LiquidJS engine for every template. Program staff write templates, so the engine is the
@@ -92,12 +92,13 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     links: { portal: 'https://loyalty.example.com/portal/', unsubscribe: 'https://loyalty.example.com/api/v1/messaging/unsubscribe?t=sample' },
     tip: 'Filters of the WT range earn double until the end of the month.',
   };
-  const byTrigger: Record<Trigger, Record<string, unknown>> = {
+  const byTrigger: Record<Trigger | SystemMessage, Record<string, unknown>> = {
     points_earned: { award: { amount: 1200, currency: 'points', pending: true, availableAt: '2026-11-16T10:15:00Z', eventId: 'INV-1001' } },
     points_matured: { award: { amount: 1200, currency: 'points' } },
     points_expired: { award: { amount: 300, currency: 'points' } },
-    points_expiring: { expiring: { amount: 300, currency: 'points', expiresAt: '2026-12-31T23:00:00Z', days: 14 } },
+    points_expiring: { expiring: { amount: 300, currency: 'points', expiresAt: '2026-12-31T23:00:00Z', days: 30 } },
     tier_changed: { tier: { from: 'silver', to: 'gold', up: true, reason: 'qualified' } },
+    sign_in_code: { code: '482913', minutes: 10, expiresAt: '2026-11-16T10:25:00Z', programs: [base.programName] },
     redemption_status: { redemption: { id: 'red_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', from: 'requested', to: 'approved', qty: 1, reason: null } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
