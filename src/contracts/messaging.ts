@@ -324,11 +324,13 @@ export type CampaignReach = z.infer<typeof campaignReach>;
 /** `GET /campaigns/:id/reach?format=csv` for a file (one line for the totals, then one per role, segment and channel). */
 export const reachQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
-/** `GET /reach?ruleId=` or `?rewardId=`: the reach of every sent campaign naming the offer, added up, with each campaign's own figures. */
+/**
+ * `GET /reach?ruleId=` or `?rewardId=`: the reach of the sent campaigns naming the offer, members counted once across them,
+ * with each campaign's own figures; with neither, of every sent campaign that names an offer.
+ */
 export const offerReachQuery = z
   .object({ ruleId: z.string().min(1).max(100).optional(), rewardId: z.string().min(1).max(100).optional(), format: z.enum(['json', 'csv']).default('json') })
-  .strict()
-  .refine((q) => !!q.ruleId !== !!q.rewardId, { message: 'give exactly one of ruleId and rewardId', path: ['ruleId'] });
+  .strict();
 export const offerReach = campaignReach.omit({ byRole: true, bySegment: true, byChannel: true }).extend({
   campaigns: z.array(z.object({ id: z.string(), name: z.string(), sentAt: z.string().nullable() }).extend(campaignReach.omit({ byRole: true, bySegment: true, byChannel: true }).shape)),
 });

@@ -274,10 +274,11 @@ export async function actedMembers(tx: Tx, c: { programId: string; id: string; s
   return new Set(r.rows.map((x) => x.member_id));
 }
 
-/** The sent campaigns that name this rule or reward as their offer, oldest first. */
+/** The sent campaigns that name this rule and/or reward as their offer (any offer when neither is given), oldest first. */
 export async function campaignsOfOffer(tx: Tx, programId: string, offer: { ruleId?: string; rewardId?: string }): Promise<CampaignRow[]> {
   const where: SQL[] = [eq(campaigns.programId, programId), inArray(campaigns.status, ['sent'])];
   if (offer.ruleId) where.push(sql`${campaigns.offer}->>'ruleId' = ${offer.ruleId}`);
   if (offer.rewardId) where.push(sql`${campaigns.offer}->>'rewardId' = ${offer.rewardId}`);
+  if (!offer.ruleId && !offer.rewardId) where.push(sql`${campaigns.offer} is not null`);
   return tx.select().from(campaigns).where(and(...where)).orderBy(asc(campaigns.sentAt), asc(campaigns.id)).limit(500);
 }

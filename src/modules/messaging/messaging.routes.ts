@@ -113,7 +113,7 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     );
     app.get(
       '/reach',
-      { schema: { tags: ['messaging'], summary: "An offer's reach: the sent campaigns naming the rule (ruleId) or reward (rewardId), members counted once across them; format=csv for a file", querystring: offerReachQuery, response: { 200: offerReach.or(z.string()), 422: problem } } },
+      { schema: { tags: ['messaging'], summary: "An offer's reach: the sent campaigns naming the rule (ruleId) or reward (rewardId), or any offer, members counted once across them; format=csv for a file", querystring: offerReachQuery, response: { 200: offerReach.or(z.string()), 422: problem } } },
       async (req, reply) => {
         const r = await campaigns.offerReach(req.ctx.programId, { ruleId: req.query.ruleId, rewardId: req.query.rewardId });
         if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="reach-${safeName(req.query.ruleId ?? req.query.rewardId ?? 'offer')}.csv"`).send(offerReachCsv(r));

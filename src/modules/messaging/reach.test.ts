@@ -136,7 +136,10 @@ describe('campaign reach', () => {
       expect(r).toMatchObject({ ...all, opened: 46, campaigns: [{ id: campaign.id, name: 'Pilot double points', ...all }] });
     }
     expect((await api(p, 'GET', `/reach?ruleId=${welcome.id}`, undefined, 200)).json()).toEqual({ targeted: 0, delivered: 0, opened: 0, verifiedOpened: 0, clicked: 0, acted: 0, campaigns: [] });
-    expect((await api(p, 'GET', '/reach', undefined, 422)).json().errors[0].path).toBe('query.ruleId');
+    // Without a filter: every campaign naming an offer (here the one).
+    expect((await api(p, 'GET', '/reach', undefined, 200)).json()).toMatchObject({ ...all, campaigns: [{ id: campaign.id }] });
+    const offerCsv = parseCsv((await api(p, 'GET', `/reach?ruleId=${pilot.id}&format=csv`, undefined, 200)).body).filter((r) => r.length);
+    expect(offerCsv.slice(1).map((r) => r.slice(0, 7))).toEqual([['total', '', '100', '90', '40', '15', '6'], ['campaign', campaign.id, '100', '90', '40', '15', '6']]);
   });
 });
 
