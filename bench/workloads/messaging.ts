@@ -82,7 +82,7 @@ export const messagingWorkload: Workload = {
       for (const locale of ['en', 'fr'] as const) {
         await s.messaging.putTemplate(ctx, { key: 'pilot_double_points', channel: 'email', locale, subject: locale === 'en' ? 'Double points this month' : 'Points doublés ce mois-ci', body: BODY });
       }
-      const campaign = await s.campaigns.create(ctx, { name: 'Double points for foremen', templateKey: 'pilot_double_points', audience: { roles: ['foreman'] }, channels: ['email'], category: 'marketing' });
+      const campaign = await s.campaigns.create(ctx, { name: 'Double points for foremen', templateKey: 'pilot_double_points', audience: { roles: ['foreman'] }, channels: ['email'], category: 'marketing', actedWithinDays: 30 });
 
       // (a) queue
       const t0 = performance.now();

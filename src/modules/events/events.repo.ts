@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { accountMonthlyStats, awards, events } from './events.tables.js';
 
@@ -101,4 +101,15 @@ export async function lockAccounts(tx: Tx, programId: string, accountIds: string
     select count(pg_advisory_xact_lock(s.k)) from (
       select hashtextextended(${programId} || '|' || a, 0) as k from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as a order by 1
     ) s`);
+}
+
+/**
+ * Who earned under a rule and when, as a subquery of `(member_id, at)`: the member the award went
+ * to, or the event's member for a company award; `at` is when the event happened. Awards
+ * returned in full do not count.
+ */
+export function earnedUnderRuleSql(programId: string, ruleId: string): SQL {
+  return sql`select coalesce(case when aw.owner_type = 'member' then aw.owner_id end, e.member_id) as member_id, e.occurred_at as at
+    from awards aw join events e on e.program_id = aw.program_id and e.id = aw.event_id
+    where aw.program_id = ${programId} and aw.rule_id = ${ruleId} and aw.amount > aw.reversed`;
 }

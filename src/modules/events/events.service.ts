@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { eventInput, type EventInput, type awardView, type eventAnswer, type reversalView } from '../../contracts/events.js';
 import { inTransaction, pgErrorCode, type Database, type Tx } from '../../db/database.js';
@@ -349,6 +350,10 @@ export function createEventsService(
   }
 
   return {
+    /** Who earned under a rule and when, `(member_id, at)`, as a subquery (a campaign's `acted`). */
+    earnedUnderRule(programId: string, ruleId: string): SQL {
+      return repo.earnedUnderRuleSql(programId, ruleId);
+    },
     /** One event, atomically: stored with its awards, or refused with nothing changed. */
     async process(ctx: RequestContext, input: EventInput) {
       try {

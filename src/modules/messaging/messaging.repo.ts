@@ -240,10 +240,14 @@ export async function claimDueCampaigns(tx: Tx, now: Date, limit: number): Promi
 
 export type ReachRow = { medium: string; role: string; segment: string | null; delivered: boolean; verifiedOpened: boolean; opened: boolean; clicked: boolean; memberId: string };
 export async function campaignMessages(tx: Tx, programId: string, campaignId: string): Promise<ReachRow[]> {
+  return campaignsMessages(tx, programId, [campaignId]);
+}
+export async function campaignsMessages(tx: Tx, programId: string, campaignIds: string[]): Promise<ReachRow[]> {
+  if (!campaignIds.length) return [];
   const r = await tx.execute<{ member_id: string; medium: string; role: string | null; segment: string | null; status: string; opened_at: unknown; verified_opened_at: unknown; clicked_at: unknown; read_at: unknown }>(sql`
     select m.member_id, m.medium, mb.role, a.segment, m.status, m.opened_at, m.verified_opened_at, m.clicked_at, m.read_at
     from messages m left join members mb on mb.program_id = m.program_id and mb.id = m.member_id left join accounts a on a.program_id = mb.program_id and a.id = mb.account_id
-    where m.program_id = ${programId} and m.campaign_id = ${campaignId}`);
+    where m.program_id = ${programId} and m.campaign_id in (${sql.join(campaignIds.map((id) => sql`${id}`), sql`, `)})`);
   return r.rows.map((x) => ({
     memberId: x.member_id,
     medium: x.medium,
@@ -254,4 +258,30 @@ export async function campaignMessages(tx: Tx, programId: string, campaignId: st
     verifiedOpened: x.verified_opened_at !== null || x.read_at !== null,
     clicked: x.clicked_at !== null,
   }));
+}
+
+/**
+ * The campaign's targeted members who acted: a row of `acts` (`member_id, at` subqueries: awards
+ * under the offer's rule, redemptions of its reward) from the moment their first message was sent
+ * or delivered (the campaign's sending when none was) until `days` later.
+ */
+export async function actedMembers(tx: Tx, c: { programId: string; id: string; sentAt: Date; days: number }, acts: SQL[]): Promise<Set<string>> {
+  if (!acts.length) return new Set();
+  const r = await tx.execute<{ member_id: string }>(sql`
+    with targeted as (
+      select member_id, coalesce(min(coalesce(delivered_at, sent_at)) filter (where status in ('sent', 'delivered')), ${c.sentAt.toISOString()}::timestamptz) as since
+      from messages where program_id = ${c.programId} and campaign_id = ${c.id} group by member_id
+    ), acts as (${sql.join(acts, sql` union all `)})
+    select distinct t.member_id from targeted t join acts x on x.member_id = t.member_id
+    where x.at >= t.since and x.at < t.since + ${c.days}::int * interval '1 day'`);
+  return new Set(r.rows.map((x) => x.member_id));
+}
+
+/** The sent campaigns that name this rule and/or reward as their offer (any offer when neither is given), oldest first. */
+export async function campaignsOfOffer(tx: Tx, programId: string, offer: { ruleId?: string; rewardId?: string }): Promise<CampaignRow[]> {
+  const where: SQL[] = [eq(campaigns.programId, programId), inArray(campaigns.status, ['sent'])];
+  if (offer.ruleId) where.push(sql`${campaigns.offer}->>'ruleId' = ${offer.ruleId}`);
+  if (offer.rewardId) where.push(sql`${campaigns.offer}->>'rewardId' = ${offer.rewardId}`);
+  if (!offer.ruleId && !offer.rewardId) where.push(sql`${campaigns.offer} is not null`);
+  return tx.select().from(campaigns).where(and(...where)).orderBy(asc(campaigns.sentAt), asc(campaigns.id)).limit(500);
 }

@@ -173,6 +173,8 @@ export const campaigns = pgTable(
     channels: jsonb('channels').$type<string[] | 'preferred'>().notNull(),
     category: text('category', { enum: ['transactional', 'marketing'] }).notNull(),
     offer: jsonb('offer').$type<{ ruleId?: string; rewardId?: string } | null>(),
+    /** A targeted member who earns under the offer's rule or redeems its reward within this many days of delivery has acted. */
+    actedWithinDays: integer('acted_within_days').notNull().default(30),
     status: text('status', { enum: ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] }).notNull().default('draft'),
     sendAt: timestamp('send_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -180,5 +182,11 @@ export const campaigns = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ name: 'campaigns_pkey', columns: [t.programId, t.id] }), index('campaigns_due_idx').on(t.sendAt).where(sql`status = 'scheduled'`)],
+  (t) => [
+    primaryKey({ name: 'campaigns_pkey', columns: [t.programId, t.id] }),
+    // The reach of an offer: the campaigns that name a rule or a reward.
+    index('campaigns_offer_rule_idx').on(t.programId, sql`(${t.offer}->>'ruleId')`),
+    index('campaigns_offer_reward_idx').on(t.programId, sql`(${t.offer}->>'rewardId')`),
+    index('campaigns_due_idx').on(t.sendAt).where(sql`status = 'scheduled'`),
+  ],
 );

@@ -395,3 +395,10 @@ export function accountsInTierSql(programId: string, code: string, now: Date): S
     (override_tier_code = ${code} and override_expires_at > ${at}::timestamptz)
     or (tier_code = ${code} and not (override_tier_code is not null and override_expires_at > ${at}::timestamptz)))`;
 }
+
+/** Every account's tier code at `now` (an unexpired override wins), as a subquery of `(account_id, code)`. */
+export function accountTierCodesSql(programId: string, now: Date): SQL {
+  const at = now.toISOString();
+  return sql`select account_id, case when override_tier_code is not null and override_expires_at > ${at}::timestamptz then override_tier_code else tier_code end as code
+    from account_tier_state where program_id = ${programId}`;
+}

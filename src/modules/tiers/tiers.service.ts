@@ -248,6 +248,11 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
       return repo.accountsInTierSql(programId, code, now());
     },
 
+    /** Each account's tier now, `(account_id, code)`, as a subquery (a campaign audience's JsonLogic filter reads `account.tier`). */
+    accountTierCodes(programId: string): SQL {
+      return repo.accountTierCodesSql(programId, now());
+    },
+
     // ── The checkout and progress reads ──
 
     /** The checkout answer from the state row: one indexed read (two for an account without any activity yet). */
