@@ -43,7 +43,7 @@ afterAll(async () => {
 type Result = { key: string; status: number; retryAfter: string | null; contentType: string | null; amount: number };
 
 describe.skipIf(!adminUrl)('losing PostgreSQL under load (skipped on PGlite: the embedded database cannot be lost apart from the server)', () => {
-  it('answers 503 with Retry-After while the database is gone, writes nothing half, and serves again without a restart', { timeout: 60_000 }, async () => {
+  it('answers 503 with Retry-After while the database is gone, writes nothing half, and serves again without a restart', { timeout: 150_000 }, async () => {
     const target = new URL(adminUrl!);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     server = await startServerProcess({ DATABASE_URL: urlOf('127.0.0.1', proxy.port), FEALTY_BOOTSTRAP_KEY: apiKey, FEALTY_RATE_LIMIT: '0' });

@@ -28,7 +28,7 @@ export async function startServerProcess(env: Record<string, string | undefined>
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), opts.timeoutMs ?? 120_000);
     const check = () => {
       const m = out.match(/ready on (http:\/\/[^\s"]+)/);
       if (m) {
