@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '415': 'The body is not application/json.',
   '422': 'Invalid fields, each listed in `errors` with its path.',
   '429': 'Too many requests: retry after `Retry-After` seconds.',
+  '503': 'The database cannot be reached (`DATABASE_UNAVAILABLE`): nothing was written; retry after `Retry-After` seconds.',
 };
 
 /**
@@ -47,7 +48,7 @@ const problemContent = { 'application/problem+json': { schema: PROBLEM_REF } };
 /**
  * Declares every error response the server can send on every operation, as problem+json (the
  * route schemas declare only some, and as application/json): 400, 404 where the path names an
- * object, 401 and 403 where the route is not public, 409 on writes, 413/415 where it takes a body, 422, 429.
+ * object, 401 and 403 where the route is not public, 409 on writes, 413/415 where it takes a body, 422, 429, and 503 while the database is out of reach.
  */
 export function declareErrors(doc: Json): Json {
   const components = (doc.components ??= {}) as Json;
@@ -60,7 +61,7 @@ export function declareErrors(doc: Json): Json {
       const responses = (op.responses ??= {});
       const url = path.replace(/\{([^}]+)\}/g, ':$1');
       const isPublic = (Array.isArray(op.security) && op.security.length === 0) || (routeAccess(method.toUpperCase(), url) as { public?: boolean } | undefined)?.public === true;
-      const codes = ['400', '422', '429'];
+      const codes = ['400', '422', '429', '503'];
       if (!isPublic) codes.push('401', '403');
       if (path.includes('{')) codes.push('404');
       if (op.requestBody) codes.push('413', '415');

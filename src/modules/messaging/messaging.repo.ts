@@ -101,19 +101,51 @@ function keyIn(programId: AnyColumn, id: AnyColumn, keys: { program_id: string; 
   return sql`(${programId}, ${id}) in (${sql.join(keys.map((k) => sql`(${k.program_id}, ${k.id})`), sql`, `)})`;
 }
 
-/** Writes messages; one already written under the same dedupe key stays as it is. Returns the ids written now. */
+/**
+ * Writes messages; one already written under the same dedupe key stays as it is. Returns the ids
+ * written now. The rows travel as one JSON parameter per chunk (`jsonb_to_recordset`), not one
+ * parameter per cell: a campaign writes 100,000 rows in one transaction, and building and binding
+ * a dozen parameters per row cost more than the insert itself.
+ */
 export async function insertMessages(tx: Tx, rows: MessageInsert[], at: Date): Promise<string[]> {
-  const ids: { programId: string; id: string }[] = [];
-  // PostgreSQL takes at most 65,535 parameters per statement.
-  for (let i = 0; i < rows.length; i += 2000) {
-    const written = await tx.insert(messages).values(rows.slice(i, i + 2000)).onConflictDoNothing({ target: [messages.programId, messages.dedupeKey] }).returning({ programId: messages.programId, id: messages.id });
-    written.forEach((w) => ids.push(w));
+  const ids: { program_id: string; id: string }[] = [];
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000).map((r) => ({
+      id: r.id,
+      program_id: r.programId,
+      member_id: r.memberId,
+      account_id: r.accountId ?? null,
+      medium: r.medium,
+      template_key: r.templateKey,
+      category: r.category,
+      dedupe_key: r.dedupeKey,
+      campaign_id: r.campaignId ?? null,
+      data: r.data ?? {},
+      status: r.status ?? 'queued',
+      recipient: r.recipient ?? null,
+      next_attempt_at: r.nextAttemptAt?.toISOString() ?? null,
+      created_at: (r.createdAt ?? at).toISOString(),
+    }));
+    const written = await tx.execute<{ program_id: string; id: string }>(sql`
+      insert into messages (id, program_id, member_id, account_id, medium, template_key, category, dedupe_key, campaign_id, data, status, recipient, next_attempt_at, created_at)
+      select id, program_id, member_id, account_id, medium, template_key, category, dedupe_key, campaign_id, data, status, recipient, next_attempt_at, created_at
+      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(id text, program_id text, member_id text, account_id text, medium text, template_key text, category text,
+        dedupe_key text, campaign_id text, data jsonb, status text, recipient text, next_attempt_at timestamptz, created_at timestamptz)
+      on conflict (program_id, dedupe_key) do nothing
+      returning program_id, id`);
+    for (const w of written.rows) ids.push(w);
   }
-  if (ids.length) await insertEvents(tx, ids.map((w) => ({ programId: w.programId, messageId: w.id, at, status: 'queued', detail: null })));
+  if (ids.length) await insertEvents(tx, ids.map((w) => ({ programId: w.program_id, messageId: w.id, at, status: 'queued', detail: null })));
   return ids.map((w) => w.id);
 }
+/** Writes timeline entries, as one JSON parameter per chunk (see `insertMessages`). */
 export async function insertEvents(tx: Tx, rows: (typeof messageEvents.$inferInsert)[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) await tx.insert(messageEvents).values(rows.slice(i, i + 5000));
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000).map((r) => ({ program_id: r.programId, message_id: r.messageId, at: r.at.toISOString(), status: r.status, detail: r.detail ?? null }));
+    await tx.execute(sql`
+      insert into message_events (program_id, message_id, at, status, detail)
+      select program_id, message_id, at, status, detail from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(program_id text, message_id text, at timestamptz, status text, detail text)`);
+  }
 }
 
 /**
