@@ -1,4 +1,5 @@
 import type { Database } from './db/database.js';
+import { DomainError } from './lib/domain-error.js';
 import type { MessagingDeps } from './modules/messaging/index.js';
 import { createAccountsService } from './modules/accounts/index.js';
 import { createAuditService } from './modules/audit/index.js';
@@ -76,7 +77,20 @@ export function createServices(
   const reports = createReportsService(database);
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
   const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });
-  const campaigns = createCampaignsService(database, { audit, messaging, accountsInTier: tiers.accountsInTier });
+  // A campaign's `acted` reads who earned under its rule (events) or redeemed its reward (rewards); its audience filter reads tiers.
+  const idOf = (p: Promise<{ id: string }>) => p.then((x) => x.id, (err: unknown) => (err instanceof DomainError && err.status === 404 ? null : Promise.reject(err)));
+  const campaigns = createCampaignsService(database, {
+    audit,
+    messaging,
+    accountsInTier: tiers.accountsInTier,
+    accountTierCodes: tiers.accountTierCodes,
+    offers: {
+      earnedUnderRule: events.earnedUnderRule,
+      redeemedReward: rewards.redemptions.redeemedReward,
+      ruleId: (programId, ref) => idOf(rules.get(programId, ref)),
+      rewardId: (programId, ref) => idOf(rewards.catalog.getReward(programId, ref)),
+    },
+  });
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns };
 }
 

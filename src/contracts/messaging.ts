@@ -251,11 +251,21 @@ export const audience = z
     pilotGroup: z.string().max(64).optional().describe('accounts whose `pilotGroup` attribute is this'),
     accountIds: z.array(z.string().max(220)).max(10_000).optional(),
     memberIds: z.array(z.string().max(220)).max(10_000).optional(),
+    filter: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'JsonLogic over `{account: {id, externalId, type, segment, region, tier, attributes}, member: {id, externalId, role, attributes}}`, evaluated like a rule condition; e.g. `{"and": [{"==": [{"var": "account.region"}, "north"]}, {">=": [{"var": "member.attributes.yearsActive"}, 2]}]}`',
+      ),
   })
   .strict();
 export type Audience = z.infer<typeof audience>;
 
-/** `POST /campaigns`. Example: `{"name": "Double points for foremen", "templateKey": "pilot_double", "audience": {"roles": ["foreman"], "pilotGroup": "A"}, "channels": ["sms", "inbox"], "category": "marketing"}`. */
+/** The offer a campaign announces: an earning rule, a reward, or both. Example: `{"ruleId": "rul_9x2"}`. */
+export const campaignOffer = z.object({ ruleId: z.string().min(1).max(100).optional(), rewardId: z.string().min(1).max(100).optional() }).strict();
+export type CampaignOffer = z.infer<typeof campaignOffer>;
+
+/** `POST /campaigns`. Example: `{"name": "Double points for foremen", "templateKey": "pilot_double", "audience": {"roles": ["foreman"], "pilotGroup": "A"}, "channels": ["sms", "inbox"], "category": "marketing", "offer": {"ruleId": "rul_9x2"}, "actedWithinDays": 30}`. */
 export const campaignInput = z
   .object({
     name: z.string().min(1).max(200),
@@ -264,7 +274,8 @@ export const campaignInput = z
     channels: z.union([z.array(medium).min(1), z.literal('preferred')]).default('preferred'),
     category: category.default('marketing'),
     sendAt: isoDateTime.optional(),
-    offer: z.object({ ruleId: z.string().optional(), rewardId: z.string().optional() }).strict().optional(),
+    offer: campaignOffer.optional(),
+    actedWithinDays: z.number().int().min(1).max(365).default(30).describe("a targeted member who earns under the offer's rule or redeems its reward within this many days of their message's delivery counts as `acted`"),
   })
   .strict();
 export type CampaignInput = z.infer<typeof campaignInput>;
@@ -276,7 +287,8 @@ export const campaignView = z.object({
   audience,
   channels: z.union([z.array(z.string()), z.literal('preferred')]),
   category,
-  offer: z.object({ ruleId: z.string().optional(), rewardId: z.string().optional() }).nullable(),
+  offer: campaignOffer.nullable(),
+  actedWithinDays: z.number().int(),
   status: z.enum(['draft', 'scheduled', 'sending', 'sent', 'cancelled']),
   sendAt: z.string().nullable(),
   sentAt: z.string().nullable(),
@@ -291,17 +303,46 @@ export const campaignPreview = z.object({
   excluded: z.object({ noConsent: z.number().int(), noAddress: z.number().int(), optedOut: z.number().int(), capped: z.number().int() }),
 });
 
-export const campaignReach = z.object({
+const reachCounts = z.object({
   targeted: z.number().int(),
   delivered: z.number().int(),
-  opened: z.number().int(),
-  verifiedOpened: z.number().int().describe('opens not from machine prefetching'),
+  verifiedOpened: z.number().int(),
   clicked: z.number().int(),
-  acted: z.number().int().describe('members who earned under the offer\'s rule or redeemed its reward after the campaign (not computed yet: 0)'),
-  byRole: z.record(z.string(), z.object({ targeted: z.number().int(), delivered: z.number().int(), verifiedOpened: z.number().int(), clicked: z.number().int() })),
-  bySegment: z.record(z.string(), z.object({ targeted: z.number().int(), delivered: z.number().int(), verifiedOpened: z.number().int(), clicked: z.number().int() })),
-  byChannel: z.record(z.string(), z.object({ targeted: z.number().int(), delivered: z.number().int(), verifiedOpened: z.number().int(), clicked: z.number().int() })),
+  acted: z.number().int(),
 });
+export type ReachCounts = z.infer<typeof reachCounts>;
+
+/**
+ * `GET /campaigns/:id/reach`: members, each counted once per figure (a member reached on two channels is one).
+ * Example: `{"targeted": 100, "delivered": 90, "opened": 45, "verifiedOpened": 40, "clicked": 15, "acted": 6, "byRole": {"foreman": {...}}, ...}`.
+ */
+export const campaignReach = z.object({
+  targeted: z.number().int(),
+  delivered: z.number().int().describe('members with at least one message sent or delivered'),
+  opened: z.number().int().describe('members with at least one open, machine prefetches included'),
+  verifiedOpened: z.number().int().describe('opens not from machine prefetching (a click or a portal read is one too)'),
+  clicked: z.number().int(),
+  acted: z.number().int().describe("targeted members who earned under the offer's rule or redeemed its reward within `actedWithinDays` of their message's delivery (of the campaign's sending when none was delivered); 0 without an offer"),
+  byRole: z.record(z.string(), reachCounts),
+  bySegment: z.record(z.string(), reachCounts).describe('by the account\'s segment; `none` for accounts without one'),
+  byChannel: z.record(z.string(), reachCounts).describe('a member counts under each channel they were sent the campaign on'),
+});
+export type CampaignReach = z.infer<typeof campaignReach>;
+
+/** `GET /campaigns/:id/reach?format=csv` for a file (one line for the totals, then one per role, segment and channel). */
+export const reachQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+
+/**
+ * `GET /reach?ruleId=` or `?rewardId=`: the reach of the sent campaigns naming the offer, members counted once across them,
+ * with each campaign's own figures; with neither, of every sent campaign that names an offer.
+ */
+export const offerReachQuery = z
+  .object({ ruleId: z.string().min(1).max(100).optional(), rewardId: z.string().min(1).max(100).optional(), format: z.enum(['json', 'csv']).default('json') })
+  .strict();
+export const offerReach = campaignReach.omit({ byRole: true, bySegment: true, byChannel: true }).extend({
+  campaigns: z.array(z.object({ id: z.string(), name: z.string(), sentAt: z.string().nullable() }).extend(campaignReach.omit({ byRole: true, bySegment: true, byChannel: true }).shape)),
+});
+export type OfferReach = z.infer<typeof offerReach>;
 
 // ── Portal ──
 

@@ -176,6 +176,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /campaigns/:id/send': write('messaging:write'),
   'POST /campaigns/:id/cancel': write('messaging:write'),
   'GET /campaigns/:id/reach': read('messaging:read'),
+  'GET /reach': read('messaging:read'),
   // Signed links in messages: the signature is the credential.
   'GET /t/o/:token': { public: true },
   'GET /t/c/:token': { public: true },

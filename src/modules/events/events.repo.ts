@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { accountMonthlyStats, awards, events } from './events.tables.js';
 
@@ -55,8 +55,8 @@ export async function awardsOf(tx: Tx, programId: string, eventId: string): Prom
   return tx.select().from(awards).where(and(eq(awards.programId, programId), eq(awards.eventId, eventId))).orderBy(asc(awards.id));
 }
 
-export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
-  await tx.update(awards).set(patch).where(eq(awards.id, id));
+export async function updateAward(tx: Tx, programId: string, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
+  await tx.update(awards).set(patch).where(and(eq(awards.programId, programId), eq(awards.id, id)));
 }
 
 /** The account's monthly stats rows (events.reads.ts sums them as events need them). */
@@ -75,7 +75,7 @@ export async function addMonthlyStatsMany(tx: Tx, programId: string, rows: { acc
     select ${programId}, r.account_id, r.month, r.purchases, r.spend::bigint
     from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ account_id: r.accountId, month: r.month, purchases: r.purchases, spend: r.spend.toString() })))}::jsonb)
       as r(account_id text, month text, purchases int, spend text)
-    on conflict (account_id, month) do update
+    on conflict (program_id, account_id, month) do update
       set purchases = account_monthly_stats.purchases + excluded.purchases, spend = account_monthly_stats.spend + excluded.spend`);
 }
 
@@ -101,4 +101,15 @@ export async function lockAccounts(tx: Tx, programId: string, accountIds: string
     select count(pg_advisory_xact_lock(s.k)) from (
       select hashtextextended(${programId} || '|' || a, 0) as k from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as a order by 1
     ) s`);
+}
+
+/**
+ * Who earned under a rule and when, as a subquery of `(member_id, at)`: the member the award went
+ * to, or the event's member for a company award; `at` is when the event happened. Awards
+ * returned in full do not count.
+ */
+export function earnedUnderRuleSql(programId: string, ruleId: string): SQL {
+  return sql`select coalesce(case when aw.owner_type = 'member' then aw.owner_id end, e.member_id) as member_id, e.occurred_at as at
+    from awards aw join events e on e.program_id = aw.program_id and e.id = aw.event_id
+    where aw.program_id = ${programId} and aw.rule_id = ${ruleId} and aw.amount > aw.reversed`;
 }

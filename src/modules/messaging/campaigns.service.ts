@@ -1,13 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
-import type { Audience, CampaignInput, CampaignView } from '../../contracts/messaging.js';
+import type { Audience, CampaignInput, CampaignOffer, CampaignReach, CampaignView, OfferReach, ReachCounts } from '../../contracts/messaging.js';
+import { toCsv, type CsvCell } from '../../lib/csv.js';
+import type { FieldError } from '../../lib/domain-error.js';
+import { compileCondition } from '../rules/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { newId } from '../../lib/ids.js';
 import type { AuditService } from '../audit/index.js';
 import { decide } from './delivery-policy.js';
 import { messagingError } from './messaging.errors.js';
-import { audienceMembers, type Recipient } from './messaging.reads.js';
+import { audienceMembers, type AudienceFilter, type Recipient } from './messaging.reads.js';
 import * as repo from './messaging.repo.js';
 import type { MessagingService } from './messaging.service.js';
 import { startOfLocalDay } from './policy.js';
@@ -20,6 +23,7 @@ const view = (c: repo.CampaignRow): CampaignView => ({
   channels: c.channels,
   category: c.category,
   offer: c.offer ?? null,
+  actedWithinDays: c.actedWithinDays,
   status: c.status,
   sendAt: c.sendAt?.toISOString() ?? null,
   sentAt: c.sentAt?.toISOString() ?? null,
@@ -28,6 +32,55 @@ const view = (c: repo.CampaignRow): CampaignView => ({
 });
 
 const nothingIn = (_programId: string, _code: string): SQL => sql`select null::text where false`;
+const noTiers = (_programId: string): SQL => sql`select null::text as account_id, null::text as code where false`;
+
+/**
+ * What `acted` reads from the modules that own the offers: who earned under a rule or redeemed a
+ * reward and when, as `(member_id, at)` subqueries, and the ids of the rule or reward named.
+ */
+export type OfferSources = {
+  earnedUnderRule: (programId: string, ruleId: string) => SQL;
+  redeemedReward: (programId: string, rewardId: string) => SQL;
+  /** The server id of a rule or reward (`ext:` references of rewards resolved), or null when there is none. */
+  ruleId: (programId: string, ref: string) => Promise<string | null>;
+  rewardId: (programId: string, ref: string) => Promise<string | null>;
+};
+
+type Bucket = { targeted: Set<string>; delivered: Set<string>; verifiedOpened: Set<string>; clicked: Set<string>; acted: Set<string> };
+const bucket = (): Bucket => ({ targeted: new Set(), delivered: new Set(), verifiedOpened: new Set(), clicked: new Set(), acted: new Set() });
+const counts = (b: Bucket): ReachCounts => ({ targeted: b.targeted.size, delivered: b.delivered.size, verifiedOpened: b.verifiedOpened.size, clicked: b.clicked.size, acted: b.acted.size });
+
+const totalsOf = (r: CampaignReach) => ({ targeted: r.targeted, delivered: r.delivered, opened: r.opened, verifiedOpened: r.verifiedOpened, clicked: r.clicked, acted: r.acted });
+
+/** Reach from the messages of one or more campaigns: each figure counts members, once however many messages they had. */
+function reachOf(rows: repo.ReachRow[], acted: Set<string>): CampaignReach {
+  const all = bucket();
+  const opened = new Set<string>();
+  const groups = { byRole: new Map<string, Bucket>(), bySegment: new Map<string, Bucket>(), byChannel: new Map<string, Bucket>() };
+  for (const r of rows) {
+    const targets = [
+      all,
+      ...(
+        [
+          [groups.byRole, r.role],
+          [groups.bySegment, r.segment ?? 'none'],
+          [groups.byChannel, r.medium],
+        ] as const
+      ).map(([g, k]) => g.get(k) ?? g.set(k, bucket()).get(k)!),
+    ];
+    for (const b of targets) {
+      b.targeted.add(r.memberId);
+      if (r.delivered) b.delivered.add(r.memberId);
+      if (r.verifiedOpened) b.verifiedOpened.add(r.memberId);
+      if (r.clicked) b.clicked.add(r.memberId);
+      if (acted.has(r.memberId)) b.acted.add(r.memberId);
+    }
+    if (r.opened) opened.add(r.memberId);
+  }
+  const obj = (g: Map<string, Bucket>) => Object.fromEntries([...g].sort(([a], [b]) => a.localeCompare(b)).map(([k, b]) => [k, counts(b)]));
+  const c = counts(all);
+  return { targeted: c.targeted, delivered: c.delivered, opened: opened.size, verifiedOpened: c.verifiedOpened, clicked: c.clicked, acted: c.acted, byRole: obj(groups.byRole), bySegment: obj(groups.bySegment), byChannel: obj(groups.byChannel) };
+}
 
 /**
  * Campaigns: one message to an audience, now or at `sendAt`, through the same outbox, policy and
@@ -35,9 +88,49 @@ const nothingIn = (_programId: string, _code: string): SQL => sql`select null::t
  * transaction under `campaign:<id>:<member>:<medium>`, so sending twice, or two servers
  * dispatching one scheduled campaign, writes each message once.
  */
-export function createCampaignsService(database: Database, deps: { audit: AuditService; messaging: MessagingService; accountsInTier?: (programId: string, code: string) => SQL }) {
+export function createCampaignsService(
+  database: Database,
+  deps: { audit: AuditService; messaging: MessagingService; accountsInTier?: (programId: string, code: string) => SQL; accountTierCodes?: (programId: string) => SQL; offers?: OfferSources },
+) {
   const { settingsIn, channelsIn, programIn, mediaFor, now } = deps.messaging.internals;
   const inTier = deps.accountsInTier ?? nothingIn;
+  const tierCodes = deps.accountTierCodes ?? noTiers;
+
+  /** The audience's filter compiled by the rules engine, or its errors under `audience.filter`. */
+  function filterOf(programId: string, a: Audience): { filter?: AudienceFilter; errors: FieldError[] } {
+    if (a.filter === undefined) return { errors: [] };
+    const c = compileCondition(a.filter, 'audience.filter');
+    return c.ok ? { filter: { test: c.test, tierCodes: tierCodes(programId) }, errors: [] } : { errors: c.errors };
+  }
+  const membersOf = (tx: Tx, programId: string, a: Audience) => audienceMembers(tx, programId, a, (code) => inTier(programId, code), filterOf(programId, a).filter);
+
+  /** The offer with server ids, or the errors of what it names. */
+  async function offerOf(programId: string, offer: CampaignOffer | undefined): Promise<{ offer: CampaignOffer | null; errors: FieldError[] }> {
+    if (!offer) return { offer: null, errors: [] };
+    if (!offer.ruleId && !offer.rewardId) return { offer: null, errors: [{ path: 'offer', message: 'name a ruleId or a rewardId' }] };
+    const errors: FieldError[] = [];
+    const out: CampaignOffer = {};
+    if (offer.ruleId) {
+      const id = deps.offers ? await deps.offers.ruleId(programId, offer.ruleId) : offer.ruleId;
+      if (id) out.ruleId = id;
+      else errors.push({ path: 'offer.ruleId', message: 'no such rule' });
+    }
+    if (offer.rewardId) {
+      const id = deps.offers ? await deps.offers.rewardId(programId, offer.rewardId) : offer.rewardId;
+      if (id) out.rewardId = id;
+      else errors.push({ path: 'offer.rewardId', message: 'no such reward' });
+    }
+    return { offer: out, errors };
+  }
+
+  async function actedIn(tx: Tx, c: repo.CampaignRow): Promise<Set<string>> {
+    const o = c.offer;
+    if (!o || !deps.offers || !c.sentAt) return new Set();
+    const acts: SQL[] = [];
+    if (o.ruleId) acts.push(deps.offers.earnedUnderRule(c.programId, o.ruleId));
+    if (o.rewardId) acts.push(deps.offers.redeemedReward(c.programId, o.rewardId));
+    return repo.actedMembers(tx, { programId: c.programId, id: c.id, sentAt: c.sentAt, days: c.actedWithinDays }, acts);
+  }
 
   async function mustFind(tx: Tx, programId: string, id: string, lock = false) {
     const c = await repo.findCampaign(tx, programId, id, lock);
@@ -49,7 +142,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
 
   /** Who would get what, and who not and why, at `at`; writes nothing. */
   async function previewIn(tx: Tx, programId: string, c: { audience: Audience; channels: string[] | 'preferred'; category: 'marketing' | 'transactional' }, at: Date) {
-    const members = await audienceMembers(tx, programId, c.audience, (code) => inTier(programId, code));
+    const members = await membersOf(tx, programId, c.audience);
     const { settings } = await settingsIn(tx, programId);
     const program = await programIn(tx, programId);
     const channels = await channelsIn(tx, programId);
@@ -82,7 +175,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
 
   /** Writes the campaign's messages (those the policy refuses are written too, and suppressed by the worker with their reason). */
   async function dispatchIn(tx: Tx, c: repo.CampaignRow, at: Date): Promise<repo.CampaignRow> {
-    const members = await audienceMembers(tx, c.programId, c.audience as Audience, (code) => inTier(c.programId, code));
+    const members = await membersOf(tx, c.programId, c.audience as Audience);
     const { settings } = await settingsIn(tx, c.programId);
     const rows: repo.MessageInsert[] = [];
     for (const m of members) {
@@ -91,18 +184,21 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
       }
     }
     await repo.insertMessages(tx, rows, at);
-    return repo.updateCampaign(tx, c.id, { status: 'sent', sentAt: at, targeted: members.length });
+    return repo.updateCampaign(tx, c.programId, c.id, { status: 'sent', sentAt: at, targeted: members.length });
   }
 
   return {
     async create(ctx: RequestContext, input: CampaignInput): Promise<CampaignView> {
+      const offer = await offerOf(ctx.programId, input.offer);
+      const invalid = [...filterOf(ctx.programId, input.audience).errors, ...offer.errors];
+      if (invalid.length) throw messagingError('CAMPAIGN_INVALID', invalid.map((e) => `${e.path}: ${e.message}`).join('; '), invalid);
       return inTransaction(database, async (tx) => {
         const at = now();
         if (input.sendAt && new Date(input.sendAt) <= at) throw messagingError('CAMPAIGN_INVALID', 'The campaign is scheduled in the past.', [{ path: 'sendAt', message: 'must be in the future' }]);
         if (!(await repo.templateKeyExists(tx, ctx.programId, input.templateKey))) {
           throw messagingError('CAMPAIGN_INVALID', `No template "${input.templateKey}": write one first (PUT /templates/${input.templateKey}/<channel>/<locale>).`, [{ path: 'templateKey', message: 'no such template' }]);
         }
-        const members = await audienceMembers(tx, ctx.programId, input.audience, (code) => inTier(ctx.programId, code));
+        const members = await membersOf(tx, ctx.programId, input.audience);
         if (!members.length) throw messagingError('AUDIENCE_EMPTY', 'The audience matches no active member.', [{ path: 'audience', message: 'matches nobody' }]);
         const row = await repo.insertCampaign(tx, {
           id: newId('cmp'),
@@ -112,7 +208,8 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
           audience: input.audience,
           channels: input.channels,
           category: input.category,
-          offer: input.offer ?? null,
+          offer: offer.offer,
+          actedWithinDays: input.actedWithinDays,
           status: 'draft',
           sendAt: input.sendAt ? new Date(input.sendAt) : null,
         });
@@ -140,7 +237,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft can be sent.`);
         const at = now();
-        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
+        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, ctx.programId, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
         await deps.audit.record(tx, ctx, { action: after.status === 'scheduled' ? 'campaign.scheduled' : 'campaign.sent', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: after.status, targeted: after.targeted } });
         return view(after);
       });
@@ -149,7 +246,7 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
       return inTransaction(database, async (tx) => {
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft' && c.status !== 'scheduled') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft or a scheduled one can be cancelled.`);
-        const after = await repo.updateCampaign(tx, id, { status: 'cancelled' });
+        const after = await repo.updateCampaign(tx, ctx.programId, id, { status: 'cancelled' });
         await deps.audit.record(tx, ctx, { action: 'campaign.cancelled', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: 'cancelled' } });
         return view(after);
       });
@@ -162,38 +259,44 @@ export function createCampaignsService(database: Database, deps: { audit: AuditS
         return due.length;
       });
     },
-    /** Who has heard of it: targeted members, and those with at least one message delivered, opened (verified), clicked. */
-    async reach(programId: string, id: string) {
+    /** Who has heard of it: targeted members, and those with at least one message delivered, opened (verified), clicked, and who acted on the offer. */
+    async reach(programId: string, id: string): Promise<CampaignReach> {
       return inTransaction(database, async (tx) => {
         const c = await mustFind(tx, programId, id);
-        const rows = await repo.campaignMessages(tx, c.id);
-        type Bucket = { targeted: Set<string>; delivered: Set<string>; verifiedOpened: Set<string>; clicked: Set<string> };
-        const bucket = (): Bucket => ({ targeted: new Set(), delivered: new Set(), verifiedOpened: new Set(), clicked: new Set() });
-        const all = bucket();
-        const opened = new Set<string>();
-        const groups = { byRole: new Map<string, Bucket>(), bySegment: new Map<string, Bucket>(), byChannel: new Map<string, Bucket>() };
-        for (const r of rows) {
-          const targets = [all, ...(
-            [
-              [groups.byRole, r.role],
-              [groups.bySegment, r.segment ?? 'none'],
-              [groups.byChannel, r.medium],
-            ] as const
-          ).map(([g, k]) => g.get(k) ?? g.set(k, bucket()).get(k)!)];
-          for (const b of targets) {
-            b.targeted.add(r.memberId);
-            if (r.delivered) b.delivered.add(r.memberId);
-            if (r.verifiedOpened) b.verifiedOpened.add(r.memberId);
-            if (r.clicked) b.clicked.add(r.memberId);
-          }
-          if (r.opened) opened.add(r.memberId);
+        return reachOf(await repo.campaignMessages(tx, programId, c.id), await actedIn(tx, c));
+      });
+    },
+    /** The reach of an offer: the sent campaigns naming the rule or reward, members counted once across them, and each campaign's own figures. */
+    async offerReach(programId: string, offer: { ruleId?: string; rewardId?: string }): Promise<OfferReach> {
+      return inTransaction(database, async (tx) => {
+        const list = await repo.campaignsOfOffer(tx, programId, offer);
+        const rows: repo.ReachRow[] = [];
+        const acted = new Set<string>();
+        const per: OfferReach['campaigns'] = [];
+        for (const c of list) {
+          const own = await repo.campaignMessages(tx, programId, c.id);
+          const a = await actedIn(tx, c);
+          per.push({ id: c.id, name: c.name, sentAt: c.sentAt?.toISOString() ?? null, ...totalsOf(reachOf(own, a)) });
+          rows.push(...own);
+          for (const m of a) acted.add(m);
         }
-        const counts = (b: Bucket) => ({ targeted: b.targeted.size, delivered: b.delivered.size, verifiedOpened: b.verifiedOpened.size, clicked: b.clicked.size });
-        const obj = (g: Map<string, Bucket>) => Object.fromEntries([...g].map(([k, b]) => [k, counts(b)]));
-        return { ...counts(all), opened: opened.size, acted: 0, byRole: obj(groups.byRole), bySegment: obj(groups.bySegment), byChannel: obj(groups.byChannel) };
+        return { ...totalsOf(reachOf(rows, acted)), campaigns: per };
       });
     },
   };
+}
+
+const REACH_HEADER = ['group', 'key', 'targeted', 'delivered', 'verified_opened', 'clicked', 'acted'];
+
+/** A campaign's reach as CSV: the `total` line, then a line per role, segment and channel (members, as in the JSON answer). */
+export function reachCsv(r: CampaignReach): string {
+  const lines = (group: string, g: Record<string, ReachCounts>) => Object.entries(g).map(([k, c]): CsvCell[] => [group, k, c.targeted, c.delivered, c.verifiedOpened, c.clicked, c.acted]);
+  return toCsv([REACH_HEADER, ['total', '', r.targeted, r.delivered, r.verifiedOpened, r.clicked, r.acted], ...lines('role', r.byRole), ...lines('segment', r.bySegment), ...lines('channel', r.byChannel)]);
+}
+
+/** An offer's reach as CSV: the `total` line, then one per campaign (its id as key). */
+export function offerReachCsv(r: OfferReach): string {
+  return toCsv([[...REACH_HEADER, 'campaign_name', 'sent_at'], ['total', '', r.targeted, r.delivered, r.verifiedOpened, r.clicked, r.acted, null, null], ...r.campaigns.map((c) => ['campaign', c.id, c.targeted, c.delivered, c.verifiedOpened, c.clicked, c.acted, c.name, c.sentAt])]);
 }
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;

@@ -55,7 +55,7 @@ const toRecipient = (r: Row): Recipient => ({
 
 const SELECT = sql`select m.id, m.account_id, m.name, m.role, m.email, m.phone, m.locale, m.consent, m.status, m.partner_admin,
   a.name as account_name, a.type as account_type, a.segment, a.region
-  from members m join accounts a on a.id = m.account_id`;
+  from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id`;
 
 const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
@@ -78,7 +78,7 @@ export async function accountAudience(tx: Tx, programId: string, accountId: stri
  * segments… are each "any of"); `memberIds`/`accountIds` accept server ids or `ext:` references.
  * `inTier` turns a tier code into the tiers module's SQL set of account ids.
  */
-export async function audienceMembers(tx: Tx, programId: string, a: Audience, inTier: (code: string) => SQL): Promise<Recipient[]> {
+export async function audienceMembers(tx: Tx, programId: string, a: Audience, inTier: (code: string) => SQL, filter?: AudienceFilter): Promise<Recipient[]> {
   const where: SQL[] = [sql`m.program_id = ${programId}`, sql`m.status = 'active'`, sql`a.status = 'active'`];
   const anyOf = (col: SQL, values?: string[]) => values?.length && where.push(sql`${col} in (${list(values)})`);
   anyOf(sql`a.type`, a.types);
@@ -99,10 +99,29 @@ export async function audienceMembers(tx: Tx, programId: string, a: Audience, in
   refs(a.memberIds, 'm');
   refs(a.accountIds, 'a');
   if (a.tiers?.length) where.push(sql`(${sql.join(a.tiers.map((t) => sql`a.id in (${inTier(t)})`), sql` or `)})`);
-  const r = await tx.execute<Row>(sql`${SELECT} where ${sql.join(where, sql` and `)} order by m.id`);
-  return r.rows.map(toRecipient);
+  if (!filter) {
+    const r = await tx.execute<Row>(sql`${SELECT} where ${sql.join(where, sql` and `)} order by m.id`);
+    return r.rows.map(toRecipient);
+  }
+  // The JsonLogic filter runs here, on what the SQL criteria let through, over the rule context's account and member.
+  const r = await tx.execute<Row & { member_external_id: string | null; member_attributes: Record<string, unknown> | null; account_external_id: string | null; account_attributes: Record<string, unknown> | null; tier: string | null }>(sql`
+    select m.id, m.account_id, m.name, m.role, m.email, m.phone, m.locale, m.consent, m.status, m.partner_admin,
+      a.name as account_name, a.type as account_type, a.segment, a.region,
+      m.external_id as member_external_id, m.attributes as member_attributes, a.external_id as account_external_id, a.attributes as account_attributes, t.code as tier
+    from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id left join (${filter.tierCodes}) t on t.account_id = a.id
+    where ${sql.join(where, sql` and `)} order by m.id`);
+  return r.rows
+    .filter((x) =>
+      filter.test({
+        account: { id: x.account_id, externalId: x.account_external_id, type: x.account_type, segment: x.segment, region: x.region, tier: x.tier, attributes: x.account_attributes ?? {} },
+        member: { id: x.id, externalId: x.member_external_id, role: x.role, attributes: x.member_attributes ?? {} },
+      }),
+    )
+    .map(toRecipient);
 }
 
+/** A compiled audience filter (the rules engine's JsonLogic) and the tiers module's `(account_id, code)` subquery it reads `account.tier` from. */
+export type AudienceFilter = { test: (data: unknown) => boolean; tierCodes: SQL };
 /** Value of one wallet that expires on one local day: what a `points_expiring` message is about. */
 export type ExpiringValue = { walletId: string; ownerType: 'member' | 'account'; ownerId: string; accountId: string | null; currency: string; day: string; expiresAt: Date; amount: bigint };
 

@@ -6,6 +6,9 @@ import {
   campaignInput,
   campaignPreview,
   campaignReach,
+  offerReach,
+  offerReachQuery,
+  reachQuery,
   campaignView,
   channelCreated,
   channelInput,
@@ -30,13 +33,14 @@ import {
 import { code } from '../../contracts/common.js';
 import { messagingError } from './messaging.errors.js';
 import type { MessagingService } from './messaging.service.js';
-import type { CampaignsService } from './campaigns.service.js';
+import { offerReachCsv, reachCsv, type CampaignsService } from './campaigns.service.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) }).strict();
 const memberParams = z.object({ memberId: ref }).strict();
 const templateParams = z.object({ key: code, channel: medium, locale: messageLocale }).strict();
 const tokenParams = z.object({ token: z.string().min(1).max(200) }).strict();
 const errors = { 404: problem, 409: problem, 422: problem };
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 /** A 1×1 transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
@@ -98,7 +102,24 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     app.post('/campaigns/:id/preview', { schema: { tags: ['messaging'], summary: 'Who would get it, by channel, and who not and why; writes nothing', params: idParams, response: { 200: campaignPreview, 404: problem } } }, async (req) => campaigns.preview(req.ctx.programId, req.params.id));
     app.post('/campaigns/:id/send', { schema: { tags: ['messaging'], summary: 'Send now, or at sendAt; a campaign is sent once (409 after)', params: idParams, response: { 200: campaignView, ...errors } } }, async (req) => campaigns.send(req.ctx, req.params.id));
     app.post('/campaigns/:id/cancel', { schema: { tags: ['messaging'], summary: 'Cancel a draft or scheduled campaign', params: idParams, response: { 200: campaignView, ...errors } } }, async (req) => campaigns.cancel(req.ctx, req.params.id));
-    app.get('/campaigns/:id/reach', { schema: { tags: ['messaging'], summary: 'Targeted, delivered, opened (verified), clicked, by role, segment and channel', params: idParams, response: { 200: campaignReach, 404: problem } } }, async (req) => campaigns.reach(req.ctx.programId, req.params.id));
+    app.get(
+      '/campaigns/:id/reach',
+      { schema: { tags: ['messaging'], summary: 'Targeted, delivered, opened (verified), clicked, acted on the offer, by role, segment and channel; format=csv for a file', params: idParams, querystring: reachQuery, response: { 200: campaignReach.or(z.string()), 404: problem } } },
+      async (req, reply) => {
+        const r = await campaigns.reach(req.ctx.programId, req.params.id);
+        if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="reach-${safeName(req.params.id)}.csv"`).send(reachCsv(r));
+        return r;
+      },
+    );
+    app.get(
+      '/reach',
+      { schema: { tags: ['messaging'], summary: "An offer's reach: the sent campaigns naming the rule (ruleId) or reward (rewardId), or any offer, members counted once across them; format=csv for a file", querystring: offerReachQuery, response: { 200: offerReach.or(z.string()), 422: problem } } },
+      async (req, reply) => {
+        const r = await campaigns.offerReach(req.ctx.programId, { ruleId: req.query.ruleId, rewardId: req.query.rewardId });
+        if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="reach-${safeName(req.query.ruleId ?? req.query.rewardId ?? 'offer')}.csv"`).send(offerReachCsv(r));
+        return r;
+      },
+    );
 
     // ── Public signed links: open pixel, click redirect, unsubscribe ──
     app.get('/t/o/:token', { schema: { hide: true, params: tokenParams } }, async (req, reply) => {

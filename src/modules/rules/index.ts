@@ -1,6 +1,7 @@
 export { createRulesService, type RulesService, type RuleView } from './rules.service.js';
 export {
   compileRule,
+  compileCondition,
   evaluateRules,
   splitAward,
   periodKey,

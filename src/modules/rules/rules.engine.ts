@@ -120,6 +120,30 @@ export function checkExpressions(input: { condition?: unknown; effects: { amount
   return errors;
 }
 
+/**
+ * A JsonLogic condition used outside a rule (a campaign audience's filter), built by the same engine
+ * and judged as a rule condition is: it holds when the result is truthy; one that throws does not hold.
+ * An expression that does not build is refused with its path.
+ */
+export function compileCondition(logic: unknown, path: string): { ok: true; test: (data: unknown) => boolean } | { ok: false; errors: FieldError[] } {
+  let fn: Fn;
+  try {
+    fn = build(logic);
+  } catch (err) {
+    return { ok: false, errors: [{ path, message: `invalid JsonLogic: ${describe(err)}` }] };
+  }
+  return {
+    ok: true,
+    test: (data) => {
+      try {
+        return !!fn(data);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
 /** Compiles a rule version once; later calls with the same id and version reuse it. */
 export function compileRule(def: RuleDefinition): CompiledRule {
   const key = `${def.id}@${def.version}`;

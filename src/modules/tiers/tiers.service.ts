@@ -159,7 +159,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     else if (cur && q?.rank === cur.rank && s.belowSince) changes = { belowSince: null };
     else if (cur && (!q || q.rank < cur.rank) && !s.belowSince) changes = { belowSince: at };
     if (!changes) return null;
-    const after = await repo.updateState(tx, s.accountId, changes);
+    const after = await repo.updateState(tx, s.programId, s.accountId, changes);
     const from = effectiveTier(s, at);
     const to = effectiveTier(after, at);
     if (!reason || from === to) return null;
@@ -246,6 +246,11 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     /** The `tier` filter of the accounts list: a subquery of account ids holding the tier now. */
     accountsInTier(programId: string, code: string): SQL {
       return repo.accountsInTierSql(programId, code, now());
+    },
+
+    /** Each account's tier now, `(account_id, code)`, as a subquery (a campaign audience's JsonLogic filter reads `account.tier`). */
+    accountTierCodes(programId: string): SQL {
+      return repo.accountTierCodesSql(programId, now());
     },
 
     // ── The checkout and progress reads ──
@@ -391,7 +396,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const tier = input.tier === undefined ? undefined : await tierRowOr422(tx, ctx.programId, input.tier, 'tier');
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
         const before = overrideSnapshot(s);
-        const after = await repo.updateState(tx, account.id, {
+        const after = await repo.updateState(tx, ctx.programId, account.id, {
           overrideTierCode: tier?.code ?? null,
           overrideTierDiscountBp: tier?.discountBp ?? null,
           overrideDiscountBp: input.discountPercent === undefined ? null : percentToBp(input.discountPercent),
@@ -417,7 +422,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
         if (!activeOverride(s, at)) throw tierError('OVERRIDE_NOT_FOUND', 'The account has no override in force.');
         const before = overrideSnapshot(s);
-        const after = await repo.updateState(tx, account.id, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
+        const after = await repo.updateState(tx, ctx.programId, account.id, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
         const from = effectiveTier(s, at);
         const to = effectiveTier(after, at);
         if (from !== to) {

@@ -74,7 +74,7 @@ export async function approvedForFulfilment(tx: Tx, programId: string, f: { rewa
   const rows = await tx
     .select({ r: redemptions, rewardName: rewards.name, rewardKind: rewards.kind, rewardExternalId: rewards.externalId })
     .from(redemptions)
-    .innerJoin(rewards, eq(rewards.id, redemptions.rewardId))
+    .innerJoin(rewards, and(eq(rewards.programId, redemptions.programId), eq(rewards.id, redemptions.rewardId)))
     .where(and(...where))
     .orderBy(redemptions.updatedAt, redemptions.id)
     .limit(limit);
@@ -85,4 +85,13 @@ export async function approvedForFulfilment(tx: Tx, programId: string, f: { rewa
     rewardExternalId: x.rewardExternalId,
     approvedAt: [...x.r.history].reverse().find((s) => s.status === 'approved')?.at ?? x.r.updatedAt.toISOString(),
   }));
+}
+
+/**
+ * Who redeemed a reward and when, as a subquery of `(member_id, at)`: the member whose wallet paid,
+ * or the member who asked for a company redemption; cancelled and rejected ones do not count.
+ */
+export function redeemedRewardSql(programId: string, rewardId: string): SQL {
+  return sql`select coalesce(r.member_id, case when r.history->0->'by'->>'type' = 'member' then r.history->0->'by'->>'id' end) as member_id, r.created_at as at
+    from redemptions r where r.program_id = ${programId} and r.reward_id = ${rewardId} and r.status not in ('cancelled', 'rejected')`;
 }

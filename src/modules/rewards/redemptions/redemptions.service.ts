@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { FulfilInput, RedemptionInput, RedemptionStatus, redemptionListQuery, redemptionView } from '../../../contracts/rewards.js';
 import { inTransaction, type Database, type Tx } from '../../../db/database.js';
@@ -308,6 +309,11 @@ export function createRedemptionsService(
     createIn,
     transitionIn,
     viewOf,
+
+    /** Who redeemed a reward and when, `(member_id, at)`, as a subquery (a campaign's `acted`). */
+    redeemedReward(programId: string, rewardId: string): SQL {
+      return repo.redeemedRewardSql(programId, rewardId);
+    },
 
     /** `POST /redemptions`: checks, holds and records in one transaction, idempotent by the request's key. */
     async redeem(ctx: RequestContext, input: RedemptionInput, idempotencyKey: string) {

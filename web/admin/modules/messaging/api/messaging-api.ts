@@ -1,11 +1,12 @@
-import type { CampaignInput, CampaignView, ChannelInput, ChannelView, MessageView, TemplateView } from '@contracts/messaging';
+import type { CampaignInput, CampaignReach, CampaignView, ChannelInput, ChannelView, MessageView, ReachCounts, TemplateView } from '@contracts/messaging';
 import { api } from '../../../api-client';
 
 export type { CampaignInput, CampaignView, ChannelInput, ChannelView, MessageView, TemplateView };
 export type DevMail = { id: string; messageId: string; from: string; to: string; subject: string; html: string; text: string; createdAt: string };
 export type Preview = { locale: string; subject: string | null; text: string; html: string | null };
 export type CampaignPreview = { recipients: number; byChannel: Record<string, number>; excluded: { noConsent: number; noAddress: number; optedOut: number; capped: number } };
-export type Reach = { targeted: number; delivered: number; opened: number; verifiedOpened: number; clicked: number; acted: number; byChannel: Record<string, { targeted: number; delivered: number; verifiedOpened: number; clicked: number }> };
+export type Reach = CampaignReach;
+export type { ReachCounts };
 
 const enc = encodeURIComponent;
 export const fetchChannels = () => api.request<{ items: ChannelView[] }>('/channels').then((r) => r.items);
@@ -25,3 +26,12 @@ export const previewCampaign = (id: string) => api.request<CampaignPreview>(`/ca
 export const sendCampaign = (id: string) => api.request<CampaignView>(`/campaigns/${enc(id)}/send`, { method: 'POST', body: {} });
 export const cancelCampaign = (id: string) => api.request<CampaignView>(`/campaigns/${enc(id)}/cancel`, { method: 'POST', body: {} });
 export const fetchReach = (id: string) => api.request<Reach>(`/campaigns/${enc(id)}/reach`);
+export const fetchReachCsv = (id: string) => api.request<Blob>(`/campaigns/${enc(id)}/reach`, { query: { format: 'csv' }, as: 'blob' });
+/** Offers a campaign can announce: the program's rules and rewards, by id and name. */
+export const fetchOfferChoices = async () => {
+  const [rules, rewards] = await Promise.all([
+    api.request<{ items: { id: string; name: string }[] }>('/rules', { query: { limit: 500 } }),
+    api.request<{ items: { id: string; name: string }[] }>('/rewards', { query: { limit: 500 } }),
+  ]);
+  return { rules: rules.items, rewards: rewards.items };
+};

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Code, Group, MultiSelect, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { useSession } from '../../auth/components/session-provider';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import * as m from '../api/messaging-api';
+import { ReachReport } from './reach-report';
 
 const statusColor = (s: string) => (s === 'sent' || s === 'delivered' ? 'teal' : s === 'failed' ? 'red' : s === 'suppressed' ? 'orange' : s === 'held' ? 'grape' : 'gray');
 
@@ -275,37 +276,7 @@ function CampaignRow({ c }: { c: m.CampaignView }) {
           {t('messaging.previewLine', { recipients: preview.data.recipients, channels: Object.entries(preview.data.byChannel).map(([k, v]) => `${k} ${v}`).join(', ') || '—', ...preview.data.excluded })}
         </Text>
       ) : null}
-      {reach.data ? (
-        <Table mt="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('messaging.medium')}</Table.Th>
-              <Table.Th>{t('messaging.reach.targeted')}</Table.Th>
-              <Table.Th>{t('messaging.reach.delivered')}</Table.Th>
-              <Table.Th>{t('messaging.reach.verifiedOpened')}</Table.Th>
-              <Table.Th>{t('messaging.reach.clicked')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td fw={600}>{t('messaging.reach.all')}</Table.Td>
-              <Table.Td>{reach.data.targeted}</Table.Td>
-              <Table.Td>{reach.data.delivered}</Table.Td>
-              <Table.Td>{reach.data.verifiedOpened}</Table.Td>
-              <Table.Td>{reach.data.clicked}</Table.Td>
-            </Table.Tr>
-            {Object.entries(reach.data.byChannel).map(([k, v]) => (
-              <Table.Tr key={k}>
-                <Table.Td>{k}</Table.Td>
-                <Table.Td>{v.targeted}</Table.Td>
-                <Table.Td>{v.delivered}</Table.Td>
-                <Table.Td>{v.verifiedOpened}</Table.Td>
-                <Table.Td>{v.clicked}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      ) : null}
+      {reach.data ? <ReachReport campaign={c} reach={reach.data} /> : null}
     </Card>
   );
 }
@@ -316,11 +287,34 @@ function Campaigns() {
   const qc = useQueryClient();
   const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: m.fetchCampaigns });
   const create = useMutation({ mutationFn: m.createCampaign, onSuccess: () => qc.invalidateQueries({ queryKey: ['campaigns'] }) });
-  const [v, setV] = useState({ name: '', templateKey: '', roles: '', channels: [] as string[], category: 'marketing' });
+  const offers = useQuery({ queryKey: ['campaign-offers'], queryFn: m.fetchOfferChoices, enabled: can('messaging:write') });
+  const [v, setV] = useState({ name: '', templateKey: '', roles: '', channels: [] as string[], category: 'marketing', ruleId: '', rewardId: '', actedWithinDays: 30, filter: '' });
+  const [filterError, setFilterError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const roles = v.roles.split(',').map((x) => x.trim()).filter(Boolean);
-    create.mutate({ name: v.name.trim(), templateKey: v.templateKey.trim(), audience: roles.length ? { roles } : {}, channels: v.channels.length ? (v.channels as m.CampaignInput['channels']) : 'preferred', category: v.category as 'marketing' });
+    let filter: Record<string, unknown> | undefined;
+    setFilterError(null);
+    if (v.filter.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(v.filter);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        filter = parsed as Record<string, unknown>;
+      } catch {
+        setFilterError(t('messaging.filterNotJson'));
+        return;
+      }
+    }
+    const offer = v.ruleId || v.rewardId ? { ...(v.ruleId ? { ruleId: v.ruleId } : {}), ...(v.rewardId ? { rewardId: v.rewardId } : {}) } : undefined;
+    create.mutate({
+      name: v.name.trim(),
+      templateKey: v.templateKey.trim(),
+      audience: { ...(roles.length ? { roles } : {}), ...(filter ? { filter } : {}) },
+      channels: v.channels.length ? (v.channels as m.CampaignInput['channels']) : 'preferred',
+      category: v.category as 'marketing',
+      ...(offer ? { offer } : {}),
+      actedWithinDays: v.actedWithinDays,
+    });
   };
   return (
     <Stack>
@@ -337,6 +331,12 @@ function Campaigns() {
                 <MultiSelect label={t('messaging.channels')} placeholder={t('messaging.preferred')} data={[...MEDIA]} value={v.channels} onChange={(x) => setV({ ...v, channels: x })} />
                 <Select label={t('messaging.category')} data={['marketing', 'transactional'].map((x) => ({ value: x, label: t(`messaging.categories.${x}`) }))} value={v.category} onChange={(x) => setV({ ...v, category: x ?? 'marketing' })} allowDeselect={false} />
               </Group>
+              <Group grow>
+                <Select label={t('messaging.offerRule')} placeholder={t('messaging.offerNone')} clearable searchable data={(offers.data?.rules ?? []).map((r) => ({ value: r.id, label: r.name }))} value={v.ruleId || null} onChange={(x) => setV({ ...v, ruleId: x ?? '' })} />
+                <Select label={t('messaging.offerReward')} placeholder={t('messaging.offerNone')} clearable searchable data={(offers.data?.rewards ?? []).map((r) => ({ value: r.id, label: r.name }))} value={v.rewardId || null} onChange={(x) => setV({ ...v, rewardId: x ?? '' })} />
+                <NumberInput label={t('messaging.actedWithinDays')} description={t('messaging.actedWithinDaysHelp')} min={1} max={365} allowDecimal={false} value={v.actedWithinDays} onChange={(x) => setV({ ...v, actedWithinDays: typeof x === 'number' ? x : 30 })} />
+              </Group>
+              <Textarea label={t('messaging.audienceFilter')} description={t('messaging.audienceFilterHelp')} placeholder='{"==": [{"var": "account.region"}, "north"]}' autosize minRows={2} className="mono" value={v.filter} onChange={(e) => setV({ ...v, filter: e.currentTarget.value })} error={filterError} />
               <ErrorAlert error={create.error} />
               <Button type="submit" loading={create.isPending} w="fit-content">{t('messaging.createCampaign')}</Button>
             </Stack>
