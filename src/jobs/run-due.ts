@@ -11,6 +11,8 @@ export type RunDueReport = {
   matured: { transactions: number; amount: number };
   expired: { transactions: number; amount: number };
   webhooks: DeliverReport;
+  /** Once per UTC day: `points_expiring` messages queued for value expiring within each program's warning window. */
+  expiring: { ran: boolean; programs: number; queued: number };
   /** Member messages: scheduled campaigns dispatched, then the outbox delivered. */
   messages: MessagesReport & { campaigns: number };
   /**
@@ -33,6 +35,7 @@ export type RunDueReport = {
 };
 
 const DAILY = 'daily-maintenance';
+const EXPIRING = 'points-expiring';
 const DAY_MS = 86_400_000;
 /** Expired sessions and spent portal codes are kept this long after their expiry (or use), for support questions, then deleted. */
 export const SESSION_RETENTION_DAYS = 1;
@@ -85,6 +88,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     matured: { transactions: 0, amount: 0 },
     expired: { transactions: 0, amount: 0 },
     webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
+    expiring: { ran: false, programs: 0, queued: 0 },
     messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
     maintenance: noMaintenance(),
     errors: [],
@@ -104,6 +108,17 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   await step('expired', async () => {
     const r = await s.ledger.expireDue(now, { onPostedMany: publishPosted(s, 'points.expired') });
     report.expired = { transactions: r.transactions, amount: Number(r.amount) };
+  });
+  // Warnings of value about to expire: daily; the messages' dedupe keys make a repeated run harmless.
+  await step('expiring', async () => {
+    const claim = await claimDay(s.database, EXPIRING, now);
+    if (!claim) return;
+    try {
+      report.expiring = { ran: true, ...(await s.messaging.notifyExpiring(now)) };
+    } catch (err) {
+      await releaseDay(s.database, EXPIRING, now, claim.previous);
+      throw err;
+    }
   });
   // After maturity and expiry, so that their messages go out in this same run.
   await step('webhooks', async () => {

@@ -122,3 +122,29 @@ export async function audienceMembers(tx: Tx, programId: string, a: Audience, in
 
 /** A compiled audience filter (the rules engine's JsonLogic) and the tiers module's `(account_id, code)` subquery it reads `account.tier` from. */
 export type AudienceFilter = { test: (data: unknown) => boolean; tierCodes: SQL };
+/** Value of one wallet that expires on one local day: what a `points_expiring` message is about. */
+export type ExpiringValue = { walletId: string; ownerType: 'member' | 'account'; ownerId: string; accountId: string | null; currency: string; day: string; expiresAt: Date; amount: bigint };
+
+/**
+ * The ledger's open lots (available, something remaining) expiring after `from` and by `until`,
+ * summed per member or company wallet and local day in `timeZone`. A read of the ledger's tables
+ * in bulk, like the members above; nothing here writes them.
+ */
+export async function expiringValue(tx: Tx, programId: string, from: Date, until: Date, timeZone: string): Promise<ExpiringValue[]> {
+  const r = await tx.execute<{ wallet_id: string; owner_type: 'member' | 'account'; owner_id: string; account_id: string | null; currency: string; day: string; expires_at: string | Date; amount: string | number }>(sql`
+    select w.id as wallet_id, w.owner_type, w.owner_id, w.account_id, w.currency,
+      to_char(l.expires_at at time zone ${timeZone}, 'YYYY-MM-DD') as day, min(l.expires_at) as expires_at, sum(l.remaining) as amount
+    from lots l join wallets w on w.id = l.wallet_id and w.program_id = ${programId}
+    where l.program_id = ${programId} and l.status = 'available' and l.remaining > 0
+      and l.expires_at > ${from.toISOString()} and l.expires_at <= ${until.toISOString()} and w.owner_type in ('member', 'account')
+    group by w.id, w.owner_type, w.owner_id, w.account_id, w.currency, day
+    order by w.id, day`);
+  return r.rows.map((x) => ({ walletId: x.wallet_id, ownerType: x.owner_type, ownerId: x.owner_id, accountId: x.account_id, currency: x.currency, day: x.day, expiresAt: new Date(x.expires_at), amount: BigInt(x.amount) }));
+}
+
+/** Programs with open lots expiring after `from` and by `until` (the widest warning window). */
+export async function programsWithExpiring(tx: Tx, from: Date, until: Date): Promise<string[]> {
+  const r = await tx.execute<{ program_id: string }>(sql`
+    select distinct program_id from lots where status = 'available' and remaining > 0 and expires_at > ${from.toISOString()} and expires_at <= ${until.toISOString()}`);
+  return r.rows.map((x) => x.program_id);
+}

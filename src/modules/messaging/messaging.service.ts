@@ -29,7 +29,7 @@ import { emailAdapter, httpGatewayAdapter, telegramAdapter, webpushAdapter, type
 import { splitSettings } from './channels/channel-config.js';
 import { decide, quietOf, type SuppressReason } from './delivery-policy.js';
 import { messagingError } from './messaging.errors.js';
-import { accountAudience, recipientsByIds, type Recipient } from './messaging.reads.js';
+import { accountAudience, expiringValue, programsWithExpiring, recipientsByIds, type Recipient } from './messaging.reads.js';
 import * as repo from './messaging.repo.js';
 import { CODE_MASK, codeBox, SIGN_IN_CODE, type SignInCodeData } from './sign-in-codes.js';
 import { quietUntil, startOfLocalDay } from './policy.js';
@@ -48,6 +48,9 @@ const PREFETCH_WINDOW_MS = 10_000;
 const PREFETCH_AGENTS = /GoogleImageProxy|YahooMailProxy|Outlook-iOS|Microsoft Office|bingpreview|Barracuda|Mimecast|proofpoint|Apple-Mail-Privacy|facebookexternalhit|Slackbot|bot\b|crawler|spider|curl|wget/i;
 const DEV_MAILBOX = 'dev-mailbox';
 const DEFAULT_MEDIA = ['inbox', 'email'];
+const DAY_MS = 86_400_000;
+/** `points_expiring` warns this many days ahead unless the program sets `expiringDays`. */
+export const DEFAULT_EXPIRING_DAYS = 30;
 
 export function backoffMs(failedAttempts: number, random: () => number = Math.random): number {
   const base = BASE_DELAY_MS * 2 ** Math.max(0, failedAttempts - 1);
@@ -509,6 +512,34 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
 
     /** Queues member messages in the caller's transaction; see `notifyIn`. */
     notify: notifyIn,
+
+    /**
+     * The daily `points_expiring` run: per program, the value expiring within `expiringDays`
+     * (default 30) of `at`, one message per member (the account's admins for a company wallet)
+     * per wallet and local expiry day, with the amount and date; the dedupe key
+     * `points_expiring:<wallet>:<day>:<member>:<medium>` makes every later run add nothing.
+     */
+    async notifyExpiring(at: Date): Promise<{ programs: number; queued: number }> {
+      const ids = await inTransaction(database, (tx) => programsWithExpiring(tx, at, new Date(at.getTime() + 366 * DAY_MS)));
+      let queued = 0;
+      for (const programId of ids) {
+        queued += await inTransaction(database, async (tx) => {
+          const { settings } = await settingsIn(tx, programId);
+          if (!triggerOn(settings, 'points_expiring')) return 0;
+          const program = await programIn(tx, programId);
+          const days = settings.expiringDays ?? DEFAULT_EXPIRING_DAYS;
+          const rows = await expiringValue(tx, programId, at, new Date(at.getTime() + days * DAY_MS), settings.timeZone ?? program.timeZone);
+          const ns: Notification[] = rows.map((v) => ({
+            trigger: 'points_expiring',
+            objectId: `${v.walletId}:${v.day}`,
+            ...(v.ownerType === 'member' ? { memberIds: [v.ownerId] } : { accountId: v.ownerId }),
+            data: { expiring: { amount: Number(v.amount), currency: v.currency, expiresAt: v.expiresAt.toISOString(), day: v.day, days: Math.max(1, Math.ceil((v.expiresAt.getTime() - at.getTime()) / DAY_MS)) } },
+          }));
+          return notifyIn(tx, programId, ns);
+        });
+      }
+      return { programs: ids.length, queued };
+    },
 
     /**
      * Queues a portal sign-in code as a `sign_in_code` message (in the caller's transaction, the
