@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { importLimitsOf, type Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database } from './db/database.js';
+import { startControlServer } from './db/embedded-backup.js';
 import { buildApp } from './http/app.js';
 import { startJobs } from './jobs/scheduler.js';
 import { loadSecretKey } from './lib/secret-box.js';
@@ -28,11 +29,15 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
   // Imports left running by a crashed process (this one before a restart, or another node) are taken over.
   const importWatch = services.imports.watch();
   let url: string;
+  // Embedded database: `fealty backup` asks this process for a copy (it holds the data directory).
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   try {
     url = await app.listen({ port: config.port, host: config.host });
+    if (database.kind === 'pglite') control = await startControlServer(config.dataDir, database.handle, app.log);
   } catch (err) {
     await jobs?.stop();
     await importWatch.stop();
+    await app.close();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -45,6 +50,7 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
     stop: () => (stopping ??= (async () => {
       await jobs?.stop();
       await importWatch.stop();
+      await control?.stop();
       await app.close();
       await services.messaging.close();
       await database.close();

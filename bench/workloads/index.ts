@@ -6,6 +6,7 @@ import { importWorkload } from './import.js';
 import { eventsWorkload } from './events.js';
 import { checkoutWorkload, walletsWorkload } from './http.js';
 import { ledgerWorkload } from './ledger.js';
+import { messagingWorkload } from './messaging.js';
 import { tiersWorkload } from './tiers.js';
 
 /**
@@ -13,4 +14,4 @@ import { tiersWorkload } from './tiers.js';
  * what `BENCH_ONLY` selects. The large generated data sets (tiers, expiry) come last, so that
  * they do not slow down the others' queries.
  */
-export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, importWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, apiWorkload, tiersWorkload, expiryWorkload];
+export const WORKLOADS: Workload[] = [ledgerWorkload, eventsWorkload, importWorkload, checkoutWorkload, walletsWorkload, clusterWorkload, apiWorkload, messagingWorkload, tiersWorkload, expiryWorkload];

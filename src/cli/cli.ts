@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { withDatabase } from './cli-context.js';
 import { CliFailure, EXIT, EXIT_CODES_HELP, describeError } from './cli-errors.js';
+import { addBackupCommands } from './backup-commands.js';
 import { addDoctorCommand } from './doctor-commands.js';
 import { addExportCommands } from './export-commands.js';
 import { addImportCommands } from './import-commands.js';
@@ -13,7 +14,8 @@ import { printLines } from './output.js';
 
 const ENVIRONMENT_HELP = `
 Database: the server's own configuration, DATABASE_URL (PostgreSQL) or else DATA_DIR (embedded
-database, default ./data). With the embedded database, stop the server first: one process at a time.`;
+database, default ./data). With the embedded database, stop the server first: one process at a time
+(fealty backup excepted: the running server makes the copy).`;
 
 /** The command tree. Settings are made before subcommands are added, which inherit them. */
 export function buildCli(): Command {
@@ -50,6 +52,7 @@ export function buildCli(): Command {
   addImportCommands(cli);
   addExportCommands(cli);
   addDoctorCommand(cli);
+  addBackupCommands(cli);
   return cli;
 }
 

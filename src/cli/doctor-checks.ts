@@ -168,7 +168,7 @@ async function webhooksCheck(database: Database, programs: ProgramRow[]): Promis
       const res = await database.handle.pool.query<{ subscription_id: string; url: string; state: string; deliveries: string; oldest: Date; last_status: number | null }>(
         `select d.subscription_id, s.url, d.status as state, count(*)::text as deliveries, min(d.created_at) as oldest,
            (array_agg(d.last_status_code order by d.updated_at desc))[1] as last_status
-         from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
+         from webhook_deliveries d join webhook_subscriptions s on s.program_id = d.program_id and s.id = d.subscription_id
          where d.program_id = $1 and (
            (d.status = 'pending' and d.attempts > 0 and d.created_at < now() - interval '${WEBHOOK_RETRYING_FOR}')
            or (d.status = 'failed' and d.updated_at > now() - interval '${WEBHOOK_GAVE_UP_WINDOW}'))

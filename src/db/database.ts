@@ -82,3 +82,22 @@ export function pgConstraint(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Connection-level failures: the database is unreachable or went away, not the query's fault. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// SQLSTATE: class 08 (connection exception), the server shutting down or starting, out of connections.
+const UNAVAILABLE_STATES = /^(08...|57P01|57P02|57P03|53300)$/;
+const CONNECTION_MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|terminating connection due to administrator command/i;
+
+/**
+ * Whether an error means "the database cannot be reached right now" (answered 503 with
+ * Retry-After) rather than a bug, looking through drizzle's wrapping and pg's AggregateErrors.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || UNAVAILABLE_STATES.test(e.code))) return true;
+  if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}

@@ -36,9 +36,30 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
+/** How long a query waits for a connection before failing (database unreachable, or pool exhausted). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+let lastLostLog = 0;
+
 /** A PostgreSQL server: one pg.Pool over the URL. */
 export function openPostgres(url: string, max = 10): DbHandle {
-  const pool = counted(new pg.Pool({ connectionString: url, max }));
+  // connectionTimeoutMillis: with the database unreachable (or the pool exhausted that long) a
+  // request fails and is answered 503 instead of hanging; keepAlive finds a dead peer.
+  const pool = counted(new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }));
+  // An idle client whose connection dies (the database restarted, a proxy cut it) is reported
+  // here; the pool drops it and opens a fresh one for the next query. Without a listener the
+  // error would be thrown at the process and stop the server.
+  const lost = (err: Error) => {
+    if (Date.now() - lastLostLog > 5000) {
+      lastLostLog = Date.now();
+      process.stderr.write(`fealty: a database connection was lost (${err.message || (err as NodeJS.ErrnoException).code}); it is replaced on the next query\n`);
+    }
+  };
+  pool.on('error', lost);
+  // A client checked out (inside a transaction, between two statements) has no listener of the
+  // pool's: its connection dying would be thrown at the process too. With this one the next
+  // statement fails instead ("not queryable", answered 503), and the pool drops the client when
+  // it is released.
+  pool.on('connect', (client) => client.on('error', lost));
   return {
     kind: 'postgres',
     pool,

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/database.js';
 import { DomainError, type FieldError } from '../lib/domain-error.js';
 import { methodsByPath, notFoundOrNotAllowed } from './method-not-allowed.js';
 import { problem, sendProblem } from './problem.js';
@@ -12,6 +13,9 @@ function fieldPath(context: string, instancePath: string): string {
   if (context === 'body') return p || '(body)';
   return p ? `${context}.${p}` : context;
 }
+
+/** Retry-After of a 503 while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place errors become problem+json (RFC 9457). Expected failures carry a domain
@@ -49,6 +53,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return sendProblem(reply, problem(fe.statusCode, 'BAD_REQUEST', err.message));
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Nothing was written: the transaction did not commit (PostgreSQL rolls back a transaction
+      // whose connection is gone). The client retries, with the same Idempotency-Key.
+      request.log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(reply, problem(503, 'DATABASE_UNAVAILABLE', 'The database cannot be reached right now. Retry later with the same Idempotency-Key: a write is applied at most once.'));
     }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, problem(500, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it.'));

@@ -47,7 +47,7 @@ const problemContent = { 'application/problem+json': { schema: PROBLEM_REF } };
 /**
  * Declares every error response the server can send on every operation, as problem+json (the
  * route schemas declare only some, and as application/json): 400, 404 where the path names an
- * object, 401 and 403 where the route is not public, 413/415 where it takes a body, 422, 429.
+ * object, 401 and 403 where the route is not public, 409 on writes, 413/415 where it takes a body, 422, 429.
  */
 export function declareErrors(doc: Json): Json {
   const components = (doc.components ??= {}) as Json;
@@ -64,6 +64,8 @@ export function declareErrors(doc: Json): Json {
       if (!isPublic) codes.push('401', '403');
       if (path.includes('{')) codes.push('404');
       if (op.requestBody) codes.push('413', '415');
+      // Any write can meet a conflict: an object that exists, a state it cannot leave, a balance, a reused key.
+      if (method !== 'get') codes.push('409');
       for (const c of codes) responses[c] ??= { description: DESCRIPTIONS[c] };
       for (const [status, r] of Object.entries(responses)) {
         if (Number(status) < 400) continue;

@@ -18,7 +18,11 @@ export async function startPgBossJobs(services: Services, opts: ScheduleOptions 
   const deliverEvery = opts.deliverEverySeconds ?? 5;
   const boss = new PgBoss({ connectionString: opts.connectionString, max: 3, application_name: 'fealty-jobs' });
   // An EventEmitter without an 'error' listener would throw the error at the process.
-  boss.on('error', (err: unknown) => opts.log.error({ err }, 'pg-boss error'));
+  // Only the message and code: pg's errors can carry the whole client (a page of log per error).
+  boss.on('error', (err: unknown) => {
+    const e = err as { message?: unknown; code?: unknown } | undefined;
+    opts.log.error({ err: { message: e?.message, code: e?.code } }, 'pg-boss error');
+  });
   await boss.start();
   try {
     // A missed tick is made up by the next one: retrying a failed run would only run it twice.

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, boolean, text, timestamp, jsonb, index, uniqueIndex, foreignKey } from 'drizzle-orm/pg-core';
+import { pgTable, boolean, text, timestamp, jsonb, index, uniqueIndex, foreignKey, primaryKey } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs.tables.js';
 
 export const accounts = pgTable(
   'accounts',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     externalId: text('external_id').notNull(),
     name: text('name').notNull(),
@@ -22,19 +22,19 @@ export const accounts = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'accounts_pkey', columns: [t.programId, t.id] }),
     uniqueIndex('accounts_program_ext_uq').on(t.programId, t.externalId),
-    index('accounts_program_id_idx').on(t.programId, t.id),
     index('accounts_parent_idx').on(t.programId, t.parentId),
-    foreignKey({ columns: [t.parentId], foreignColumns: [t.id], name: 'accounts_parent_fk' }),
+    foreignKey({ columns: [t.programId, t.parentId], foreignColumns: [t.programId, t.id], name: 'accounts_parent_fk' }),
   ],
 );
 
 export const members = pgTable(
   'members',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
-    accountId: text('account_id').notNull().references(() => accounts.id),
+    accountId: text('account_id').notNull(),
     externalId: text('external_id').notNull(),
     name: text('name').notNull(),
     role: text('role').notNull(),
@@ -51,8 +51,9 @@ export const members = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'members_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.accountId], foreignColumns: [accounts.programId, accounts.id], name: 'members_account_fk' }),
     uniqueIndex('members_program_ext_uq').on(t.programId, t.externalId),
-    index('members_program_id_idx').on(t.programId, t.id),
     index('members_account_idx').on(t.programId, t.accountId),
     // Portal sign-in: the address comes first, so one index serves "in this program" and "in any program".
     index('members_email_idx').on(sql`lower(${t.email})`, t.programId),

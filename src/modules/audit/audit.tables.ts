@@ -1,10 +1,11 @@
-import { pgTable, text, timestamp, jsonb, bigserial, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, jsonb, bigserial, index, primaryKey } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
 
 export const auditLog = pgTable(
   'audit_log',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    programId: text('program_id').notNull(),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     /** `key` (an API key), `user` (a console user), `system` (jobs, CLI, demo loader). */
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id'),
@@ -16,5 +17,5 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_program_id_idx').on(t.programId, t.id), index('audit_object_idx').on(t.programId, t.objectType, t.objectId)],
+  (t) => [primaryKey({ name: 'audit_log_pkey', columns: [t.programId, t.id] }), index('audit_object_idx').on(t.programId, t.objectType, t.objectId)],
 );

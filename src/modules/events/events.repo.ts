@@ -55,8 +55,8 @@ export async function awardsOf(tx: Tx, programId: string, eventId: string): Prom
   return tx.select().from(awards).where(and(eq(awards.programId, programId), eq(awards.eventId, eventId))).orderBy(asc(awards.id));
 }
 
-export async function updateAward(tx: Tx, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
-  await tx.update(awards).set(patch).where(eq(awards.id, id));
+export async function updateAward(tx: Tx, programId: string, id: string, patch: Partial<typeof awards.$inferInsert>): Promise<void> {
+  await tx.update(awards).set(patch).where(and(eq(awards.programId, programId), eq(awards.id, id)));
 }
 
 /** The account's monthly stats rows (events.reads.ts sums them as events need them). */
@@ -75,7 +75,7 @@ export async function addMonthlyStatsMany(tx: Tx, programId: string, rows: { acc
     select ${programId}, r.account_id, r.month, r.purchases, r.spend::bigint
     from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ account_id: r.accountId, month: r.month, purchases: r.purchases, spend: r.spend.toString() })))}::jsonb)
       as r(account_id text, month text, purchases int, spend text)
-    on conflict (account_id, month) do update
+    on conflict (program_id, account_id, month) do update
       set purchases = account_monthly_stats.purchases + excluded.purchases, spend = account_monthly_stats.spend + excluded.spend`);
 }
 

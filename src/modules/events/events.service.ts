@@ -148,7 +148,7 @@ export function createEventsService(
     const used: LimitUsage = needed.caps.length || unknown.length ? await rules.lockLimits(tx, ctx.programId, needed.caps, unknown) : { caps: new Map(), budgets: new Map() };
     for (const k of needed.budgets) if (reads.budgetUsed(k) !== undefined) used.budgets.set(budgetKeyOf(k), reads.budgetUsed(k)!);
     const plan = planAwards(compiled, evaluations, env, used);
-    await rules.claimLimits(tx, plan.capClaims, plan.budgetClaims);
+    await rules.claimLimits(tx, ctx.programId, plan.capClaims, plan.budgetClaims);
     reads.addToBudgets(plan.budgetClaims);
     const trace = plan.trace;
     const t = env.now;
@@ -243,9 +243,9 @@ export function createEventsService(
       const delta = target - a.reversed;
       if (delta <= 0n) continue;
       // What the return takes back no longer counts against the rule's cap and budget.
-      if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
+      if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, ctx.programId, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
       if (a.countsAgainstBudget) {
-        await rules.giveBackBudget(tx, a.ruleId, a.currency, delta);
+        await rules.giveBackBudget(tx, ctx.programId, a.ruleId, a.currency, delta);
         reads.addToBudgets([{ key: { ruleId: a.ruleId, currency: a.currency }, amount: -delta }]);
       }
       const r = await ledger.reverse(tx, ctx, {
@@ -257,7 +257,7 @@ export function createEventsService(
         memo: `return ${input.id} of ${original.id}`,
       });
       const debt = r.shortfall ?? 0n;
-      await repo.updateAward(tx, a.id, { reversed: target, debt: a.debt + debt });
+      await repo.updateAward(tx, ctx.programId, a.id, { reversed: target, debt: a.debt + debt });
       const view: ReversalView = { wallet: ownerView(a), currency: a.currency, amount: num(-delta), ruleId: a.ruleId, debt: num(debt) };
       reversals.push(view);
       outbox.push({ type: 'points.reversed', data: { eventId: input.id, originalEventId: original.id, ...view } });

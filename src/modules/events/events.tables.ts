@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, text, timestamp, jsonb, integer, bigint, primaryKey, index } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
 
 /** Stored events, raw payload included; the integrator's id is the idempotency key, forever. */
 export const events = pgTable(
   'events',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     id: text('id').notNull(),
     type: text('type').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
@@ -39,8 +40,8 @@ export const events = pgTable(
 export const awards = pgTable(
   'awards',
   {
-    id: text('id').primaryKey(),
-    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     eventId: text('event_id').notNull(),
     ruleId: text('rule_id').notNull(),
     ruleVersion: integer('rule_version').notNull(),
@@ -59,18 +60,18 @@ export const awards = pgTable(
     countsAgainstBudget: integer('counts_against_budget').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('awards_event_idx').on(t.programId, t.eventId), index('awards_rule_idx').on(t.programId, t.ruleId)],
+  (t) => [primaryKey({ name: 'awards_pkey', columns: [t.programId, t.id] }), index('awards_event_idx').on(t.programId, t.eventId), index('awards_rule_idx').on(t.programId, t.ruleId)],
 );
 
 /** Per account and month: purchases and spend, kept on write for `account.stats` in rule contexts. */
 export const accountMonthlyStats = pgTable(
   'account_monthly_stats',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     accountId: text('account_id').notNull(),
     month: text('month').notNull(),
     purchases: integer('purchases').notNull().default(0),
     spend: bigint('spend', { mode: 'bigint' }).notNull().default(sql`0`),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.month] })],
+  (t) => [primaryKey({ name: 'account_monthly_stats_pkey', columns: [t.programId, t.accountId, t.month] })],
 );

@@ -1,9 +1,10 @@
 import { pgTable, text, timestamp, jsonb, integer, primaryKey, index } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
 
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     /** The operation the key was used for (e.g. `POST /adjustments`): one key, one operation. */
     scope: text('scope').notNull(),
     key: text('key').notNull(),

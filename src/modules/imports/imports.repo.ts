@@ -59,25 +59,26 @@ export async function claim(tx: Tx, programId: string, id: string, owner: string
 /** A running import whose runner stopped saying so (crashed node, killed CLI), taken over atomically. */
 export async function claimStale(tx: Tx, owner: string, staleSeconds: number): Promise<ImportHead | undefined> {
   const res = await tx.execute(sql`
-    select id from imports
+    select program_id, id from imports
     where status = 'running' and heartbeat_at < now() - make_interval(secs => ${staleSeconds})
     order by heartbeat_at limit 1 for update skip locked`);
   const id = res.rows[0]?.id;
-  if (typeof id !== 'string') return undefined;
+  const programId = res.rows[0]?.program_id;
+  if (typeof id !== 'string' || typeof programId !== 'string') return undefined;
   const [r] = await tx
     .update(imports)
     .set({ owner, heartbeatAt: sql`now()`, runStartedAt: sql`now()`, runRowsAtStart: sql`${imports.rowsRead}` })
-    .where(eq(imports.id, id))
+    .where(and(eq(imports.programId, programId), eq(imports.id, id)))
     .returning(headColumns);
   return r;
 }
 
 /** Updates a running import only while `owner` still holds it; false when another runner took it over. */
-export async function updateOwned(tx: Tx, id: string, owner: string, patch: Partial<typeof imports.$inferInsert>): Promise<boolean> {
+export async function updateOwned(tx: Tx, programId: string, id: string, owner: string, patch: Partial<typeof imports.$inferInsert>): Promise<boolean> {
   const r = await tx
     .update(imports)
     .set({ heartbeatAt: sql`now()`, ...patch })
-    .where(and(eq(imports.id, id), eq(imports.owner, owner), eq(imports.status, 'running')))
+    .where(and(eq(imports.programId, programId), eq(imports.id, id), eq(imports.owner, owner), eq(imports.status, 'running')))
     .returning({ id: imports.id });
   return r.length > 0;
 }
@@ -95,23 +96,23 @@ export async function rejectsOf(tx: Tx, programId: string, importId: string, aft
     .limit(limit);
 }
 
-export async function rejectCount(tx: Tx, importId: string): Promise<number> {
-  const res = await tx.execute(sql`select coalesce(max(seq), 0)::int as n from import_rejects where import_id = ${importId}`);
+export async function rejectCount(tx: Tx, programId: string, importId: string): Promise<number> {
+  const res = await tx.execute(sql`select coalesce(max(seq), 0)::int as n from import_rejects where program_id = ${programId} and import_id = ${importId}`);
   return Number(res.rows[0].n);
 }
 
-export async function insertKeys(tx: Tx, importId: string, keys: string[]): Promise<void> {
-  if (keys.length) await tx.insert(importKeys).values(keys.map((key) => ({ importId, key }))).onConflictDoNothing();
+export async function insertKeys(tx: Tx, programId: string, importId: string, keys: string[]): Promise<void> {
+  if (keys.length) await tx.insert(importKeys).values(keys.map((key) => ({ programId, importId, key }))).onConflictDoNothing();
 }
 
 /** A finished import needs its sent ids no more: they only tell its own events apart on a resume. */
-export async function deleteKeys(tx: Tx, importId: string): Promise<void> {
-  await tx.delete(importKeys).where(eq(importKeys.importId, importId));
+export async function deleteKeys(tx: Tx, programId: string, importId: string): Promise<void> {
+  await tx.delete(importKeys).where(and(eq(importKeys.programId, programId), eq(importKeys.importId, importId)));
 }
 
-export async function keysOf(tx: Tx, importId: string, keys: string[]): Promise<Set<string>> {
+export async function keysOf(tx: Tx, programId: string, importId: string, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
-  const rows = await tx.select({ key: importKeys.key }).from(importKeys).where(and(eq(importKeys.importId, importId), inArray(importKeys.key, keys)));
+  const rows = await tx.select({ key: importKeys.key }).from(importKeys).where(and(eq(importKeys.programId, programId), eq(importKeys.importId, importId), inArray(importKeys.key, keys)));
   return new Set(rows.map((r) => r.key));
 }
 
@@ -140,15 +141,15 @@ export async function lockFilesToPurge(tx: Tx, before: Date, limit: number): Pro
 }
 
 /** Drops the file of these imports (set-based); `content` becomes empty, the row and its rejects stay. */
-export async function purgeFiles(tx: Tx, ids: string[], at: Date): Promise<void> {
-  if (ids.length) await tx.update(imports).set({ content: Buffer.alloc(0), filePurgedAt: at }).where(inArray(imports.id, ids));
+export async function purgeFiles(tx: Tx, rows: { programId: string; id: string }[], at: Date): Promise<void> {
+  if (rows.length) await tx.update(imports).set({ content: Buffer.alloc(0), filePurgedAt: at }).where(sql`(${imports.programId}, ${imports.id}) in (${sql.join(rows.map((r) => sql`(${r.programId}, ${r.id})`), sql`, `)})`);
 }
 
-export async function setFileColumns(tx: Tx, id: string, columns: string[]): Promise<void> {
-  await tx.update(imports).set({ fileColumns: columns }).where(eq(imports.id, id));
+export async function setFileColumns(tx: Tx, programId: string, id: string, columns: string[]): Promise<void> {
+  await tx.update(imports).set({ fileColumns: columns }).where(and(eq(imports.programId, programId), eq(imports.id, id)));
 }
 
-export async function contentOf(tx: Tx, id: string): Promise<Buffer | undefined> {
-  const [r] = await tx.select({ content: imports.content }).from(imports).where(eq(imports.id, id));
+export async function contentOf(tx: Tx, programId: string, id: string): Promise<Buffer | undefined> {
+  const [r] = await tx.select({ content: imports.content }).from(imports).where(and(eq(imports.programId, programId), eq(imports.id, id)));
   return r?.content;
 }

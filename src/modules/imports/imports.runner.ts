@@ -60,8 +60,8 @@ export async function runImport(deps: RunDeps, kind: 'events' | 'accounts' | 'me
   // Counted before anything is written: a file over a cap fails here, whole.
   const totalRows = await file.count();
   const counts = { ...rc.counts };
-  let seq = await inTransaction(database, (tx) => repo.rejectCount(tx, rc.importId));
-  if (!(await inTransaction(database, (tx) => repo.updateOwned(tx, rc.importId, rc.owner, { totalRows })))) throw new LeaseLost();
+  let seq = await inTransaction(database, (tx) => repo.rejectCount(tx, rc.ctx.programId, rc.importId));
+  if (!(await inTransaction(database, (tx) => repo.updateOwned(tx, rc.ctx.programId, rc.importId, rc.owner, { totalRows })))) throw new LeaseLost();
 
   const checkpoint = async (tx: Tx, lastRow: number, rows: number, outcome: Outcome, processed: number, duplicates: number) => {
     counts.rowsRead += rows;
@@ -74,7 +74,7 @@ export async function runImport(deps: RunDeps, kind: 'events' | 'accounts' | 'me
       tx,
       outcome.rejects.map((r) => ({ importId: rc.importId, programId: rc.ctx.programId, seq: ++seq, row: r.row, column: r.column, field: r.field, reason: r.reason, cells: r.cells })),
     );
-    if (!(await repo.updateOwned(tx, rc.importId, rc.owner, { ...counts, checkpointRow: lastRow }))) throw new LeaseLost();
+    if (!(await repo.updateOwned(tx, rc.ctx.programId, rc.importId, rc.owner, { ...counts, checkpointRow: lastRow }))) throw new LeaseLost();
   };
   const progress = () => rc.onProgress?.({ ...counts, totalRows });
 
@@ -128,7 +128,7 @@ async function runEvents(deps: RunDeps, file: Opened, c: CompiledMapping, rc: Ru
       valid.push({ g, input: parsed.data as Record<string, unknown> });
     }
     const ids = valid.map((v) => v.g.id);
-    const { existing, claimed } = await inTransaction(database, async (tx) => ({ existing: await repo.existingEventIds(tx, rc.ctx.programId, ids), claimed: await repo.keysOf(tx, rc.importId, ids) }));
+    const { existing, claimed } = await inTransaction(database, async (tx) => ({ existing: await repo.existingEventIds(tx, rc.ctx.programId, ids), claimed: await repo.keysOf(tx, rc.ctx.programId, rc.importId, ids) }));
     let processed = 0;
     let duplicates = 0;
     // Already stored and not sent by this import: a duplicate of an earlier file or API call.
@@ -145,7 +145,7 @@ async function runEvents(deps: RunDeps, file: Opened, c: CompiledMapping, rc: Ru
       }
     } else {
       // Written before sending: after a crash, the ids found here tell this import's events from older ones.
-      await inTransaction(database, (tx) => repo.insertKeys(tx, rc.importId, ids.filter((id) => !existing.has(id))));
+      await inTransaction(database, (tx) => repo.insertKeys(tx, rc.ctx.programId, rc.importId, ids.filter((id) => !existing.has(id))));
       const answers = valid.length ? (await events.processBatch(rc.ctx, valid.map((v) => v.input))).items : [];
       answers.forEach((a, i) => {
         const { g } = valid[i];

@@ -154,7 +154,7 @@ export function createImportsService(
     const ctx: RequestContext = { programId, actor: { type: row.actorType as Actor['type'], id: row.actorId } };
     const mapping = importMapping.parse(row.mapping);
     const beat = setInterval(() => {
-      inTransaction(database, (tx) => repo.updateOwned(tx, id, owner, {})).catch(() => {});
+      inTransaction(database, (tx) => repo.updateOwned(tx, programId, id, owner, {})).catch(() => {});
     }, HEARTBEAT_MS);
     beat.unref();
     const started = Date.now();
@@ -178,8 +178,8 @@ export function createImportsService(
           : undefined,
       });
       return await inTransaction(database, async (tx) => {
-        if (!(await repo.updateOwned(tx, id, owner, { status: 'completed', finishedAt: new Date(), owner: null }))) throw new LeaseLost();
-        await repo.deleteKeys(tx, id);
+        if (!(await repo.updateOwned(tx, programId, id, owner, { status: 'completed', finishedAt: new Date(), owner: null }))) throw new LeaseLost();
+        await repo.deleteKeys(tx, programId, id);
         await deps.audit.record(tx, ctx, { action: 'import.completed', objectType: 'import', objectId: id, after: counts });
         return (await repo.findImport(tx, programId, id))!;
       });
@@ -187,12 +187,12 @@ export function createImportsService(
       if (err instanceof LeaseLost) throw err;
       if (err instanceof Interrupted) {
         // Left for the next runner at once: a heartbeat in the past makes it stale now.
-        await inTransaction(database, (tx) => repo.updateOwned(tx, id, owner, { heartbeatAt: new Date(0) }));
+        await inTransaction(database, (tx) => repo.updateOwned(tx, programId, id, owner, { heartbeatAt: new Date(0) }));
         throw err;
       }
       const message = err instanceof FileLimitExceeded ? `The file cannot be imported: ${err.message}.` : err instanceof Error ? err.message || err.name : String(err);
       await inTransaction(database, async (tx) => {
-        if (await repo.updateOwned(tx, id, owner, { status: 'failed', error: message, finishedAt: new Date(), owner: null })) {
+        if (await repo.updateOwned(tx, programId, id, owner, { status: 'failed', error: message, finishedAt: new Date(), owner: null })) {
           await deps.audit.record(tx, ctx, { action: 'import.failed', objectType: 'import', objectId: id, after: { error: message } });
         }
       });
@@ -367,14 +367,14 @@ export function createImportsService(
             if (!ownHeader(mapping)) continue;
             let columns: string[] = [];
             try {
-              columns = (await prepare(reader, r.kind, (await repo.contentOf(tx, r.id))!, mapping!)).file.columns;
+              columns = (await prepare(reader, r.kind, (await repo.contentOf(tx, r.programId, r.id))!, mapping!)).file.columns;
             } catch {
               // A file that cannot be opened with its mapping (the run failed on it): no header to keep.
             }
-            await repo.setFileColumns(tx, r.id, columns);
+            await repo.setFileColumns(tx, r.programId, r.id, columns);
           }
           const at = new Date();
-          await repo.purgeFiles(tx, rows.map((r) => r.id), at);
+          await repo.purgeFiles(tx, rows, at);
           for (const r of rows) await deps.audit.record(tx, { programId: r.programId, actor }, { action: 'import.file_purged', objectType: 'import', objectId: r.id, after: { sizeBytes: r.sizeBytes, filePurgedAt: at.toISOString() } });
           done.imports += rows.length;
           done.bytes += rows.reduce((sum, r) => sum + r.sizeBytes, 0);

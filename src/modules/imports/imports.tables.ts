@@ -12,7 +12,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 export const imports = pgTable(
   'imports',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     kind: text('kind', { enum: ['events', 'accounts', 'members'] }).notNull(),
     fileName: text('file_name').notNull(),
@@ -51,7 +51,7 @@ export const imports = pgTable(
     /** The header the run read when not the upload's default (another sheet or header row), kept for the rejects CSV once the file is gone. */
     fileColumns: jsonb('file_columns').$type<string[]>(),
   },
-  (t) => [index('imports_program_created_idx').on(t.programId, t.createdAt), index('imports_sha_idx').on(t.programId, t.sha256), index('imports_status_idx').on(t.status, t.heartbeatAt)],
+  (t) => [primaryKey({ name: 'imports_pkey', columns: [t.programId, t.id] }), index('imports_program_created_idx').on(t.programId, t.createdAt), index('imports_sha_idx').on(t.programId, t.sha256), index('imports_status_idx').on(t.status, t.heartbeatAt)],
 );
 
 /** Rejected rows of an import, with the original cells for the rejects CSV. */
@@ -59,7 +59,7 @@ export const importRejects = pgTable(
   'import_rejects',
   {
     importId: text('import_id').notNull(),
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     seq: integer('seq').notNull(),
     row: integer('row').notNull(),
     column: text('column'),
@@ -67,7 +67,7 @@ export const importRejects = pgTable(
     reason: text('reason').notNull(),
     cells: jsonb('cells').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+  (t) => [primaryKey({ name: 'import_rejects_pkey', columns: [t.programId, t.importId, t.seq] })],
 );
 
 /**
@@ -78,8 +78,9 @@ export const importRejects = pgTable(
 export const importKeys = pgTable(
   'import_keys',
   {
+    programId: text('program_id').notNull().references(() => programs.id),
     importId: text('import_id').notNull(),
     key: text('key').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.key] })],
+  (t) => [primaryKey({ name: 'import_keys_pkey', columns: [t.programId, t.importId, t.key] })],
 );

@@ -276,7 +276,7 @@ describe('an import whose runner died', () => {
     // A node claimed it and died after its first 10 rows: their events exist, sent by this import, the checkpoint is older.
     const first = rows.split('\r\n').slice(1, 11).map((l) => l.split(';'));
     await t.services.events.processBatch(ctxOf(p), first.map(([eid, , inn, amount]) => ({ id: eid, type: 'purchase', occurredAt: '2026-11-01T21:00:00.000Z', accountId: `ext:${inn}`, amount: Number(amount.replace(',', '')) })));
-    await t.database.db.execute(sql`insert into import_keys (import_id, key) select ${id}, 'S-' || g from generate_series(0, 9) g`);
+    await t.database.db.execute(sql`insert into import_keys (program_id, import_id, key) select ${p.programId}, ${id}, 'S-' || g from generate_series(0, 9) g`);
     await t.database.db.execute(
       sql`update imports set status = 'running', owner = 'server:gone:1:1', mapping = ${JSON.stringify(mapping)}::jsonb, dry_run = false, heartbeat_at = now() - interval '1 hour', rows_read = 5, processed = 5, checkpoint_row = 6 where id = ${id}`,
     );

@@ -94,7 +94,7 @@ async function walletBalances(tx: Tx, programId: string): Promise<LedgerCheck> {
       select w.id, w.owner_type, w.owner_id, w.currency, w.available, w.pending, w.held,
         coalesce(s.available, 0) as s_available, coalesce(s.pending, 0) as s_pending, coalesce(s.held, 0) as s_held,
         count(*) over () as total
-      from wallets w left join sums s on s.wallet_id = w.id
+      from wallets w left join sums s on s.wallet_id = w.id and w.program_id = ${programId}
       where w.program_id = ${programId} and w.owner_type <> 'system'
         and (w.available <> coalesce(s.available, 0) or w.pending <> coalesce(s.pending, 0) or w.held <> coalesce(s.held, 0))
       order by w.id`,
@@ -163,7 +163,7 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
         select wallet_id, sum(amount) as amount from holds where program_id = ${programId} and status = 'held' group by wallet_id),
       problems as (
         select 'held' as what, w.id as wallet_id, null as hold_id, w.held::text as a, coalesce(h.amount, 0)::text as b
-        from wallets w left join open_holds h on h.wallet_id = w.id
+        from wallets w left join open_holds h on h.wallet_id = w.id and w.program_id = ${programId}
         where w.program_id = ${programId} and w.owner_type <> 'system' and w.held <> coalesce(h.amount, 0)
         union all
         select case when h.status = 'held' then 'open-settled' else 'settled-open' end, h.wallet_id, h.id, h.status, h.settle_transaction_id
@@ -171,7 +171,7 @@ async function holdsConsistent(tx: Tx, programId: string): Promise<LedgerCheck> 
         where h.program_id = ${programId} and ((h.status = 'held') <> (h.settle_transaction_id is null))
         union all
         select 'currency', h.wallet_id, h.id, h.currency, w.currency
-        from holds h join wallets w on w.id = h.wallet_id
+        from holds h join wallets w on w.program_id = h.program_id and w.id = h.wallet_id
         where h.program_id = ${programId} and h.currency <> w.currency)
       select *, count(*) over () as total from problems order by wallet_id, hold_id`,
     problems: (rows) => rows.map((r) => {

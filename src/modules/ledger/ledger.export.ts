@@ -71,11 +71,11 @@ export async function exportLedgerPostings(
       p.currency, p.bucket, p.amount::text as amount, p.rule_id,
       t.event_id, t.redemption_id, t.hold_id, t.reverses_id, t.idempotency_key, t.memo
     from postings p
-    join ledger_transactions t on t.id = p.transaction_id
-    join wallets w on w.id = p.wallet_id
-    left join accounts oa on w.owner_type = 'account' and oa.id = w.owner_id
-    left join members m on w.owner_type = 'member' and m.id = w.owner_id
-    left join accounts ma on w.owner_type = 'member' and ma.id = w.account_id
+    join ledger_transactions t on t.program_id = p.program_id and t.id = p.transaction_id
+    join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
+    left join accounts oa on w.owner_type = 'account' and oa.program_id = w.program_id and oa.id = w.owner_id
+    left join members m on w.owner_type = 'member' and m.program_id = w.program_id and m.id = w.owner_id
+    left join accounts ma on w.owner_type = 'member' and ma.program_id = w.program_id and ma.id = w.account_id
     where p.program_id = ${programId} and p.created_at >= ${period.from.toISOString()} and p.created_at < ${period.to.toISOString()}
     order by p.created_at, p.transaction_id, p.id`);
   // On an error the transaction ends, and the cursor with it.

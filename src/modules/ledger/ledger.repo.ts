@@ -217,12 +217,12 @@ export async function guardBalanceRange<T>(write: Promise<T>): Promise<T> {
   }
 }
 
-export async function addToBalances(tx: Tx, walletId: string, d: { available: bigint; pending: bigint; held: bigint }): Promise<void> {
+export async function addToBalances(tx: Tx, programId: string, walletId: string, d: { available: bigint; pending: bigint; held: bigint }): Promise<void> {
   await guardBalanceRange(
     tx.execute(sql`
       update wallets set available = available + ${d.available.toString()}::bigint, pending = pending + ${d.pending.toString()}::bigint,
         held = held + ${d.held.toString()}::bigint
-      where id = ${walletId}`),
+      where program_id = ${programId} and id = ${walletId}`),
   );
 }
 
@@ -243,7 +243,7 @@ export async function insertPostings(tx: Tx, programId: string, transactionId: s
 export async function postingsOf(tx: Tx, programId: string, transactionIds: string[]): Promise<PostingRow[]> {
   if (!transactionIds.length) return [];
   const res = await tx.execute(sql`
-    select p.*, w.owner_type, w.owner_id, w.account_id from postings p join wallets w on w.id = p.wallet_id
+    select p.*, w.owner_type, w.owner_id, w.account_id from postings p join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
     where p.program_id = ${programId} and p.transaction_id in ${transactionIds}
     order by p.id`);
   return res.rows.map(toPosting);
@@ -274,27 +274,27 @@ export async function insertLots(tx: Tx, programId: string, transactionId: strin
 }
 
 /** Open lots of a wallet in the order debits consume them: soonest expiry first, then oldest. */
-export async function openLots(tx: Tx, walletId: string): Promise<LotRow[]> {
+export async function openLots(tx: Tx, programId: string, walletId: string): Promise<LotRow[]> {
   const res = await tx.execute(sql`
-    select * from lots where wallet_id = ${walletId} and status = 'available' and remaining > 0
+    select * from lots where program_id = ${programId} and wallet_id = ${walletId} and status = 'available' and remaining > 0
     order by expires_at asc nulls last, created_at asc, id asc`);
   return res.rows.map(toLot);
 }
 
-export async function lotsOfTransaction(tx: Tx, transactionId: string): Promise<LotRow[]> {
-  const res = await tx.execute(sql`select * from lots where transaction_id = ${transactionId} order by id`);
+export async function lotsOfTransaction(tx: Tx, programId: string, transactionId: string): Promise<LotRow[]> {
+  const res = await tx.execute(sql`select * from lots where program_id = ${programId} and transaction_id = ${transactionId} order by id`);
   return res.rows.map(toLot);
 }
 
-export async function lotsByIds(tx: Tx, ids: string[]): Promise<LotRow[]> {
+export async function lotsByIds(tx: Tx, programId: string, ids: string[]): Promise<LotRow[]> {
   if (!ids.length) return [];
-  const res = await tx.execute(sql`select * from lots where id in ${ids}`);
+  const res = await tx.execute(sql`select * from lots where program_id = ${programId} and id in ${ids}`);
   return res.rows.map(toLot);
 }
 
-export async function adjustLot(tx: Tx, lotId: string, delta: bigint, status?: 'available'): Promise<void> {
+export async function adjustLot(tx: Tx, programId: string, lotId: string, delta: bigint, status?: 'available'): Promise<void> {
   await tx.execute(sql`
-    update lots set remaining = remaining + ${delta.toString()}::bigint ${status ? sql`, status = ${status}` : sql``} where id = ${lotId}`);
+    update lots set remaining = remaining + ${delta.toString()}::bigint ${status ? sql`, status = ${status}` : sql``} where program_id = ${programId} and id = ${lotId}`);
 }
 
 export type Consumption = { lotId: string; amount: bigint };
@@ -306,11 +306,11 @@ export async function insertConsumptions(tx: Tx, programId: string, transactionI
 }
 
 /** Net amount taken from each lot by these posting sets (takes minus give-backs), in the order taken. */
-export async function netConsumptions(tx: Tx, transactionIds: string[]): Promise<Consumption[]> {
+export async function netConsumptions(tx: Tx, programId: string, transactionIds: string[]): Promise<Consumption[]> {
   if (!transactionIds.length) return [];
   const res = await tx.execute(sql`
     select lot_id, sum(amount) as amount, min(id) as first from lot_consumptions
-    where transaction_id in ${transactionIds} group by lot_id order by first`);
+    where program_id = ${programId} and transaction_id in ${transactionIds} group by lot_id order by first`);
   return res.rows.map((r) => ({ lotId: String(r.lot_id), amount: big(r.amount) }));
 }
 
@@ -347,18 +347,18 @@ export async function findHold(tx: Tx, programId: string, id: string): Promise<H
   return res.rows[0] ? toHold(res.rows[0]) : undefined;
 }
 
-export async function settleHold(tx: Tx, id: string, status: 'committed' | 'released', transactionId: string, at: Date): Promise<void> {
-  await tx.execute(sql`update holds set status = ${status}, settle_transaction_id = ${transactionId}, settled_at = ${at.toISOString()} where id = ${id}`);
+export async function settleHold(tx: Tx, programId: string, id: string, status: 'committed' | 'released', transactionId: string, at: Date): Promise<void> {
+  await tx.execute(sql`update holds set status = ${status}, settle_transaction_id = ${transactionId}, settled_at = ${at.toISOString()} where program_id = ${programId} and id = ${id}`);
 }
 
 // ---- reading ------------------------------------------------------------------------------
 
 /** Amounts that will expire, per date, for the wallets given (what the owner should spend first). */
-export async function expiringOf(tx: Tx, walletIds: string[]): Promise<{ walletId: string; expiresAt: Date; amount: bigint }[]> {
+export async function expiringOf(tx: Tx, programId: string, walletIds: string[]): Promise<{ walletId: string; expiresAt: Date; amount: bigint }[]> {
   if (!walletIds.length) return [];
   const res = await tx.execute(sql`
     select wallet_id, expires_at, sum(remaining) as amount from lots
-    where wallet_id in ${walletIds} and status = 'available' and remaining > 0 and expires_at is not null
+    where program_id = ${programId} and wallet_id in ${walletIds} and status = 'available' and remaining > 0 and expires_at is not null
     group by wallet_id, expires_at order by expires_at`);
   return res.rows.map((r) => ({ walletId: String(r.wallet_id), expiresAt: date(r.expires_at)!, amount: big(r.amount) }));
 }
@@ -381,7 +381,7 @@ export async function entriesOf(
   if (!walletIds.length) return [];
   const res = await tx.execute(sql`
     select p.*, w.owner_type, w.owner_id, w.account_id, t.kind, t.memo, t.event_id, t.redemption_id, t.reverses_id, t.created_at as at
-    from postings p join wallets w on w.id = p.wallet_id join ledger_transactions t on t.id = p.transaction_id
+    from postings p join wallets w on w.program_id = p.program_id and w.id = p.wallet_id join ledger_transactions t on t.program_id = p.program_id and t.id = p.transaction_id
     where p.program_id = ${programId} and p.wallet_id in ${walletIds}
       ${opts.beforeId ? sql`and p.id < ${opts.beforeId.toString()}::bigint` : sql``}
       ${opts.currency ? sql`and p.currency = ${opts.currency}` : sql``}

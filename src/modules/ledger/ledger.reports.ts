@@ -12,7 +12,7 @@ export type SystemFlow = { month: string; currency: string; systemWallet: string
 export async function systemFlowsByMonth(tx: Tx, programId: string, since: Date): Promise<SystemFlow[]> {
   const res = await tx.execute(sql`
     select to_char(date_trunc('month', p.created_at at time zone 'UTC'), 'YYYY-MM') as month, p.currency, w.owner_id as system_wallet, sum(p.amount)::text as amount
-    from postings p join wallets w on w.id = p.wallet_id
+    from postings p join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
     where p.program_id = ${programId} and w.owner_type = 'system' and p.created_at >= ${since.toISOString()}
     group by 1, 2, 3`);
   return res.rows.map((r) => ({ month: String(r.month), currency: String(r.currency), systemWallet: String(r.system_wallet), amount: BigInt(String(r.amount)) }));
@@ -22,7 +22,7 @@ export async function systemFlowsByMonth(tx: Tx, programId: string, since: Date)
 export async function outstandingAt(tx: Tx, programId: string, at: Date): Promise<Map<string, bigint>> {
   const res = await tx.execute(sql`
     select p.currency, sum(p.amount)::text as amount
-    from postings p join wallets w on w.id = p.wallet_id
+    from postings p join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
     where p.program_id = ${programId} and w.owner_type <> 'system' and p.created_at < ${at.toISOString()}
     group by 1`);
   return new Map(res.rows.map((r) => [String(r.currency), BigInt(String(r.amount))]));
@@ -33,8 +33,8 @@ export async function activeWalletOwners(tx: Tx, programId: string, since: Date)
   const res = await tx.execute(sql`
     select distinct w.owner_type, w.owner_id, w.account_id
     from postings p
-    join wallets w on w.id = p.wallet_id
-    join ledger_transactions t on t.id = p.transaction_id
+    join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
+    join ledger_transactions t on t.program_id = p.program_id and t.id = p.transaction_id
     where p.program_id = ${programId} and w.owner_type <> 'system' and p.created_at >= ${since.toISOString()}
       and t.kind in ('earn', 'redeem', 'hold')`);
   const accountIds = new Set<string>();
@@ -52,8 +52,8 @@ export async function topEarningAccounts(tx: Tx, programId: string, since: Date,
   const res = await tx.execute(sql`
     select coalesce(w.account_id, w.owner_id) as account_id, p.currency, sum(p.amount)::text as earned
     from postings p
-    join wallets w on w.id = p.wallet_id
-    join ledger_transactions t on t.id = p.transaction_id
+    join wallets w on w.program_id = p.program_id and w.id = p.wallet_id
+    join ledger_transactions t on t.program_id = p.program_id and t.id = p.transaction_id
     where p.program_id = ${programId} and w.owner_type <> 'system'
       and (w.owner_type = 'account' or w.account_id is not null)
       and t.kind = 'earn' and p.amount > 0 and p.created_at >= ${since.toISOString()}

@@ -65,7 +65,7 @@ class PostingSet {
       d[p.bucket] += p.amount;
       deltas.set(p.walletId, d);
     }
-    for (const [walletId, d] of deltas) await repo.addToBalances(tx, walletId, d);
+    for (const [walletId, d] of deltas) await repo.addToBalances(tx, programId, walletId, d);
     return this.postings.map((p) => ({ ...this.walletMeta.get(p.walletId)!, walletId: p.walletId, bucket: p.bucket, currency: p.currency, amount: p.amount, ruleId: p.ruleId ?? null }));
   }
 }
@@ -167,10 +167,10 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     }
     const taken: (repo.Consumption & { expiresAt: Date | null })[] = [];
     let left = amount;
-    for (const lot of left > 0n ? await repo.openLots(tx, w.id) : []) {
+    for (const lot of left > 0n ? await repo.openLots(tx, w.programId, w.id) : []) {
       if (left === 0n) break;
       const take = min(lot.remaining, left);
-      await repo.adjustLot(tx, lot.id, -take);
+      await repo.adjustLot(tx, w.programId, lot.id, -take);
       taken.push({ lotId: lot.id, amount: take, expiresAt: lot.expiresAt });
       left -= take;
     }
@@ -200,7 +200,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       deficit -= toDeficit;
       give -= toDeficit;
       if (give > 0n) {
-        await repo.adjustLot(tx, c.lotId, give);
+        await repo.adjustLot(tx, programId, c.lotId, give);
         left -= give;
       }
       restored.push({ lotId: c.lotId, amount: -(give + toDeficit) });
@@ -392,11 +392,11 @@ export function createLedgerService(database: Database, deps: { programs: Progra
           // Take back what this wallet received: from the lots the original created, then from other lots.
           let left = delta;
           let short = 0n;
-          for (const lot of await repo.lotsOfTransaction(tx, original.id)) {
+          for (const lot of await repo.lotsOfTransaction(tx, ctx.programId, original.id)) {
             if (left === 0n) break;
             if (lot.walletId !== w.id || lot.remaining === 0n) continue;
             const take = min(lot.remaining, left);
-            await repo.adjustLot(tx, lot.id, -take);
+            await repo.adjustLot(tx, ctx.programId, lot.id, -take);
             if (lot.status === 'pending') set.post(w, 'pending', -take, s.ruleId);
             else {
               // Taking from a lot of this posting set needs no balance check: the value is still there.
@@ -425,9 +425,9 @@ export function createLedgerService(database: Database, deps: { programs: Progra
           perCurrency.set(s.currency, (perCurrency.get(s.currency) ?? 0n) - (delta - short));
         } else {
           // Give back what this wallet gave: to the lots it came from (net of earlier give-backs).
-          const taken = await repo.netConsumptions(tx, [...consumedIn, ...prior]);
+          const taken = await repo.netConsumptions(tx, ctx.programId, [...consumedIn, ...prior]);
           const own = taken.filter((c) => c.amount > 0n);
-          const restoredRows = await receive(tx, ctx.programId, opened.id, w, delta, { restore: await onlyWalletLots(tx, own, w.id), newLot: { expiresAt: null }, at: opened.at });
+          const restoredRows = await receive(tx, ctx.programId, opened.id, w, delta, { restore: await onlyWalletLots(tx, ctx.programId, own, w.id), newLot: { expiresAt: null }, at: opened.at });
           await repo.insertConsumptions(tx, ctx.programId, opened.id, restoredRows);
           set.post(w, 'available', delta, s.ruleId);
           perCurrency.set(s.currency, (perCurrency.get(s.currency) ?? 0n) + delta);
@@ -457,7 +457,7 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     async walletsOf(tx: Tx, programId: string, owner: WalletOwner) {
       const k = ownerKey(owner);
       const wallets = await repo.walletsOfOwner(tx, programId, k.ownerType, k.ownerId);
-      const expiring = await repo.expiringOf(tx, wallets.map((w) => w.id));
+      const expiring = await repo.expiringOf(tx, programId, wallets.map((w) => w.id));
       return wallets.map((w) => ({
         walletId: w.id,
         currency: w.currency,
@@ -488,8 +488,8 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     },
   };
 
-  async function onlyWalletLots(tx: Tx, consumptions: repo.Consumption[], walletId: string): Promise<repo.Consumption[]> {
-    const lots = await repo.lotsByIds(tx, consumptions.map((c) => c.lotId));
+  async function onlyWalletLots(tx: Tx, programId: string, consumptions: repo.Consumption[], walletId: string): Promise<repo.Consumption[]> {
+    const lots = await repo.lotsByIds(tx, programId, consumptions.map((c) => c.lotId));
     const mine = new Set(lots.filter((l) => l.walletId === walletId).map((l) => l.id));
     return consumptions.filter((c) => mine.has(c.lotId));
   }
@@ -509,12 +509,12 @@ export function createLedgerService(database: Database, deps: { programs: Progra
     if (outcome === 'committed') {
       set.post(await system(tx, ctx.programId, 'redemption', hold.currency), 'available', hold.amount);
     } else {
-      const taken = await repo.netConsumptions(tx, [hold.holdTransactionId]);
+      const taken = await repo.netConsumptions(tx, ctx.programId, [hold.holdTransactionId]);
       const restored = await receive(tx, ctx.programId, opened.id, w, hold.amount, { restore: taken, newLot: { expiresAt: null }, at: opened.at });
       await repo.insertConsumptions(tx, ctx.programId, opened.id, restored);
       set.post(w, 'available', hold.amount);
     }
-    await repo.settleHold(tx, hold.id, outcome, opened.id, opened.at);
+    await repo.settleHold(tx, ctx.programId, hold.id, outcome, opened.id, opened.at);
     const postings = await set.write(tx, ctx.programId, opened.id, opened.at);
     return { transactionId: opened.id, kind, at: opened.at, replayed: false, holdId: hold.id, postings };
   }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, jsonb, bigint, bigserial, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, jsonb, bigint, bigserial, index, uniqueIndex, check, primaryKey, foreignKey } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
 
 /**
  * A wallet holds one currency for one owner: an account (company), a member (employee)
@@ -10,8 +11,8 @@ import { pgTable, text, timestamp, jsonb, bigint, bigserial, index, uniqueIndex,
 export const wallets = pgTable(
   'wallets',
   {
-    id: text('id').primaryKey(),
-    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     currency: text('currency').notNull(),
     ownerType: text('owner_type', { enum: ['account', 'member', 'system'] }).notNull(),
     /** account id, member id, or the system wallet's name */
@@ -29,8 +30,12 @@ export const wallets = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'wallets_pkey', columns: [t.programId, t.id] }),
     uniqueIndex('wallets_owner_uq').on(t.programId, t.ownerType, t.ownerId, t.currency),
     check('wallets_debt_nonnegative', sql`${t.debt} >= 0`),
+    // Value is held or pending only while there is some; `available` may be negative (allowNegative, and system wallets are not materialised).
+    check('wallets_held_nonnegative', sql`${t.held} >= 0`),
+    check('wallets_pending_nonnegative', sql`${t.pending} >= 0`),
     // Every bucket stays a safe JSON integer (|x| ≤ 2^53−1), so that every read can answer it as a number.
     check('wallets_balance_range', sql`abs(${t.available}) <= 9007199254740991 and abs(${t.pending}) <= 9007199254740991 and abs(${t.held}) <= 9007199254740991`),
   ],
@@ -40,8 +45,8 @@ export const wallets = pgTable(
 export const ledgerTransactions = pgTable(
   'ledger_transactions',
   {
-    id: text('id').primaryKey(),
-    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     kind: text('kind').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     requestHash: text('request_hash').notNull(),
@@ -55,6 +60,7 @@ export const ledgerTransactions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'ledger_transactions_pkey', columns: [t.programId, t.id] }),
     uniqueIndex('ledger_tx_idem_uq').on(t.programId, t.idempotencyKey),
     index('ledger_tx_reverses_idx').on(t.programId, t.reversesId),
     index('ledger_tx_event_idx').on(t.programId, t.eventId),
@@ -64,10 +70,10 @@ export const ledgerTransactions = pgTable(
 export const postings = pgTable(
   'postings',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    programId: text('program_id').notNull(),
-    transactionId: text('transaction_id').notNull().references(() => ledgerTransactions.id),
-    walletId: text('wallet_id').notNull().references(() => wallets.id),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    transactionId: text('transaction_id').notNull(),
+    walletId: text('wallet_id').notNull(),
     bucket: text('bucket', { enum: ['available', 'pending', 'held'] }).notNull(),
     currency: text('currency').notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
@@ -76,6 +82,9 @@ export const postings = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'postings_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.transactionId], foreignColumns: [ledgerTransactions.programId, ledgerTransactions.id], name: 'postings_transaction_fk' }),
+    foreignKey({ columns: [t.programId, t.walletId], foreignColumns: [wallets.programId, wallets.id], name: 'postings_wallet_fk' }),
     index('postings_wallet_idx').on(t.walletId, t.id),
     index('postings_tx_idx').on(t.transactionId),
     check('postings_amount_nonzero', sql`${t.amount} <> 0`),
@@ -89,10 +98,10 @@ export const postings = pgTable(
 export const lots = pgTable(
   'lots',
   {
-    id: text('id').primaryKey(),
-    programId: text('program_id').notNull(),
-    walletId: text('wallet_id').notNull().references(() => wallets.id),
-    transactionId: text('transaction_id').notNull().references(() => ledgerTransactions.id),
+    id: text('id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    walletId: text('wallet_id').notNull(),
+    transactionId: text('transaction_id').notNull(),
     status: text('status', { enum: ['pending', 'available'] }).notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
     remaining: bigint('remaining', { mode: 'bigint' }).notNull(),
@@ -101,6 +110,9 @@ export const lots = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'lots_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.walletId], foreignColumns: [wallets.programId, wallets.id], name: 'lots_wallet_fk' }),
+    foreignKey({ columns: [t.programId, t.transactionId], foreignColumns: [ledgerTransactions.programId, ledgerTransactions.id], name: 'lots_transaction_fk' }),
     index('lots_wallet_open_idx').on(t.walletId, t.status, t.expiresAt),
     index('lots_due_available_idx').on(t.availableAt).where(sql`${t.status} = 'pending'`),
     index('lots_due_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'available' and ${t.remaining} > 0`),
@@ -111,23 +123,29 @@ export const lots = pgTable(
 export const lotConsumptions = pgTable(
   'lot_consumptions',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    programId: text('program_id').notNull(),
-    transactionId: text('transaction_id').notNull().references(() => ledgerTransactions.id),
-    lotId: text('lot_id').notNull().references(() => lots.id),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    transactionId: text('transaction_id').notNull(),
+    lotId: text('lot_id').notNull(),
     /** Taken from the lot; negative when a release or reversal gave it back. */
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
   },
-  (t) => [index('lot_consumptions_tx_idx').on(t.transactionId), index('lot_consumptions_lot_idx').on(t.lotId)],
+  (t) => [
+    primaryKey({ name: 'lot_consumptions_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.transactionId], foreignColumns: [ledgerTransactions.programId, ledgerTransactions.id], name: 'lot_consumptions_transaction_fk' }),
+    foreignKey({ columns: [t.programId, t.lotId], foreignColumns: [lots.programId, lots.id], name: 'lot_consumptions_lot_fk' }),
+    index('lot_consumptions_tx_idx').on(t.transactionId),
+    index('lot_consumptions_lot_idx').on(t.lotId),
+  ],
 );
 
 /** A reservation of value: `held` until committed (spent) or released (given back). */
 export const holds = pgTable(
   'holds',
   {
-    id: text('id').primaryKey(),
-    programId: text('program_id').notNull(),
-    walletId: text('wallet_id').notNull().references(() => wallets.id),
+    id: text('id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    walletId: text('wallet_id').notNull(),
     currency: text('currency').notNull(),
     amount: bigint('amount', { mode: 'bigint' }).notNull(),
     status: text('status', { enum: ['held', 'committed', 'released'] }).notNull(),
@@ -136,5 +154,10 @@ export const holds = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
   },
-  (t) => [index('holds_wallet_idx').on(t.walletId)],
+  (t) => [
+    primaryKey({ name: 'holds_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.walletId], foreignColumns: [wallets.programId, wallets.id], name: 'holds_wallet_fk' }),
+    index('holds_wallet_idx').on(t.walletId),
+    check('holds_amount_positive', sql`${t.amount} > 0`),
+  ],
 );

@@ -25,7 +25,7 @@ const text = (owner: OwnerKind, by: 'id' | 'external_id') => `
   left join wallets w on w.program_id = o.program_id and w.owner_type = '${owner}' and w.owner_id = o.id
   left join lateral (
     select l.expires_at, sum(l.remaining)::bigint as amount from lots l
-    where l.wallet_id = w.id and l.status = 'available' and l.remaining > 0 and l.expires_at is not null
+    where l.program_id = w.program_id and l.wallet_id = w.id and l.status = 'available' and l.remaining > 0 and l.expires_at is not null
     group by l.expires_at
   ) e on true
   where o.program_id = $1 and o.${by} = $2

@@ -184,7 +184,7 @@ export function createCampaignsService(
       }
     }
     await repo.insertMessages(tx, rows, at);
-    return repo.updateCampaign(tx, c.id, { status: 'sent', sentAt: at, targeted: members.length });
+    return repo.updateCampaign(tx, c.programId, c.id, { status: 'sent', sentAt: at, targeted: members.length });
   }
 
   return {
@@ -237,7 +237,7 @@ export function createCampaignsService(
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft can be sent.`);
         const at = now();
-        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
+        const after = c.sendAt && c.sendAt > at ? await repo.updateCampaign(tx, ctx.programId, id, { status: 'scheduled' }) : await dispatchIn(tx, c, at);
         await deps.audit.record(tx, ctx, { action: after.status === 'scheduled' ? 'campaign.scheduled' : 'campaign.sent', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: after.status, targeted: after.targeted } });
         return view(after);
       });
@@ -246,7 +246,7 @@ export function createCampaignsService(
       return inTransaction(database, async (tx) => {
         const c = await mustFind(tx, ctx.programId, id, true);
         if (c.status !== 'draft' && c.status !== 'scheduled') throw messagingError('CAMPAIGN_STATE', `The campaign is ${c.status}; only a draft or a scheduled one can be cancelled.`);
-        const after = await repo.updateCampaign(tx, id, { status: 'cancelled' });
+        const after = await repo.updateCampaign(tx, ctx.programId, id, { status: 'cancelled' });
         await deps.audit.record(tx, ctx, { action: 'campaign.cancelled', objectType: 'campaign', objectId: id, before: { status: c.status }, after: { status: 'cancelled' } });
         return view(after);
       });

@@ -55,7 +55,7 @@ const toRecipient = (r: Row): Recipient => ({
 
 const SELECT = sql`select m.id, m.account_id, m.name, m.role, m.email, m.phone, m.locale, m.consent, m.status, m.partner_admin,
   a.name as account_name, a.type as account_type, a.segment, a.region
-  from members m join accounts a on a.id = m.account_id`;
+  from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id`;
 
 const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
@@ -108,7 +108,7 @@ export async function audienceMembers(tx: Tx, programId: string, a: Audience, in
     select m.id, m.account_id, m.name, m.role, m.email, m.phone, m.locale, m.consent, m.status, m.partner_admin,
       a.name as account_name, a.type as account_type, a.segment, a.region,
       m.external_id as member_external_id, m.attributes as member_attributes, a.external_id as account_external_id, a.attributes as account_attributes, t.code as tier
-    from members m join accounts a on a.id = m.account_id left join (${filter.tierCodes}) t on t.account_id = a.id
+    from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id left join (${filter.tierCodes}) t on t.account_id = a.id
     where ${sql.join(where, sql` and `)} order by m.id`);
   return r.rows
     .filter((x) =>

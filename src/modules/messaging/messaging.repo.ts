@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { campaigns, devMailbox, messageEvents, messagePreferences, messageTemplates, messages, messagingChannels, messagingSettings } from './messaging.tables.js';
 
@@ -25,8 +25,8 @@ export async function findChannel(tx: Tx, programId: string, id: string, lock = 
 export async function listChannels(tx: Tx, programId: string): Promise<ChannelRow[]> {
   return tx.select().from(messagingChannels).where(eq(messagingChannels.programId, programId)).orderBy(asc(messagingChannels.id));
 }
-export async function updateChannel(tx: Tx, id: string, patch: Partial<typeof messagingChannels.$inferInsert>): Promise<ChannelRow> {
-  const [c] = await tx.update(messagingChannels).set({ ...patch, updatedAt: new Date() }).where(eq(messagingChannels.id, id)).returning();
+export async function updateChannel(tx: Tx, programId: string, id: string, patch: Partial<typeof messagingChannels.$inferInsert>): Promise<ChannelRow> {
+  const [c] = await tx.update(messagingChannels).set({ ...patch, updatedAt: new Date() }).where(and(eq(messagingChannels.programId, programId), eq(messagingChannels.id, id))).returning();
   return c;
 }
 
@@ -96,16 +96,21 @@ export async function savePreferences(tx: Tx, row: typeof messagePreferences.$in
 
 // ── Messages ──
 
+/** `(program_id, id) in (…)`: rows found across programs (the workers' claims) are read back by their whole key. */
+function keyIn(programId: AnyColumn, id: AnyColumn, keys: { program_id: string; id: string }[]): SQL {
+  return sql`(${programId}, ${id}) in (${sql.join(keys.map((k) => sql`(${k.program_id}, ${k.id})`), sql`, `)})`;
+}
+
 /** Writes messages; one already written under the same dedupe key stays as it is. Returns the ids written now. */
 export async function insertMessages(tx: Tx, rows: MessageInsert[], at: Date): Promise<string[]> {
-  const ids: string[] = [];
+  const ids: { programId: string; id: string }[] = [];
   // PostgreSQL takes at most 65,535 parameters per statement.
   for (let i = 0; i < rows.length; i += 2000) {
-    const written = await tx.insert(messages).values(rows.slice(i, i + 2000)).onConflictDoNothing({ target: [messages.programId, messages.dedupeKey] }).returning({ id: messages.id });
-    ids.push(...written.map((w) => w.id));
+    const written = await tx.insert(messages).values(rows.slice(i, i + 2000)).onConflictDoNothing({ target: [messages.programId, messages.dedupeKey] }).returning({ programId: messages.programId, id: messages.id });
+    written.forEach((w) => ids.push(w));
   }
-  if (ids.length) await insertEvents(tx, ids.map((id) => ({ messageId: id, at, status: 'queued', detail: null })));
-  return ids;
+  if (ids.length) await insertEvents(tx, ids.map((w) => ({ programId: w.programId, messageId: w.id, at, status: 'queued', detail: null })));
+  return ids.map((w) => w.id);
 }
 export async function insertEvents(tx: Tx, rows: (typeof messageEvents.$inferInsert)[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) await tx.insert(messageEvents).values(rows.slice(i, i + 5000));
@@ -117,9 +122,9 @@ export async function insertEvents(tx: Tx, rows: (typeof messageEvents.$inferIns
  */
 export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUntil: Date; token: string; programId?: string }): Promise<MessageRow[]> {
   const now = q.now.toISOString();
-  const res = await tx.execute<{ id: string }>(sql`
+  const res = await tx.execute<{ program_id: string; id: string }>(sql`
     with due as (
-      select id from messages
+      select program_id, id from messages
       -- 'sending' with a lapsed claim: a worker died between rendering and recording; sent again (at least once)
       where status in ('queued', 'held', 'sending') and next_attempt_at <= ${now}
         and (locked_until is null or locked_until <= ${now})
@@ -129,19 +134,18 @@ export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUnti
       for update skip locked
     )
     update messages m set locked_until = ${q.lockedUntil.toISOString()}, claim_token = ${q.token}, updated_at = now()
-    from due where m.id = due.id
-    returning m.id`);
-  const ids = res.rows.map((r) => r.id);
-  if (!ids.length) return [];
-  return tx.select().from(messages).where(inArray(messages.id, ids)).orderBy(asc(messages.nextAttemptAt), asc(messages.id));
+    from due where m.program_id = due.program_id and m.id = due.id
+    returning m.program_id, m.id`);
+  if (!res.rows.length) return [];
+  return tx.select().from(messages).where(keyIn(messages.programId, messages.id, res.rows)).orderBy(asc(messages.nextAttemptAt), asc(messages.id));
 }
 
 /** Records an outcome if this worker's claim still holds the message; false when the claim was lost. */
-export async function finish(tx: Tx, id: string, token: string, patch: Partial<MessageInsert>): Promise<boolean> {
+export async function finish(tx: Tx, programId: string, id: string, token: string, patch: Partial<MessageInsert>): Promise<boolean> {
   const r = await tx
     .update(messages)
     .set({ ...patch, lockedUntil: null, claimToken: null, updatedAt: new Date() })
-    .where(and(eq(messages.id, id), eq(messages.claimToken, token)))
+    .where(and(eq(messages.programId, programId), eq(messages.id, id), eq(messages.claimToken, token)))
     .returning({ id: messages.id });
   return r.length > 0;
 }
@@ -178,11 +182,11 @@ export async function findMessageAnyProgram(tx: Tx, id: string): Promise<Message
   const [m] = await tx.select().from(messages).where(eq(messages.id, id));
   return m;
 }
-export async function updateMessage(tx: Tx, id: string, patch: Partial<MessageInsert>): Promise<void> {
-  await tx.update(messages).set({ ...patch, updatedAt: new Date() }).where(eq(messages.id, id));
+export async function updateMessage(tx: Tx, programId: string, id: string, patch: Partial<MessageInsert>): Promise<void> {
+  await tx.update(messages).set({ ...patch, updatedAt: new Date() }).where(and(eq(messages.programId, programId), eq(messages.id, id)));
 }
-export async function eventsOf(tx: Tx, messageId: string): Promise<MessageEventRow[]> {
-  return tx.select().from(messageEvents).where(eq(messageEvents.messageId, messageId)).orderBy(asc(messageEvents.id));
+export async function eventsOf(tx: Tx, programId: string, messageId: string): Promise<MessageEventRow[]> {
+  return tx.select().from(messageEvents).where(and(eq(messageEvents.programId, programId), eq(messageEvents.messageId, messageId))).orderBy(asc(messageEvents.id));
 }
 export async function listMemberMessages(tx: Tx, programId: string, memberId: string, q: { limit: number; beforeId?: string; medium?: string }): Promise<MessageRow[]> {
   const where: SQL[] = [eq(messages.programId, programId), eq(messages.memberId, memberId)];
@@ -223,16 +227,15 @@ export async function listCampaigns(tx: Tx, programId: string, q: { limit: numbe
   if (q.beforeId) where.push(lt(campaigns.id, q.beforeId));
   return tx.select().from(campaigns).where(and(...where)).orderBy(desc(campaigns.id)).limit(q.limit + 1);
 }
-export async function updateCampaign(tx: Tx, id: string, patch: Partial<typeof campaigns.$inferInsert>): Promise<CampaignRow> {
-  const [c] = await tx.update(campaigns).set({ ...patch, updatedAt: new Date() }).where(eq(campaigns.id, id)).returning();
+export async function updateCampaign(tx: Tx, programId: string, id: string, patch: Partial<typeof campaigns.$inferInsert>): Promise<CampaignRow> {
+  const [c] = await tx.update(campaigns).set({ ...patch, updatedAt: new Date() }).where(and(eq(campaigns.programId, programId), eq(campaigns.id, id))).returning();
   return c;
 }
 /** Scheduled campaigns that are due, locked for this dispatcher; another one skips them. */
 export async function claimDueCampaigns(tx: Tx, now: Date, limit: number): Promise<CampaignRow[]> {
-  const res = await tx.execute<{ id: string }>(sql`
-    select id from campaigns where status = 'scheduled' and send_at <= ${now.toISOString()} order by send_at, id limit ${limit} for update skip locked`);
-  const ids = res.rows.map((r) => r.id);
-  return ids.length ? tx.select().from(campaigns).where(inArray(campaigns.id, ids)) : [];
+  const res = await tx.execute<{ program_id: string; id: string }>(sql`
+    select program_id, id from campaigns where status = 'scheduled' and send_at <= ${now.toISOString()} order by send_at, id limit ${limit} for update skip locked`);
+  return res.rows.length ? tx.select().from(campaigns).where(keyIn(campaigns.programId, campaigns.id, res.rows)) : [];
 }
 
 export type ReachRow = { medium: string; role: string; segment: string | null; delivered: boolean; verifiedOpened: boolean; opened: boolean; clicked: boolean; memberId: string };
@@ -243,7 +246,7 @@ export async function campaignsMessages(tx: Tx, programId: string, campaignIds: 
   if (!campaignIds.length) return [];
   const r = await tx.execute<{ member_id: string; medium: string; role: string | null; segment: string | null; status: string; opened_at: unknown; verified_opened_at: unknown; clicked_at: unknown; read_at: unknown }>(sql`
     select m.member_id, m.medium, mb.role, a.segment, m.status, m.opened_at, m.verified_opened_at, m.clicked_at, m.read_at
-    from messages m left join members mb on mb.id = m.member_id left join accounts a on a.id = mb.account_id
+    from messages m left join members mb on mb.program_id = m.program_id and mb.id = m.member_id left join accounts a on a.program_id = mb.program_id and a.id = mb.account_id
     where m.program_id = ${programId} and m.campaign_id in (${sql.join(campaignIds.map((id) => sql`${id}`), sql`, `)})`);
   return r.rows.map((x) => ({
     memberId: x.member_id,

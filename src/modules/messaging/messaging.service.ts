@@ -353,8 +353,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
   }
 
   async function record(tx: Tx, m: repo.MessageRow, token: string, patch: Partial<repo.MessageInsert>, event: { status: string; detail?: string | null; at: Date }): Promise<boolean> {
-    const ok = await repo.finish(tx, m.id, token, patch);
-    if (ok) await repo.insertEvents(tx, [{ messageId: m.id, at: event.at, status: event.status, detail: event.detail ?? null }]);
+    const ok = await repo.finish(tx, m.programId, m.id, token, patch);
+    if (ok) await repo.insertEvents(tx, [{ programId: m.programId, messageId: m.id, at: event.at, status: event.status, detail: event.detail ?? null }]);
     return ok;
   }
 
@@ -372,7 +372,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         report.sent++;
       } else {
         // Counted against the cap from here: a second worker's count sees this one as sent.
-        await repo.updateMessage(tx, m.id, { status: 'sending', sentAt: at, channelId: prepared.channel?.id ?? DEV_MAILBOX, recipient: prepared.address, locale: prepared.locale, subject: prepared.subject, bodyText: prepared.text, bodyHtml: prepared.html });
+        await repo.updateMessage(tx, m.programId, m.id, { status: 'sending', sentAt: at, channelId: prepared.channel?.id ?? DEV_MAILBOX, recipient: prepared.address, locale: prepared.locale, subject: prepared.subject, bodyText: prepared.text, bodyHtml: prepared.html });
       }
       return prepared;
     });
@@ -503,7 +503,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
           medium = split.value.medium;
           secrets = Object.keys(split.value.secrets).length ? mustBox().seal(JSON.stringify(split.value.secrets)) : null;
         }
-        const after = await repo.updateChannel(tx, id, { settings, secrets, medium, ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.active !== undefined ? { active: patch.active } : {}) });
+        const after = await repo.updateChannel(tx, ctx.programId, id, { settings, secrets, medium, ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.active !== undefined ? { active: patch.active } : {}) });
         await deps.audit.record(tx, ctx, { action: 'channel.updated', objectType: 'channel', objectId: id, before: channelView(before), after: channelView(after) });
         return channelView(after);
       });
@@ -616,7 +616,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
       return inTransaction(database, async (tx) => {
         const m = await repo.findMessage(tx, programId, id);
         if (!m) throw messagingError('MESSAGE_NOT_FOUND', 'No such message in this program.');
-        return messageView(m, await repo.eventsOf(tx, id));
+        return messageView(m, await repo.eventsOf(tx, programId, id));
       });
     },
     async devMailbox(programId: string, q: { limit: number; cursor?: string }) {
@@ -641,8 +641,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         if (!m || m.memberId !== memberId || m.medium !== 'inbox') throw messagingError('MESSAGE_NOT_FOUND', 'No such message in your inbox.');
         if (!m.readAt) {
           const at = now();
-          await repo.updateMessage(tx, id, { readAt: at });
-          await repo.insertEvents(tx, [{ messageId: id, at, status: 'opened', detail: 'read in the portal inbox' }]);
+          await repo.updateMessage(tx, programId, id, { readAt: at });
+          await repo.insertEvents(tx, [{ programId, messageId: id, at, status: 'opened', detail: 'read in the portal inbox' }]);
         }
         return { unread: await repo.unreadCount(tx, programId, memberId) };
       });
@@ -660,8 +660,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         if (!m.openedAt) patch.openedAt = at;
         if (!prefetch && !m.verifiedOpenedAt) patch.verifiedOpenedAt = at;
         if (Object.keys(patch).length) {
-          await repo.updateMessage(tx, m.id, patch);
-          await repo.insertEvents(tx, [{ messageId: m.id, at, status: 'opened', detail: prefetch ? 'prefetch (not a verified open)' : 'verified open' }]);
+          await repo.updateMessage(tx, m.programId, m.id, patch);
+          await repo.insertEvents(tx, [{ programId: m.programId, messageId: m.id, at, status: 'opened', detail: prefetch ? 'prefetch (not a verified open)' : 'verified open' }]);
         }
       });
     },
@@ -671,8 +671,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         const m = await messageOfLink(tx, token, `c|{id}|${url}`);
         const at = now();
         if (!m.clickedAt) {
-          await repo.updateMessage(tx, m.id, { clickedAt: at, ...(m.verifiedOpenedAt ? {} : { verifiedOpenedAt: at }), ...(m.openedAt ? {} : { openedAt: at }) });
-          await repo.insertEvents(tx, [{ messageId: m.id, at, status: 'clicked', detail: url.slice(0, 500) }]);
+          await repo.updateMessage(tx, m.programId, m.id, { clickedAt: at, ...(m.verifiedOpenedAt ? {} : { verifiedOpenedAt: at }), ...(m.openedAt ? {} : { openedAt: at }) });
+          await repo.insertEvents(tx, [{ programId: m.programId, messageId: m.id, at, status: 'clicked', detail: url.slice(0, 500) }]);
         }
         return url;
       });
@@ -692,7 +692,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
           addresses: cur?.addresses ?? {},
         });
         const at = now();
-        await repo.insertEvents(tx, [{ messageId: m.id, at, status: 'unsubscribed', detail: 'marketing turned off by the unsubscribe link' }]);
+        await repo.insertEvents(tx, [{ programId: m.programId, messageId: m.id, at, status: 'unsubscribed', detail: 'marketing turned off by the unsubscribe link' }]);
         await deps.audit.record(tx, { programId: m.programId, actor: { type: 'member', id: m.memberId } }, { action: 'member_preferences.unsubscribed', objectType: 'member', objectId: m.memberId, after: { categories: { marketing: false }, messageId: m.id } });
         return { memberId: m.memberId };
       });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, jsonb, integer, boolean, bigserial, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, jsonb, integer, boolean, bigserial, index, uniqueIndex, primaryKey, foreignKey } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs.tables.js';
 
 /**
@@ -9,7 +9,7 @@ import { programs } from '../programs/programs.tables.js';
 export const messagingChannels = pgTable(
   'messaging_channels',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     type: text('type', { enum: ['email', 'webpush', 'http', 'telegram'] }).notNull(),
     /** What members see and choose in their preferences: email, sms, whatsapp, telegram, push. */
@@ -23,14 +23,14 @@ export const messagingChannels = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('messaging_channels_program_idx').on(t.programId, t.medium)],
+  (t) => [primaryKey({ name: 'messaging_channels_pkey', columns: [t.programId, t.id] }), index('messaging_channels_program_idx').on(t.programId, t.medium)],
 );
 
 /** A program's own version of a message; the defaults shipped with Fealty apply where none is set. */
 export const messageTemplates = pgTable(
   'message_templates',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     key: text('key').notNull(),
     medium: text('medium').notNull(),
@@ -42,7 +42,7 @@ export const messageTemplates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('message_templates_uq').on(t.programId, t.key, t.medium, t.locale, t.role)],
+  (t) => [primaryKey({ name: 'message_templates_pkey', columns: [t.programId, t.id] }), uniqueIndex('message_templates_uq').on(t.programId, t.key, t.medium, t.locale, t.role)],
 );
 
 /** One program's messaging settings (quiet hours, cap, channels per role, triggers) and its link-signing key. */
@@ -77,7 +77,7 @@ export const messagePreferences = pgTable(
 export const messages = pgTable(
   'messages',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     memberId: text('member_id').notNull(),
     accountId: text('account_id'),
@@ -113,7 +113,10 @@ export const messages = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'messages_pkey', columns: [t.programId, t.id] }),
     uniqueIndex('messages_dedupe_uq').on(t.programId, t.dedupeKey),
+    // The open, click and unsubscribe links name the message alone: the one lookup of a message across programs.
+    index('messages_id_idx').on(t.id),
     index('messages_member_idx').on(t.programId, t.memberId, t.id),
     index('messages_campaign_idx').on(t.campaignId),
     index('messages_due_idx').on(t.nextAttemptAt).where(sql`status in ('queued', 'held', 'sending')`),
@@ -126,20 +129,25 @@ export const messages = pgTable(
 export const messageEvents = pgTable(
   'message_events',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    messageId: text('message_id').notNull().references(() => messages.id),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    messageId: text('message_id').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     status: text('status').notNull(),
     detail: text('detail'),
   },
-  (t) => [index('message_events_message_idx').on(t.messageId, t.id)],
+  (t) => [
+    primaryKey({ name: 'message_events_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.messageId], foreignColumns: [messages.programId, messages.id], name: 'message_events_message_fk' }),
+    index('message_events_message_idx').on(t.messageId, t.id),
+  ],
 );
 
 /** The development mailbox: e-mail of the embedded default with no SMTP channel, shown in the console. */
 export const devMailbox = pgTable(
   'dev_mailbox',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     messageId: text('message_id').notNull(),
     sender: text('sender').notNull(),
@@ -150,13 +158,13 @@ export const devMailbox = pgTable(
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('dev_mailbox_program_idx').on(t.programId, t.id)],
+  (t) => [primaryKey({ name: 'dev_mailbox_pkey', columns: [t.programId, t.id] })],
 );
 
 export const campaigns = pgTable(
   'campaigns',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     name: text('name').notNull(),
     templateKey: text('template_key').notNull(),
@@ -175,7 +183,7 @@ export const campaigns = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('campaigns_program_idx').on(t.programId, t.id),
+    primaryKey({ name: 'campaigns_pkey', columns: [t.programId, t.id] }),
     // The reach of an offer: the campaigns that name a rule or a reward.
     index('campaigns_offer_rule_idx').on(t.programId, sql`(${t.offer}->>'ruleId')`),
     index('campaigns_offer_reward_idx').on(t.programId, sql`(${t.offer}->>'rewardId')`),

@@ -29,7 +29,7 @@ export const programs = pgTable(
 export const apiKeys = pgTable(
   'api_keys',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     name: text('name').notNull(),
     /** The first characters of the key, shown in lists so a key can be recognised. */
@@ -46,7 +46,12 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_program_idx').on(t.programId)],
+  (t) => [
+    primaryKey({ name: 'api_keys_pkey', columns: [t.programId, t.id] }),
+    uniqueIndex('api_keys_hash_uq').on(t.programId, t.hash),
+    // A key names no program: the sign-in finds it by its hash alone (the only lookup across programs).
+    index('api_keys_hash_idx').on(t.hash),
+  ],
 );
 
 export const currencies = pgTable(

@@ -7,7 +7,7 @@ import { currencies, programs } from '../programs/programs.tables.js';
 export const partners = pgTable(
   'partners',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     externalId: text('external_id'),
     name: text('name').notNull(),
@@ -19,7 +19,7 @@ export const partners = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('partners_program_ext_uq').on(t.programId, t.externalId), index('partners_program_id_idx').on(t.programId, t.id)],
+  (t) => [primaryKey({ name: 'partners_pkey', columns: [t.programId, t.id] }), uniqueIndex('partners_program_ext_uq').on(t.programId, t.externalId)],
 );
 
 export type Eligibility = { tiers?: string[]; accountTypes?: string[]; roles?: string[] };
@@ -28,7 +28,7 @@ export type RewardTexts = Record<string, { name: string; description?: string }>
 export const rewards = pgTable(
   'rewards',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     externalId: text('external_id'),
     kind: text('kind', { enum: ['gift', 'service', 'experience', 'voucher', 'donation', 'content', 'partner'] }).notNull(),
@@ -47,7 +47,7 @@ export const rewards = pgTable(
     activeTo: timestamp('active_to', { withTimezone: true }),
     autoApprove: boolean('auto_approve').notNull().default(false),
     charity: text('charity'),
-    partnerId: text('partner_id').references(() => partners.id),
+    partnerId: text('partner_id'),
     partnerPriceAmount: bigint('partner_price_amount', { mode: 'bigint' }),
     partnerPriceCurrency: text('partner_price_currency'),
     validityDays: integer('validity_days'),
@@ -56,8 +56,9 @@ export const rewards = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'rewards_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.partnerId], foreignColumns: [partners.programId, partners.id], name: 'rewards_partner_fk' }),
     uniqueIndex('rewards_program_ext_uq').on(t.programId, t.externalId),
-    index('rewards_program_id_idx').on(t.programId, t.id),
     index('rewards_partner_idx').on(t.programId, t.partnerId),
     check('rewards_stock_nonneg', sql`${t.stock} is null or ${t.stock} >= 0`),
   ],
@@ -69,13 +70,13 @@ export type Address = { name?: string; company?: string; line1: string; line2?: 
 export const redemptions = pgTable(
   'redemptions',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
-    rewardId: text('reward_id').notNull().references(() => rewards.id),
+    rewardId: text('reward_id').notNull(),
     /** The company; for a member's redemption, the member's company. */
-    accountId: text('account_id').notNull().references(() => accounts.id),
+    accountId: text('account_id').notNull(),
     /** Set when the member's own wallet paid; null for the company wallet. */
-    memberId: text('member_id').references(() => members.id),
+    memberId: text('member_id'),
     qty: integer('qty').notNull(),
     costCurrency: text('cost_currency').notNull(),
     unitCost: bigint('unit_cost', { mode: 'bigint' }).notNull(),
@@ -84,7 +85,7 @@ export const redemptions = pgTable(
     status: text('status', { enum: ['requested', 'approved', 'fulfilled', 'cancelled', 'rejected'] }).notNull(),
     source: text('source', { enum: ['request', 'stamp_card'] }).notNull().default('request'),
     /** The partner's price is copied at redemption time: a later price change does not alter what is owed. */
-    partnerId: text('partner_id').references(() => partners.id),
+    partnerId: text('partner_id'),
     partnerCurrency: text('partner_currency'),
     partnerUnitPrice: bigint('partner_unit_price', { mode: 'bigint' }),
     partnerAmount: bigint('partner_amount', { mode: 'bigint' }),
@@ -100,7 +101,11 @@ export const redemptions = pgTable(
     fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
   },
   (t) => [
-    index('redemptions_program_id_idx').on(t.programId, t.id),
+    primaryKey({ name: 'redemptions_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.rewardId], foreignColumns: [rewards.programId, rewards.id], name: 'redemptions_reward_fk' }),
+    foreignKey({ columns: [t.programId, t.accountId], foreignColumns: [accounts.programId, accounts.id], name: 'redemptions_account_fk' }),
+    foreignKey({ columns: [t.programId, t.memberId], foreignColumns: [members.programId, members.id], name: 'redemptions_member_fk' }),
+    foreignKey({ columns: [t.programId, t.partnerId], foreignColumns: [partners.programId, partners.id], name: 'redemptions_partner_fk' }),
     index('redemptions_status_idx').on(t.programId, t.status, t.id),
     index('redemptions_member_idx').on(t.programId, t.memberId),
     index('redemptions_account_idx').on(t.programId, t.accountId),
@@ -118,13 +123,14 @@ export const stampCards = pgTable(
     programId: text('program_id').notNull().references(() => programs.id),
     currency: text('currency').notNull(),
     stampsPerCard: integer('stamps_per_card').notNull(),
-    rewardId: text('reward_id').notNull().references(() => rewards.id),
+    rewardId: text('reward_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.currency] }),
     foreignKey({ columns: [t.programId, t.currency], foreignColumns: [currencies.programId, currencies.code], name: 'stamp_cards_currency_fk' }),
+    foreignKey({ columns: [t.programId, t.rewardId], foreignColumns: [rewards.programId, rewards.id], name: 'stamp_cards_reward_fk' }),
     check('stamp_cards_size_positive', sql`${t.stampsPerCard} > 0`),
   ],
 );

@@ -20,8 +20,8 @@ export async function findRule(tx: Tx, programId: string, id: string, lock = fal
   return r;
 }
 
-export async function updateRule(tx: Tx, id: string, patch: Partial<typeof rules.$inferInsert>): Promise<void> {
-  await tx.update(rules).set({ ...patch, updatedAt: new Date() }).where(eq(rules.id, id));
+export async function updateRule(tx: Tx, programId: string, id: string, patch: Partial<typeof rules.$inferInsert>): Promise<void> {
+  await tx.update(rules).set({ ...patch, updatedAt: new Date() }).where(and(eq(rules.programId, programId), eq(rules.id, id)));
 }
 
 export async function findVersion(tx: Tx, programId: string, ruleId: string, version: number): Promise<RuleVersionRow | undefined> {
@@ -41,7 +41,7 @@ export async function listRules(tx: Tx, programId: string, opts: { limit: number
   return tx
     .select({ rule: rules, version: ruleVersions })
     .from(rules)
-    .innerJoin(ruleVersions, and(eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)))
+    .innerJoin(ruleVersions, and(eq(ruleVersions.programId, rules.programId), eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)))
     .where(and(...where))
     .orderBy(asc(rules.id))
     .limit(opts.limit);
@@ -52,27 +52,27 @@ export async function activeRules(tx: Tx, programId: string, eventType: string) 
   return tx
     .select({ rule: rules, version: ruleVersions })
     .from(rules)
-    .innerJoin(ruleVersions, and(eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)))
+    .innerJoin(ruleVersions, and(eq(ruleVersions.programId, rules.programId), eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)))
     .where(and(eq(rules.programId, programId), eq(rules.eventType, eventType), eq(rules.status, 'active')));
 }
 
-export async function budgetUsed(tx: Tx, ruleId: string, currency: string): Promise<bigint> {
-  const [r] = await tx.select().from(ruleBudgetUsage).where(and(eq(ruleBudgetUsage.ruleId, ruleId), eq(ruleBudgetUsage.currency, currency)));
+export async function budgetUsed(tx: Tx, programId: string, ruleId: string, currency: string): Promise<bigint> {
+  const [r] = await tx.select().from(ruleBudgetUsage).where(and(eq(ruleBudgetUsage.programId, programId), eq(ruleBudgetUsage.ruleId, ruleId), eq(ruleBudgetUsage.currency, currency)));
   return r?.used ?? 0n;
 }
 
-export async function giveBackBudget(tx: Tx, ruleId: string, currency: string, amount: bigint): Promise<void> {
+export async function giveBackBudget(tx: Tx, programId: string, ruleId: string, currency: string, amount: bigint): Promise<void> {
   await tx
     .update(ruleBudgetUsage)
     .set({ used: sql`greatest(${ruleBudgetUsage.used} - ${amount.toString()}::bigint, 0)` })
-    .where(and(eq(ruleBudgetUsage.ruleId, ruleId), eq(ruleBudgetUsage.currency, currency)));
+    .where(and(eq(ruleBudgetUsage.programId, programId), eq(ruleBudgetUsage.ruleId, ruleId), eq(ruleBudgetUsage.currency, currency)));
 }
 
-export async function giveBackCap(tx: Tx, k: { ruleId: string; effectIndex: number; scopeKey: string; periodKey: string }, amount: bigint): Promise<void> {
+export async function giveBackCap(tx: Tx, programId: string, k: { ruleId: string; effectIndex: number; scopeKey: string; periodKey: string }, amount: bigint): Promise<void> {
   await tx
     .update(ruleCapUsage)
     .set({ used: sql`greatest(${ruleCapUsage.used} - ${amount.toString()}::bigint, 0)` })
-    .where(and(eq(ruleCapUsage.ruleId, k.ruleId), eq(ruleCapUsage.effectIndex, k.effectIndex), eq(ruleCapUsage.scopeKey, k.scopeKey), eq(ruleCapUsage.periodKey, k.periodKey)));
+    .where(and(eq(ruleCapUsage.programId, programId), eq(ruleCapUsage.ruleId, k.ruleId), eq(ruleCapUsage.effectIndex, k.effectIndex), eq(ruleCapUsage.scopeKey, k.scopeKey), eq(ruleCapUsage.periodKey, k.periodKey)));
 }
 
 /** The global lock order of budget rows (see docs/decisions/0004-earning-lock-order.md). */
@@ -94,7 +94,7 @@ export async function lockBudgets(tx: Tx, programId: string, keys: { ruleId: str
     on conflict do nothing`);
   const res = await tx.execute(sql`
     select b.rule_id, b.currency, b.used::text as used from jsonb_to_recordset(${rows}::jsonb) as k(ord int, rule_id text, currency text)
-    join rule_budget_usage b on b.rule_id = k.rule_id and b.currency = k.currency
+    join rule_budget_usage b on b.program_id = ${programId} and b.rule_id = k.rule_id and b.currency = k.currency
     order by k.ord
     for update of b`);
   for (const r of res.rows) used.set(budgetKeyOf({ ruleId: String(r.rule_id), currency: String(r.currency) }), BigInt(String(r.used)));
@@ -122,7 +122,7 @@ export async function lockLimits(tx: Tx, programId: string, caps: CapKey[], budg
       on conflict do nothing`);
     const res = await tx.execute(sql`
       select c.rule_id, c.effect_index, c.scope_key, c.period_key, c.used::text as used from ${rec}
-      join rule_cap_usage c on c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key
+      join rule_cap_usage c on c.program_id = ${programId} and c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key
       for update of c`);
     for (const r of res.rows) {
       out.caps.set(capKeyOf({ ruleId: String(r.rule_id), effectIndex: Number(r.effect_index), scopeKey: String(r.scope_key), periodKey: String(r.period_key) }), BigInt(String(r.used)));
@@ -132,18 +132,18 @@ export async function lockLimits(tx: Tx, programId: string, caps: CapKey[], budg
 }
 
 /** Adds the planner's claims to the usage of caps and budgets (one statement each). */
-export async function claimLimits(tx: Tx, capClaims: { key: CapKey; amount: bigint }[], budgetClaims: { key: BudgetKey; amount: bigint }[]): Promise<void> {
+export async function claimLimits(tx: Tx, programId: string, capClaims: { key: CapKey; amount: bigint }[], budgetClaims: { key: BudgetKey; amount: bigint }[]): Promise<void> {
   if (budgetClaims.length) {
     await tx.execute(sql`
       update rule_budget_usage b set used = b.used + k.amount::bigint
       from jsonb_to_recordset(${JSON.stringify(budgetClaims.map((c) => ({ rule_id: c.key.ruleId, currency: c.key.currency, amount: c.amount.toString() })))}::jsonb) as k(rule_id text, currency text, amount text)
-      where b.rule_id = k.rule_id and b.currency = k.currency`);
+      where b.program_id = ${programId} and b.rule_id = k.rule_id and b.currency = k.currency`);
   }
   if (capClaims.length) {
     const rows = capClaims.map((c) => ({ rule_id: c.key.ruleId, effect_index: c.key.effectIndex, scope_key: c.key.scopeKey, period_key: c.key.periodKey, amount: c.amount.toString() }));
     await tx.execute(sql`
       update rule_cap_usage c set used = c.used + k.amount::bigint
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as k(rule_id text, effect_index int, scope_key text, period_key text, amount text)
-      where c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key`);
+      where c.program_id = ${programId} and c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key`);
   }
 }

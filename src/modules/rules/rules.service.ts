@@ -86,7 +86,7 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
       version: v.version,
       ...n,
       status: r.status === 'deleted' ? 'paused' : r.status,
-      budgetUsed: n.budget ? Number(await repo.budgetUsed(tx, r.id, n.budget.currency)) : null,
+      budgetUsed: n.budget ? Number(await repo.budgetUsed(tx, r.programId, r.id, n.budget.currency)) : null,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };
@@ -146,7 +146,7 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
           await validate(tx, ctx.programId, next);
           await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: r.currentVersion + 1, definition: next, createdBy: ctx.actor });
         }
-        await repo.updateRule(tx, id, { currentVersion: contentChanged ? r.currentVersion + 1 : r.currentVersion, status: status ?? r.status, eventType: next.eventType });
+        await repo.updateRule(tx, ctx.programId, id, { currentVersion: contentChanged ? r.currentVersion + 1 : r.currentVersion, status: status ?? r.status, eventType: next.eventType });
         const after = await load(tx, ctx.programId, id);
         await audit.record(tx, ctx, { action: 'rule.updated', objectType: 'rule', objectId: id, before, after });
         return after;
@@ -156,7 +156,7 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     async remove(ctx: RequestContext, id: string): Promise<void> {
       await inTransaction(database, async (tx) => {
         const before = await load(tx, ctx.programId, id);
-        await repo.updateRule(tx, id, { status: 'deleted' });
+        await repo.updateRule(tx, ctx.programId, id, { status: 'deleted' });
         await audit.record(tx, ctx, { action: 'rule.deleted', objectType: 'rule', objectId: id, before });
       });
     },

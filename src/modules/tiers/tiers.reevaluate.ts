@@ -37,7 +37,7 @@ async function expireOverrides(database: Database, deps: Deps, programId: string
     for (const { account_id: accountId } of res.rows) {
       const s = (await repo.findState(tx, programId, accountId))!;
       const before = { tier: s.overrideTierCode, discountBp: s.overrideDiscountBp, expiresAt: s.overrideExpiresAt?.toISOString() ?? null, reason: s.overrideReason };
-      await repo.updateState(tx, accountId, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
+      await repo.updateState(tx, programId, accountId, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
       if (s.overrideTierCode && s.overrideTierCode !== s.tierCode) {
         await repo.insertChange(tx, { programId, accountId, fromTier: s.overrideTierCode, toTier: s.tierCode, reason: 'override_expired', at: now });
         await deps.emit(tx, programId, 'tier.changed', { accountId, from: s.overrideTierCode, to: s.tierCode, reason: 'override_expired', at: now.toISOString() });
@@ -76,7 +76,7 @@ async function evaluateRange(tx: Tx, programId: string, now: Date, config: { win
       -- computed once: not inlined into the join with the tiers, which would repeat it per tier.
       select s.account_id, w.wi,
         coalesce((select sum(case w.metric when 'spend' then b.spend when 'units' then b.units else b.points end)
-          from tier_metric_buckets b where b.account_id = s.account_id and b.month >= w.from_month and b.month <= w.to_month), 0) as value
+          from tier_metric_buckets b where b.program_id = ${programId} and b.account_id = s.account_id and b.month >= w.from_month and b.month <= w.to_month), 0) as value
       from s join w on w.ladder = s.ladder
     ), q as (
       select distinct on (v.account_id) v.account_id, t.code, t.rank, t.discount_bp
@@ -105,7 +105,7 @@ async function evaluateRange(tx: Tx, programId: string, now: Date, config: { win
         version = st.version + 1,
         updated_at = now()
       from d
-      where st.account_id = d.account_id and st.version = d.version and d.action <> 'none'
+      where st.program_id = ${programId} and st.account_id = d.account_id and st.version = d.version and d.action <> 'none'
       returning st.account_id, d.action, d.eff as old_eff,
         case when st.override_tier_code is not null and st.override_expires_at > ${at} then st.override_tier_code else st.tier_code end as new_eff
     ), ins as (

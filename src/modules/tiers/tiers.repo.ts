@@ -221,7 +221,7 @@ export async function recordActivity(
     with st as (
       insert into account_tier_state as s (account_id, program_id, external_id, account_type, lifetime_spend, accumulative_discount_bp)
       values (${row.accountId}, ${row.programId}, ${row.externalId}, ${row.accountType}, ${spend}, ${step(spend)})
-      on conflict (account_id) do update set
+      on conflict (program_id, account_id) do update set
         account_type = excluded.account_type,
         lifetime_spend = s.lifetime_spend + excluded.lifetime_spend,
         accumulative_discount_bp = ${step(sql`s.lifetime_spend + excluded.lifetime_spend`)},
@@ -232,7 +232,7 @@ export async function recordActivity(
     bk as (
       insert into tier_metric_buckets (program_id, account_id, month, spend, units, points)
       select st.program_id, st.account_id, ${b.month}, ${spend}, ${b.units.toString()}::bigint, ${b.points.toString()}::bigint from st
-      on conflict (account_id, month) do update set
+      on conflict (program_id, account_id, month) do update set
         spend = tier_metric_buckets.spend + excluded.spend,
         units = tier_metric_buckets.units + excluded.units,
         points = tier_metric_buckets.points + excluded.points
@@ -306,7 +306,7 @@ export async function lockState(tx: Tx, row: { programId: string; accountId: str
   const [s] = await tx
     .insert(accountTierState)
     .values(row)
-    .onConflictDoUpdate({ target: accountTierState.accountId, set: { version: sql`${accountTierState.version}` } })
+    .onConflictDoUpdate({ target: [accountTierState.programId, accountTierState.accountId], set: { version: sql`${accountTierState.version}` } })
     .returning();
   return s;
 }
@@ -350,11 +350,11 @@ export async function findDiscount(db: Db, programId: string, ref: string): Prom
   return r;
 }
 
-export async function updateState(tx: Tx, accountId: string, changes: StateChanges): Promise<StateRow> {
+export async function updateState(tx: Tx, programId: string, accountId: string, changes: StateChanges): Promise<StateRow> {
   const [s] = await tx
     .update(accountTierState)
     .set({ ...changes, version: sql`${accountTierState.version} + 1`, updatedAt: new Date() })
-    .where(eq(accountTierState.accountId, accountId))
+    .where(and(eq(accountTierState.programId, programId), eq(accountTierState.accountId, accountId)))
     .returning();
   return s;
 }

@@ -159,7 +159,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     else if (cur && q?.rank === cur.rank && s.belowSince) changes = { belowSince: null };
     else if (cur && (!q || q.rank < cur.rank) && !s.belowSince) changes = { belowSince: at };
     if (!changes) return null;
-    const after = await repo.updateState(tx, s.accountId, changes);
+    const after = await repo.updateState(tx, s.programId, s.accountId, changes);
     const from = effectiveTier(s, at);
     const to = effectiveTier(after, at);
     if (!reason || from === to) return null;
@@ -396,7 +396,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const tier = input.tier === undefined ? undefined : await tierRowOr422(tx, ctx.programId, input.tier, 'tier');
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
         const before = overrideSnapshot(s);
-        const after = await repo.updateState(tx, account.id, {
+        const after = await repo.updateState(tx, ctx.programId, account.id, {
           overrideTierCode: tier?.code ?? null,
           overrideTierDiscountBp: tier?.discountBp ?? null,
           overrideDiscountBp: input.discountPercent === undefined ? null : percentToBp(input.discountPercent),
@@ -422,7 +422,7 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
         const s = await repo.lockState(tx, { programId: ctx.programId, accountId: account.id, externalId: account.externalId, accountType: account.type });
         if (!activeOverride(s, at)) throw tierError('OVERRIDE_NOT_FOUND', 'The account has no override in force.');
         const before = overrideSnapshot(s);
-        const after = await repo.updateState(tx, account.id, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
+        const after = await repo.updateState(tx, ctx.programId, account.id, { overrideTierCode: null, overrideTierDiscountBp: null, overrideDiscountBp: null, overrideExpiresAt: null, overrideReason: null, overrideSince: null });
         const from = effectiveTier(s, at);
         const to = effectiveTier(after, at);
         if (from !== to) {

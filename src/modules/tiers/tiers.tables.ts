@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, text, timestamp, jsonb, integer, bigint, bigserial, primaryKey, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { programs } from '../programs/programs.tables.js';
 
 /** A tier of a ladder. Discounts are basis points and multipliers thousandths: no floats stored. */
 export const tiers = pgTable(
   'tiers',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     code: text('code').notNull(),
     name: text('name').notNull(),
     ladder: text('ladder').notNull().default('default'),
@@ -29,7 +30,7 @@ export const tiers = pgTable(
 export const tierLadders = pgTable(
   'tier_ladders',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     code: text('code').notNull(),
     accountTypes: jsonb('account_types').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -41,7 +42,7 @@ export const tierLadders = pgTable(
 export const accumulativeDiscountSteps = pgTable(
   'accumulative_discount_steps',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     minSpend: bigint('min_spend', { mode: 'bigint' }).notNull(),
     discountBp: integer('discount_bp').notNull(),
   },
@@ -55,14 +56,14 @@ export const accumulativeDiscountSteps = pgTable(
 export const tierMetricBuckets = pgTable(
   'tier_metric_buckets',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     accountId: text('account_id').notNull(),
     month: text('month').notNull(),
     spend: bigint('spend', { mode: 'bigint' }).notNull().default(sql`0`),
     units: bigint('units', { mode: 'bigint' }).notNull().default(sql`0`),
     points: bigint('points', { mode: 'bigint' }).notNull().default(sql`0`),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.month] })],
+  (t) => [primaryKey({ name: 'tier_metric_buckets_pkey', columns: [t.programId, t.accountId, t.month] })],
 );
 
 /**
@@ -72,8 +73,8 @@ export const tierMetricBuckets = pgTable(
 export const accountTierState = pgTable(
   'account_tier_state',
   {
-    accountId: text('account_id').primaryKey(),
-    programId: text('program_id').notNull(),
+    accountId: text('account_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     /** Accounts' external ids never change: the checkout can look up `ext:` references here directly. */
     externalId: text('external_id').notNull(),
     /** The account's type at its last event: it picks the ladder. */
@@ -96,9 +97,9 @@ export const accountTierState = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'account_tier_state_pkey', columns: [t.programId, t.accountId] }),
     uniqueIndex('account_tier_state_ext_uq').on(t.programId, t.externalId),
     index('account_tier_state_tier_idx').on(t.programId, t.tierCode),
-    index('account_tier_state_program_idx').on(t.programId, t.accountId),
     index('account_tier_state_override_idx').on(t.programId, t.overrideExpiresAt),
   ],
 );
@@ -107,8 +108,8 @@ export const accountTierState = pgTable(
 export const tierChanges = pgTable(
   'tier_changes',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    programId: text('program_id').notNull(),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     accountId: text('account_id').notNull(),
     fromTier: text('from_tier'),
     toTier: text('to_tier'),
@@ -116,5 +117,5 @@ export const tierChanges = pgTable(
     reason: text('reason').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('tier_changes_account_idx').on(t.programId, t.accountId, t.id)],
+  (t) => [primaryKey({ name: 'tier_changes_pkey', columns: [t.programId, t.id] }), index('tier_changes_account_idx').on(t.programId, t.accountId, t.id)],
 );

@@ -1,11 +1,11 @@
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs.tables.js';
 
 /** Console users: the supplier's staff who run a program (not the partners' people, who are members). */
 export const users = pgTable(
   'users',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     /** Stored lower-case, so sign-in does not depend on how the address was typed. */
     email: text('email').notNull(),
@@ -20,5 +20,5 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('users_program_email_uq').on(t.programId, t.email), index('users_email_idx').on(t.email), index('users_program_id_idx').on(t.programId, t.id)],
+  (t) => [primaryKey({ name: 'users_pkey', columns: [t.programId, t.id] }), uniqueIndex('users_program_email_uq').on(t.programId, t.email), index('users_email_idx').on(t.email)],
 );

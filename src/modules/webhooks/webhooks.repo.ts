@@ -38,8 +38,8 @@ export async function listSubscriptions(tx: Tx, programId: string, q: { limit: n
     .limit(q.limit + 1);
 }
 
-export async function updateSubscription(tx: Tx, id: string, patch: Partial<typeof webhookSubscriptions.$inferInsert>): Promise<SubscriptionRow> {
-  const [s] = await tx.update(webhookSubscriptions).set({ ...patch, updatedAt: new Date() }).where(eq(webhookSubscriptions.id, id)).returning();
+export async function updateSubscription(tx: Tx, programId: string, id: string, patch: Partial<typeof webhookSubscriptions.$inferInsert>): Promise<SubscriptionRow> {
+  const [s] = await tx.update(webhookSubscriptions).set({ ...patch, updatedAt: new Date() }).where(and(eq(webhookSubscriptions.programId, programId), eq(webhookSubscriptions.id, id))).returning();
   return s;
 }
 
@@ -64,6 +64,7 @@ export async function insertDeliveries(tx: Tx, rows: (typeof webhookDeliveries.$
 }
 
 export type ClaimedDelivery = {
+  programId: string;
   id: string;
   messageId: string;
   body: string;
@@ -83,6 +84,7 @@ export type ClaimedDelivery = {
 export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUntil: Date; token: string; programId?: string }): Promise<ClaimedDelivery[]> {
   const now = q.now.toISOString();
   const res = await tx.execute<{
+    program_id: string;
     id: string;
     message_id: string;
     body: string;
@@ -94,8 +96,8 @@ export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUnti
     previous_secret_until: string | Date | null;
   }>(sql`
     with due as (
-      select d.id from webhook_deliveries d
-      join webhook_subscriptions s on s.id = d.subscription_id
+      select d.program_id, d.id from webhook_deliveries d
+      join webhook_subscriptions s on s.program_id = d.program_id and s.id = d.subscription_id
       where d.status = 'pending' and d.next_attempt_at <= ${now}
         and (d.locked_until is null or d.locked_until <= ${now})
         and s.active ${q.programId ? sql`and d.program_id = ${q.programId}` : sql``}
@@ -106,9 +108,10 @@ export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUnti
     update webhook_deliveries d
     set locked_until = ${q.lockedUntil.toISOString()}, claim_token = ${q.token}, updated_at = now()
     from due, webhook_subscriptions s
-    where d.id = due.id and s.id = d.subscription_id
-    returning d.id, d.message_id, d.body, d.attempts, d.cycle_start, s.url, s.secret, s.previous_secret, s.previous_secret_until`);
+    where d.program_id = due.program_id and d.id = due.id and s.program_id = d.program_id and s.id = d.subscription_id
+    returning d.program_id, d.id, d.message_id, d.body, d.attempts, d.cycle_start, s.url, s.secret, s.previous_secret, s.previous_secret_until`);
   return res.rows.map((r) => ({
+    programId: r.program_id,
     id: r.id,
     messageId: r.message_id,
     body: r.body,
@@ -128,6 +131,7 @@ export async function claimDue(tx: Tx, q: { now: Date; limit: number; lockedUnti
  */
 export async function finishAttempt(
   tx: Tx,
+  programId: string,
   id: string,
   token: string,
   outcome: { status: DeliveryStatus; nextAttemptAt: Date | null; statusCode: number | null; deliveredAt: Date | null },
@@ -144,7 +148,7 @@ export async function finishAttempt(
       claimToken: null,
       updatedAt: new Date(),
     })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimToken, token)))
+    .where(and(eq(webhookDeliveries.programId, programId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimToken, token)))
     .returning({ attempts: webhookDeliveries.attempts });
   return r ? r.attempts : null;
 }
@@ -170,13 +174,13 @@ export async function listDeliveries(tx: Tx, programId: string, subscriptionId: 
     .limit(q.limit + 1);
 }
 
-export async function attemptsOf(tx: Tx, deliveryIds: string[]): Promise<AttemptRow[]> {
+export async function attemptsOf(tx: Tx, programId: string, deliveryIds: string[]): Promise<AttemptRow[]> {
   if (!deliveryIds.length) return [];
-  return tx.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, deliveryIds)).orderBy(asc(webhookAttempts.id));
+  return tx.select().from(webhookAttempts).where(and(eq(webhookAttempts.programId, programId), inArray(webhookAttempts.deliveryId, deliveryIds))).orderBy(asc(webhookAttempts.id));
 }
 
 /** Makes a delivery due now with a fresh back-off cycle, dropping any claim on it. */
-export async function requeueDelivery(tx: Tx, id: string, now: Date): Promise<DeliveryRow> {
+export async function requeueDelivery(tx: Tx, programId: string, id: string, now: Date): Promise<DeliveryRow> {
   const [d] = await tx
     .update(webhookDeliveries)
     .set({
@@ -187,7 +191,7 @@ export async function requeueDelivery(tx: Tx, id: string, now: Date): Promise<De
       claimToken: null,
       updatedAt: new Date(),
     })
-    .where(eq(webhookDeliveries.id, id))
+    .where(and(eq(webhookDeliveries.programId, programId), eq(webhookDeliveries.id, id)))
     .returning();
   return d;
 }

@@ -101,13 +101,13 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
     const inCycle = d.attempts + 1 - d.cycleStart;
     const status: DeliveryStatus = ok ? 'delivered' : inCycle >= MAX_ATTEMPTS ? 'failed' : 'pending';
     return inTransaction(database, async (tx) => {
-      const after = await repo.finishAttempt(tx, d.id, token, {
+      const after = await repo.finishAttempt(tx, d.programId, d.id, token, {
         status,
         nextAttemptAt: status === 'pending' ? new Date(at.getTime() + backoffMs(inCycle, random)) : null,
         statusCode: result.statusCode,
         deliveredAt: ok ? at : null,
       });
-      await repo.insertAttempt(tx, { deliveryId: d.id, attempt: after ?? d.attempts + 1, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error });
+      await repo.insertAttempt(tx, { programId: d.programId, deliveryId: d.id, attempt: after ?? d.attempts + 1, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error });
       return after === null ? null : status;
     });
   }
@@ -183,7 +183,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
       await checkTarget(patch.url);
       return inTransaction(database, async (tx) => {
         const before = await mustFind(tx, ctx.programId, id, true);
-        const after = await repo.updateSubscription(tx, id, {
+        const after = await repo.updateSubscription(tx, ctx.programId, id, {
           ...(patch.url !== undefined ? { url: patch.url } : {}),
           ...(patch.eventTypes !== undefined ? { eventTypes: unique(patch.eventTypes) } : {}),
           ...(patch.description !== undefined ? { description: patch.description } : {}),
@@ -202,7 +202,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
       return inTransaction(database, async (tx) => {
         const before = await mustFind(tx, ctx.programId, id, true);
         if (!before.active) return toView(before);
-        const after = await repo.updateSubscription(tx, id, { active: false });
+        const after = await repo.updateSubscription(tx, ctx.programId, id, { active: false });
         await audit.record(tx, ctx, { action: 'webhook.deactivated', objectType: 'webhook', objectId: id, before: toView(before), after: toView(after) });
         return toView(after);
       });
@@ -214,7 +214,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
         const before = await mustFind(tx, ctx.programId, id, true);
         const secret = generateSecret();
         const previousSecretUntil = new Date(now().getTime() + ROTATION_OVERLAP_MS);
-        const after = await repo.updateSubscription(tx, id, { secret, previousSecret: before.secret, previousSecretUntil });
+        const after = await repo.updateSubscription(tx, ctx.programId, id, { secret, previousSecret: before.secret, previousSecretUntil });
         // The record says that and when, never the secret itself.
         await audit.record(tx, ctx, { action: 'webhook.secret_rotated', objectType: 'webhook', objectId: id, after: { previousSecretValidUntil: previousSecretUntil.toISOString() } });
         return { ...toView(after), secret };
@@ -227,7 +227,7 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
         await mustFind(tx, programId, webhookId);
         const rows = await repo.listDeliveries(tx, programId, webhookId, { limit: q.limit, status: q.status, beforeId: decodeCursor(q.cursor) });
         const page = rows.slice(0, q.limit);
-        const attempts = await repo.attemptsOf(tx, page.map((d) => d.id));
+        const attempts = await repo.attemptsOf(tx, programId, page.map((d) => d.id));
         const items = page.map((d) => toDelivery(d, attempts.filter((a) => a.deliveryId === d.id)));
         return { items, nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1].id) : null };
       });
@@ -240,9 +240,9 @@ export function createWebhooksService(database: Database, deps: { audit: AuditSe
         if (!d) throw webhookError('DELIVERY_NOT_FOUND', 'No such webhook delivery in this program.');
         const s = await mustFind(tx, ctx.programId, d.subscriptionId);
         if (!s.active) throw webhookError('WEBHOOK_INACTIVE', 'The webhook is inactive; activate it (PATCH active: true) to send its deliveries again.');
-        const after = await repo.requeueDelivery(tx, d.id, now());
+        const after = await repo.requeueDelivery(tx, d.programId, d.id, now());
         await audit.record(tx, ctx, { action: 'webhook_delivery.retried', objectType: 'webhook_delivery', objectId: d.id, before: { status: d.status, attempts: d.attempts }, after: { status: after.status } });
-        return toDelivery(after, await repo.attemptsOf(tx, [d.id]));
+        return toDelivery(after, await repo.attemptsOf(tx, d.programId, [d.id]));
       });
     },
 

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, integer, boolean, bigserial, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, integer, boolean, bigserial, index, uniqueIndex, check, primaryKey, foreignKey } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs.tables.js';
 
 export const webhookSubscriptions = pgTable(
   'webhook_subscriptions',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     url: text('url').notNull(),
     /** Message types this endpoint wants; `*` means every type. */
@@ -23,16 +23,16 @@ export const webhookSubscriptions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('webhook_subscriptions_program_idx').on(t.programId, t.id)],
+  (t) => [primaryKey({ name: 'webhook_subscriptions_pkey', columns: [t.programId, t.id] })],
 );
 
 /** The outbox: one row per message and subscription, written in the transaction of the change it reports. */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
-    subscriptionId: text('subscription_id').notNull().references(() => webhookSubscriptions.id),
+    subscriptionId: text('subscription_id').notNull(),
     /** The `webhook-id` header: the same on every attempt, so receivers can deduplicate. */
     messageId: text('message_id').notNull(),
     eventType: text('event_type').notNull(),
@@ -53,7 +53,9 @@ export const webhookDeliveries = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('webhook_deliveries_message_uq').on(t.subscriptionId, t.messageId),
+    primaryKey({ name: 'webhook_deliveries_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.subscriptionId], foreignColumns: [webhookSubscriptions.programId, webhookSubscriptions.id], name: 'webhook_deliveries_subscription_fk' }),
+    uniqueIndex('webhook_deliveries_message_uq').on(t.programId, t.subscriptionId, t.messageId),
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.id),
     // What the worker scans: only the pending rows, soonest first.
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
@@ -64,8 +66,9 @@ export const webhookDeliveries = pgTable(
 export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    deliveryId: text('delivery_id').notNull().references(() => webhookDeliveries.id),
+    id: bigserial('id', { mode: 'bigint' }).notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
+    deliveryId: text('delivery_id').notNull(),
     attempt: integer('attempt').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     /** Null when no answer came: connection refused, timeout, DNS. */
@@ -74,5 +77,9 @@ export const webhookAttempts = pgTable(
     /** Truncated: a network error's message, or the start of a non-2xx answer's body. */
     error: text('error'),
   },
-  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+  (t) => [
+    primaryKey({ name: 'webhook_attempts_pkey', columns: [t.programId, t.id] }),
+    foreignKey({ columns: [t.programId, t.deliveryId], foreignColumns: [webhookDeliveries.programId, webhookDeliveries.id], name: 'webhook_attempts_delivery_fk' }),
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt),
+  ],
 );

@@ -69,7 +69,7 @@ export async function settlementRows(tx: Tx, programId: string, partnerId: strin
   const r = await tx.execute(sql`
     select d.id, d.fulfilled_at, d.reward_id, w.name as reward_name, d.account_id, d.member_id, d.qty,
            d.partner_unit_price, d.partner_amount, d.partner_currency
-    from redemptions d join rewards w on w.id = d.reward_id
+    from redemptions d join rewards w on w.program_id = d.program_id and w.id = d.reward_id
     where d.program_id = ${programId} and d.partner_id = ${partnerId} and d.status = 'fulfilled'
       and d.fulfilled_at >= ${from.toISOString()}::timestamptz and d.fulfilled_at < ${to.toISOString()}::timestamptz
     order by d.fulfilled_at, d.id`);

@@ -74,7 +74,7 @@ export async function approvedForFulfilment(tx: Tx, programId: string, f: { rewa
   const rows = await tx
     .select({ r: redemptions, rewardName: rewards.name, rewardKind: rewards.kind, rewardExternalId: rewards.externalId })
     .from(redemptions)
-    .innerJoin(rewards, eq(rewards.id, redemptions.rewardId))
+    .innerJoin(rewards, and(eq(rewards.programId, redemptions.programId), eq(rewards.id, redemptions.rewardId)))
     .where(and(...where))
     .orderBy(redemptions.updatedAt, redemptions.id)
     .limit(limit);
