@@ -140,7 +140,7 @@ describe('campaign reach', () => {
     expect((await api(p, 'GET', '/reach', undefined, 200)).json()).toMatchObject({ ...all, campaigns: [{ id: campaign.id }] });
     const offerCsv = parseCsv((await api(p, 'GET', `/reach?ruleId=${pilot.id}&format=csv`, undefined, 200)).body).filter((r) => r.length);
     expect(offerCsv.slice(1).map((r) => r.slice(0, 7))).toEqual([['total', '', '100', '90', '40', '15', '6'], ['campaign', campaign.id, '100', '90', '40', '15', '6']]);
-  });
+  }, 300_000);
 });
 
 describe('campaign audience filter and offer', () => {
