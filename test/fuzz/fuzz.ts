@@ -317,7 +317,7 @@ function caseArb(o: Operation, phase: Phase, seed: Seed): fc.Arbitrary<Case> {
   const sample = jsonSchema ? sampler.sample(jsonSchema as never, { skipReadOnly: true }) : undefined;
   const body = jsonSchema ? fc.oneof({ weight: 1, arbitrary: fc.constant(sample) }, { weight: 4, arbitrary: validBody }) : validBody;
   const pathArb = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, fc.constantFrom(...(seed.params[kinds[p.name]]?.length ? seed.params[kinds[p.name]] : ['nothing-here']))]))) as fc.Arbitrary<Record<string, string>>;
-  const queryArb = fc.tuple(...params.filter((p) => p.in === 'query').map((p) => fc.option(valueArb(p.schema, p.name, seed).map((v) => [p.name, String(v)] as [string, string]), { nil: undefined, freq: p.required ? 0 : 2 }))).map((qs) => qs.filter((q): q is [string, string] => !!q));
+  const queryArb = fc.tuple(...params.filter((p) => p.in === 'query').map((p) => (() => { const q = valueArb(p.schema, p.name, seed).map((v): [string, string] | undefined => [p.name, String(v)]); return p.required ? q : fc.option(q, { nil: undefined, freq: 2 }); })())).map((qs) => qs.filter((q): q is [string, string] => !!q));
   const headerArb = fc.record(Object.fromEntries(params.filter((p) => p.in === 'header').map((p) => [p.name, p.name === 'idempotency-key' ? fc.uuid() : valueArb(p.schema, p.name, seed).map(String)])), { requiredKeys: params.filter((p) => p.in === 'header' && p.required).map((p) => p.name) }) as fc.Arbitrary<Record<string, string>>;
   const valid = fc.record({ path: pathArb, query: queryArb, headers: headerArb, body }).map((c) => ({ ...c, note: 'valid' }) as Case);
   if (phase === 'valid') return valid;
