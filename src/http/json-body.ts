@@ -94,8 +94,13 @@ export function parseJsonBody(body: Buffer): unknown {
 /** Replaces Fastify's JSON parser (secure-json-parse) with parseJsonBody, for every route. */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     try {
+      // JSON is UTF-8 (RFC 8259): a body that says it is in another charset would be read as UTF-8 regardless.
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(request.headers['content-type'] ?? ''))?.[1];
+      if (charset && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') {
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 415, `Send the body as application/json in UTF-8, not ${charset.slice(0, 40)}.`);
+      }
       done(null, parseJsonBody(body as Buffer));
     } catch (err) {
       done(err as Error, undefined);

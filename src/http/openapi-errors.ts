@@ -28,7 +28,8 @@ const DESCRIPTIONS: Record<string, string> = {
   '405': 'The path exists with other methods (listed in `Allow`).',
   '409': 'Conflict: balance, idempotency key reused with another body, state transition.',
   '413': 'The body is larger than the server accepts.',
-  '415': 'The body is not application/json.',
+  '414': 'A path segment of the URL is longer than the server accepts.',
+  '415': 'The body is not application/json (in UTF-8).',
   '422': 'Invalid fields, each listed in `errors` with its path.',
   '429': 'Too many requests: retry after `Retry-After` seconds.',
   '503': 'The database cannot be reached (`DATABASE_UNAVAILABLE`): nothing was written; retry after `Retry-After` seconds.',
@@ -63,7 +64,7 @@ export function declareErrors(doc: Json): Json {
       const isPublic = (Array.isArray(op.security) && op.security.length === 0) || (routeAccess(method.toUpperCase(), url) as { public?: boolean } | undefined)?.public === true;
       const codes = ['400', '422', '429', '503'];
       if (!isPublic) codes.push('401', '403');
-      if (path.includes('{')) codes.push('404');
+      if (path.includes('{')) codes.push('404', '414');
       if (op.requestBody) codes.push('413', '415');
       // Any write can meet a conflict: an object that exists, a state it cannot leave, a balance, a reused key.
       if (method !== 'get') codes.push('409');

@@ -185,6 +185,8 @@ const CASES: Case[] = [
   { name: 'an oversize body (over 1 MiB)', method: 'POST', path: '/accounts', body: JSON.stringify(account({ attributes: { blob: 'x'.repeat(1024 * 1024) } })), status: 413, code: 'BODY_TOO_LARGE' },
   { name: 'text/plain', method: 'POST', path: '/accounts', body: JSON.stringify(account({})), headers: { 'content-type': 'text/plain' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'application/xml', method: 'POST', path: '/adjustments', body: '<adjustment/>', headers: { 'content-type': 'application/xml', 'idempotency-key': 'ct-1' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { name: 'JSON said to be latin-1', method: 'POST', path: '/accounts', body: JSON.stringify(account({})), headers: { 'content-type': 'application/json; charset=latin1' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { name: 'JSON said to be windows-1252, quoted', method: 'POST', path: '/accounts', body: JSON.stringify(account({})), headers: { 'content-type': 'application/json; charset="windows-1252"' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'form encoding', method: 'POST', path: '/accounts', body: 'externalId=C-9&name=x&type=dealer', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
 
   // Keys.
@@ -281,6 +283,14 @@ describe('bad input', () => {
     const res = await t.call(p, 'POST', `${API}/redemptions/fulfilment-import`, 'redemption_id\nrdm_nope\n', { 'content-type': 'text/plain' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ rows: 1, fulfilled: [], rejected: [{ row: 2, code: 'REDEMPTION_NOT_FOUND' }] });
+  });
+
+  it('takes JSON said to be UTF-8, by either spelling of the charset', async () => {
+    // The other side of the latin-1 rows: only a charset other than UTF-8 is refused.
+    for (const [i, charset] of ['utf-8', 'UTF8'].entries()) {
+      const res = await t.call(p, 'POST', `${API}/accounts`, { externalId: `CS-${i}`, name: 'Charset', type: 'dealer' }, { 'content-type': `application/json; charset=${charset}` });
+      expect(res.statusCode, res.body).toBe(201);
+    }
   });
 
   it('accepts the largest amount the contract allows, 2^53−1, as a number', async () => {
