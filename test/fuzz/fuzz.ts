@@ -75,7 +75,7 @@ function numberArb(s: Schema, integer: boolean): fc.Arbitrary<number> {
   let min: number = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (integer ? 1 : 1e-3) : -1e6);
   let max: number = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - (integer ? 1 : 1e-3) : 1e6);
   if (integer) [min, max] = [Math.ceil(min), Math.floor(max)];
-  const small = fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 100_000) });
+  const small = fc.integer({ min: Math.ceil(Math.max(min, -1000)), max: Math.floor(Math.min(max, 100_000)) });
   const base = integer
     ? fc.oneof({ weight: 4, arbitrary: Math.max(min, -1000) <= Math.min(max, 100_000) ? small : fc.constant(min) }, { weight: 1, arbitrary: fc.constantFrom(min, max) }, { weight: 1, arbitrary: fc.integer({ min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) }) })
     : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
