@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { secretBox, type SecretBox } from '../../lib/secret-box.js';
-import { logOnlyCodeSender, type SignInCodeSender } from '../portal/index.js';
-import type { MessagingService } from './messaging.service.js';
+import type { Tx } from '../../db/database.js';
+import { logOnlyCodeSender, type SignInCode, type SignInCodeSender } from '../portal/index.js';
+
+/** What the sender needs of the messaging service (its `queueSignInCode`), named here so that this file does not import the service. */
+type CodeQueue = { queueSignInCode(tx: Tx, m: SignInCode): Promise<{ messageId: string; devMailbox: boolean } | null> };
 
 /** The template key of the portal's one-time codes. */
 export const SIGN_IN_CODE = 'sign_in_code';
@@ -30,7 +33,7 @@ export function codeBox(serverKey: Buffer | null, linkKey: string): SecretBox {
  * gateway — in the transaction that stores the code. A program with no way to deliver falls back
  * to the log-only sender. The log shows the code only outside production, saying so.
  */
-export function messagingCodeSender(messaging: Pick<MessagingService, 'queueSignInCode'>, opts: { production: boolean }): SignInCodeSender {
+export function messagingCodeSender(messaging: CodeQueue, opts: { production: boolean }): SignInCodeSender {
   const fallback = logOnlyCodeSender(opts);
   return {
     async deliver(tx, m, log) {
