@@ -46,6 +46,8 @@ const CASES: Case[] = [
   { name: 'single quotes', method: 'PATCH', path: '/accounts/ext:C-1', body: "{'name': 'x'}", status: 400, code: 'MALFORMED_JSON' },
   { name: 'a __proto__ key (prototype poisoning)', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"name":"x","__proto__":{"admin":true}}', status: 400, code: 'FORBIDDEN_JSON_KEY', at: '__proto__' },
   { name: 'a constructor.prototype key in attributes', method: 'PATCH', path: '/accounts/ext:C-1', body: '{"attributes":{"constructor":{"prototype":{"admin":true}}}}', status: 400, code: 'FORBIDDEN_JSON_KEY', at: 'attributes.constructor.prototype' },
+  { name: 'a byte-order mark before the JSON', method: 'PATCH', path: '/accounts/ext:C-1', body: '\ufeff{}', status: 400, code: 'MALFORMED_JSON' },
+  { name: 'a byte-order mark before the JSON, as bytes', method: 'POST', path: '/redemptions/rdm_nope/approve', body: Buffer.from('\xef\xbb\xbf{}', 'latin1'), status: 400, code: 'MALFORMED_JSON' },
   { name: 'a body not in UTF-8 (latin-1 é)', method: 'POST', path: '/accounts', body: Buffer.from('{"externalId":"C-\xe9","name":"x","type":"dealer"}', 'latin1'), status: 400, code: 'MALFORMED_JSON' },
 
   // Structure JSON.parse lets through: depth, duplicate keys, lone surrogates.
