@@ -166,6 +166,7 @@ const CASES: Case[] = [
   { name: 'an unknown member', method: 'PATCH', path: '/members/mbr_nope', body: { name: 'x' }, status: 404, code: 'MEMBER_NOT_FOUND' },
   { name: 'an unknown event', method: 'GET', path: '/events/NOPE', status: 404, code: 'EVENT_NOT_FOUND' },
   { name: 'an unknown rule', method: 'PATCH', path: '/rules/rul_nope', body: { name: 'x' }, status: 404, code: 'RULE_NOT_FOUND' },
+  { name: 'simulating a draft under an unknown rule', method: 'POST', path: '/rules/rul_nope/simulate', body: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', rule: { name: 'R', eventType: 'purchase', effects: [{ currency: 'points', to: 'account', amount: 1 }] } }, status: 404, code: 'RULE_NOT_FOUND' },
   { name: 'an unknown reward', method: 'GET', path: '/rewards/ext:NOPE', status: 404, code: 'REWARD_NOT_FOUND' },
   { name: 'an unknown redemption', method: 'POST', path: '/redemptions/rdm_nope/approve', body: {}, status: 404, code: 'REDEMPTION_NOT_FOUND' },
   { name: 'an unknown API key', method: 'DELETE', path: '/api-keys/key_nope', status: 404, code: 'API_KEY_NOT_FOUND' },
