@@ -22,8 +22,15 @@ export const code = z
 
 export const externalId = z.string().min(1).max(200);
 
-/** An object reference in a path: a server id, or `ext:<externalId>`. */
-export const ref = z.string().min(1).max(220);
+/** `.` and `..`: path segments a URL resolves away, so they can never name an object. */
+export const isDotSegment = (s: string) => s === '.' || s === '..';
+
+/** An object reference in a path: a server id, or `ext:<externalId>` (never `.` or `..`). */
+export const ref = z
+  .string()
+  .min(1)
+  .max(220)
+  .refine((s) => !isDotSegment(s), 'must not be "." or ".."');
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 
