@@ -95,6 +95,8 @@ const CASES: Case[] = [
   { name: 'a rewards cursor with base64 padding', method: 'GET', path: '/rewards?cursor=AAA%3D', status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
   { name: 'a redemptions cursor in base64, not base64url', method: 'GET', path: '/redemptions?cursor=%2F%2Fabc', status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
   { name: 'a well-formed cursor over no id', method: 'GET', path: `/redemptions?cursor=${b64('\u0000\u0000')}`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'a rewards cursor with padding, under an unknown partner', method: 'GET', path: '/rewards?partnerId=ext:NOPE&cursor=%3D%3D%3D%3D', status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
+  { name: 'a templates cursor with padding (a list of one page)', method: 'GET', path: '/templates?cursor=AAA%3D', status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
   { name: 'a members cursor with padding', method: 'GET', path: `/members?cursor=${b64('mbr_x')}%3D`, status: 422, code: 'VALIDATION_FAILED', at: 'query.cursor' },
   { name: 'an empty batch', method: 'POST', path: '/events/batch', body: { events: [] }, status: 422, code: 'VALIDATION_FAILED', at: 'events' },
   { name: 'a redemption from both wallets at once', method: 'POST', path: '/redemptions', body: redemption({ memberId: 'ext:M-1' }), headers: key('both-1'), status: 422, code: 'VALIDATION_FAILED', at: 'accountId' },
