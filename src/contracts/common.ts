@@ -22,8 +22,15 @@ export const code = z
 
 export const externalId = z.string().min(1).max(200);
 
-/** An object reference in a path: a server id, or `ext:<externalId>`. */
-export const ref = z.string().min(1).max(220);
+/** `.` and `..`: path segments a URL resolves away, so they can never name an object. */
+export const isDotSegment = (s: string) => s === '.' || s === '..';
+
+/** An object reference in a path: a server id, or `ext:<externalId>` (never `.` or `..`). */
+export const ref = z
+  .string()
+  .min(1)
+  .max(220)
+  .refine((s) => !isDotSegment(s), 'must not be "." or ".."');
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -37,10 +44,41 @@ export const queryInt = (min: number, max: number) =>
     z.number('must be a whole number in decimal digits').int().min(min).max(max),
   );
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether a cursor has the shape the server issues (src/lib/cursor.ts encodeCursor): base64url
+ * without padding (no `=`, `+` or `/`), in its one canonical spelling, of UTF-8 text with no
+ * control character. Browser-safe (atob, not Buffer): the console imports the contracts too.
+ */
+export function isIssuedCursor(c: string): boolean {
+  if (!/^[A-Za-z0-9_-]+$/.test(c) || c.length % 4 === 1) return false;
+  let bytes: string;
+  try {
+    bytes = atob(c.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return false;
+  }
+  if (btoa(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') !== c) return false;
+  let key: string;
+  try {
+    key = utf8.decode(Uint8Array.from(bytes, (ch) => ch.charCodeAt(0)));
+  } catch {
+    return false;
+  }
+  return /^[^\u0000-\u001f\u007f]+$/.test(key);
+}
+
+/** A list cursor: what the last page's `nextCursor` said (empty: the first page), or a 422 at `query.cursor` before any list code runs. */
+export const cursor = z
+  .string()
+  .max(500)
+  .refine((c) => c === '' || isIssuedCursor(c), 'invalid cursor: not one this server issued');
+
 export const listQuery = z
   .object({
     limit: queryInt(1, 500).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: cursor.optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amount, attributesInput as attributes, code, isoDateTime, queryInt, ref } from './common.js';
+import { amount, attributesInput as attributes, code, cursor, isoDateTime, queryInt, ref } from './common.js';
 
 const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
@@ -81,7 +81,7 @@ export const eventAnswer = z.object({
 export const listEventsQuery = z
   .object({
     limit: queryInt(1, 500).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: cursor.optional(),
     type: code.optional(),
     accountId: ref.optional(),
     from: isoDateTime.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queryInt } from './common.js';
+import { cursor, queryInt } from './common.js';
 import { redemptionStatus, rewardKind } from './rewards.js';
 import { accountTierView } from './tiers.js';
 
@@ -144,7 +144,7 @@ export const portalRedemption = z.object({
 export const portalListQuery = z
   .object({
     limit: queryInt(1, 500).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: cursor.optional(),
   })
   .strict();
 

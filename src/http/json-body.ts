@@ -69,9 +69,10 @@ export function inspectJson(text: string): void {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: the decoder keeps a byte-order mark in the text (by default it drops it unseen), so that it is refused below.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Parses a JSON body: valid UTF-8, valid JSON, then inspectJson. */
+/** Parses a JSON body: valid UTF-8 without a byte-order mark, valid JSON, then inspectJson. */
 export function parseJsonBody(body: Buffer): unknown {
   let text: string;
   try {
@@ -79,7 +80,8 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw new DomainError('MALFORMED_JSON', 400, 'The body is not valid UTF-8.');
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // RFC 8259 forbids a sender to add one; taken silently, a BOM would hide a client that writes files, not JSON.
+  if (text.charCodeAt(0) === 0xfeff) throw new DomainError('MALFORMED_JSON', 400, 'The body is not valid JSON: a byte-order mark before the JSON; send the JSON alone.');
   if (!text.trim()) throw new DomainError('MALFORMED_JSON', 400, 'The body is not valid JSON: it is empty.');
   let value: unknown;
   try {

@@ -8,11 +8,22 @@ export function encodeCursor(key: string): string {
 const invalid = () =>
   new DomainError('VALIDATION_FAILED', 422, 'The cursor is not one this server issued.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
 
+/** Base64url as encodeCursor writes it: no padding, no `+` or `/` of plain base64. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * What the server puts in a cursor: an id, a bigserial's digits or the JSON of a (time, id) pair,
+ * never a control character (a NUL would fail in the query as a 500). Bytes that are not UTF-8 fail
+ * the round trip below. The query contracts check the same (isIssuedCursor); this is the last line.
+ */
+const ISSUED_KEY = /^[^\u0000-\u001f\u007f]+$/;
+
 /** The key of a cursor this server issued, or a `422` (never a 500, whatever the caller sends). */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
+  if (!BASE64URL.test(cursor)) throw invalid();
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!key || encodeCursor(key) !== cursor) throw invalid();
+  if (!ISSUED_KEY.test(key) || encodeCursor(key) !== cursor) throw invalid();
   return key;
 }
 

@@ -13,6 +13,7 @@
  *   npm run fuzz -- [--seed N] [--cases N per operation and phase] [--seconds N total budget]
  */
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
@@ -245,7 +246,7 @@ const payloadOf = (c: Case): string | Buffer | undefined => (c.raw === '\u00ff' 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function curlOf(base: string, o: Operation, c: Case, caller: Caller): string {
   const payload = payloadOf(c);
-  const parts = ['curl -i', '-X', o.method.toUpperCase(), shq(urlOf(base, o, c)), ...Object.entries(headersOf(c, caller)).map(([k, v]) => `-H ${shq(`${k}: ${v}`)}`)];
+  const parts = ['curl -i', ...(DOT_SEGMENT.test(urlOf(base, o, c).slice(base.length)) ? ['--path-as-is'] : []), '-X', o.method.toUpperCase(), shq(urlOf(base, o, c)), ...Object.entries(headersOf(c, caller)).map(([k, v]) => `-H ${shq(`${k}: ${v}`)}`)];
   if (payload !== undefined) parts.push(Buffer.isBuffer(payload) ? `--data-binary $'${[...payload].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'` : `--data-binary ${shq(payload.length > 400 ? `${payload.slice(0, 400)}…(${payload.length} chars)` : payload)}`);
   return parts.join(' ');
 }
@@ -267,9 +268,30 @@ function validator(s: Schema): ((v: unknown) => boolean) & { errors?: unknown } 
 }
 
 type Answer = { status: number; type: string; text: string };
+/** A `.` or `..` segment, which fetch (as any WHATWG URL) resolves away before sending. */
+const DOT_SEGMENT = /\/(\.|%2e){1,2}(?=[/?]|$)/i;
+
 async function send(base: string, o: Operation, c: Case, caller: Caller): Promise<Answer> {
-  const res = await fetch(urlOf(base, o, c), { method: o.method.toUpperCase(), headers: headersOf(c, caller), body: payloadOf(c) as BodyInit | undefined, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+  const url = urlOf(base, o, c);
+  if (DOT_SEGMENT.test(url.slice(base.length))) return sendAsIs(base, url.slice(base.length), o.method.toUpperCase(), headersOf(c, caller), payloadOf(c));
+  const res = await fetch(url, { method: o.method.toUpperCase(), headers: headersOf(c, caller), body: payloadOf(c) as BodyInit | undefined, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+/** The path sent as it is (node:http does not resolve dot segments), so that the server sees `/accounts/../members`. */
+function sendAsIs(base: string, path: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Answer> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method, headers, timeout: TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function problemsOf(o: Operation, phase: Phase, a: Answer): string[] {
@@ -342,7 +364,7 @@ function caseArb(o: Operation, phase: Phase, seed: Seed): fc.Arbitrary<Case> {
   const pathParams = params.filter((p) => p.in === 'path');
   if (pathParams.length) {
     // A PUT creates what it names, so only names no object may have are invalid there.
-    const badIds = o.method === 'put' ? [NUL, LONE, 'Not Valid!', 'x'.repeat(3000), '%ZZ'] : [NUL, LONE, 'nothing-here', 'ext:', 'ext:nothing-here', 'acc_00000000000000000000', "1' or '1'='1", '😀', 'x'.repeat(3000), '%ZZ', '..', '-1', '0'];
+    const badIds = o.method === 'put' ? [NUL, LONE, 'Not Valid!', 'x'.repeat(3000), '%ZZ'] : [NUL, LONE, 'nothing-here', 'ext:', 'ext:nothing-here', 'acc_00000000000000000000', "1' or '1'='1", '😀', 'x'.repeat(3000), '%ZZ', '..', '.', '-1', '0'];
     mutations.push(fc.tuple(valid, fc.constantFrom(...pathParams), fc.constantFrom(...badIds)).map(([c, p, v]) => ({ ...c, path: { ...c.path, [p.name]: v }, note: `path ${p.name}=${JSON.stringify(v.slice(0, 30))}` })));
   }
   const required = params.filter((p) => p.in === 'header' && p.required);

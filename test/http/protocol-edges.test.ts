@@ -32,7 +32,40 @@ function raw(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
+/** A request whose path is sent as it is: `new URL` (inject, fetch, http.request with a URL) resolves `.` and `..` away. */
+function asIs(path: string): Promise<{ status: number; type: string; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, headers: { authorization: `Bearer ${p.apiKey}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('protocol edges', () => {
+  it.each([
+    ['an account id of ".."', '/accounts/../members', 'params.accountId'],
+    ['an account id of "..", percent-encoded', '/accounts/%2E%2E/members', 'params.accountId'],
+    ['an account id of "."', '/accounts/./wallets', 'params.accountId'],
+    ['a member id of ".."', '/members/../entries', 'params.memberId'],
+  ])('%s, sent as it is (%s) → 422 at %s', async (_name, path, at) => {
+    const res = await asIs(`${API}${path}`);
+    expect(res.status, res.body).toBe(422);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: at }] });
+  });
+
+  it('a rule id of "..", sent as it is, names no rule', async () => {
+    const res = await asIs(`${API}/rules/..`);
+    expect(res.status, res.body).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'RULE_NOT_FOUND' });
+  });
+
   it.each([
     ['a 70 KB URL', `${API}/accounts?q=${'x'.repeat(70 * 1024)}`, {}],
     ['a 60 KB header', `${API}/accounts`, { 'x-padding': 'x'.repeat(60 * 1024) }],

@@ -18,6 +18,9 @@ export type SimulationResult = {
   sample: { eventId: string; occurredAt: string; accountId: string; memberId: string | null; to: 'account' | 'member'; currency: string; amount: number }[];
 };
 
+/** The path id under which a draft of a rule not saved yet is simulated: `POST /rules/draft/simulate`. */
+export const NEW_RULE_ID = 'draft';
+
 const MAX_EVENTS = 200_000;
 const PAGE = 2_000;
 
@@ -33,9 +36,9 @@ export async function simulateRule(
   programId: string,
   input: { ruleId?: string; draft?: Parameters<RulesService['validateDraft']>[1]; from: Date; to: Date; sampleSize: number },
 ): Promise<SimulationResult> {
-  const rule: CompiledRule = input.draft
-    ? compileRule(await deps.rules.validateDraft(programId, input.draft))
-    : await inTransaction(database, (tx) => deps.rules.compiledById(tx, programId, input.ruleId!));
+  // The path names the rule either way: a stored one (a draft is then its edit), or `draft` for a rule not saved yet.
+  const stored = input.draft && input.ruleId === NEW_RULE_ID ? null : await inTransaction(database, (tx) => deps.rules.compiledById(tx, programId, input.ruleId ?? ''));
+  const rule: CompiledRule = input.draft ? compileRule(await deps.rules.validateDraft(programId, input.draft)) : stored!;
   // Judge the rule as if it were live: drafts and paused rules simulate like active ones.
   return inTransaction(database, async (tx) => {
     const program = await deps.programs.getProgramIn(tx, programId);

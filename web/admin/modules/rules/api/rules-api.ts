@@ -24,6 +24,6 @@ export const fetchRule = (id: string) => api.request<RuleView>(`/rules/${encodeU
 export const createRule = (body: RuleInput) => api.request<RuleView>('/rules', { method: 'POST', body });
 export const updateRule = (id: string, body: z.infer<typeof rulePatch>) => api.request<RuleView>(`/rules/${encodeURIComponent(id)}`, { method: 'PATCH', body });
 
-/** Simulates the draft in the form (saved or not); a new rule has no id yet, so any placeholder id does. */
+/** Simulates the draft in the form (saved or not); a new rule has no id yet and is simulated as `draft`. */
 export const simulateRule = (id: string | undefined, body: { from: string; to: string; rule: RuleInput }) =>
   api.request<Simulation>(`/rules/${encodeURIComponent(id ?? 'draft')}/simulate`, { method: 'POST', body: { ...body, sampleSize: 10 } });
