@@ -154,7 +154,8 @@ describe('one-time codes leave through the SignInCodeSender', () => {
   });
 
   it('outside production writes the code to the log, saying it is for development only', async () => {
-    const dev = createServices(t.database, { production: false, testEndpoints: true });
+    // The development mailbox is on by default with the embedded database only; asked for here, so the test reads the same on PostgreSQL.
+    const dev = createServices(t.database, { production: false, testEndpoints: true, devMailbox: true });
     const { seen, log } = lines();
     await dev.portal.requestCode({ contact: { email: 'olena@partner.test' }, program: codeA }, '10.8.0.2', log);
     const code = await dev.portal.testCode({ contact: { email: 'olena@partner.test' } });
