@@ -332,11 +332,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     if (!tpl) return { kind: 'suppress', reason: 'template_error', detail: `no template ${m.templateKey} for ${m.medium}` };
     const l = links(linkKey, m.id);
     const vars = {
-      member: { id: r.id, name: r.name, role: r.role, locale },
-      account: { id: r.account.id, name: r.account.name, type: r.account.type, segment: r.account.segment, region: r.account.region },
-      program: { name: program.name },
-      links: { portal: l.portal, unsubscribe: l.unsubscribe },
-      tip: null,
+      ...variablesOf(r, locale, program, l),
       ...(m.data as Record<string, unknown>),
     };
     let subject: string | null;
@@ -356,6 +352,17 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     // RFC 8058: a one-click unsubscribe the mail client can POST to without a page in between.
     const headers: Record<string, string> = isEmail ? { 'List-Unsubscribe': `<${l.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {};
     return { kind: 'send', channel, address: d.address, subject, text, html, headers, locale: tpl.locale };
+  }
+
+  /** What every template sees of the member, their account, the program and the message's links. */
+  function variablesOf(r: Recipient, locale: string, program: ProgramInfo, l: ReturnType<typeof links>) {
+    return {
+      member: { id: r.id, name: r.name, role: r.role, locale },
+      account: { id: r.account.id, name: r.account.name, type: r.account.type, segment: r.account.segment, region: r.account.region },
+      program: { name: program.name },
+      links: { portal: l.portal, unsubscribe: l.unsubscribe },
+      tip: null,
+    };
   }
 
   /**
@@ -382,11 +389,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     if (!tpl) return { kind: 'suppress', reason: 'template_error', detail: `no template ${SIGN_IN_CODE} for ${m.medium}` };
     const l = links(linkKey, m.id);
     const base = {
-      member: { id: r.id, name: r.name, role: r.role, locale },
-      account: { id: r.account.id, name: r.account.name, type: r.account.type, segment: r.account.segment, region: r.account.region },
-      program: { name: program.name },
-      links: { portal: l.portal, unsubscribe: l.unsubscribe },
-      tip: null,
+      ...variablesOf(r, locale, program, l),
       expiresAt: d.expiresAt,
       minutes: d.minutes ?? 10,
       programs: d.programs ?? [program.name],
