@@ -85,6 +85,17 @@ export const listQuery = z
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
+/**
+ * A 200 that is `schema` as JSON, or the same data as a CSV file with `?format=csv`: both media
+ * types declared, so that clients and the OpenAPI document know the file.
+ */
+export const jsonOrCsv = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema }, 'text/csv': { schema: z.string().describe('CSV in UTF-8, a header row first') } },
+});
+
+/** A 200 that is an HTML page for a person (an unsubscribe confirmation), not data. */
+export const htmlPage = { content: { 'text/html': { schema: z.string().describe('An HTML page') } } };
+
 export const problem = z.object({
   type: z.string(),
   title: z.string(),

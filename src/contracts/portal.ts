@@ -109,7 +109,7 @@ export const portalTransferInput = z
 export const portalRedemptionInput = z.object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1) }).strict();
 
 /** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`, `&program=` to read a national phone number. */
-export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional(), program }).strict();
+export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional(), program }).strict().superRefine(oneOf);
 
 /** A catalog reward as a member sees it: what it is and what it costs, not what the program pays for it. */
 export const portalReward = z.object({

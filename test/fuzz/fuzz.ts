@@ -62,6 +62,7 @@ function stringArb(s: Schema): fc.Arbitrary<string> {
   if (s.format === 'email') return fit(fc.emailAddress());
   if (s.format === 'uri' || s.format === 'url') return fit(fc.webUrl());
   if (s.format === 'uuid') return fc.uuid();
+  if (s.format === 'iana-time-zone') return fc.constantFrom('Europe/Kyiv', 'Europe/Paris', 'UTC', 'Asia/Tehran', 'America/New_York');
   if (s.pattern) {
     try {
       return fit(fc.stringMatching(new RegExp(s.pattern), { size: 'xsmall' }));
@@ -76,6 +77,8 @@ function numberArb(s: Schema, integer: boolean): fc.Arbitrary<number> {
   let min: number = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + (integer ? 1 : 1e-3) : -1e6);
   let max: number = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - (integer ? 1 : 1e-3) : 1e6);
   if (integer) [min, max] = [Math.ceil(min), Math.floor(max)];
+  // A range that holds no integer (or no number at all): the schema's own example, whatever it is.
+  if (min > max) return fc.constant(sampler.sample(s as never) as number);
   const small = fc.integer({ min: Math.ceil(Math.max(min, -1000)), max: Math.floor(Math.min(max, 100_000)) });
   const base = integer
     ? fc.oneof({ weight: 4, arbitrary: Math.max(min, -1000) <= Math.min(max, 100_000) ? small : fc.constant(min) }, { weight: 1, arbitrary: fc.constantFrom(min, max) }, { weight: 1, arbitrary: fc.integer({ min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) }) })
@@ -255,6 +258,15 @@ function curlOf(base: string, o: Operation, c: Case, caller: Caller): string {
 
 const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
 addFormats.default ? addFormats.default(ajv as never) : (addFormats as any)(ajv);
+// The server's own format for time zones: a zone Intl knows (`Europe/Paris`, `UTC`).
+ajv.addFormat('iana-time-zone', (v: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+});
 let problemSchema: Schema;
 const compiled = new Map<Schema, (v: unknown) => boolean>();
 function validator(s: Schema): ((v: unknown) => boolean) & { errors?: unknown } {

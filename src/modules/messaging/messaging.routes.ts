@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { listQuery, page, problem, ref } from '../../contracts/common.js';
+import { htmlPage, jsonOrCsv, listQuery, page, problem, ref } from '../../contracts/common.js';
 import {
   campaignInput,
   campaignPreview,
@@ -104,7 +104,7 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     app.post('/campaigns/:id/cancel', { schema: { tags: ['messaging'], summary: 'Cancel a draft or scheduled campaign', params: idParams, response: { 200: campaignView, ...errors } } }, async (req) => campaigns.cancel(req.ctx, req.params.id));
     app.get(
       '/campaigns/:id/reach',
-      { schema: { tags: ['messaging'], summary: 'Targeted, delivered, opened (verified), clicked, acted on the offer, by role, segment and channel; format=csv for a file', params: idParams, querystring: reachQuery, response: { 200: campaignReach.or(z.string()), 404: problem } } },
+      { schema: { tags: ['messaging'], summary: 'Targeted, delivered, opened (verified), clicked, acted on the offer, by role, segment and channel; format=csv for a file', params: idParams, querystring: reachQuery, response: { 200: jsonOrCsv(campaignReach), 404: problem } } },
       async (req, reply) => {
         const r = await campaigns.reach(req.ctx.programId, req.params.id);
         if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="reach-${safeName(req.params.id)}.csv"`).send(reachCsv(r));
@@ -113,7 +113,7 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     );
     app.get(
       '/reach',
-      { schema: { tags: ['messaging'], summary: "An offer's reach: the sent campaigns naming the rule (ruleId) or reward (rewardId), or any offer, members counted once across them; format=csv for a file", querystring: offerReachQuery, response: { 200: offerReach.or(z.string()), 422: problem } } },
+      { schema: { tags: ['messaging'], summary: "An offer's reach: the sent campaigns naming the rule (ruleId) or reward (rewardId), or any offer, members counted once across them; format=csv for a file", querystring: offerReachQuery, response: { 200: jsonOrCsv(offerReach), 422: problem } } },
       async (req, reply) => {
         const r = await campaigns.offerReach(req.ctx.programId, { ruleId: req.query.ruleId, rewardId: req.query.rewardId });
         if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="reach-${safeName(req.query.ruleId ?? req.query.rewardId ?? 'offer')}.csv"`).send(offerReachCsv(r));
@@ -133,11 +133,11 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     const unsubscribeQuery = z.object({ t: z.string().min(1).max(200) }).strict();
     const done = (reply: import('fastify').FastifyReply) =>
       reply.type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>Unsubscribed</title><p>You will no longer receive marketing messages. Messages about your own points and rewards continue.</p>');
-    app.get('/messaging/unsubscribe', { schema: { tags: ['messaging'], summary: 'Unsubscribe from marketing with the signed link of a message (no sign-in)', querystring: unsubscribeQuery } }, async (req, reply) => {
+    app.get('/messaging/unsubscribe', { schema: { tags: ['messaging'], summary: 'Unsubscribe from marketing with the signed link of a message (no sign-in)', querystring: unsubscribeQuery, response: { 200: htmlPage, 404: problem } } }, async (req, reply) => {
       await messaging.unsubscribe(req.query.t);
       return done(reply);
     });
-    app.post('/messaging/unsubscribe', { schema: { tags: ['messaging'], summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)', querystring: unsubscribeQuery } }, async (req, reply) => {
+    app.post('/messaging/unsubscribe', { schema: { tags: ['messaging'], summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)', querystring: unsubscribeQuery, response: { 200: htmlPage, 404: problem } } }, async (req, reply) => {
       await messaging.unsubscribe(req.query.t);
       return done(reply);
     });

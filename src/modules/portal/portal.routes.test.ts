@@ -55,6 +55,14 @@ describe('portal sign-in with a one-time code', () => {
     expect(String([r.headers['set-cookie']].flat()[0])).toMatch(/^fealty_session=.+; Path=\/; HttpOnly; SameSite=Lax/);
   });
 
+  it('asks for one address on the test-code endpoint: none or both is a 422, not a 500', async () => {
+    for (const q of ['', '?email=taras@aqua.test&phone=%2B380441234567']) {
+      const r = await t.callAs(null, 'GET', `${API}/portal/auth/test-code${q}`);
+      expect(r.statusCode).toBe(422);
+      expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('refuses a wrong code with 401, and a code after 5 wrong attempts even when right', async () => {
     await post('/portal/auth/request', { email: 'oksana@aqua.test' });
     const { code } = (await t.callAs(null, 'GET', `${API}/portal/auth/test-code?email=oksana@aqua.test`)).json();

@@ -95,7 +95,7 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
     if (opts.testEndpoints) {
       app.get(
         '/portal/auth/test-code',
-        { schema: { tags: ['portal'], summary: 'TEST MODE ONLY (FEALTY_TEST_ENDPOINTS=on): the last code sent to an address', security: [], querystring: testCodeQuery, response: { 200: z.object({ code: z.string() }), 404: problem } } },
+        { schema: { tags: ['portal'], summary: 'TEST MODE ONLY (FEALTY_TEST_ENDPOINTS=on): the last code sent to an address', security: [], querystring: testCodeQuery, response: { 200: z.object({ code: z.string() }), 404: problem, 422: problem } } },
         async (req) => ({ code: await portal.testCode(signInOf(req.query)) }),
       );
     }

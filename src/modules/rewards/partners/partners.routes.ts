@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { page, problem, ref } from '../../../contracts/common.js';
+import { jsonOrCsv, page, problem, ref } from '../../../contracts/common.js';
 import { partnerInput, partnerListQuery, partnerView, settlementQuery, settlementView } from '../../../contracts/rewards.js';
 import { settlementCsv, type PartnersService } from './partners.service.js';
 
@@ -31,7 +31,7 @@ export function partnerRoutes(partners: PartnersService): FastifyPluginAsyncZod 
           summary: 'What the program owes the partner for redemptions fulfilled in [from, to), per currency in minor units; format=csv for a file',
           params,
           querystring: settlementQuery,
-          response: { 200: settlementView.or(z.string()), 404: problem, 422: problem },
+          response: { 200: jsonOrCsv(settlementView), 404: problem, 422: problem },
         },
       },
       async (req, reply) => {
