@@ -417,6 +417,7 @@ async function main() {
         const prop = fc.asyncProperty(caseArb(o, phase, seed), async (c) => {
           if (failed > SHRINK_CALLS) return true;
           let a: Answer;
+          if (process.env.FUZZ_TRACE) console.log('send', JSON.stringify(c).slice(0, 300));
           try {
             a = await send(base, o, c, caller);
           } catch (err) {

@@ -23,6 +23,9 @@ const toCard = (c: repo.StampCardRow): StampCardView => ({
   updatedAt: c.updatedAt.toISOString(),
 });
 
+/** Full cards turned into redemptions by one credit; a credit that fills more leaves the rest for the next one. */
+export const MAX_CARDS_PER_CREDIT = 20;
+
 export function createStampCardsService(database: Database, deps: { audit: AuditService; programs: ProgramsService; ledger: LedgerService; redemptions: RedemptionsService; now: () => Date }) {
   const { audit, programs, ledger, redemptions, now } = deps;
 
@@ -75,7 +78,9 @@ export function createStampCardsService(database: Database, deps: { audit: Audit
       const card = await repo.findStampCard(tx, ctx.programId, currency);
       if (!card) return [];
       const wallet = (await ledger.walletsOf(tx, ctx.programId, owner)).find((w) => w.currency === currency);
-      const full = wallet ? Number(wallet.available / BigInt(card.stampsPerCard)) : 0;
+      // At most MAX_CARDS_PER_CREDIT cards per credit, so that one huge grant cannot hold the
+      // transaction for minutes (a redemption per card); the rest wait, stamps kept, for the next stamp.
+      const full = wallet ? Math.min(MAX_CARDS_PER_CREDIT, Number(wallet.available / BigInt(card.stampsPerCard))) : 0;
       if (full <= 0) return [];
       const reward = await catalogRepo.findReward(tx, ctx.programId, card.rewardId);
       if (!reward || !isActiveAt(reward, now())) return [];

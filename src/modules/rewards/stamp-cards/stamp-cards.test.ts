@@ -130,6 +130,21 @@ describe('a full card', () => {
     expect(await stamps('members/ext:E-6')).toEqual({ available: 0, held: 10 });
   });
 
+  it('turns in at most 20 cards per credit: a huge grant answers at once, the rest waits for the next stamp', async () => {
+    await api('POST', '/currencies', { code: 'visits', name: 'Site visits', kind: 'stamps' });
+    const mug = (await api('POST', '/rewards', { name: 'Mug', kind: 'gift', cost: { currency: 'points', amount: 100 }, stock: 1000 })).json().id;
+    expect((await api('PUT', '/currencies/visits/stamp-card', { stampsPerCard: 5, rewardId: mug })).statusCode).toBe(200);
+    const mugs = async () => ((await api('GET', `/redemptions?memberId=ext:E-6&rewardId=${mug}&limit=500`)).json().items as unknown[]).length;
+    const visits = async () => ((await api('GET', '/members/ext:E-6/wallets')).json() as { currency: string; available: number; held: number }[]).find((w) => w.currency === 'visits');
+    const grant = await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'visits', amount: 5 * 25, reason: 'Paper cards of a year' }, { 'idempotency-key': 'grant-year' });
+    expect(grant.statusCode).toBe(201);
+    expect(await mugs()).toBe(20);
+    expect(await visits()).toMatchObject({ available: 25, held: 100 });
+    await api('POST', '/adjustments', { memberId: 'ext:E-6', currency: 'visits', amount: 1, reason: 'One more' }, { 'idempotency-key': 'grant-year-2' });
+    expect(await mugs()).toBe(25);
+    expect(await visits()).toMatchObject({ available: 1, held: 125 });
+  });
+
   it('keeps the ledger invariants', async () => {
     expect(await inTransaction(t.database, (tx) => t.services.ledger.checkInvariants(tx, p.programId))).toEqual([]);
   });
