@@ -39,6 +39,11 @@ export async function seedProgram(s: Server, url: string): Promise<Seed> {
     accounts.push(await call('POST', '/accounts', { externalId: `FZ-ACC-${n}`, name: `Company ${n}`, type: 'dealer' }));
     members.push(await call('POST', `/accounts/ext:FZ-ACC-${n}/members`, { externalId: `FZ-MEM-${n}`, name: `Person ${n}`, role, email: `fz-mem-${n}@example.test`, partnerAdmin: n === 1 }));
   }
+  // The portal's signed-in member, in a company of its own, named by no generated request: a valid
+  // PATCH may deactivate or re-address the others, after which they could not sign in again.
+  const portalAccount = await call('POST', '/accounts', { externalId: 'FZ-ACC-P', name: 'Portal company', type: 'dealer' });
+  const portalMember = await call('POST', '/accounts/ext:FZ-ACC-P/members', { externalId: 'FZ-MEM-P', name: 'Portal person', role, email: 'fz-portal@example.test', partnerAdmin: true });
+  await call('POST', '/adjustments', { accountId: portalAccount.id, currency: points, amount: 50_000, reason: 'Opening balance' }, { 'idempotency-key': 'fz-seed-portal' });
   for (const [i, a] of accounts.entries()) await call('POST', '/adjustments', { accountId: a.id, currency: points, amount: 50_000, reason: 'Opening balance' }, { 'idempotency-key': `fz-seed-${i}` });
   await call('POST', '/adjustments', { memberId: members[0].id, currency: stamps, amount: 2, reason: 'First stamps' }, { 'idempotency-key': 'fz-stamps' });
   await call('POST', '/transfers', { from: { accountId: accounts[0].id }, to: { memberId: members[0].id }, currency: points, amount: 7000, memo: 'Allocation' }, { 'idempotency-key': 'fz-transfer' });
@@ -63,10 +68,10 @@ export async function seedProgram(s: Server, url: string): Promise<Seed> {
   });
   const imported = (await upload.json()) as Json;
   await call('PUT', '/templates/fz-news/inbox/en', { subject: 'News', body: 'Hello {{ member.name }}, the catalogue is new.' });
-  const campaign = await call('POST', '/campaigns', { name: 'News', templateKey: 'fz-news', audience: { memberIds: [members[0].id] }, channels: ['inbox'] });
+  const campaign = await call('POST', '/campaigns', { name: 'News', templateKey: 'fz-news', audience: { memberIds: [members[0].id, portalMember.id] }, channels: ['inbox'] });
   await s.services.messaging.deliverDue(new Date(), { programId: program.id });
   const messages = ((await call('GET', `/members/${members[0].id}/messages`)).items as Json[]) ?? [];
-  const inbox = messages.find((m) => m.channel === 'inbox');
+  const inbox = (((await call('GET', `/members/${portalMember.id}/messages`)).items as Json[]) ?? []).find((m) => m.channel === 'inbox');
   const channel = await call('POST', '/channels', { type: 'email', name: 'Club mail', settings: { host: 'smtp.example.test', from: 'Club <club@example.test>' }, active: false });
   const prog = await call('GET', '/program');
 
@@ -86,7 +91,7 @@ export async function seedProgram(s: Server, url: string): Promise<Seed> {
     const cookie = cookieOf(res);
     return { kind: 'session', cookie, csrf: ((await res.json()) as Json).csrfToken as string, relogin: loginOwner };
   };
-  const email = 'fz-mem-1@example.test';
+  const email = 'fz-portal@example.test';
   const loginMember = async (): Promise<Caller> => {
     await post('/portal/auth/request', { email, program: prog.code });
     const code = await s.services.portal.testCode({ contact: { email }, program: prog.code as string });
