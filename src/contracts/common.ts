@@ -18,7 +18,8 @@ export const code = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9_\-]*$/i, 'must be letters, digits, "_" or "-"');
+  // The letters spelled out, not a `/i` flag: JSON Schema's `pattern` has no flags, so the document would refuse `Sales` that the server takes.
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_\-]*$/, 'must be letters, digits, "_" or "-"');
 
 export const externalId = z.string().min(1).max(200);
 

@@ -125,6 +125,14 @@ describe('error responses in the document', () => {
       expect(h?.required, path).toBe(true);
     }
   });
+  it('declares the same patterns the server applies: a code the server takes (`Sales`) matches the documented one', async () => {
+    const role = (doc.paths[`${API}/roles`].post.requestBody as { content: Record<string, { schema: { properties: Record<string, { pattern?: string }> } }> }).content['application/json'].schema.properties.code;
+    expect(role.pattern).toBeTruthy();
+    expect(new RegExp(role.pattern!).test('Sales')).toBe(true);
+    expect((await t.call(p, 'POST', `${API}/roles`, { code: 'Sales', name: 'Sales' })).statusCode).toBe(201);
+    expect(new RegExp(role.pattern!).test('-sales')).toBe(false);
+    expect((await t.call(p, 'POST', `${API}/roles`, { code: '-sales', name: 'Sales' })).statusCode).toBe(422);
+  });
 });
 
 describe('GET /api/docs', () => {
