@@ -17,6 +17,7 @@ import { createSessionsService } from './modules/sessions/index.js';
 import { createTiersService } from './modules/tiers/index.js';
 import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
+import { createFundsService } from './modules/funds/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 
 /**
@@ -69,6 +70,7 @@ export function createServices(
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
   const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit });
   const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
+  const funds = createFundsService(database, { ledger, audit, idempotency, programs });
   const rules = createRulesService(database, { audit, programs });
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany });
   const sessions = createSessionsService(database);
@@ -91,7 +93,7 @@ export function createServices(
       rewardId: (programId, ref) => idOf(rewards.catalog.getReward(programId, ref)),
     },
   });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -41,6 +41,7 @@ const DESCRIPTIONS: Record<string, string> = {
  */
 const REQUIRED_HEADERS: Record<string, string[]> = {
   'post /api/v1/adjustments': ['idempotency-key'],
+  'post /api/v1/funds/{id}/allocations': ['idempotency-key'],
   'post /api/v1/redemptions': ['idempotency-key'],
 };
 

@@ -78,6 +78,14 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /adjustments': write('value:adjust', { walletBody: true }),
   'POST /transfers': write('value:adjust', { transferBody: true }),
 
+  // Funds (src/modules/funds)
+  'POST /funds': write('program:write'),
+  'GET /funds': read('program:read'),
+  'GET /funds/:id': read('program:read'),
+  'GET /funds/:id/allocations': read('program:read'),
+  'POST /funds/:id/allocations': write('value:adjust', { walletBody: true }),
+  'GET /accounts/:accountId/funds': read('accounts:read', { accountParam: 'accountId' }),
+
   // Events and rules
   'POST /events': write('events:write'),
   'POST /events/batch': write('events:write'),

@@ -49,6 +49,8 @@ export type SeededProgram = {
   /** Messages of the first member for the seeded purchase: any one, and the one delivered to the portal inbox. */
   messageId: string;
   inboxMessageId: string;
+  /** A marketing fund with one allocation to the first account. */
+  fundId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -142,6 +144,10 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   // Added after the delivery above and left inactive, so that no test ever dials it.
   const channel = await post<{ id: string }>('/channels', { type: 'email', name: `${prefix} club mail`, settings: { host: `smtp.${lower}.example.test`, from: `${prefix} Club <club@${lower}.example.test>` }, active: false });
 
+  await post('/currencies', { code: `${lower}-eur`, name: 'Euro', kind: 'money', moneyCurrency: 'EUR' });
+  const fund = await post<{ id: string }>('/funds', { name: `${prefix} co-op`, currency: `${lower}-eur`, period: { from: '2026-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, budget: 100000, allocation: { mode: 'fixed' }, reimbursement: { shareBp: 5000, perManufacturer: true } });
+  await post(`/funds/${fund.id}/allocations`, { accountId: accounts[0].id, amount: 1000 }, { 'idempotency-key': `${prefix}-fund` });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
@@ -151,6 +157,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     campaignId: campaign.id,
     messageId: messages[0].id,
     inboxMessageId: inbox!.id,
+    fundId: fund.id,
   };
 }
 

@@ -99,6 +99,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /campaigns/:id/cancel': () => ({}),
   'GET /campaigns/:id/reach': () => ({}),
   'POST /portal/inbox/:id/read': () => ({}),
+  'GET /funds/:id': () => ({}),
+  'GET /funds/:id/allocations': () => ({}),
+  'POST /funds/:id/allocations': (a) => ({ body: { accountId: a.accounts[0].id, amount: 10 }, headers: { 'idempotency-key': `${a.prefix}-steal-fund` } }),
+  'GET /accounts/:accountId/funds': () => ({}),
 };
 
 /**
@@ -131,6 +135,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'messages.id': [b.messageId],
     'campaigns.id': [b.campaignId],
     'inbox.id': [b.inboxMessageId],
+    'funds.id': [b.fundId],
   };
 }
 
