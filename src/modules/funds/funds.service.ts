@@ -8,7 +8,6 @@ import { resolveAccountIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
 import type { LedgerService } from '../ledger/index.js';
-import { currencies } from '../programs/programs.tables.js';
 import type { ProgramsService } from '../programs/index.js';
 import type { AccountFundView, AllocationInput, AllocationView, FundInput, FundView } from './funds.contracts.js';
 import { fundError } from './funds.errors.js';
@@ -67,7 +66,7 @@ export function createFundsService(database: Database, deps: { ledger: LedgerSer
         if (bad.length) throw fundError('FUND_INVALID', 'The fund is not valid.', bad);
         const id = newId('fund');
         const walletCurrency = id;
-        await tx.insert(currencies).values({ programId: ctx.programId, code: walletCurrency, name: `Fund: ${input.name}`, kind: 'money', moneyCurrency: money!.moneyCurrency ?? null, expiryMonths: null });
+        await programs.createCurrencyIn(tx, ctx, { code: walletCurrency, name: `Fund: ${input.name}`, kind: 'money', moneyCurrency: money!.moneyCurrency ?? undefined });
         const [row] = await tx
           .insert(funds)
           .values({

@@ -143,6 +143,21 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
     return { apiKey: key, key: toKey(row) };
   }
 
+  /** Creates a currency in a caller's transaction (a fund creates its wallet currency with the fund). */
+  async function createCurrencyIn(tx: Tx, ctx: RequestContext, input: { code: string; name: string; kind: Currency['kind']; moneyCurrency?: string; expiry?: { months: number } }): Promise<Currency> {
+    const row = await repo.insertCurrency(tx, {
+      programId: ctx.programId,
+      code: input.code,
+      name: input.name,
+      kind: input.kind,
+      moneyCurrency: input.moneyCurrency ?? null,
+      expiryMonths: input.expiry?.months ?? null,
+    });
+    if (!row) throw programError('CURRENCY_EXISTS', `The currency "${input.code}" already exists.`, [{ path: 'code', message: 'already exists' }]);
+    await audit.record(tx, ctx, { action: 'currency.created', objectType: 'currency', objectId: row.code, after: toCurrency(row) });
+    return toCurrency(row);
+  }
+
   return {
     /** Creates a program (tenant) with its first API key; the key is returned once and stored only as a hash. */
     /**
@@ -243,20 +258,10 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       if (input.kind !== 'money' && input.moneyCurrency) {
         throw programError('CURRENCY_INVALID', 'Only a money currency has an ISO code.', [{ path: 'moneyCurrency', message: 'allowed only when kind is "money"' }]);
       }
-      return inTransaction(database, async (tx) => {
-        const row = await repo.insertCurrency(tx, {
-          programId: ctx.programId,
-          code: input.code,
-          name: input.name,
-          kind: input.kind,
-          moneyCurrency: input.moneyCurrency ?? null,
-          expiryMonths: input.expiry?.months ?? null,
-        });
-        if (!row) throw programError('CURRENCY_EXISTS', `The currency "${input.code}" already exists.`, [{ path: 'code', message: 'already exists' }]);
-        await audit.record(tx, ctx, { action: 'currency.created', objectType: 'currency', objectId: row.code, after: toCurrency(row) });
-        return toCurrency(row);
-      });
+      return inTransaction(database, (tx) => createCurrencyIn(tx, ctx, input));
     },
+
+    createCurrencyIn,
 
     async listCurrencies(programId: string): Promise<Currency[]> {
       return inTransaction(database, async (tx) => (await repo.listCurrencies(tx, programId)).map(toCurrency));
