@@ -29,6 +29,8 @@ const configSchema = z.object({
   importMaxCellChars: z.coerce.number().int().positive().default(32_768),
   importWorkerMemoryMb: z.coerce.number().int().min(64).default(512),
   importParallelReads: z.coerce.number().int().min(1).max(64).default(2),
+  /** Largest file a claim takes as proof (docs/channel-programs.md#files). */
+  uploadMaxMb: z.coerce.number().int().min(1).max(100).default(10),
   /**
    * Which proxies in front of the server to believe about the client (X-Forwarded-For) and the
    * scheme (X-Forwarded-Proto, which makes the session cookie Secure): `off` (none, the default),
@@ -90,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxCellChars: env.FEALTY_IMPORT_MAX_CELL_CHARS || undefined,
     importWorkerMemoryMb: env.FEALTY_IMPORT_WORKER_MEMORY_MB || undefined,
     importParallelReads: env.FEALTY_IMPORT_PARALLEL_READS || undefined,
+    uploadMaxMb: env.FEALTY_UPLOAD_MAX_MB || undefined,
     trustProxy: env.FEALTY_TRUST_PROXY || undefined,
     metricsToken: env.FEALTY_METRICS_TOKEN || undefined,
     rateLimit: env.FEALTY_RATE_LIMIT || undefined,

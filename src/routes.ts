@@ -13,7 +13,7 @@ import { ruleRoutes } from './modules/rules/index.js';
 import { tierRoutes } from './modules/tiers/index.js';
 import { userRoutes } from './modules/users/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
-import { fundRoutes } from './modules/funds/index.js';
+import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
@@ -34,5 +34,6 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(importRoutes(s.imports));
     await api.register(messagingRoutes(s.messaging, s.campaigns));
     await api.register(fundRoutes(s.funds));
+    await api.register(claimRoutes(s.claims, s.funds));
   };
 }

@@ -18,6 +18,7 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
   const services = createServices(database, {
     testEndpoints: config.testEndpoints === 'on',
     importLimits: importLimitsOf(config),
+    uploadLimitBytes: config.uploadMaxMb * 1024 * 1024,
     production: config.production,
     webhooksAllowPrivate: config.webhooksAllowPrivate === 'on',
     secretKey,

@@ -17,7 +17,8 @@ import { createSessionsService } from './modules/sessions/index.js';
 import { createTiersService } from './modules/tiers/index.js';
 import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
-import { createFundsService } from './modules/funds/index.js';
+import { createClaimsService, createFundsService } from './modules/funds/index.js';
+import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 
 /**
@@ -46,6 +47,8 @@ export function createServices(
     messagingSend?: MessagingDeps['send'];
     pushAgent?: MessagingDeps['pushAgent'];
     devMailbox?: boolean;
+    /** Largest proof file a claim takes (default 10 MB). */
+    uploadLimitBytes?: number;
   } = {},
 ) {
   const audit = createAuditService(database);
@@ -93,7 +96,9 @@ export function createServices(
       rewardId: (programId, ref) => idOf(rewards.catalog.getReward(programId, ref)),
     },
   });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds };
+  // Claims hold and pay from fund wallets (ledger) and turn approved sales into events for the earning rules.
+  const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'audit:read',
   'users:read',
   'users:write',
+  'claims:read',
+  'claims:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -86,6 +86,28 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /funds/:id/allocations': write('value:adjust', { walletBody: true }),
   'GET /accounts/:accountId/funds': read('accounts:read', { accountParam: 'accountId' }),
 
+  // Claims against funds, sales claims (src/modules/funds/claims.*)
+  'POST /claims': write('claims:write'),
+  'GET /claims': read('claims:read'),
+  'GET /claims/:id': read('claims:read'),
+  'POST /claims/:id/documents': write('claims:write'),
+  'GET /claims/:id/documents/:documentId': read('claims:read'),
+  'POST /claims/:id/documents/:documentId/decision': write('claims:write'),
+  'POST /claims/:id/submit': write('claims:write'),
+  'POST /claims/:id/approve': write('claims:write'),
+  'POST /claims/:id/reject': write('claims:write'),
+  'POST /claims/:id/request-info': write('claims:write'),
+  'POST /claims/:id/pay': write('claims:write'),
+  'POST /claims/:id/cancel': write('claims:write'),
+  'GET /portal/funds': { portal: true },
+  'GET /portal/claims': { portal: true },
+  'POST /portal/claims': { portal: true },
+  'GET /portal/claims/:id': { portal: true },
+  'POST /portal/claims/:id/documents': { portal: true },
+  'GET /portal/claims/:id/documents/:documentId': { portal: true },
+  'POST /portal/claims/:id/submit': { portal: true },
+  'POST /portal/claims/:id/cancel': { portal: true },
+
   // Events and rules
   'POST /events': write('events:write'),
   'POST /events/batch': write('events:write'),

@@ -379,6 +379,20 @@ export function createEventsService(
     },
 
     /**
+     * One event inside a caller's transaction (an approved sales claim becomes its event in the
+     * claim's own transaction): stored with its awards, or refused with the caller's whole change.
+     */
+    async processIn(tx: Tx, ctx: RequestContext, input: EventInput) {
+      const outbox: Message[] = [];
+      const reads = readsIn(tx, ctx.programId);
+      const r = await processIn(tx, ctx, reads, outbox, input);
+      reads.settle(true);
+      await reads.flush();
+      await emitAll(tx, ctx.programId, outbox);
+      return r;
+    },
+
+    /**
      * Up to 1,000 events; each is atomic on its own and answered in input order.
      *
      * The whole batch is one transaction (one commit instead of one per event) and each event

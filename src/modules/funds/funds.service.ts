@@ -10,6 +10,7 @@ import type { IdempotencyService } from '../idempotency/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { ProgramsService } from '../programs/index.js';
 import type { AccountFundView, AllocationInput, AllocationView, FundInput, FundView } from './funds.contracts.js';
+import { claimTotalsByFund } from './claims.service.js';
 import { fundError } from './funds.errors.js';
 import { fundAllocations, funds } from './funds.tables.js';
 
@@ -172,6 +173,7 @@ export function createFundsService(database: Database, deps: { ledger: LedgerSer
         if (!totals.length) return [];
         const rows = await tx.select().from(funds).where(and(eq(funds.programId, programId), inArray(funds.id, totals.map((t) => t.fundId)))).orderBy(asc(funds.id));
         const wallets = await ledger.walletsOf(tx, programId, { type: 'account', accountId: account.id });
+        const claimed = await claimTotalsByFund(tx, programId, account.id);
         return rows.map((f) => {
           const w = wallets.find((x) => x.currency === f.walletCurrency);
           const allocated = BigInt(totals.find((t) => t.fundId === f.id)!.allocated);
@@ -183,9 +185,8 @@ export function createFundsService(database: Database, deps: { ledger: LedgerSer
             currency: f.currency,
             allocated: Number(allocated),
             reserved: Number(reserved),
-            // Claims against funds are not built yet: nothing is claimed or paid.
-            claimed: 0,
-            paid: 0,
+            claimed: Number(claimed.get(f.id)?.claimed ?? 0n),
+            paid: Number(claimed.get(f.id)?.paid ?? 0n),
             available: Number(available),
             expiresAt: f.periodTo.toISOString(),
           };

@@ -100,6 +100,7 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     tier_changed: { tier: { from: 'silver', to: 'gold', up: true, reason: 'qualified' } },
     sign_in_code: { code: '482913', minutes: 10, expiresAt: '2026-11-16T10:25:00Z', programs: [base.programName] },
     redemption_status: { redemption: { id: 'red_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', from: 'requested', to: 'approved', qty: 1, reason: null } },
+    claim_status: { claim: { id: 'clm_sample', kind: 'mdf', from: 'submitted', to: 'approved', approvedAmount: 25000, note: null } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
   return { ...common, ...(own ?? { campaign: { name: 'Sample campaign' }, offer: { ruleId: null, rewardId: null } }) };

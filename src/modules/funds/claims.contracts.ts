@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { amount, code, isoDateTime, positiveAmount, ref } from '../../contracts/common.js';
+import { CLAIM_KINDS, CLAIM_STATUSES } from './claims.tables.js';
+
+const isoCurrency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+const isoDate = z.union([z.iso.date(), isoDateTime]);
+
+export const claimActivity = z
+  .object({
+    type: code.describe('The kind of activity, e.g. print_ad, trade_show, radio'),
+    description: z.string().min(1).max(2000),
+    plannedCost: positiveAmount.optional().describe('Pre-approval: what the partner plans to spend, minor units'),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .strict();
+
+export const claimInvoiceLine = z
+  .object({
+    sku: z.string().min(1).max(100),
+    qty: z.number().int().min(1).max(1_000_000),
+    amount: amount.min(0, 'must not be negative'),
+    serials: z.array(z.string().min(1).max(100)).max(1000).optional(),
+  })
+  .strict();
+
+export const claimInvoice = z
+  .object({
+    number: z.string().min(1).max(100),
+    date: isoDate,
+    sellerId: ref.optional().describe('The account the goods were bought from (a distributor), `ext:` allowed'),
+    amount: positiveAmount,
+    currency: isoCurrency,
+    lines: z.array(claimInvoiceLine).min(1).max(1000),
+  })
+  .strict();
+
+export const claimInput = z
+  .object({
+    kind: z.enum(CLAIM_KINDS),
+    accountId: ref,
+    memberId: ref.optional(),
+    fundId: z.string().min(1).max(100).optional(),
+    activity: claimActivity.optional(),
+    cost: positiveAmount.optional().describe('MDF: what the activity cost, minor units of the fund’s currency'),
+    manufacturersShown: z.number().int().min(1).max(100).optional().describe('The BWT rule: manufacturers shown in the ad, the supplier included'),
+    invoice: claimInvoice.optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.kind === 'mdf') {
+      if (!c.fundId) ctx.addIssue({ code: 'custom', path: ['fundId'], message: 'an MDF claim names its fund' });
+      if (!c.activity) ctx.addIssue({ code: 'custom', path: ['activity'], message: 'an MDF claim describes its activity' });
+      if (c.cost === undefined && c.activity?.plannedCost === undefined) ctx.addIssue({ code: 'custom', path: ['cost'], message: 'give the cost, or activity.plannedCost for a pre-approval' });
+      if (c.invoice) ctx.addIssue({ code: 'custom', path: ['invoice'], message: 'allowed only on a sales claim' });
+    } else {
+      if (!c.invoice) ctx.addIssue({ code: 'custom', path: ['invoice'], message: 'a sales claim carries its invoice' });
+      for (const k of ['fundId', 'activity', 'cost', 'manufacturersShown'] as const) if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'allowed only on an MDF claim' });
+    }
+  });
+export type ClaimInput = z.infer<typeof claimInput>;
+
+/** What a partner sends from the portal: the account and member are the signed-in person's. */
+export const portalClaimInput = z
+  .object({
+    kind: z.enum(CLAIM_KINDS),
+    fundId: z.string().min(1).max(100).optional(),
+    activity: claimActivity.optional(),
+    cost: positiveAmount.optional(),
+    manufacturersShown: z.number().int().min(1).max(100).optional(),
+    invoice: claimInvoice.optional(),
+  })
+  .strict();
+
+export const claimFlag = z.object({ kind: z.enum(['same_file', 'same_invoice', 'similar_invoice', 'serial_reused']), claimId: z.string(), detail: z.string().optional() });
+
+export const claimDocumentView = z.object({ documentId: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number().int(), sha256: z.string(), decision: z.enum(['pending', 'accepted', 'refused']), createdAt: z.string() });
+
+export const claimView = z.object({
+  id: z.string(),
+  kind: z.enum(CLAIM_KINDS),
+  status: z.enum(CLAIM_STATUSES),
+  accountId: z.string(),
+  accountName: z.string(),
+  memberId: z.string().nullable(),
+  fundId: z.string().nullable(),
+  currency: z.string().nullable().describe('The fund’s money currency (MDF) or the invoice’s ISO currency (sale)'),
+  activity: claimActivity.nullable(),
+  cost: amount.nullable(),
+  manufacturersShown: z.number().int().nullable(),
+  invoice: claimInvoice.nullable(),
+  reimbursement: amount.nullable().describe('MDF: what the fund’s rule gives for this claim (share, manufacturers shown, cap)'),
+  approvedAmount: amount.nullable(),
+  payMethod: z.enum(['credit_note', 'store_credit']).nullable(),
+  eventId: z.string().nullable(),
+  note: z.string().nullable(),
+  flags: z.array(claimFlag),
+  documents: z.array(claimDocumentView),
+  submittedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ClaimView = z.infer<typeof claimView>;
+
+export const claimsQuery = z
+  .object({
+    status: z.enum(CLAIM_STATUSES).optional(),
+    kind: z.enum(CLAIM_KINDS).optional(),
+    accountId: ref.optional(),
+    fundId: z.string().min(1).max(100).optional(),
+    flagged: z.enum(['true', 'false']).optional().describe('Only claims with (or without) duplicate flags'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const approveInput = z.object({ amount: amount.min(0, 'must not be negative').optional().describe('Less than the rule gives for a partial approval; absent: what the rule gives') }).strict();
+export const rejectInput = z.object({ reason: z.string().min(1).max(2000) }).strict();
+export const requestInfoInput = z.object({ message: z.string().min(1).max(2000) }).strict();
+export const payInput = z.object({ method: z.enum(['credit_note', 'store_credit']).default('credit_note').describe('credit_note: a line in the payout export for the ERP; store_credit: credited to the account’s wallet in the fund’s currency') }).strict();
+export const documentDecisionInput = z.object({ decision: z.enum(['accepted', 'refused']) }).strict();
