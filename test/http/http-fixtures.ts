@@ -51,6 +51,9 @@ export type SeededProgram = {
   inboxMessageId: string;
   /** A marketing fund with one allocation to the first account. */
   fundId: string;
+  /** A draft MDF claim of the first account against that fund, with one PDF proof. */
+  claimId: string;
+  documentId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -147,6 +150,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   await post('/currencies', { code: `${lower}-eur`, name: 'Euro', kind: 'money', moneyCurrency: 'EUR' });
   const fund = await post<{ id: string }>('/funds', { name: `${prefix} co-op`, currency: `${lower}-eur`, period: { from: '2026-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, budget: 100000, allocation: { mode: 'fixed' }, reimbursement: { shareBp: 5000, perManufacturer: true } });
   await post(`/funds/${fund.id}/allocations`, { accountId: accounts[0].id, amount: 1000 }, { 'idempotency-key': `${prefix}-fund` });
+  const claim = await post<{ id: string }>('/claims', { kind: 'mdf', accountId: accounts[0].id, fundId: fund.id, activity: { type: 'print_ad', description: `${prefix} ad` }, cost: 800, manufacturersShown: 1 });
+  const proof = await t.app.inject({ method: 'POST', url: `${API}/claims/${claim.id}/documents?fileName=ad.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} layout\n%%EOF\n`) });
+  const document = await created<{ documentId: string }>(Promise.resolve(proof));
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
@@ -158,6 +164,8 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     messageId: messages[0].id,
     inboxMessageId: inbox!.id,
     fundId: fund.id,
+    claimId: claim.id,
+    documentId: document.documentId,
   };
 }
 

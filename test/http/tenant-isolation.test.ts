@@ -103,6 +103,21 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /funds/:id/allocations': () => ({}),
   'POST /funds/:id/allocations': (a) => ({ body: { accountId: a.accounts[0].id, amount: 10 }, headers: { 'idempotency-key': `${a.prefix}-steal-fund` } }),
   'GET /accounts/:accountId/funds': () => ({}),
+  'GET /claims/:id': () => ({}),
+  'POST /claims/:id/documents': () => ({ body: Buffer.from('%PDF-1.4\n% stolen\n'), headers: { 'content-type': 'application/pdf' } }),
+  'GET /claims/:id/documents/:documentId': () => ({}),
+  'POST /claims/:id/documents/:documentId/decision': () => ({ body: { decision: 'refused' } }),
+  'POST /claims/:id/submit': () => ({}),
+  'POST /claims/:id/approve': () => ({ body: {} }),
+  'POST /claims/:id/reject': () => ({ body: { reason: 'stolen' } }),
+  'POST /claims/:id/request-info': () => ({ body: { message: 'stolen' } }),
+  'POST /claims/:id/pay': () => ({ body: {} }),
+  'POST /claims/:id/cancel': () => ({}),
+  'GET /portal/claims/:id': () => ({}),
+  'POST /portal/claims/:id/documents': () => ({ body: Buffer.from('%PDF-1.4\n% stolen\n'), headers: { 'content-type': 'application/pdf' } }),
+  'GET /portal/claims/:id/documents/:documentId': () => ({}),
+  'POST /portal/claims/:id/submit': () => ({}),
+  'POST /portal/claims/:id/cancel': () => ({}),
 };
 
 /**
@@ -136,6 +151,8 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'campaigns.id': [b.campaignId],
     'inbox.id': [b.inboxMessageId],
     'funds.id': [b.fundId],
+    'claims.id': [b.claimId],
+    documentId: [b.documentId],
   };
 }
 

@@ -15,7 +15,7 @@ import {
   rejectInput,
   requestInfoInput,
   type ClaimView,
-} from './claims.contracts.js';
+} from '../../contracts/claims.js';
 import { claimError } from './claims.errors.js';
 import type { ClaimActor, ClaimsService } from './claims.service.js';
 import { accountFundView } from './funds.contracts.js';

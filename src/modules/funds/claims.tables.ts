@@ -1,18 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { CLAIM_KINDS, CLAIM_STATUSES, type ClaimFlag } from '../../contracts/claims.js';
 import { accounts, members } from '../accounts/accounts.tables.js';
 import { files } from '../files/files.tables.js';
 import { programs } from '../programs/programs.tables.js';
 import { funds } from './funds.tables.js';
 
-export const CLAIM_KINDS = ['mdf', 'sale'] as const;
-export const CLAIM_STATUSES = ['draft', 'submitted', 'info_requested', 'approved', 'paid', 'rejected', 'cancelled'] as const;
-export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 export type ClaimActivity = { type: string; description: string; plannedCost?: number; from?: string; to?: string };
 export type ClaimInvoiceLine = { sku: string; qty: number; amount: number; serials?: string[] };
 export type ClaimInvoice = { number: string; date: string; sellerId?: string; amount: number; currency: string; lines: ClaimInvoiceLine[] };
-export type ClaimFlag = { kind: 'same_file' | 'same_invoice' | 'similar_invoice' | 'serial_reused'; claimId: string; detail?: string };
 
 /**
  * A partner's claim: an MDF claim against a fund (activity, cost, proof) or a sales claim (an

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { amount, code, isoDateTime, positiveAmount, ref } from '../../contracts/common.js';
-import { CLAIM_KINDS, CLAIM_STATUSES } from './claims.tables.js';
+import { amount, code, isoDateTime, positiveAmount, ref } from './common.js';
+
+/** Claims of channel partners (docs/channel-programs.md): MDF claims against a fund, and sales claims. */
+export const CLAIM_KINDS = ['mdf', 'sale'] as const;
+export const CLAIM_STATUSES = ['draft', 'submitted', 'info_requested', 'approved', 'paid', 'rejected', 'cancelled'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 const isoCurrency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const isoDate = z.union([z.iso.date(), isoDateTime]);
@@ -102,6 +106,7 @@ export const claimView = z.object({
   createdAt: z.string(),
 });
 export type ClaimView = z.infer<typeof claimView>;
+export type ClaimFlag = z.infer<typeof claimFlag>;
 
 export const claimsQuery = z
   .object({
