@@ -56,7 +56,19 @@ export function createServices(
   // The outbox: the modules below emit into it in their own transactions.
   const webhooks = createWebhooksService(database, { audit, now: opts.now, allowPrivateTargets: opts.webhooksAllowPrivate });
   // Members hear of the same changes: each webhook message that is also a notification queues their messages, in the same transaction.
-  const messaging = createMessagingService(database, { audit, programs, now: opts.now, secretKey: opts.secretKey ?? null, publicUrl: opts.publicUrl, send: opts.messagingSend, allowPrivateTargets: opts.webhooksAllowPrivate, pushAgent: opts.pushAgent, embedded: opts.devMailbox ?? (opts.production ? false : undefined) });
+  const messaging = createMessagingService(database, {
+    audit,
+    programs,
+    now: opts.now,
+    secretKey: opts.secretKey ?? null,
+    publicUrl: opts.publicUrl,
+    send: opts.messagingSend,
+    allowPrivateTargets: opts.webhooksAllowPrivate,
+    pushAgent: opts.pushAgent,
+    embedded: opts.devMailbox ?? (opts.production ? false : undefined),
+    // A notification to an audience by tier (a reward's eligibility) reads the tiers module, made below; called only later.
+    accountsInTier: (programId, code) => tiers.accountsInTier(programId, code),
+  });
   const emit: typeof webhooks.emit = async (tx, programId, type, data, o) => {
     await webhooks.emit(tx, programId, type, data, o);
     await messaging.onEmit(tx, programId, type, data);

@@ -150,7 +150,19 @@ export const previewView = z.object({ locale: z.string(), subject: z.string().nu
 // ── Settings and preferences ──
 
 /** The triggers Fealty sends messages for; each can be switched off (`triggers.<key>.enabled: false`). */
-export const TRIGGERS = ['points_earned', 'points_matured', 'points_expired', 'points_expiring', 'tier_changed', 'redemption_status', 'claim_status'] as const;
+export const TRIGGERS = [
+  'points_earned',
+  'points_matured',
+  'points_expired',
+  'points_expiring',
+  'tier_changed',
+  'redemption_status',
+  // new offers and tiers at risk (#12)
+  'new_offer',
+  'tier_at_risk',
+  // claims of channel partners (#13)
+  'claim_status',
+] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;
 
@@ -189,7 +201,7 @@ export const preferencesPatch = z
       .strict()
       .nullable()
       .optional()
-      .describe('from the browser\'s PushManager.subscribe'),
+      .describe('from the browser\'s PushManager.subscribe; the portal uses PUT /portal/push/subscription'),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatch>;
@@ -352,3 +364,28 @@ export const inboxView = z.object({
   nextCursor: z.string().nullable(),
 });
 export type InboxView = z.infer<typeof inboxView>;
+
+// ── Web Push in the portal (#12) ──
+
+/**
+ * `PUT /portal/push/subscription`: what the browser's `PushSubscription.toJSON()` gives.
+ * Example: `{"endpoint": "https://fcm.googleapis.com/fcm/send/…", "expirationTime": null, "keys": {"p256dh": "BNc…", "auth": "tBH…"}}`.
+ */
+export const pushSubscriptionInput = z
+  .object({
+    endpoint: z.string().url().max(2000).refine((u) => u.startsWith('https://'), 'must be an https:// URL (a push service)'),
+    expirationTime: z.number().int().nullable().optional(),
+    keys: z.object({ p256dh: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url'), auth: z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url') }).strict(),
+  })
+  .strict();
+export type PushSubscriptionInput = z.infer<typeof pushSubscriptionInput>;
+
+/** `GET /portal/push`: whether the program has Web Push, its VAPID public key for `PushManager.subscribe`, and the member's state. */
+export const portalPushView = z.object({
+  available: z.boolean().describe('the program has an active Web Push channel'),
+  publicKey: z.string().nullable().describe('the VAPID public key (base64url), the `applicationServerKey`'),
+  subscribed: z.boolean().describe('a subscription is stored for the member'),
+  endpoint: z.string().nullable().describe('the stored subscription\'s endpoint, to compare with the browser\'s'),
+  enabled: z.boolean().describe('the member has not switched push off'),
+});
+export type PortalPushView = z.infer<typeof portalPushView>;

@@ -232,6 +232,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /portal/inbox/:id/read': { portal: true },
   'GET /portal/preferences': { portal: true },
   'PATCH /portal/preferences': { portal: true },
+
+  // Web Push opt-in in the portal (#12)
+  'GET /portal/push': { portal: true },
+  'PUT /portal/push/subscription': { portal: true },
+  'DELETE /portal/push/subscription': { portal: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

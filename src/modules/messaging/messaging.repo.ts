@@ -94,6 +94,18 @@ export async function savePreferences(tx: Tx, row: typeof messagePreferences.$in
   return p;
 }
 
+/**
+ * Removes a member's push subscription if it is still the one with this endpoint (the push
+ * service answered 404/410); a subscription the member made since is kept. True when removed.
+ */
+export async function dropPushSubscription(tx: Tx, programId: string, memberId: string, endpoint: string): Promise<boolean> {
+  const r = await tx.execute<{ member_id: string }>(sql`
+    update message_preferences set addresses = addresses - 'pushSubscription', updated_at = now()
+    where program_id = ${programId} and member_id = ${memberId} and addresses->'pushSubscription'->>'endpoint' = ${endpoint}
+    returning member_id`);
+  return r.rows.length > 0;
+}
+
 // ── Messages ──
 
 /** `(program_id, id) in (…)`: rows found across programs (the workers' claims) are read back by their whole key. */

@@ -21,6 +21,8 @@ import {
   messageLocale,
   messageView,
   messagingSettings,
+  portalPushView,
+  pushSubscriptionInput,
   preferencesPatch,
   preferencesView,
   previewInput,
@@ -158,6 +160,20 @@ export function messagingRoutes(messaging: MessagingService, campaigns: Campaign
     app.patch('/portal/preferences', { schema: { tags: ['portal'], summary: 'Change my notification preferences (channels, marketing, quiet hours, push subscription)', body: preferencesPatch, response: { 200: preferencesView, 422: problem } } }, async (req) => {
       const me = memberOf(req);
       return messaging.patchPreferences(req.ctx, me.id, req.body);
+    });
+
+    // ── Portal: Web Push opt-in (#12) ──
+    app.get('/portal/push', { schema: { tags: ['portal'], summary: "Web Push: the program's VAPID public key (for PushManager.subscribe) and whether I am subscribed", response: { 200: portalPushView } } }, async (req) => {
+      const me = memberOf(req);
+      return messaging.portalPush(me.programId, me.id);
+    });
+    app.put('/portal/push/subscription', { schema: { tags: ['portal'], summary: "Store this browser's push subscription (PushSubscription.toJSON()) and switch push on", body: pushSubscriptionInput, response: { 200: portalPushView, 422: problem } } }, async (req) => {
+      const me = memberOf(req);
+      return messaging.putPushSubscription(req.ctx, me.id, req.body);
+    });
+    app.delete('/portal/push/subscription', { schema: { tags: ['portal'], summary: 'Forget my push subscription', response: { 200: portalPushView } } }, async (req) => {
+      const me = memberOf(req);
+      return messaging.deletePushSubscription(req.ctx, me.id);
     });
   };
 }

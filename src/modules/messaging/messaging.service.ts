@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type {
+  Audience,
   Category,
   ChannelInput,
   ChannelPatch,
@@ -10,6 +11,8 @@ import type {
   MessageView,
   PreferencesPatch,
   PreferencesView,
+  PortalPushView,
+  PushSubscriptionInput,
   TemplateInput,
   TemplateView,
   Trigger,
@@ -29,7 +32,7 @@ import { emailAdapter, httpGatewayAdapter, telegramAdapter, webpushAdapter, type
 import { splitSettings } from './channels/channel-config.js';
 import { decide, quietOf, type SuppressReason } from './delivery-policy.js';
 import { messagingError } from './messaging.errors.js';
-import { accountAudience, expiringValue, programsWithExpiring, recipientsByIds, type Recipient } from './messaging.reads.js';
+import { accountAudience, audienceMembers, expiringValue, programsWithExpiring, recipientsByIds, type Recipient } from './messaging.reads.js';
 import * as repo from './messaging.repo.js';
 import { CODE_MASK, codeBox, SIGN_IN_CODE, type SignInCodeData } from './sign-in-codes.js';
 import { quietUntil, startOfLocalDay } from './policy.js';
@@ -49,6 +52,7 @@ const PREFETCH_AGENTS = /GoogleImageProxy|YahooMailProxy|Outlook-iOS|Microsoft O
 const DEV_MAILBOX = 'dev-mailbox';
 const DEFAULT_MEDIA = ['inbox', 'email'];
 const DAY_MS = 86_400_000;
+const noTier = (_programId: string, _code: string): SQL => sql`select null::text where false`;
 /** `points_expiring` warns this many days ahead unless the program sets `expiringDays`. */
 export const DEFAULT_EXPIRING_DAYS = 30;
 
@@ -60,7 +64,8 @@ export function backoffMs(failedAttempts: number, random: () => number = Math.ra
 export type DeliverReport = { claimed: number; sent: number; held: number; suppressed: number; retrying: number; failed: number };
 
 /** What a trigger asks for: a message of `key` about `objectId` to these members, with the variables of `data`. */
-export type Notification = { trigger: Trigger; objectId: string; memberIds?: string[]; accountId?: string; data: Record<string, unknown>; category?: Category };
+/** `audience`: every active member matching it (account types, tiers, roles…, as a campaign's), e.g. a reward's eligibility. */
+export type Notification = { trigger: Trigger; objectId: string; memberIds?: string[]; accountId?: string; audience?: Pick<Audience, 'types' | 'tiers' | 'roles'>; data: Record<string, unknown>; category?: Category };
 
 type Settings = MessagingSettings;
 type ProgramInfo = { name: string; defaultLocale: string; timeZone: string };
@@ -200,9 +205,11 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     const people = await recipientsByIds(tx, programId, direct);
     const byAccount = new Map<string, Recipient[]>();
     for (const n of wanted) if (n.accountId && !n.memberIds && !byAccount.has(n.accountId)) byAccount.set(n.accountId, await accountAudience(tx, programId, n.accountId));
+    const byAudience = new Map<Notification, Recipient[]>();
+    for (const n of wanted) if (n.audience && !n.memberIds && !n.accountId) byAudience.set(n, await audienceMembers(tx, programId, n.audience, (code) => (deps.accountsInTier ?? noTier)(programId, code)));
     const rows: repo.MessageInsert[] = [];
     for (const n of wanted) {
-      const members = n.memberIds ? n.memberIds.map((id) => people.get(id)).filter((m): m is Recipient => !!m) : (byAccount.get(n.accountId!) ?? []);
+      const members = n.memberIds ? n.memberIds.map((id) => people.get(id)).filter((m): m is Recipient => !!m) : n.accountId ? (byAccount.get(n.accountId) ?? []) : (byAudience.get(n) ?? []);
       for (const m of members) {
         for (const medium of mediaFor(settings, m.role)) {
           rows.push({
@@ -290,7 +297,7 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
           ? httpGatewayAdapter({ url: String(s.url), secret: String(s.signingSecret), now, send: deps.send, allowPrivateTargets: deps.allowPrivateTargets })
           : c.type === 'telegram'
             ? telegramAdapter({ botToken: String(s.botToken), baseUrl: String(s.baseUrl) })
-            : webpushAdapter({ subject: String(s.subject), publicKey: String(s.vapidPublicKey), privateKey: String(s.vapidPrivateKey), agent: deps.pushAgent });
+            : webpushAdapter({ subject: String(s.subject), publicKey: String(s.vapidPublicKey), privateKey: String(s.vapidPrivateKey), agent: deps.pushAgent, openUrl: `${publicUrl}/portal/inbox` });
     adapters.set(c.id, { version, adapter });
     return adapter;
   }
@@ -457,7 +464,10 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         await record(tx, m, token, { status: 'sent', reason: null, attempts, nextAttemptAt: null, ...wipe }, { status: 'sent', detail: outcome.detail ?? null, at });
         report.sent++;
       } else if (outcome.permanent || attempts >= MAX_ATTEMPTS) {
-        await record(tx, m, token, { status: 'failed', reason: outcome.error, attempts, nextAttemptAt: null, sentAt: null, ...wipe }, { status: 'failed', detail: outcome.error, at });
+        // The push service no longer knows the subscription: forget it, so later messages are `no_address`, not failures.
+        const dropped = outcome.gone && m.medium === 'push' && (await repo.dropPushSubscription(tx, m.programId, m.memberId, endpointOf(p.address)));
+        const detail = dropped ? `${outcome.error}; push subscription removed` : outcome.error;
+        await record(tx, m, token, { status: 'failed', reason: outcome.error, attempts, nextAttemptAt: null, sentAt: null, ...wipe }, { status: 'failed', detail, at });
         report.failed++;
       } else {
         const next = new Date(at.getTime() + backoffMs(attempts, random));
@@ -466,6 +476,14 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
       }
     });
   }
+
+  const endpointOf = (subscriptionJson: string): string => {
+    try {
+      return String((JSON.parse(subscriptionJson) as { endpoint?: unknown }).endpoint ?? '');
+    } catch {
+      return '';
+    }
+  };
 
   const messageView = (m: repo.MessageRow, events?: repo.MessageEventRow[]): MessageView => ({
     id: m.id,
@@ -725,6 +743,29 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         await deps.audit.record(tx, ctx, { action: 'member_preferences.updated', objectType: 'member', objectId: r.id, before: preferencesView(r.id, cur, r), after: view });
         return view;
       });
+    },
+
+    // ── Web Push in the portal (#12) ──
+
+    /** `GET /portal/push`: the program's VAPID public key (from its active Web Push channel) and the member's state. */
+    async portalPush(programId: string, memberId: string): Promise<PortalPushView> {
+      return inTransaction(database, async (tx) => {
+        const channel = (await repo.listChannels(tx, programId)).find((c) => c.active && c.type === 'webpush');
+        const prefs = (await repo.findPreferences(tx, programId, [memberId])).get(memberId);
+        const sub = prefs?.addresses?.pushSubscription as { endpoint?: string } | undefined;
+        const publicKey = typeof channel?.settings.vapidPublicKey === 'string' ? channel.settings.vapidPublicKey : null;
+        return { available: !!publicKey, publicKey, subscribed: !!sub, endpoint: sub?.endpoint ?? null, enabled: prefs?.channels?.push !== false };
+      });
+    },
+    /** `PUT /portal/push/subscription`: stores the browser's subscription (replacing any earlier one) and switches push on. */
+    async putPushSubscription(ctx: RequestContext, memberId: string, sub: PushSubscriptionInput): Promise<PortalPushView> {
+      await this.patchPreferences(ctx, memberId, { pushSubscription: { endpoint: sub.endpoint, keys: sub.keys }, channels: { push: true } });
+      return this.portalPush(ctx.programId, memberId);
+    },
+    /** `DELETE /portal/push/subscription`: forgets the subscription (the browser unsubscribed); nothing is pushed until a new one. */
+    async deletePushSubscription(ctx: RequestContext, memberId: string): Promise<PortalPushView> {
+      await this.patchPreferences(ctx, memberId, { pushSubscription: null });
+      return this.portalPush(ctx.programId, memberId);
     },
 
     // ── Messages ──

@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('Web Push', () => {
-  it('encrypts the message for the subscription with the program\'s VAPID keys; a gone subscription fails at once', async () => {
+  it("encrypts the message for the subscription with the program's VAPID keys; a gone subscription fails at once and is removed", async () => {
     const p = await t.newProgram('Push');
     const api = async (method: string, url: string, body?: unknown) => {
       const r = await t.call(p, method, `/api/v1${url}`, body);
@@ -75,30 +75,68 @@ describe('Web Push', () => {
     };
     await api('POST', '/roles', { code: 'engineer', name: 'Engineer' });
     await api('POST', '/accounts', { externalId: 'C-1', name: 'Clinic', type: 'clinic' });
-    const a = await api('POST', '/accounts/ext:C-1/members', { externalId: 'D-1', name: 'Dr Amir', role: 'engineer', locale: 'fa' });
+    const a = await api('POST', '/accounts/ext:C-1/members', { externalId: 'D-1', name: 'Dr Amir', role: 'engineer', locale: 'fa', email: 'amir@clinic.example' });
     const b = await api('POST', '/accounts/ext:C-1/members', { externalId: 'D-2', name: 'Dr Bea', role: 'engineer' });
     await api('PUT', '/messaging/settings', { defaultChannels: ['push'] });
+
+    // The portal before the program has Web Push: nothing to subscribe to.
+    const member = await t.loginMember('amir@clinic.example');
+    expect((await t.callAs(member, 'GET', '/api/v1/portal/push')).json()).toEqual({ available: false, publicKey: null, subscribed: false, endpoint: null, enabled: true });
     const channel = await api('POST', '/channels', { type: 'webpush', name: 'Portal push', settings: { subject: 'mailto:club@aquapure.example' } });
+    // The private key is sealed like every channel secret: listed as set, never shown.
+    const listed = (await api('GET', '/channels')).items.find((c: { id: string }) => c.id === channel.id);
+    expect(listed).toMatchObject({ settings: { subject: 'mailto:club@aquapure.example', vapidPublicKey: channel.vapidPublicKey }, secretsSet: ['vapidPrivateKey'] });
+    expect(JSON.stringify(listed)).not.toMatch(/vapidPrivateKey"\s*:/);
 
     const ua = createECDH('prime256v1');
     ua.generateKeys();
     const auth = randomBytes(16);
-    await api('PATCH', `/members/${a.id}/preferences`, { pushSubscription: { endpoint: `${base}/push/abc`, keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } } });
-    await api('PATCH', `/members/${b.id}/preferences`, { pushSubscription: { endpoint: `${base}/gone/xyz`, keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } } });
+    const keys = { p256dh: ua.getPublicKey().toString('base64url'), auth: auth.toString('base64url') };
+    expect((await t.callAs(member, 'GET', '/api/v1/portal/push')).json()).toMatchObject({ available: true, publicKey: channel.vapidPublicKey, subscribed: false });
+    // What the browser's PushSubscription.toJSON() gives, as the portal sends it.
+    const bad = await t.callAs(member, 'PUT', '/api/v1/portal/push/subscription', { endpoint: 'http://push.example/x', expirationTime: null, keys });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toContain('endpoint');
+    const put = await t.callAs(member, 'PUT', '/api/v1/portal/push/subscription', { endpoint: `${base}/push/abc`, expirationTime: null, keys });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ available: true, publicKey: channel.vapidPublicKey, subscribed: true, endpoint: `${base}/push/abc`, enabled: true });
+    await api('PATCH', `/members/${b.id}/preferences`, { pushSubscription: { endpoint: `${base}/gone/xyz`, keys } });
+    expect(await api('GET', `/members/${b.id}/preferences`)).toMatchObject({ pushSubscribed: true });
+    // The sign-in code's e-mail out of the way.
+    await t.services.messaging.deliverDue(new Date(), { programId: p.programId });
 
     await inTransaction(t.database, (tx) => t.services.messaging.notify(tx, p.programId, [{ trigger: 'points_matured', objectId: 'tx-p', memberIds: [a.id, b.id], data: { award: { amount: 12, currency: 'points' } } }]));
     expect(await t.services.messaging.deliverDue(new Date(), { programId: p.programId })).toMatchObject({ claimed: 2, sent: 1, failed: 1 });
 
     const push = received.find((r) => r.path === '/push/abc')!;
     expect(push.headers['content-encoding']).toBe('aes128gcm');
+    expect(push.headers.ttl).toBe('86400');
+    expect(push.headers.urgency).toBe('normal');
     // VAPID: `vapid t=<JWT>, k=<the channel's public key>`.
     expect(String(push.headers.authorization)).toMatch(new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${channel.vapidPublicKey}$`));
-    const payload = JSON.parse(decrypt(push.body, ua, auth)) as { id: string; title: string; body: string };
+    const jwt = JSON.parse(Buffer.from(String(push.headers.authorization).split(/[ .,]/)[2], 'base64url').toString()) as { aud: string; sub: string; exp: number };
+    expect(jwt).toMatchObject({ aud: base, sub: 'mailto:club@aquapure.example' });
+    const payload = JSON.parse(decrypt(push.body, ua, auth)) as { id: string; title: string; body: string; url: string };
     expect(payload.title).toBe('12 points اکنون در دسترس است');
     expect(payload.body).toContain('سلام Dr Amir');
+    expect(payload.url).toBe('http://localhost:3000/portal/inbox');
 
+    // 410 Gone: failed at once, and the subscription is forgotten.
     const gone = (await api('GET', `/members/${b.id}/messages`)).items[0];
-    expect(gone).toMatchObject({ status: 'failed' });
+    expect(gone).toMatchObject({ status: 'failed', attempts: 1 });
     expect(gone.reason).toContain('410');
+    expect((await api('GET', `/messages/${gone.id}`)).timeline.at(-1).detail).toContain('push subscription removed');
+    expect(await api('GET', `/members/${b.id}/preferences`)).toMatchObject({ pushSubscribed: false });
+    // The next message to the member is not sent to the dead endpoint: no address.
+    const before = received.filter((r) => r.path.startsWith('/gone')).length;
+    await inTransaction(t.database, (tx) => t.services.messaging.notify(tx, p.programId, [{ trigger: 'points_matured', objectId: 'tx-q', memberIds: [b.id], data: { award: { amount: 3, currency: 'points' } } }]));
+    expect(await t.services.messaging.deliverDue(new Date(), { programId: p.programId })).toMatchObject({ claimed: 1, suppressed: 1 });
+    expect((await api('GET', `/members/${b.id}/messages`)).items[0]).toMatchObject({ status: 'suppressed', reason: 'no_address' });
+    expect(received.filter((r) => r.path.startsWith('/gone')).length).toBe(before);
+
+    // The portal's switch off: the subscription goes.
+    const off = await t.callAs(member, 'DELETE', '/api/v1/portal/push/subscription');
+    expect(off.json()).toMatchObject({ available: true, subscribed: false, endpoint: null });
+    expect(await api('GET', `/members/${a.id}/preferences`)).toMatchObject({ pushSubscribed: false, channels: { push: true } });
   });
 });

@@ -19,7 +19,7 @@ export type Outgoing = {
  * What a channel answered. `permanent`: retrying cannot help (a 4xx, a mailbox that does not
  * exist, a push subscription that is gone): the message fails at once. Otherwise it is retried.
  */
-export type SendOutcome = { ok: true; detail?: string } | { ok: false; permanent: boolean; error: string };
+export type SendOutcome = { ok: true; detail?: string } | { ok: false; permanent: boolean; error: string; gone?: boolean };
 
 /** Every channel behind one interface: the delivery worker knows nothing of SMTP, HTTP or push. */
 export type ChannelAdapter = { send(m: Outgoing): Promise<SendOutcome>; close(): Promise<void> };
@@ -123,20 +123,34 @@ export function telegramAdapter(c: { botToken: string; baseUrl: string }): Chann
   };
 }
 
-/** Web Push (RFC 8030, payload encrypted per RFC 8291) with the program's VAPID keys; `to` is the subscription's JSON. */
-/** `agent`: the HTTPS agent to the push service (tests trust a local one's certificate with it). */
-export function webpushAdapter(c: { subject: string; publicKey: string; privateKey: string; agent?: Agent }): ChannelAdapter {
+/** How long a push service keeps a message for a device that is offline: a day, then it is stale. */
+export const PUSH_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Web Push (RFC 8030, payload encrypted per RFC 8291) with the program's VAPID keys; `to` is the
+ * subscription's JSON. The payload `{id, title, body, url}` is what the portal's service worker
+ * shows. A 404 or 410 means the browser dropped the subscription: `gone`, and the worker removes it.
+ * `agent`: the HTTPS agent to the push service (tests trust a local one's certificate with it).
+ */
+export function webpushAdapter(c: { subject: string; publicKey: string; privateKey: string; agent?: Agent; openUrl?: string }): ChannelAdapter {
   return {
     async send(m) {
       try {
         const subscription = JSON.parse(m.to) as webpush.PushSubscription;
-        const payload = JSON.stringify({ id: m.id, title: m.subject ?? '', body: m.text });
-        const r = await webpush.sendNotification(subscription, payload, { vapidDetails: { subject: c.subject, publicKey: c.publicKey, privateKey: c.privateKey }, TTL: 24 * 3600, timeout: 10_000, ...(c.agent ? { agent: c.agent } : {}) });
+        const payload = JSON.stringify({ id: m.id, title: m.subject ?? '', body: m.text, url: c.openUrl ?? '/portal/inbox' });
+        const r = await webpush.sendNotification(subscription, payload, {
+          vapidDetails: { subject: c.subject, publicKey: c.publicKey, privateKey: c.privateKey },
+          TTL: PUSH_TTL_SECONDS,
+          urgency: 'normal',
+          timeout: 10_000,
+          ...(c.agent ? { agent: c.agent } : {}),
+        });
         return { ok: true, detail: `HTTP ${r.statusCode}` };
       } catch (err) {
         const e = err as { statusCode?: number; message?: string };
         // 404/410: the subscription is gone; the member has to subscribe again.
-        return { ok: false, permanent: permanentHttp(e.statusCode ?? null), error: short(`${e.statusCode ? `HTTP ${e.statusCode}: ` : ''}${e.message ?? String(err)}`) };
+        const gone = e.statusCode === 404 || e.statusCode === 410;
+        return { ok: false, permanent: permanentHttp(e.statusCode ?? null), gone, error: short(`${e.statusCode ? `HTTP ${e.statusCode}: ` : ''}${e.message ?? String(err)}`) };
       }
     },
     async close() {},

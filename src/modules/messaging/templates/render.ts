@@ -101,6 +101,9 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     sign_in_code: { code: '482913', minutes: 10, expiresAt: '2026-11-16T10:25:00Z', programs: [base.programName] },
     redemption_status: { redemption: { id: 'red_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', from: 'requested', to: 'approved', qty: 1, reason: null } },
     claim_status: { claim: { id: 'clm_sample', kind: 'mdf', from: 'submitted', to: 'approved', approvedAmount: 25000, note: null } },
+    // new offers and tiers at risk (#12)
+    new_offer: { offer: { rewardId: 'rwd_sample', name: 'Tool kit', description: 'A 40-piece kit for the van.', category: 'tools', cost: { amount: 12000, currency: 'points' }, activeTo: '2026-12-31T23:00:00Z' } },
+    tier_at_risk: { tier: { code: 'gold', name: 'Gold', graceEndsAt: '2026-12-15T00:00:00Z', remaining: 2500, metric: 'spend', min: 10000, value: 7500 } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
   return { ...common, ...(own ?? { campaign: { name: 'Sample campaign' }, offer: { ruleId: null, rewardId: null } }) };
