@@ -3,8 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { useResource } from '../../../use-resource';
 import { ErrorText } from '../../shell/components/error-text';
 import { fetchInbox, fetchPreferences, markRead, savePreferences, type PreferencesView } from '../api/inbox-api';
+import { PushToggle } from './push-toggle';
 
-const MEDIA = ['email', 'sms', 'whatsapp', 'telegram', 'push'] as const;
+// Push has its own switch: it needs this browser's subscription, not only a preference.
+const MEDIA = ['email', 'sms', 'whatsapp', 'telegram'] as const;
 
 /** My notification choices: which channels, marketing or not, quiet hours. Saved as each one changes. */
 function Preferences() {
@@ -30,6 +32,7 @@ function Preferences() {
           <input type="checkbox" checked={p.channels[m] !== false} onChange={(e) => void save({ channels: { [m]: e.currentTarget.checked } })} /> {t(`inbox.media.${m}`)}
         </label>
       ))}
+      <PushToggle />
       <label className="check">
         <input type="checkbox" checked={p.categories.marketing} onChange={(e) => void save({ categories: { marketing: e.currentTarget.checked } })} /> {t('inbox.marketing')}
       </label>
