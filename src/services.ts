@@ -78,12 +78,12 @@ export function createServices(
     await messaging.onEmitMany(tx, programId, messages);
   };
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
-  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit, emitMany });
+  const tiers = createTiersService(database, { audit, programs, now: opts.now, emit, emitMany, notify: messaging.notify });
   const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
-  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit });
+  const rewards = createRewardsService(database, { audit, programs, ledger, idempotency, now: opts.now, tierOf: tiers.tierOf, emit, notify: messaging.notify });
   const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
   const funds = createFundsService(database, { ledger, audit, idempotency, programs });
   const rules = createRulesService(database, { audit, programs });

@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { ProgramsService } from '../programs/index.js';
-import { createCatalogService } from './catalog/catalog.service.js';
+import { createCatalogService, type OfferNotify } from './catalog/catalog.service.js';
 import { createFulfilmentService } from './fulfilment/fulfilment.service.js';
 import { createPartnersService } from './partners/partners.service.js';
 import { createRedemptionsService, type Emit, type TierOf } from './redemptions/redemptions.service.js';
@@ -18,13 +18,15 @@ export type RewardsDeps = {
   tierOf?: TierOf;
   /** Webhook publisher for `redemption.status_changed`; without it nothing is published. */
   emit?: Emit;
+  /** Messaging's `notify`: a reward published to an audience becomes a `new_offer` message to its members (#12). */
+  notify?: OfferNotify;
   now?: () => Date;
 };
 
 /** The rewards module: catalog, partners, redemptions, stamp cards and fulfilment files. */
 export function createRewardsService(database: Database, deps: RewardsDeps) {
   const now = deps.now ?? (() => new Date());
-  const catalog = createCatalogService(database, { audit: deps.audit, programs: deps.programs, now });
+  const catalog = createCatalogService(database, { audit: deps.audit, programs: deps.programs, now, notify: deps.notify });
   const partners = createPartnersService(database, { audit: deps.audit });
   const redemptions = createRedemptionsService(database, { ledger: deps.ledger, audit: deps.audit, idempotency: deps.idempotency, now, tierOf: deps.tierOf, emit: deps.emit });
   const stampCards = createStampCardsService(database, { audit: deps.audit, programs: deps.programs, ledger: deps.ledger, redemptions, now });

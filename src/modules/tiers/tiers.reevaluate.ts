@@ -3,18 +3,21 @@ import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import type { AuditService } from '../audit/index.js';
 import type { ProgramsService } from '../programs/index.js';
-import { DEFAULT_LADDER, monthOf, windowOf, type Tier } from './tiers.ladder.js';
+import { addDays, DEFAULT_LADDER, monthOf, windowOf, type Tier } from './tiers.ladder.js';
 import * as repo from './tiers.repo.js';
 
 export type TierEmit = (tx: Tx, programId: string, type: string, data: Record<string, unknown>) => Promise<void>;
 /** Emits several messages with one read of the subscriptions and one insert (webhooks.emitMany). */
 export type TierEmitMany = (tx: Tx, programId: string, messages: { type: string; data: Record<string, unknown> }[]) => Promise<void>;
+/** A tier at risk, for messaging's `notify` (#12): to the account's partner admins, once per grace period. */
+export type TierAtRiskNotification = { trigger: 'tier_at_risk'; objectId: string; accountId: string; data: Record<string, unknown>; category: 'transactional' };
+export type TierNotify = (tx: Tx, programId: string, ns: TierAtRiskNotification[]) => Promise<unknown>;
 export type EvaluationResult = { programs: number; accounts: number; promoted: number; downgraded: number; graceStarted: number; overridesExpired: number };
 
 /** Accounts per transaction: short enough that events on those accounts wait little for the job. */
 const CHUNK = 20_000;
 
-type Deps = { audit: AuditService; programs: ProgramsService; emit: TierEmit; emitMany?: TierEmitMany };
+type Deps = { audit: AuditService; programs: ProgramsService; emit: TierEmit; emitMany?: TierEmitMany; notify?: TierNotify };
 
 const systemCtx = (programId: string): RequestContext => ({ programId, actor: { type: 'system', id: 'tiers.reevaluate' } });
 
@@ -116,6 +119,64 @@ async function evaluateRange(tx: Tx, programId: string, now: Date, config: { win
   return res.rows;
 }
 
+type AtRisk = { account_id: string; tier_code: string; below_since: Date | string; grace_days: number; min: string; metric: string; value: string };
+
+/**
+ * The accounts of a range (as left by `evaluateRange`) that hold a tier they no longer reach and
+ * will lose when the grace period ends: their tier's window value now against its threshold.
+ * An account held up by an override is not at risk of noticing the drop, and is left out.
+ */
+async function atRiskInRange(tx: Tx, programId: string, now: Date, config: { windows: unknown[]; tiers: unknown[]; ladders: unknown[] }, after: string, upTo: string | null): Promise<AtRisk[]> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const upper = upTo === null ? sql`` : sql`and st.account_id <= ${upTo}`;
+  const res = await tx.execute<AtRisk>(sql`
+    with w as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.windows)}::jsonb) as x(wi int, ladder text, metric text, from_month text, to_month text)
+    ), t as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.tiers)}::jsonb) as x(code text, ladder text, rank int, wi int, min bigint, grace_days int, discount_bp int)
+    ), lt as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.ladders)}::jsonb) as x(account_type text, ladder text)
+    ), s as (
+      select st.account_id, st.tier_code, st.below_since, coalesce(lt.ladder, ${DEFAULT_LADDER}) as ladder
+      from account_tier_state st left join lt on lt.account_type = st.account_type
+      where st.program_id = ${programId} and st.account_id > ${after} ${upper}
+        and st.tier_code is not null and st.below_since is not null
+        and not (st.override_tier_code is not null and st.override_expires_at > ${at})
+    )
+    select s.account_id, s.tier_code, s.below_since, cur.grace_days, cur.min::text as min, w.metric,
+      coalesce((select sum(case w.metric when 'spend' then b.spend when 'units' then b.units else b.points end)
+        from tier_metric_buckets b where b.program_id = ${programId} and b.account_id = s.account_id and b.month >= w.from_month and b.month <= w.to_month), 0)::text as value
+    from s join t cur on cur.code = s.tier_code and cur.ladder = s.ladder join w on w.wi = cur.wi
+    where s.below_since + make_interval(days => cur.grace_days) > ${at}
+    order by s.account_id`);
+  return res.rows;
+}
+
+/** `tier_at_risk` for each account at risk: keyed by the grace period's start, so the daily runs send it once per grace period. */
+function atRiskNotifications(rows: AtRisk[], names: Map<string, string>): TierAtRiskNotification[] {
+  return rows.map((r) => {
+    const since = new Date(r.below_since);
+    const left = BigInt(r.min) - BigInt(r.value);
+    return {
+      trigger: 'tier_at_risk',
+      objectId: `${r.account_id}:${r.tier_code}:${since.toISOString()}`,
+      accountId: r.account_id,
+      category: 'transactional',
+      data: {
+        tier: {
+          code: r.tier_code,
+          name: names.get(r.tier_code) ?? r.tier_code,
+          graceEndsAt: addDays(since, r.grace_days).toISOString(),
+          metric: r.metric,
+          min: Number(r.min),
+          value: Number(r.value),
+          remaining: left > 0n ? Number(left) : 0,
+        },
+      },
+    };
+  });
+}
+
 /** The next range boundary: the id `CHUNK` accounts after `after`, or null when fewer are left. */
 async function boundaryAfter(tx: Tx, programId: string, after: string): Promise<string | null> {
   const res = await tx.execute<{ account_id: string }>(sql`
@@ -142,6 +203,7 @@ export async function reevaluateTiers(database: Database, deps: Deps, now: Date,
     }));
     if (!tiers.length) continue;
     const config = evaluationConfig(tiers, ladders, monthOf(now, timeZone));
+    const names = new Map(tiers.map((t) => [t.code, t.name]));
     let after = '';
     for (;;) {
       const done = await inTransaction(database, async (tx) => {
@@ -157,6 +219,11 @@ export async function reevaluateTiers(database: Database, deps: Deps, now: Date,
         // One subscription read and one insert for the chunk's changes, not a query per changed account.
         if (deps.emitMany) await deps.emitMany(tx, programId, messages);
         else for (const m of messages) await deps.emit(tx, programId, m.type, m.data);
+        // Accounts that will drop at the end of their grace period hear of it, with what keeps the tier (#12).
+        if (deps.notify) {
+          const risky = await atRiskInRange(tx, programId, now, config, after, upTo);
+          if (risky.length) await deps.notify(tx, programId, atRiskNotifications(risky, names));
+        }
         const counted = await tx.execute<{ n: number }>(sql`
           select count(*)::int as n from account_tier_state where program_id = ${programId} and account_id > ${after} ${upTo === null ? sql`` : sql`and account_id <= ${upTo}`}`);
         result.accounts += Number(counted.rows[0].n);

@@ -26,7 +26,7 @@ import {
   type Bucket,
   type Tier,
 } from './tiers.ladder.js';
-import { reevaluateTiers, type EvaluationResult, type TierEmit, type TierEmitMany } from './tiers.reevaluate.js';
+import { reevaluateTiers, type EvaluationResult, type TierEmit, type TierEmitMany, type TierNotify } from './tiers.reevaluate.js';
 import * as repo from './tiers.repo.js';
 
 /** What an event adds to an account's tier metrics (the events module calls this in the event's transaction). */
@@ -119,7 +119,7 @@ function noActivityDiscount(steps: { minSpend: bigint; discountBp: number }[]): 
   return { discountPercent: bpToPercent(bp), source: bp > 0 ? 'accumulative' : null };
 }
 
-export function createTiersService(database: Database, deps: { audit: AuditService; programs: ProgramsService; emit?: TierEmit; emitMany?: TierEmitMany; now?: () => Date }) {
+export function createTiersService(database: Database, deps: { audit: AuditService; programs: ProgramsService; emit?: TierEmit; emitMany?: TierEmitMany; notify?: TierNotify; now?: () => Date }) {
   const { audit, programs } = deps;
   const emit: TierEmit = deps.emit ?? (async () => {});
   const now = deps.now ?? (() => new Date());
@@ -438,12 +438,12 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
 
     /** Downgrades after grace, moves windows, expires overrides; safe to run twice. `now` is the job's clock. */
     async reevaluate(at: Date, opts: { programId?: string } = {}): Promise<EvaluationResult> {
-      return reevaluateTiers(database, { audit, programs, emit, emitMany: deps.emitMany }, at, opts);
+      return reevaluateTiers(database, { audit, programs, emit, emitMany: deps.emitMany, notify: deps.notify }, at, opts);
     },
 
     /** `POST /tiers/evaluate`: the job for one program, now, audited with what it did. */
     async evaluateProgram(ctx: RequestContext): Promise<EvaluationResult> {
-      const result = await reevaluateTiers(database, { audit, programs, emit, emitMany: deps.emitMany }, now(), { programId: ctx.programId });
+      const result = await reevaluateTiers(database, { audit, programs, emit, emitMany: deps.emitMany, notify: deps.notify }, now(), { programId: ctx.programId });
       await inTransaction(database, (tx) => audit.record(tx, ctx, { action: 'tiers.evaluated', objectType: 'program', objectId: ctx.programId, after: result }));
       return result;
     },

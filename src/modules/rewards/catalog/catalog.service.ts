@@ -68,7 +68,43 @@ function cleanEligibility(e: RewardInput['eligibility']): repo.RewardRow['eligib
 
 type Problem = FieldError & { code: RewardErrorCode };
 
-export function createCatalogService(database: Database, deps: { audit: AuditService; programs: ProgramsService; now: () => Date }) {
+/** A `new_offer` message to every member the reward's eligibility admits (messaging's `notify`, #12). */
+export type OfferNotification = { trigger: 'new_offer'; objectId: string; audience: { types?: string[]; tiers?: string[]; roles?: string[] }; data: Record<string, unknown>; category: 'marketing' };
+export type OfferNotify = (tx: Tx, programId: string, ns: OfferNotification[]) => Promise<unknown>;
+
+/**
+ * Whether a change publishes the reward to members who could not see it before: it becomes
+ * available (active, in its window, in stock), or its eligibility changes while available.
+ * Messaging's key `new_offer:<reward>:<member>:<medium>` keeps it to one message per member,
+ * so a widened audience reaches only the members it adds.
+ */
+function publishes(before: repo.RewardRow | null, after: repo.RewardRow, at: Date): boolean {
+  const available = (r: repo.RewardRow) => isActiveAt(r, at) && (r.stock === null || r.stock > 0);
+  if (!available(after)) return false;
+  return !before || !available(before) || JSON.stringify(before.eligibility) !== JSON.stringify(after.eligibility);
+}
+
+function offerNotification(r: repo.RewardRow): OfferNotification {
+  return {
+    trigger: 'new_offer',
+    objectId: r.id,
+    audience: { types: r.eligibility.accountTypes, tiers: r.eligibility.tiers, roles: r.eligibility.roles },
+    category: 'marketing',
+    data: {
+      offer: {
+        rewardId: r.id,
+        name: r.name,
+        description: r.description,
+        category: r.category,
+        kind: r.kind,
+        cost: { amount: Number(r.costAmount), currency: r.costCurrency },
+        activeTo: r.activeTo?.toISOString() ?? null,
+      },
+    },
+  };
+}
+
+export function createCatalogService(database: Database, deps: { audit: AuditService; programs: ProgramsService; now: () => Date; notify?: OfferNotify }) {
   const { audit, programs, now } = deps;
 
   /**
@@ -139,8 +175,10 @@ export function createCatalogService(database: Database, deps: { audit: AuditSer
         };
         await check(tx, ctx.programId, row);
         const created = await repo.insertReward(tx, { id: newId('rwd'), ...row });
-        const view = toReward(created, now());
+        const at = now();
+        const view = toReward(created, at);
         await audit.record(tx, ctx, { action: 'reward.created', objectType: 'reward', objectId: created.id, after: view });
+        if (deps.notify && publishes(null, created, at)) await deps.notify(tx, ctx.programId, [offerNotification(created)]);
         return view;
       });
     },
@@ -178,6 +216,7 @@ export function createCatalogService(database: Database, deps: { audit: AuditSer
         const t = now();
         const view = toReward(after, t);
         await audit.record(tx, ctx, { action: 'reward.updated', objectType: 'reward', objectId: before.id, before: toReward(before, t), after: view });
+        if (deps.notify && publishes(before, after, t)) await deps.notify(tx, ctx.programId, [offerNotification(after)]);
         return view;
       });
     },
