@@ -65,7 +65,7 @@ describe('portal sign-in between two programs', () => {
     const wallets = await t.callAs(session, 'GET', `${API}/portal/wallets`);
     expect(wallets.statusCode, wallets.body).toBe(200);
     expect(wallets.body).toContain('48271');
-    for (const path of ['/portal/me', '/portal/wallets', '/portal/entries', '/portal/company', '/portal/rewards', '/portal/redemptions', '/portal/inbox', '/portal/preferences']) {
+    for (const path of ['/portal/me', '/portal/wallets', '/portal/entries', '/portal/company', '/portal/rewards', '/portal/redemptions', '/portal/inbox', '/portal/preferences', '/portal/push']) {
       const res = await t.callAs(session, 'GET', `${API}${path}`);
       expect(res.statusCode, `${path}: ${res.body}`).toBeLessThan(500);
       expect(res.body, path).not.toContain('93517');
