@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import type { RequestContext } from '../../lib/context.js';
+import { DEFAULT_LOCALES } from './templates/default-templates.js';
 
 /**
  * The `new_offer` trigger (a reward published to the members its eligibility admits, from the
@@ -123,5 +124,23 @@ describe('tier_at_risk', () => {
     const [b] = (await inboxOf(p, beta.id)).filter((m) => m.templateKey === 'tier_at_risk');
     expect(b).toMatchObject({ subject: 'Keep your Gold tier' });
     expect(b.text).toContain('Beta is below the Gold threshold and will drop at the end of its grace period, on 2026-04-07.');
+  });
+});
+
+describe('default templates of the two triggers', () => {
+  it('render in every shipped locale, on every medium, with the sample variables; what keeps a tier is shown for units and points', async () => {
+    const p = await t.newProgram('Templates');
+    for (const key of ['new_offer', 'tier_at_risk'])
+      for (const locale of DEFAULT_LOCALES)
+        for (const channel of ['email', 'inbox', 'sms', 'push']) {
+          const r = await t.call(p, 'POST', '/api/v1/templates/preview', { key, channel, locale });
+          expect(r.statusCode, `${key} ${channel} ${locale}: ${r.body}`).toBe(200);
+          expect(r.json().locale).toBe(locale);
+          expect(r.json().subject).toMatch(/Tool kit|Gold/);
+        }
+    const units = (await t.call(p, 'POST', '/api/v1/templates/preview', { key: 'tier_at_risk', channel: 'inbox', locale: 'en', data: { tier: { code: 'gold', name: 'Gold', graceEndsAt: '2026-12-15T00:00:00Z', remaining: 40, metric: 'units', min: 100, value: 60 } } })).json();
+    expect(units.text).toContain('on 2026-12-15. 40 units more keeps it.');
+    const spend = (await t.call(p, 'POST', '/api/v1/templates/preview', { key: 'tier_at_risk', channel: 'inbox', locale: 'en' })).json();
+    expect(spend.text).not.toContain('more keeps it');
   });
 });
