@@ -115,6 +115,8 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     if (!claim) return;
     try {
       report.expiring = { ran: true, ...(await s.messaging.notifyExpiring(now)) };
+      // Rewards whose window opened by itself since the last runs: new_offer to their audience (#12).
+      await s.rewards.catalog.announceOpened(now);
     } catch (err) {
       await releaseDay(s.database, EXPIRING, now, claim.previous);
       throw err;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import type { RequestContext } from '../../lib/context.js';
+import { runDue } from '../../jobs/run-due.js';
 import { DEFAULT_LOCALES } from './templates/default-templates.js';
 
 /**
@@ -64,6 +65,17 @@ describe('new_offer', () => {
     await api(p, 'PATCH', `/rewards/${lamp.id}`, { active: true });
     expect(await deliver(p)).toMatchObject({ claimed: 3, sent: 2, suppressed: 1 });
     expect((await inboxOf(p, clinic.id))[0]).toMatchObject({ subject: 'New for you: Lamp' });
+
+    // A reward whose window opens later is announced by the daily job once it has opened, once.
+    const cal = await api(p, 'POST', '/rewards', { name: 'Calendar', kind: 'gift', cost: { currency: 'points', amount: 80 }, activeFrom: '2026-01-12T00:00:00Z' });
+    expect(await deliver(p)).toMatchObject({ claimed: 0 });
+    clock = new Date('2026-01-12T06:00:00Z');
+    expect((await runDue(t.services, clock)).errors).toEqual([]);
+    expect((await inboxOf(p, clinic.id))[0]).toMatchObject({ subject: 'New for you: Calendar', status: 'delivered' });
+    expect((await inboxOf(p, dealer.id))[0]).toMatchObject({ subject: 'Nouveau pour vous : Calendar' });
+    await t.services.rewards.catalog.announceOpened(new Date('2026-01-13T06:00:00Z'));
+    expect(await deliver(p)).toMatchObject({ claimed: 0 });
+    expect(cal.availableNow).toBe(false);
 
     // Switched off, the trigger queues nothing.
     await api(p, 'PUT', '/messaging/settings', { defaultChannels: ['inbox'], triggers: { new_offer: { enabled: false } } });

@@ -60,6 +60,15 @@ export async function listRewards(tx: Tx, programId: string, f: RewardFilter, pa
   return tx.select().from(rewards).where(and(...where)).orderBy(asc(rewards.id)).limit(page.limit);
 }
 
+/** Rewards of every program whose window opened in `(since, at]` and that are available at `at` (active, in stock): announced by the daily job. */
+export async function openedBetween(tx: Tx, since: Date, at: Date): Promise<RewardRow[]> {
+  return tx
+    .select()
+    .from(rewards)
+    .where(and(activeAt(at), gt(rewards.activeFrom, since), or(isNull(rewards.stock), gt(rewards.stock, 0))))
+    .orderBy(asc(rewards.programId), asc(rewards.id));
+}
+
 /** Categories with how many rewards each has: the shelves of a hobby shop. */
 export async function categories(tx: Tx, programId: string, at: Date): Promise<{ category: string; rewards: number }[]> {
   const rows = await tx

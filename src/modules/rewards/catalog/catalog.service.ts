@@ -68,6 +68,9 @@ function cleanEligibility(e: RewardInput['eligibility']): repo.RewardRow['eligib
 
 type Problem = FieldError & { code: RewardErrorCode };
 
+/** How far back the daily job looks for reward windows that opened by themselves. */
+const OPENED_LOOKBACK_DAYS = 3;
+
 /** A `new_offer` message to every member the reward's eligibility admits (messaging's `notify`, #12). */
 export type OfferNotification = { trigger: 'new_offer'; objectId: string; audience: { types?: string[]; tiers?: string[]; roles?: string[] }; data: Record<string, unknown>; category: 'marketing' };
 export type OfferNotify = (tx: Tx, programId: string, ns: OfferNotification[]) => Promise<unknown>;
@@ -243,6 +246,19 @@ export function createCatalogService(database: Database, deps: { audit: AuditSer
         const items = rows.slice(0, q.limit).map((r) => toReward(r, t, q.locale));
         return { items, nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1].id) : null };
       });
+    },
+
+    /**
+     * The daily job's part of `new_offer`: rewards whose `activeFrom` arrived in the last
+     * `OPENED_LOOKBACK_DAYS` (a missed day is caught up) are announced to their audience; the
+     * messages' dedupe keys make every later run, and a reward already announced, add nothing.
+     */
+    async announceOpened(at: Date): Promise<{ rewards: number }> {
+      if (!deps.notify) return { rewards: 0 };
+      const notify = deps.notify;
+      const opened = await inTransaction(database, (tx) => repo.openedBetween(tx, new Date(at.getTime() - OPENED_LOOKBACK_DAYS * 86_400_000), at));
+      for (const r of opened) await inTransaction(database, (tx) => notify(tx, r.programId, [offerNotification(r)]));
+      return { rewards: opened.length };
     },
 
     async listCategories(programId: string) {
