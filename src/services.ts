@@ -19,6 +19,7 @@ import { createUsersService } from './modules/users/index.js';
 import { createWalletsService } from './modules/wallets/index.js';
 import { createFundsService } from './modules/funds/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
+import { createRebatesService } from './modules/rebates/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -93,7 +94,9 @@ export function createServices(
       rewardId: (programId, ref) => idOf(rewards.catalog.getReward(programId, ref)),
     },
   });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds };
+  // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
+  const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, rebates };
 }
 
 export type Services = ReturnType<typeof createServices>;

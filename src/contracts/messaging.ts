@@ -150,7 +150,16 @@ export const previewView = z.object({ locale: z.string(), subject: z.string().nu
 // ── Settings and preferences ──
 
 /** The triggers Fealty sends messages for; each can be switched off (`triggers.<key>.enabled: false`). */
-export const TRIGGERS = ['points_earned', 'points_matured', 'points_expired', 'points_expiring', 'tier_changed', 'redemption_status'] as const;
+export const TRIGGERS = [
+  'points_earned',
+  'points_matured',
+  'points_expired',
+  'points_expiring',
+  'tier_changed',
+  'redemption_status',
+  // Volume rebates (#14): a settlement credited the account's rebate
+  'rebate_settled',
+] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;
 

@@ -86,6 +86,17 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /funds/:id/allocations': write('value:adjust', { walletBody: true }),
   'GET /accounts/:accountId/funds': read('accounts:read', { accountParam: 'accountId' }),
 
+  // Volume rebates (src/modules/rebates, #14)
+  'POST /rebates': write('program:write'),
+  'GET /rebates': read('program:read'),
+  'GET /rebates/:id': read('program:read'),
+  'PATCH /rebates/:id': write('program:write'),
+  'GET /rebates/:id/standings': read('program:read'),
+  'POST /rebates/:id/settlements': write('value:adjust'),
+  'GET /rebates/:id/settlements': read('program:read'),
+  'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /portal/rebates': { portal: true },
+
   // Events and rules
   'POST /events': write('events:write'),
   'POST /events/batch': write('events:write'),

@@ -100,6 +100,8 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     tier_changed: { tier: { from: 'silver', to: 'gold', up: true, reason: 'qualified' } },
     sign_in_code: { code: '482913', minutes: 10, expiresAt: '2026-11-16T10:25:00Z', programs: [base.programName] },
     redemption_status: { redemption: { id: 'red_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', from: 'requested', to: 'approved', qty: 1, reason: null } },
+    // Volume rebates (#14)
+    rebate_settled: { rebate: { id: 'rbt_sample', name: 'Distributor quarterly rebate', period: '2026-Q4', final: true, amount: 64000, amountText: '640.00 EUR', total: 64000, currency: 'eur', rateBp: 300, basis: 2133333 } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
   return { ...common, ...(own ?? { campaign: { name: 'Sample campaign' }, offer: { ruleId: null, rewardId: null } }) };
