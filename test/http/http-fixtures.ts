@@ -51,6 +51,8 @@ export type SeededProgram = {
   inboxMessageId: string;
   /** A marketing fund with one allocation to the first account. */
   fundId: string;
+  /** A quarterly volume rebate over every account (#14). */
+  rebateId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -147,6 +149,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   await post('/currencies', { code: `${lower}-eur`, name: 'Euro', kind: 'money', moneyCurrency: 'EUR' });
   const fund = await post<{ id: string }>('/funds', { name: `${prefix} co-op`, currency: `${lower}-eur`, period: { from: '2026-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, budget: 100000, allocation: { mode: 'fixed' }, reimbursement: { shareBp: 5000, perManufacturer: true } });
   await post(`/funds/${fund.id}/allocations`, { accountId: accounts[0].id, amount: 1000 }, { 'idempotency-key': `${prefix}-fund` });
+  const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
@@ -158,6 +161,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     messageId: messages[0].id,
     inboxMessageId: inbox!.id,
     fundId: fund.id,
+    rebateId: rebate.id,
   };
 }
 

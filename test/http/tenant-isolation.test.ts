@@ -103,6 +103,13 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /funds/:id/allocations': () => ({}),
   'POST /funds/:id/allocations': (a) => ({ body: { accountId: a.accounts[0].id, amount: 10 }, headers: { 'idempotency-key': `${a.prefix}-steal-fund` } }),
   'GET /accounts/:accountId/funds': () => ({}),
+  // Volume rebates (#14)
+  'GET /rebates/:id': () => ({}),
+  'PATCH /rebates/:id': () => ({ body: { name: 'Hijacked rebate', status: 'archived' } }),
+  'GET /rebates/:id/standings': () => ({}),
+  'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
+  'GET /rebates/:id/settlements': () => ({}),
+  'GET /accounts/:accountId/rebates': () => ({}),
 };
 
 /**
@@ -136,6 +143,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'campaigns.id': [b.campaignId],
     'inbox.id': [b.inboxMessageId],
     'funds.id': [b.fundId],
+    'rebates.id': [b.rebateId],
   };
 }
 
