@@ -91,9 +91,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /rebates': read('program:read'),
   'GET /rebates/:id': read('program:read'),
   'PATCH /rebates/:id': write('program:write'),
-  'GET /rebates/:id/standings': read('program:read'),
-  'POST /rebates/:id/settlements': write('value:adjust'),
-  'GET /rebates/:id/settlements': read('program:read'),
+  'GET /rebates/:id/standings': read('accounts:read', { list: true }),
+  'POST /rebates/:id/settlements': write('program:write'),
+  'GET /rebates/:id/settlements': read('accounts:read', { list: true }),
   'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
   'GET /portal/rebates': { portal: true },
 

@@ -46,7 +46,7 @@ export function rebateRoutes(rebates: RebatesService): FastifyPluginAsyncZod {
           response: { 200: z.object({ items: z.array(rebateStanding) }), 404: problem, 422: problem },
         },
       },
-      async (req) => rebates.standings(req.ctx.programId, req.params.id, req.query.period),
+      async (req) => rebates.standings(req.ctx.programId, req.params.id, req.query.period, req.ctx.accountScope),
     );
     app.post(
       '/rebates/:id/settlements',
@@ -80,7 +80,7 @@ export function rebateRoutes(rebates: RebatesService): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const r = await rebates.settlements(req.ctx.programId, req.params.id, req.query.period);
+        const r = await rebates.settlements(req.ctx.programId, req.params.id, req.query.period, req.ctx.accountScope);
         if (req.query.format === 'csv') {
           const name = `rebate-settlements-${req.params.id.replace(/[^A-Za-z0-9_-]/g, '')}${req.query.period ? `-${req.query.period}` : ''}.csv`;
           return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(settlementsCsv(r.items));

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import type { FieldError } from '../../lib/domain-error.js';
 import { newId } from '../../lib/ids.js';
-import { accountTreeIn, resolveAccountIn } from '../accounts/index.js';
+import { accountTreeIn, managedAccountIdsIn, resolveAccountIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import { lineVolumeIn } from '../events/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
@@ -289,13 +289,16 @@ export function createRebatesService(database: Database, deps: RebatesDeps) {
     },
 
     /** Every account's standing in the period (default: the current one). */
-    async standings(programId: string, id: string, period?: string): Promise<{ items: RebateStanding[] }> {
+    async standings(programId: string, id: string, period?: string, scope?: { managerId: string }): Promise<{ items: RebateStanding[] }> {
       return inTransaction(database, async (tx) => {
         const r = await findRebate(tx, programId, id);
         const tz = await timeZoneOf(tx, programId);
         const at = now();
         const p = periodOr422(r, period ?? periodKeyAt(r.calendar, at, tz), tz);
-        return { items: await standingsIn(tx, r, p, at, tz) };
+        const items = await standingsIn(tx, r, p, at, tz);
+        if (!scope) return { items };
+        const mine = new Set(await managedAccountIdsIn(tx, programId, scope.managerId));
+        return { items: items.filter((s) => mine.has(s.accountId)) };
       });
     },
 
@@ -369,9 +372,10 @@ export function createRebatesService(database: Database, deps: RebatesDeps) {
     },
 
     /** The settlement lines of a rebate (optionally of one period), oldest first: the ERP's credit-note export. */
-    async settlements(programId: string, id: string, period?: string): Promise<{ items: SettlementLine[] }> {
+    async settlements(programId: string, id: string, period?: string, scope?: { managerId: string }): Promise<{ items: SettlementLine[] }> {
       return inTransaction(database, async (tx) => {
         await findRebate(tx, programId, id);
+        const mine = scope ? new Set(await managedAccountIdsIn(tx, programId, scope.managerId)) : null;
         const tree = new Map((await accountTreeIn(tx, programId)).map((a) => [a.id, a]));
         const rows = await tx
           .select({ p: rebatePayouts, final: rebateSettlements.final, currency: rebateSettlements.currency })
@@ -380,7 +384,7 @@ export function createRebatesService(database: Database, deps: RebatesDeps) {
           .where(and(eq(rebatePayouts.programId, programId), eq(rebatePayouts.rebateId, id), period ? eq(rebatePayouts.period, period) : undefined))
           .orderBy(asc(rebatePayouts.createdAt), asc(rebatePayouts.id));
         return {
-          items: rows.map(({ p, final, currency }) => ({
+          items: rows.filter(({ p }) => !mine || mine.has(p.accountId)).map(({ p, final, currency }) => ({
             id: p.id,
             settlementId: p.settlementId,
             period: p.period,
