@@ -1,6 +1,12 @@
 import type { RequestContext } from '../lib/context.js';
 import type { Services } from '../services.js';
-import type { DemoPlan } from './demo-data.js';
+
+/** What this file reads of the demo plan (src/demo/demo-data.ts), typed here so the two files do not import each other. */
+type PlanView = {
+  now: Date;
+  accounts: { externalId: string; parentId?: string | null; spec: { type: string } }[];
+  events: ({ at: Date; account: string; n: number } & ({ kind: 'purchase'; net: number; lines: string[] } | { kind: Exclude<string, 'purchase'> }))[];
+};
 
 /**
  * The demo's volume rebate: one quarterly retroactive rebate for distributors, their branches
@@ -9,7 +15,7 @@ import type { DemoPlan } from './demo-data.js';
  * what the ERP would have sent — for the rebate to measure (the demo has no earning rules, so they
  * earn nothing twice). Deterministic: the plan's events, ids and dates.
  */
-export async function loadDemoRebates(services: Services, ctx: RequestContext, plan: DemoPlan, accountIds: Map<string, string>): Promise<void> {
+export async function loadDemoRebates(services: Services, ctx: RequestContext, plan: PlanView, accountIds: Map<string, string>): Promise<void> {
   const rebate = await services.rebates.create(ctx, {
     name: 'Distributor quarterly volume rebate',
     period: { calendar: 'quarter' },
@@ -39,7 +45,7 @@ export async function loadDemoRebates(services: Services, ctx: RequestContext, p
     return a?.spec.type === 'distributor' || parent?.spec.type === 'distributor';
   };
   for (const e of plan.events) {
-    if (e.kind !== 'purchase' || e.at >= plan.now || !inTree(e.account) || quarterOf(e.at) !== current) continue;
+    if (!('net' in e) || e.at >= plan.now || !inTree(e.account) || quarterOf(e.at) !== current) continue;
     await services.events.process(ctx, {
       id: `DEMO-INV-${e.n}`,
       type: 'purchase',
