@@ -203,6 +203,31 @@ describe('rebates', () => {
     expect(await api('GET', '/accounts/ext:H-1a/rebates')).toEqual([]);
   });
 
+  it('tells the company in the portal how far the next rate is, and messages it when paid', async () => {
+    clock = new Date('2026-10-01T00:00:00Z');
+    await api('POST', '/roles', { code: 'owner', name: 'Owner' });
+    await api('POST', '/accounts', { externalId: 'P-1', name: 'Portal Distribution', type: 'distributor' });
+    const member = await api('POST', '/accounts/ext:P-1/members', { externalId: 'P-1-OWNER', name: 'Paula Owner', role: 'owner', email: 'paula@p1.example.test' });
+    const p1 = (await api('GET', '/accounts/ext:P-1')).id;
+    const r = await api('POST', '/rebates', rebateBody({ name: 'Portal rebate', target: { accountIds: [p1] }, graceDays: 0 }));
+    await purchase('P-1', 12_000, '2026-10-05T10:00:00Z');
+    clock = new Date('2026-11-15T00:00:00Z');
+    const session = await t.loginMember('paula@p1.example.test');
+    const mine = await t.callAs(session, 'GET', '/api/v1/portal/rebates');
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toEqual([expect.objectContaining({ rebateId: r.id, accountId: p1, basis: 12_000, bracket: { min: 10_000, rateBp: 200 }, accrued: 240, next: { min: 20_000, rateBp: 300, remaining: 8_000 } })]);
+    await api('POST', `/rebates/${r.id}/settlements`, { period: '2026-Q4', final: false }, key());
+    const messages = (await api('GET', `/members/${member.id}/messages`)).items as { templateKey: string; text: string | null }[];
+    const sent = messages.find((m) => m.templateKey === 'rebate_settled');
+    expect(sent).toBeDefined();
+    expect(sent).toMatchObject({ category: 'transactional', status: 'queued' });
+    // The default template renders with the trigger's variables, in each shipped language.
+    for (const locale of ['en', 'fr', 'fa', 'uk', 'hi', 'tl']) {
+      const preview = await api('POST', '/templates/preview', { key: 'rebate_settled', locale });
+      expect(`${preview.subject} ${preview.text}`).toContain('640.00 EUR');
+    }
+  });
+
   it('keeps programs apart', async () => {
     const r = await api('POST', '/rebates', rebateBody({ name: 'Mine' }));
     expect((await t.call(other, 'GET', `/api/v1/rebates/${r.id}`)).statusCode).toBe(404);
