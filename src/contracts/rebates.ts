@@ -94,6 +94,8 @@ export const rebateStanding = z.object({
   rebateId: z.string(),
   name: z.string(),
   accountId: z.string(),
+  accountExternalId: z.string(),
+  accountName: z.string(),
   period: z.string().describe('`2026-Q4` or `2026`'),
   periodFrom: z.string(),
   periodTo: z.string(),

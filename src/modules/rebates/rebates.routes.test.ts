@@ -97,7 +97,7 @@ describe('rebates', () => {
     clock = new Date(Date.parse('2026-10-01T00:00:00Z') + 0.4 * 92 * 86_400_000);
     const s = await api('GET', `/rebates/${r.id}/standings`);
     expect(s.items).toHaveLength(1);
-    expect(s.items[0]).toMatchObject({ period: '2026-Q4', elapsedBp: 4000, basis: 8_000, volume: 8_000, bracket: null, accrued: 0, next: { min: 10_000, rateBp: 200, remaining: 2_000 }, projected: { basis: 20_000, bracket: { min: 20_000, rateBp: 300 }, amount: 600 }, paid: 0 });
+    expect(s.items[0]).toMatchObject({ accountExternalId: 'Q-1', accountName: 'Account Q-1', period: '2026-Q4', elapsedBp: 4000, basis: 8_000, volume: 8_000, bracket: null, accrued: 0, next: { min: 10_000, rateBp: 200, remaining: 2_000 }, projected: { basis: 20_000, bracket: { min: 20_000, rateBp: 300 }, amount: 600 }, paid: 0 });
     const mine = await api('GET', '/accounts/ext:Q-1/rebates');
     expect(mine.find((x: { rebateId: string }) => x.rebateId === r.id)).toEqual(s.items[0]);
     expect((await api('GET', '/accounts/ext:Q-2/rebates')).find((x: { rebateId: string }) => x.rebateId === r.id)).toBeUndefined();

@@ -158,6 +158,7 @@ export function createRebatesService(database: Database, deps: RebatesDeps) {
   async function standingsIn(tx: Tx, r: RebateRow, p: RebatePeriod, at: Date, timeZone: string, only?: string): Promise<RebateStanding[]> {
     const tree = await accountTreeIn(tx, r.programId);
     const owners = ownersOf(r, tree);
+    const byId = new Map(tree.map((a) => [a.id, a]));
     const cur = await volumes(tx, r, p, owners);
     const prior = r.growthNoPriorYear ? await volumes(tx, r, periodOf(r.calendar, priorYearKey(p.key), timeZone)!, owners) : null;
     const paid = await paidSoFar(tx, r, p.key);
@@ -178,6 +179,8 @@ export function createRebatesService(database: Database, deps: RebatesDeps) {
         rebateId: r.id,
         name: r.name,
         accountId,
+        accountExternalId: byId.get(accountId)?.externalId ?? '',
+        accountName: byId.get(accountId)?.name ?? '',
         period: p.key,
         periodFrom: p.from.toISOString(),
         periodTo: p.to.toISOString(),

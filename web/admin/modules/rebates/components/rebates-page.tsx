@@ -53,7 +53,10 @@ function Standings({ rebate }: { rebate: RebateView }) {
         <Table.Tbody>
           {items.map((s) => (
             <Table.Tr key={s.accountId}>
-              <Table.Td className="mono">{s.accountId}</Table.Td>
+              <Table.Td>
+                <Text size="sm">{s.accountName}</Text>
+                <Text size="xs" c="dimmed" className="mono">{s.accountExternalId}</Text>
+              </Table.Td>
               <Table.Td>{volume(s.basis)}</Table.Td>
               <Table.Td>{s.bracket ? percent(s.bracket.rateBp) : '—'}</Table.Td>
               <Table.Td>{amount(s.accrued, s.currency)}</Table.Td>
