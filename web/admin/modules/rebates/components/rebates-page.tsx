@@ -108,8 +108,10 @@ export function RebatesPage() {
   const moneyCurrencies = (program?.currencies ?? []).filter((c) => c.kind === 'money');
   const currencyOf = (code: string) => program?.currencies.find((c) => c.code === code);
   const initial: Values = { name: '', calendar: 'quarter', metric: 'spend', scheme: 'retroactive', currency: moneyCurrencies[0]?.code ?? '', graceDays: '15', types: '', rollUp: false, rows: [{ min: '', rate: '' }, { min: '', rate: '' }, { min: '', rate: '' }] };
+  // The program's currencies may arrive after the form's first render: the first money currency is the default.
+  const currencyCode = (v: Values) => v.currency || moneyCurrencies[0]?.code || '';
   const toBody = (v: Values) => {
-    const c = currencyOf(v.currency);
+    const c = currencyOf(currencyCode(v));
     const digits = v.metric === 'spend' ? moneyDigits(c) : null;
     const rows = v.rows.filter((r) => r.min.trim() || r.rate.trim());
     const types = v.types.split(',').map((x) => x.trim()).filter(Boolean);
@@ -119,10 +121,10 @@ export function RebatesPage() {
       basis: { metric: v.metric, ...(v.rollUp ? { rollUp: true } : {}) },
       scheme: v.scheme,
       thresholds: rows.map((r) => {
-        const a = amountInput.parse(r.min, digits, c?.moneyCurrency ?? v.currency);
+        const a = amountInput.parse(r.min, digits, c?.moneyCurrency ?? currencyCode(v));
         return { min: 'amount' in a ? a.amount : Number.NaN, rateBp: percentToBp(r.rate) ?? Number.NaN };
       }),
-      payout: { currency: v.currency },
+      payout: { currency: currencyCode(v) },
       graceDays: Number(v.graceDays),
       ...(types.length ? { target: { types } } : {}),
     };
@@ -158,7 +160,7 @@ export function RebatesPage() {
                 <Select label={t('rebates.scheme')} data={[{ value: 'retroactive', label: t('rebates.retroactive') }, { value: 'marginal', label: t('rebates.marginal') }]} value={values.scheme} onChange={(v) => v && set('scheme', v as Values['scheme'])} allowDeselect={false} />
               </Group>
               <Group grow>
-                <Select label={t('rebates.payout')} data={moneyCurrencies.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} value={values.currency} onChange={(v) => v && set('currency', v)} error={form.errors['payout.currency']} allowDeselect={false} />
+                <Select label={t('rebates.payout')} data={moneyCurrencies.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} value={currencyCode(values) || null} onChange={(v) => v && set('currency', v)} error={form.errors['payout.currency']} allowDeselect={false} />
                 <TextInput label={t('rebates.graceDays')} inputMode="numeric" value={values.graceDays} onChange={(e) => set('graceDays', e.currentTarget.value)} error={form.errors.graceDays} />
                 <TextInput label={t('rebates.types')} placeholder="distributor" value={values.types} onChange={(e) => set('types', e.currentTarget.value)} />
               </Group>
