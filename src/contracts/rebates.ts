@@ -159,6 +159,6 @@ export type SettlementLine = z.infer<typeof settlementLine>;
 export const settlementsQuery = z
   .object({
     period: z.string().regex(/^\d{4}(-Q[1-4])?$/).optional(),
-    format: z.enum(['json', 'csv']).optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).optional(),
   })
   .strict();

@@ -146,6 +146,10 @@ describe('rebates', () => {
     const rows = csv.body.trim().split('\r\n');
     expect(rows[0]).toBe('settlementId,period,final,accountId,accountExternalId,accountName,basis,rateBp,amount,alreadyPaid,paid,currency,transactionId,createdAt');
     expect(rows).toHaveLength(4);
+    const xlsx = await t.call(p, 'GET', `/api/v1/rebates/${r.id}/settlements?format=xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
     // The account's members hear of it: a rebate_settled message per paying settlement.
     const audit = await api('GET', `/audit?action=rebate.settled&objectId=${r.id}`);
     expect(audit.items).toHaveLength(3);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idempotencyKey, jsonOrCsv, listQuery, page, problem, ref } from '../../contracts/common.js';
 import { rebateInput, rebatePatch, rebateStanding, rebateView, settlementAnswer, settlementInput, settlementLine, settlementsQuery, standingsQuery, type SettlementLine } from '../../contracts/rebates.js';
-import { toCsv } from '../../lib/csv.js';
+import { toCsv, type CsvCell } from '../../lib/csv.js';
+import { toXlsx } from '../../lib/xlsx.js';
 import { rebateError } from './rebates.errors.js';
 import type { RebatesService } from './rebates.service.js';
 
@@ -10,11 +11,13 @@ const idempotencyHeaders = z.object({ 'idempotency-key': idempotencyKey.optional
 const params = z.object({ id: z.string().min(1).max(100) });
 
 /** The settlement lines as the ERP imports them: one credit note per line that paid something, amounts in minor units. */
-function settlementsCsv(lines: SettlementLine[]): string {
-  return toCsv([
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function settlementRows(lines: SettlementLine[]): CsvCell[][] {
+  return [
     ['settlementId', 'period', 'final', 'accountId', 'accountExternalId', 'accountName', 'basis', 'rateBp', 'amount', 'alreadyPaid', 'paid', 'currency', 'transactionId', 'createdAt'],
     ...lines.map((l) => [l.settlementId, l.period, l.final ? 'true' : 'false', l.accountId, l.accountExternalId, l.accountName, l.basis, l.rateBp, l.amount, l.alreadyPaid, l.paid, l.currency, l.transactionId, l.createdAt]),
-  ]);
+  ];
 }
 
 export function rebateRoutes(rebates: RebatesService): FastifyPluginAsyncZod {
@@ -73,17 +76,26 @@ export function rebateRoutes(rebates: RebatesService): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['rebates'],
-          summary: 'The settlement lines of a rebate, oldest first; format=csv for the ERP’s credit notes',
+          summary: 'The settlement lines of a rebate, oldest first; format=csv or format=xlsx for the ERP’s credit notes',
           params,
           querystring: settlementsQuery,
-          response: { 200: jsonOrCsv(z.object({ items: z.array(settlementLine) })), 404: problem, 422: problem },
+          response: {
+            200: { content: { ...jsonOrCsv(z.object({ items: z.array(settlementLine) })).content, [XLSX]: { schema: z.string().describe('an XLSX workbook, one sheet') } } },
+            404: problem,
+            422: problem,
+          },
         },
       },
       async (req, reply) => {
         const r = await rebates.settlements(req.ctx.programId, req.params.id, req.query.period, req.ctx.accountScope);
+        const name = `rebate-settlements-${req.params.id.replace(/[^A-Za-z0-9_-]/g, '')}${req.query.period ? `-${req.query.period}` : ''}`;
         if (req.query.format === 'csv') {
-          const name = `rebate-settlements-${req.params.id.replace(/[^A-Za-z0-9_-]/g, '')}${req.query.period ? `-${req.query.period}` : ''}.csv`;
-          return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(settlementsCsv(r.items));
+          return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(toCsv(settlementRows(r.items)));
+        }
+        if (req.query.format === 'xlsx') {
+          // Fastify sends a Buffer as it is, without the serializer; the schema declares the file for the OpenAPI document.
+          const file: unknown = toXlsx('Settlements', settlementRows(r.items));
+          return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(file as string);
         }
         return r;
       },
