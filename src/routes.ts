@@ -15,6 +15,7 @@ import { userRoutes } from './modules/users/index.js';
 import { walletRoutes } from './modules/wallets/index.js';
 import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
+import { rebateRoutes } from './modules/rebates/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -35,5 +36,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(messagingRoutes(s.messaging, s.campaigns));
     await api.register(fundRoutes(s.funds));
     await api.register(claimRoutes(s.claims, s.funds));
+    // Volume rebates (#14)
+    await api.register(rebateRoutes(s.rebates));
   };
 }

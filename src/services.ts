@@ -20,6 +20,7 @@ import { createWalletsService } from './modules/wallets/index.js';
 import { createClaimsService, createFundsService } from './modules/funds/index.js';
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
+import { createRebatesService } from './modules/rebates/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -110,7 +111,9 @@ export function createServices(
   });
   // Claims hold and pay from fund wallets (ledger) and turn approved sales into events for the earning rules.
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims };
+  // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
+  const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates };
 }
 
 export type Services = ReturnType<typeof createServices>;

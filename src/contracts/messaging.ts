@@ -162,6 +162,8 @@ export const TRIGGERS = [
   'tier_at_risk',
   // claims of channel partners (#13)
   'claim_status',
+  // Volume rebates (#14): a settlement credited the account's rebate
+  'rebate_settled',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -143,6 +143,16 @@ describe('demo data', () => {
     }
   });
 
+  it('has a quarterly retroactive rebate for distributors, measured on this quarter’s purchases, with branches rolled up', async () => {
+    const rebates = (await s.rebates.list(a.programId, { limit: 10 })).items;
+    expect(rebates.map((r) => [r.name, r.period.calendar, r.scheme, r.basis.rollUp, r.target])).toEqual([['Distributor quarterly volume rebate', 'quarter', 'retroactive', true, { types: ['distributor'] }]]);
+    const standings = (await s.rebates.standings(a.programId, rebates[0].id, '2026-Q4')).items;
+    expect(standings.length).toBeGreaterThan(0);
+    const accounts = await accountsOf(a.programId);
+    for (const st of standings) expect(accounts.find((x) => x.id === st.accountId)).toMatchObject({ type: 'distributor', parentId: null });
+    expect(standings.some((st) => st.accrued > 0 || st.next !== null)).toBe(true);
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

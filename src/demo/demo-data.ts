@@ -24,6 +24,7 @@ import {
   type RoleCode,
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
+import { loadDemoRebates } from './demo-rebates.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -586,6 +587,9 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
 
   // People who left: their status changes once their last movements are on the ledger.
   for (const a of plan.accounts) for (const m of a.members) if (m.leftAt) await services.accounts.updateMember(ctx, memberIds.get(m.externalId)!, { status: 'left' });
+
+  // Volume rebates (#14): a quarterly rebate for distributors, measured on this quarter's purchases.
+  await loadDemoRebates(services, ctx, plan, accountIds);
 
   const summary: DemoSummary = {
     programId,

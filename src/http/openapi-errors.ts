@@ -43,6 +43,8 @@ const REQUIRED_HEADERS: Record<string, string[]> = {
   'post /api/v1/adjustments': ['idempotency-key'],
   'post /api/v1/funds/{id}/allocations': ['idempotency-key'],
   'post /api/v1/redemptions': ['idempotency-key'],
+  // Volume rebates (#14)
+  'post /api/v1/rebates/{id}/settlements': ['idempotency-key'],
 };
 
 const problemContent = { 'application/problem+json': { schema: PROBLEM_REF } };

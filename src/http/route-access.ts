@@ -107,6 +107,16 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /portal/claims/:id/documents/:documentId': { portal: true },
   'POST /portal/claims/:id/submit': { portal: true },
   'POST /portal/claims/:id/cancel': { portal: true },
+  // Volume rebates (src/modules/rebates, #14)
+  'POST /rebates': write('program:write'),
+  'GET /rebates': read('program:read'),
+  'GET /rebates/:id': read('program:read'),
+  'PATCH /rebates/:id': write('program:write'),
+  'GET /rebates/:id/standings': read('accounts:read', { list: true }),
+  'POST /rebates/:id/settlements': write('program:write'),
+  'GET /rebates/:id/settlements': read('accounts:read', { list: true }),
+  'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /portal/rebates': { portal: true },
 
   // Events and rules
   'POST /events': write('events:write'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths } from './months.js';
+import { addMonths, monthStart } from './months.js';
 
 describe('addMonths', () => {
   it.each([
@@ -19,5 +19,17 @@ describe('addMonths', () => {
     ['2026-03-01T07:30:00.000Z', 1, 'America/New_York', '2026-04-01T06:30:00.000Z'],
   ])('%s + %i months in %s → %s', (at, months, zone, expected) => {
     expect(addMonths(new Date(at), months, zone).toISOString()).toBe(expected);
+  });
+});
+
+describe('monthStart', () => {
+  it.each([
+    ['2026-10', 'UTC', '2026-10-01T00:00:00.000Z'],
+    ['2026-10', 'Europe/Paris', '2026-09-30T22:00:00.000Z'],
+    ['2027-01', 'Europe/Paris', '2026-12-31T23:00:00.000Z'],
+    ['2026-04', 'America/New_York', '2026-04-01T04:00:00.000Z'],
+    ['2026-04', 'Asia/Tehran', '2026-03-31T20:30:00.000Z'],
+  ])('%s in %s begins at %s', (month, zone, expected) => {
+    expect(monthStart(month, zone).toISOString()).toBe(expected);
   });
 });

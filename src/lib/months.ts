@@ -41,3 +41,16 @@ export function addMonths(at: Date, months: number, timeZone = 'UTC'): Date {
   if (again !== t) t = again;
   return new Date(t);
 }
+
+/**
+ * The instant the month `YYYY-MM` begins on the wall clock of `timeZone` (its first day at
+ * 00:00 local time): calendar periods in a program's time zone start and end at these instants.
+ */
+export function monthStart(month: string, timeZone = 'UTC'): Date {
+  const [year, m] = month.split('-').map(Number);
+  const wall = Date.UTC(year, m - 1, 1);
+  let t = wall - offsetAt(wall, timeZone);
+  const again = wall - offsetAt(t, timeZone);
+  if (again !== t) t = again;
+  return new Date(t);
+}

@@ -54,6 +54,8 @@ export type SeededProgram = {
   /** A draft MDF claim of the first account against that fund, with one PDF proof. */
   claimId: string;
   documentId: string;
+  /** A quarterly volume rebate over every account (#14). */
+  rebateId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -153,6 +155,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const claim = await post<{ id: string }>('/claims', { kind: 'mdf', accountId: accounts[0].id, fundId: fund.id, activity: { type: 'print_ad', description: `${prefix} ad` }, cost: 800, manufacturersShown: 1 });
   const proof = await t.app.inject({ method: 'POST', url: `${API}/claims/${claim.id}/documents?fileName=ad.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} layout\n%%EOF\n`) });
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
+  const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
@@ -166,6 +169,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     fundId: fund.id,
     claimId: claim.id,
     documentId: document.documentId,
+    rebateId: rebate.id,
   };
 }
 

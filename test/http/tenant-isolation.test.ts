@@ -118,6 +118,13 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /portal/claims/:id/documents/:documentId': () => ({}),
   'POST /portal/claims/:id/submit': () => ({}),
   'POST /portal/claims/:id/cancel': () => ({}),
+  // Volume rebates (#14)
+  'GET /rebates/:id': () => ({}),
+  'PATCH /rebates/:id': () => ({ body: { name: 'Hijacked rebate', status: 'archived' } }),
+  'GET /rebates/:id/standings': () => ({}),
+  'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
+  'GET /rebates/:id/settlements': () => ({}),
+  'GET /accounts/:accountId/rebates': () => ({}),
 };
 
 /**
@@ -153,6 +160,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'funds.id': [b.fundId],
     'claims.id': [b.claimId],
     documentId: [b.documentId],
+    'rebates.id': [b.rebateId],
   };
 }
 

@@ -33,6 +33,8 @@ const RuleEditorPage = screen(() => import('./modules/rules/components/rule-edit
 const RulesPage = screen(() => import('./modules/rules/components/rules-page'), 'RulesPage');
 const TiersPage = screen(() => import('./modules/tiers/components/tiers-page'), 'TiersPage');
 const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks-page'), 'WebhooksPage');
+// Volume rebates (#14)
+const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
 
 const loading = (
   <Center mih="40vh">
@@ -76,6 +78,8 @@ export function AdminRoutes() {
           <Route path="messaging" element={<MessagingPage />} />
           <Route path="webhooks" element={<WebhooksPage />} />
           <Route path="audit" element={<AuditPage />} />
+          {/* Volume rebates (#14) */}
+          <Route path="rebates" element={<RebatesPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -5,6 +5,7 @@ import { currentMember, signOut, type PortalSession } from './modules/auth/api/p
 import { SignInScreen } from './modules/auth/components/sign-in-screen';
 import { CompanyScreen } from './modules/company/components/company-screen';
 import { HistoryScreen } from './modules/history/components/history-screen';
+import { RebatesScreen } from './modules/rebates/components/rebates-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
 import { fetchInbox } from './modules/inbox/api/inbox-api';
 import { InboxScreen } from './modules/inbox/components/inbox-screen';
@@ -60,6 +61,8 @@ export function PortalApp() {
   if (path.startsWith('/history')) screen = <HistoryScreen />;
   else if (path.startsWith('/rewards')) screen = <RewardsScreen />;
   else if (path.startsWith('/inbox')) screen = <InboxScreen onUnread={setUnread} />;
+  // Volume rebates (#14)
+  else if (path.startsWith('/rebates')) screen = <RebatesScreen />;
   else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen me={session.member.id} />;
   else screen = <HomeScreen session={session} />;
   return (

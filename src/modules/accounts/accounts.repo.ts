@@ -238,3 +238,11 @@ export async function findActiveMembersByContact(tx: Tx, contact: { email: strin
     .orderBy(sql`${members.createdAt} desc`, sql`${members.id} desc`)
     .limit(50);
 }
+
+/** Every account of the program with what places it in the hierarchy and in a target (the volume rebates read). */
+export async function accountTree(tx: Tx, programId: string): Promise<{ id: string; externalId: string; name: string; type: string; segment: string | null; parentId: string | null }[]> {
+  return tx
+    .select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name, type: accounts.type, segment: accounts.segment, parentId: accounts.parentId })
+    .from(accounts)
+    .where(eq(accounts.programId, programId));
+}

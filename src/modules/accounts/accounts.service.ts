@@ -115,6 +115,11 @@ export async function managedAccountIdsIn(tx: Tx, programId: string, managerId: 
 }
 
 /** Like findMemberIn, but an unknown member is the 404 domain error `MEMBER_NOT_FOUND`. */
+/** Every account of the program: id, externalId, name, type, segment and parent (for hierarchy roll-ups). */
+export async function accountTreeIn(tx: Tx, programId: string) {
+  return repo.accountTree(tx, programId);
+}
+
 export async function resolveMemberIn(tx: Tx, programId: string, ref: string): Promise<Member> {
   return toMember(await memberRowOr404(tx, programId, ref));
 }

@@ -7,6 +7,7 @@ export {
   findMembersByExternalIdIn,
   resolveMemberIn,
   managedAccountIdsIn,
+  accountTreeIn,
   findActiveMembersByContactIn,
   type AccountsService,
   type AccountsInTier,

@@ -3,3 +3,4 @@ export { eventRoutes } from './events.routes.js';
 export { simulateRule, type SimulationResult } from './events.simulate.js';
 export { eventErrorStatus, type EventErrorCode } from './events.errors.js';
 export { activeInEvents } from './events.reports.js';
+export { lineVolumeIn } from './events.volume.js';

@@ -2,3 +2,4 @@ export { createTiersService, type TiersService, type TierActivity, type TierRetu
 export { tierRoutes } from './tiers.routes.js';
 export { tierErrorStatus, type TierErrorCode } from './tiers.errors.js';
 export type { TierEmit, EvaluationResult } from './tiers.reevaluate.js';
+export { monthOf, shiftMonth, windowOf } from './tiers.ladder.js';

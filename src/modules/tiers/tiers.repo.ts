@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { pgConstraint, pgErrorCode, type Db, type Tx } from '../../db/database.js';
 import { tierError } from './tiers.errors.js';
 import type { Bucket, Tier } from './tiers.ladder.js';
@@ -401,4 +401,14 @@ export function accountTierCodesSql(programId: string, now: Date): SQL {
   const at = now.toISOString();
   return sql`select account_id, case when override_tier_code is not null and override_expires_at > ${at}::timestamptz then override_tier_code else tier_code end as code
     from account_tier_state where program_id = ${programId}`;
+}
+
+/** Per account, the sum of its buckets over the months [fromMonth, toMonth] (the volume rebates read). */
+export async function volumeByAccount(tx: Tx, programId: string, w: { from: string; to: string }): Promise<{ accountId: string; spend: bigint; units: bigint }[]> {
+  const rows = await tx
+    .select({ accountId: tierMetricBuckets.accountId, spend: sql<string>`sum(${tierMetricBuckets.spend})::text`, units: sql<string>`sum(${tierMetricBuckets.units})::text` })
+    .from(tierMetricBuckets)
+    .where(and(eq(tierMetricBuckets.programId, programId), gte(tierMetricBuckets.month, w.from), lte(tierMetricBuckets.month, w.to)))
+    .groupBy(tierMetricBuckets.accountId);
+  return rows.map((r) => ({ accountId: r.accountId, spend: BigInt(r.spend), units: BigInt(r.units) }));
 }

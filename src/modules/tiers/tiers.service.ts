@@ -244,6 +244,14 @@ export function createTiersService(database: Database, deps: { audit: AuditServi
     },
 
     /** The `tier` filter of the accounts list: a subquery of account ids holding the tier now. */
+    /**
+     * Spend and units per account over the months of `w` (both ends included), from the same
+     * monthly buckets tiers qualify on: returns count in the month of the purchase they return.
+     */
+    volumeIn(tx: Tx, programId: string, w: { from: string; to: string }) {
+      return repo.volumeByAccount(tx, programId, w);
+    },
+
     accountsInTier(programId: string, code: string): SQL {
       return repo.accountsInTierSql(programId, code, now());
     },

@@ -68,6 +68,15 @@ export const DEFAULT_TEMPLATES: Record<Trigger | SystemMessage, Texts> = {
     hi: { subject: 'आपके दावे {{ claim.id }} की स्थिति: {{ claim.to }}', body: 'नमस्ते {{ member.name }},\n{{ account.name }} के दावे {{ claim.id }} की स्थिति अब {{ claim.to }} है।{% if claim.approvedAmount %} स्वीकृत राशि: {{ claim.approvedAmount }}।{% endif %}{% if claim.note %}\n{{ claim.note }}{% endif %}\n{{ links.portal }}' },
     tl: { subject: 'Ang iyong claim {{ claim.id }} ay {{ claim.to }}', body: 'Kumusta {{ member.name }},\nang claim {{ claim.id }} ng {{ account.name }} ay {{ claim.to }} na.{% if claim.approvedAmount %} Inaprubahan: {{ claim.approvedAmount }}.{% endif %}{% if claim.note %}\n{{ claim.note }}{% endif %}\n{{ links.portal }}' },
   },
+  // Volume rebates (#14)
+  rebate_settled: {
+    en: { subject: 'Your {{ rebate.period }} rebate: {{ rebate.amountText }}', body: 'Hello {{ member.name }},\n{{ account.name }} earned its {{ rebate.name }} rebate for {{ rebate.period }}{% if rebate.final == false %} (interim){% endif %}: {{ rebate.amountText }} were credited as store credit.\n{{ links.portal }}' },
+    fr: { subject: 'Votre remise {{ rebate.period }} : {{ rebate.amountText }}', body: 'Bonjour {{ member.name }},\n{{ account.name }} a obtenu sa remise {{ rebate.name }} pour {{ rebate.period }}{% if rebate.final == false %} (acompte){% endif %} : {{ rebate.amountText }} crédités en avoir.\n{{ links.portal }}' },
+    fa: { subject: 'تخفیف حجمی {{ rebate.period }}: {{ rebate.amountText }}', body: 'سلام {{ member.name }}،\n{{ account.name }} تخفیف {{ rebate.name }} دوره {{ rebate.period }} را دریافت کرد: {{ rebate.amountText }} به اعتبار خرید افزوده شد.\n{{ links.portal }}' },
+    uk: { subject: 'Ваша знижка за {{ rebate.period }}: {{ rebate.amountText }}', body: 'Вітаємо, {{ member.name }}!\n{{ account.name }} отримала знижку {{ rebate.name }} за {{ rebate.period }}: {{ rebate.amountText }} зараховано на баланс.\n{{ links.portal }}' },
+    hi: { subject: 'आपकी {{ rebate.period }} छूट: {{ rebate.amountText }}', body: 'नमस्ते {{ member.name }},\n{{ account.name }} को {{ rebate.period }} के लिए {{ rebate.name }} छूट मिली: {{ rebate.amountText }} स्टोर क्रेडिट में जोड़े गए।\n{{ links.portal }}' },
+    tl: { subject: 'Ang iyong rebate para sa {{ rebate.period }}: {{ rebate.amountText }}', body: 'Kumusta {{ member.name }},\nnakuha ng {{ account.name }} ang {{ rebate.name }} rebate para sa {{ rebate.period }}: {{ rebate.amountText }} ang naidagdag bilang store credit.\n{{ links.portal }}' },
+  },
   sign_in_code: {
     en: { subject: '{{ code }} is your {{ program.name }} sign-in code', body: 'Your {{ program.name }} sign-in code is {{ code }}. It expires in {{ minutes }} minutes.{% if programs.size > 1 %} It opens: {{ programs | join: ", " }}.{% endif %} If you did not ask for it, ignore this message.' },
     fr: { subject: '{{ code }} est votre code de connexion {{ program.name }}', body: 'Votre code de connexion {{ program.name }} est {{ code }}. Il expire dans {{ minutes }} minutes.{% if programs.size > 1 %} Il ouvre : {{ programs | join: ", " }}.{% endif %} Si vous ne l\'avez pas demandé, ignorez ce message.' },

@@ -8,7 +8,7 @@ import { IMPORTS_READ } from '../../imports/permissions';
 import { useProgram } from '../../program/hooks/use-program';
 import { LanguageSwitcher } from './language-switcher';
 
-const LINKS: { to: string; key: string; perm: Permission; end?: boolean }[] = [
+const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?: string }[] = [
   { to: '/', key: 'dashboard', perm: 'reports:read', end: true },
   { to: '/accounts', key: 'accounts', perm: 'accounts:read' },
   { to: '/members', key: 'members', perm: 'accounts:read' },
@@ -23,6 +23,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean }[] = [
   { to: '/messaging', key: 'messaging', perm: 'messaging:read' },
   { to: '/webhooks', key: 'webhooks', perm: 'webhooks:read' },
   { to: '/audit', key: 'audit', perm: 'audit:read' },
+  // Volume rebates (#14)
+  { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
 ];
 
 export function AdminShell() {
@@ -68,7 +70,7 @@ export function AdminShell() {
               component={RouterLink}
               to={l.to}
               end={l.end ?? false}
-              label={t(`nav.${l.key}`)}
+              label={t(l.label ?? `nav.${l.key}`)}
               active={l.end ? location.pathname === l.to : location.pathname.startsWith(l.to)}
               onClick={close}
             />
