@@ -34,6 +34,8 @@ const RulesPage = screen(() => import('./modules/rules/components/rules-page'), 
 const TiersPage = screen(() => import('./modules/tiers/components/tiers-page'), 'TiersPage');
 const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks-page'), 'WebhooksPage');
 // Volume rebates (#14)
+// Funds and claims (#13)
+const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
 
 const loading = (
@@ -80,6 +82,7 @@ export function AdminRoutes() {
           <Route path="audit" element={<AuditPage />} />
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
+          <Route path="claims" element={<ClaimsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -7,6 +7,7 @@ import { ErrorText } from '../../shell/components/error-text';
 import { useAmount } from '../../shell/hooks/use-amount';
 import { fetchEntries, fetchTier, fetchWallets, type PortalTier } from '../api/wallets-api';
 import { EntryList } from './entry-list';
+import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
 
 function TierCard({ tier }: { tier: PortalTier }) {
@@ -66,6 +67,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       })}
       {tier.data ? <TierCard tier={tier.data} /> : null}
       <RebatesSummary />
+      <FundsLink />
       <section className="card" aria-labelledby="recent-title">
         <div className="card-head">
           <h2 id="recent-title">{t('home.recent')}</h2>

@@ -1,0 +1,25 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { actOnClaim, decideDocument, fetchClaims, type ClaimAction, type ClaimStatus } from '../api/claims-api';
+
+export function useClaims(status: ClaimStatus | undefined, flagged: boolean, cursor: string | undefined) {
+  return useQuery({ queryKey: ['claims', status, flagged, cursor], queryFn: () => fetchClaims({ status, flagged: flagged ? 'true' : undefined, cursor }), placeholderData: keepPreviousData });
+}
+
+export function useClaimAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, body }: { id: string; action: ClaimAction; body?: Record<string, unknown> }) => actOnClaim(id, action, body),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: ['claims'] });
+      qc.invalidateQueries({ queryKey: ['wallets'] });
+    },
+  });
+}
+
+export function useDocumentDecision() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, documentId, decision }: { id: string; documentId: string; decision: 'accepted' | 'refused' }) => decideDocument(id, documentId, decision),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['claims'] }),
+  });
+}
