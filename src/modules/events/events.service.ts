@@ -349,6 +349,17 @@ export function createEventsService(
     return { type: `https://fealty.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`, title: 'Unprocessable Content', status: err.status, detail: err.message, code: err.code, ...(err.errors ? { errors: err.errors } : {}) };
   }
 
+  /** One event in a transaction: its reads, awards and webhook messages, all in `tx`. */
+  async function processOneIn(tx: Tx, ctx: RequestContext, input: EventInput) {
+    const outbox: Message[] = [];
+    const reads = readsIn(tx, ctx.programId);
+    const r = await processIn(tx, ctx, reads, outbox, input);
+    reads.settle(true);
+    await reads.flush();
+    await emitAll(tx, ctx.programId, outbox);
+    return r;
+  }
+
   return {
     /** Who earned under a rule and when, `(member_id, at)`, as a subquery (a campaign's `acted`). */
     earnedUnderRule(programId: string, ruleId: string): SQL {
@@ -359,15 +370,7 @@ export function createEventsService(
       try {
         for (let attempt = 1; ; attempt++) {
           try {
-            return await inTransaction(database, async (tx) => {
-              const outbox: Message[] = [];
-              const reads = readsIn(tx, ctx.programId);
-              const r = await processIn(tx, ctx, reads, outbox, input);
-              reads.settle(true);
-              await reads.flush();
-              await emitAll(tx, ctx.programId, outbox);
-              return r;
-            });
+            return await inTransaction(database, (tx) => processOneIn(tx, ctx, input));
           } catch (err) {
             if (!isRace(err) || attempt >= RACE_ATTEMPTS) throw err;
           }
@@ -382,15 +385,7 @@ export function createEventsService(
      * One event inside a caller's transaction (an approved sales claim becomes its event in the
      * claim's own transaction): stored with its awards, or refused with the caller's whole change.
      */
-    async processIn(tx: Tx, ctx: RequestContext, input: EventInput) {
-      const outbox: Message[] = [];
-      const reads = readsIn(tx, ctx.programId);
-      const r = await processIn(tx, ctx, reads, outbox, input);
-      reads.settle(true);
-      await reads.flush();
-      await emitAll(tx, ctx.programId, outbox);
-      return r;
-    },
+    processIn: processOneIn,
 
     /**
      * Up to 1,000 events; each is atomic on its own and answered in input order.
