@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amount, code, isoDateTime, positiveAmount, ref } from './common.js';
+import { amount, code, cursor, isoDateTime, positiveAmount, queryInt, ref } from './common.js';
 
 /** Claims of channel partners (docs/channel-programs.md): MDF claims against a fund, and sales claims. */
 export const CLAIM_KINDS = ['mdf', 'sale'] as const;
@@ -115,8 +115,8 @@ export const claimsQuery = z
     accountId: ref.optional(),
     fundId: z.string().min(1).max(100).optional(),
     flagged: z.enum(['true', 'false']).optional().describe('Only claims with (or without) duplicate flags'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional(),
+    limit: queryInt(1, 200).default(50),
+    cursor: cursor.optional(),
   })
   .strict();
 

@@ -135,6 +135,8 @@ describe('MDF claims', () => {
     expect(r3.json().errors.map((e: { path: string }) => e.path)).toEqual(['invoice.date']);
     expect((await t.call(p, 'POST', '/api/v1/claims', mdf({ accountId: 'ext:X-1' }))).json().errors.map((e: { path: string }) => e.path)).toContain('accountId');
     expect(await count()).toBe(before);
+    // A list limit is decimal digits only: 1e2 is not 100.
+    expect((await t.call(p, 'GET', '/api/v1/claims?limit=1e2')).statusCode).toBe(422);
   });
 
   it('takes only images and PDF, by their bytes: an executable renamed .pdf is 415, a file over the limit 413', async () => {
