@@ -8,14 +8,14 @@ export type StoredFile = { id: string; fileName: string; contentType: string; si
 
 /**
  * Where uploaded files live. The default keeps them in the database (bytea) so a backup holds
- * them and any server node can serve them; an S3-compatible store can implement the same three
+ * them and any server node can serve them; an S3-compatible store can implement the same
  * calls (the metadata would stay in `files`, the bytes move out).
  */
 export interface FileStore {
   put(tx: Tx, programId: string, file: { fileName: string; contentType: string; bytes: Buffer }): Promise<StoredFile>;
   read(tx: Tx, programId: string, id: string): Promise<(StoredFile & { bytes: Buffer }) | undefined>;
-  /** Files of the program with one of these digests (duplicate detection). */
-  findBySha256(tx: Tx, programId: string, digests: string[]): Promise<StoredFile[]>;
+  /** What these files are, without their bytes (a claim's document list). */
+  describe(tx: Tx, programId: string, ids: string[]): Promise<StoredFile[]>;
 }
 
 const meta = { id: files.id, fileName: files.fileName, contentType: files.contentType, sizeBytes: files.sizeBytes, sha256: files.sha256, createdAt: files.createdAt };
@@ -34,9 +34,9 @@ export function createDatabaseFileStore(): FileStore {
       const [row] = await tx.select({ ...meta, bytes: files.content }).from(files).where(and(eq(files.programId, programId), eq(files.id, id)));
       return row;
     },
-    async findBySha256(tx, programId, digests) {
-      if (!digests.length) return [];
-      return tx.select(meta).from(files).where(and(eq(files.programId, programId), inArray(files.sha256, digests)));
+    async describe(tx, programId, ids) {
+      if (!ids.length) return [];
+      return tx.select(meta).from(files).where(and(eq(files.programId, programId), inArray(files.id, ids)));
     },
   };
 }

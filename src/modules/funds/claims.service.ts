@@ -98,7 +98,8 @@ export function createClaimsService(
     const account = await findAccountIn(tx, c.programId, c.accountId);
     const fund = await fundOf(tx, c.programId, c.fundId);
     const docs = await tx.select().from(claimDocuments).where(and(eq(claimDocuments.programId, c.programId), eq(claimDocuments.claimId, c.id))).orderBy(asc(claimDocuments.createdAt), asc(claimDocuments.id));
-    const stored = await Promise.all(docs.map((d) => files.read(tx, c.programId, d.fileId)));
+    const described = await files.describe(tx, c.programId, docs.map((d) => d.fileId));
+    const stored = docs.map((d) => described.find((x) => x.id === d.fileId));
     const base = c.cost ?? (c.activity?.plannedCost !== undefined ? BigInt(c.activity.plannedCost) : null);
     return {
       id: c.id,

@@ -53,23 +53,30 @@ async function expireOverrides(database: Database, deps: Deps, programId: string
 
 type Changed = { action: string; account_id: string; old_eff: string | null; new_eff: string | null };
 
+type LadderConfig = { windows: unknown[]; tiers: unknown[]; ladders: unknown[] };
+
+/** The program's windows (`w`), tiers (`t`) and ladders by account type (`lt`) as the first CTEs of a statement. */
+function ladderConfig(config: LadderConfig) {
+  return sql`with w as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.windows)}::jsonb) as x(wi int, ladder text, metric text, from_month text, to_month text)
+    ), t as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.tiers)}::jsonb) as x(code text, ladder text, rank int, wi int, min bigint, grace_days int, discount_bp int)
+    ), lt as (
+      select * from jsonb_to_recordset(${JSON.stringify(config.ladders)}::jsonb) as x(account_type text, ladder text)
+    )`;
+}
+
 /**
  * One set-based statement over a range of the program's accounts: sums each ladder window over
  * the monthly buckets, finds the best tier reached, and promotes, starts a grace period, or
  * downgrades when the grace has run out, recording every change of the tier the account enjoys.
  * A row an event changed meanwhile (its version moved) is left alone: the event evaluated it.
  */
-async function evaluateRange(tx: Tx, programId: string, now: Date, config: { windows: unknown[]; tiers: unknown[]; ladders: unknown[] }, after: string, upTo: string | null) {
+async function evaluateRange(tx: Tx, programId: string, now: Date, config: LadderConfig, after: string, upTo: string | null) {
   const at = sql`${now.toISOString()}::timestamptz`;
   const upper = upTo === null ? sql`` : sql`and st.account_id <= ${upTo}`;
   const res = await tx.execute<Changed>(sql`
-    with w as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.windows)}::jsonb) as x(wi int, ladder text, metric text, from_month text, to_month text)
-    ), t as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.tiers)}::jsonb) as x(code text, ladder text, rank int, wi int, min bigint, grace_days int, discount_bp int)
-    ), lt as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.ladders)}::jsonb) as x(account_type text, ladder text)
-    ), s as (
+    ${ladderConfig(config)}, s as (
       select st.account_id, st.tier_code, st.below_since, st.version, coalesce(lt.ladder, ${DEFAULT_LADDER}) as ladder,
         case when st.override_tier_code is not null and st.override_expires_at > ${at} then st.override_tier_code else st.tier_code end as eff
       from account_tier_state st left join lt on lt.account_type = st.account_type
@@ -126,17 +133,11 @@ type AtRisk = { account_id: string; tier_code: string; below_since: Date | strin
  * will lose when the grace period ends: their tier's window value now against its threshold.
  * An account held up by an override is not at risk of noticing the drop, and is left out.
  */
-async function atRiskInRange(tx: Tx, programId: string, now: Date, config: { windows: unknown[]; tiers: unknown[]; ladders: unknown[] }, after: string, upTo: string | null): Promise<AtRisk[]> {
+async function atRiskInRange(tx: Tx, programId: string, now: Date, config: LadderConfig, after: string, upTo: string | null): Promise<AtRisk[]> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const upper = upTo === null ? sql`` : sql`and st.account_id <= ${upTo}`;
   const res = await tx.execute<AtRisk>(sql`
-    with w as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.windows)}::jsonb) as x(wi int, ladder text, metric text, from_month text, to_month text)
-    ), t as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.tiers)}::jsonb) as x(code text, ladder text, rank int, wi int, min bigint, grace_days int, discount_bp int)
-    ), lt as (
-      select * from jsonb_to_recordset(${JSON.stringify(config.ladders)}::jsonb) as x(account_type text, ladder text)
-    ), s as (
+    ${ladderConfig(config)}, s as (
       select st.account_id, st.tier_code, st.below_since, coalesce(lt.ladder, ${DEFAULT_LADDER}) as ladder
       from account_tier_state st left join lt on lt.account_type = st.account_type
       where st.program_id = ${programId} and st.account_id > ${after} ${upper}
