@@ -99,6 +99,11 @@ export const claimView = z.object({
   eventId: z.string().nullable(),
   note: z.string().nullable(),
   flags: z.array(claimFlag),
+  serialCheck: z
+    .object({ verified: z.number().int(), unknown: z.array(z.string()) })
+    .nullable()
+    .describe('Sales claims with serials, once the program has a list of valid serials: how many are on it, and which are not'),
+  dueAt: z.string().nullable().describe('MDF: when the claim with its proof is due (the activity’s end plus the fund’s claimDueDays)'),
   documents: z.array(claimDocumentView),
   submittedAt: z.string().nullable(),
   decidedAt: z.string().nullable(),
@@ -125,3 +130,15 @@ export const rejectInput = z.object({ reason: z.string().min(1).max(2000) }).str
 export const requestInfoInput = z.object({ message: z.string().min(1).max(2000) }).strict();
 export const payInput = z.object({ method: z.enum(['credit_note', 'store_credit']).default('credit_note').describe('credit_note: a line in the payout export for the ERP; store_credit: credited to the account’s wallet in the fund’s currency') }).strict();
 export const documentDecisionInput = z.object({ decision: z.enum(['accepted', 'refused']) }).strict();
+
+export const validSerialsInput = z
+  .object({
+    serials: z.array(z.object({ serial: z.string().trim().min(1).max(100), sku: z.string().min(1).max(100).optional() }).strict()).min(1).max(10_000),
+  })
+  .strict();
+export const validSerialsAnswer = z.object({ added: z.number().int().describe('New on the list'), updated: z.number().int().describe('Already there (their sku replaced when given)'), total: z.number().int() });
+export const bulkApproveInput = z.object({ claimIds: z.array(z.string().min(1).max(100)).min(1).max(200) }).strict();
+export const bulkApproveAnswer = z.object({
+  approved: z.array(z.string()),
+  skipped: z.array(z.object({ claimId: z.string(), reason: z.enum(['not_found', 'not_a_sale', 'not_submitted', 'flagged', 'not_verified', 'refused']), detail: z.string().optional() })),
+});

@@ -164,6 +164,8 @@ export const TRIGGERS = [
   'claim_status',
   // Volume rebates (#14): a settlement credited the account's rebate
   'rebate_settled',
+  // MDF claims (#13): a claim with its proof is due soon
+  'claim_due',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -99,6 +99,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /claims/:id/request-info': write('claims:write'),
   'POST /claims/:id/pay': write('claims:write'),
   'POST /claims/:id/cancel': write('claims:write'),
+  'POST /claims/valid-serials': write('claims:write'),
+  'POST /claims/bulk-approve': write('claims:write'),
   'GET /portal/funds': { portal: true },
   'GET /portal/claims': { portal: true },
   'POST /portal/claims': { portal: true },

@@ -117,6 +117,8 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
       report.expiring = { ran: true, ...(await s.messaging.notifyExpiring(now)) };
       // Rewards whose window opened by itself since the last runs: new_offer to their audience (#12).
       await s.rewards.catalog.announceOpened(now);
+      // MDF claims due in 7 days or 1 day: a reminder to the partner (#13).
+      await s.claims.remindDue(now);
     } catch (err) {
       await releaseDay(s.database, EXPIRING, now, claim.previous);
       throw err;

@@ -9,6 +9,7 @@ export const claimErrorStatus = {
   CLAIM_OVER_RULE: 422,
   CLAIM_FILE_REFUSED: 415,
   CLAIM_FILE_EMPTY: 422,
+  CLAIM_LATE: 422,
 } as const satisfies Record<string, number>;
 
 export type ClaimErrorCode = keyof typeof claimErrorStatus;

@@ -260,3 +260,88 @@ describe('claims under concurrency (meaningful on PostgreSQL; PGlite runs them o
     expect(answers.find((r) => r.statusCode === 409)!.json().code).toBe('CLAIM_DUPLICATE');
   });
 });
+
+describe('verified serials, bulk approval, caps per account and due dates', () => {
+  // Amounts far apart, so that no two claims look alike (±1 %).
+  const sale = (number: string, serials: string[], sku = 'WT-200') => {
+    const amount = 10_000 * Number(number.slice(-1) + 1);
+    return { kind: 'sale', accountId: 'ext:D-2', invoice: { number, date: '2026-04-02', sellerId: 'ext:DIST', amount, currency: 'EUR', lines: [{ sku, qty: serials.length, amount, serials }] } };
+  };
+
+  it('approves in bulk only the good sales claims: submitted, unflagged, every serial on the list (with its sku)', async () => {
+    const list = await t.call(p, 'POST', '/api/v1/claims/valid-serials', { serials: [{ serial: 'ok-1', sku: 'WT-200' }, { serial: 'OK-2' }, { serial: 'OK-3', sku: 'WT-200' }, { serial: 'SKU-X', sku: 'WT-900' }] });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json()).toMatchObject({ added: 4, updated: 0 });
+    expect((await t.call(p, 'POST', '/api/v1/claims/valid-serials', { serials: [{ serial: 'OK-2', sku: 'WT-200' }] })).json()).toMatchObject({ added: 0, updated: 1 });
+
+    const good = await claim(sale('B-100', ['OK-1', 'ok-2']));
+    expect(good.serialCheck).toEqual({ verified: 2, unknown: [] });
+    const unknown = await claim(sale('B-101', ['OK-3', 'NOPE-9']));
+    expect(unknown.serialCheck).toEqual({ verified: 1, unknown: ['NOPE-9'] });
+    const wrongSku = await claim(sale('B-102', ['SKU-X']));
+    expect(wrongSku.serialCheck).toEqual({ verified: 0, unknown: ['SKU-X'] });
+    const draft = await claim(sale('B-103', ['DRAFT-1']));
+    for (const c of [good, unknown, wrongSku]) expect((await act(c.id, 'submit')).statusCode).toBe(200);
+
+    const r = await t.call(p, 'POST', '/api/v1/claims/bulk-approve', { claimIds: [good.id, unknown.id, wrongSku.id, draft.id, 'clm_nothing'] });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().approved).toEqual([good.id]);
+    expect(Object.fromEntries(r.json().skipped.map((s: { claimId: string; reason: string }) => [s.claimId, s.reason]))).toEqual({ [unknown.id]: 'not_verified', [wrongSku.id]: 'not_verified', [draft.id]: 'not_submitted', clm_nothing: 'not_found' });
+    expect((await t.call(p, 'GET', `/api/v1/claims/${good.id}`)).json()).toMatchObject({ status: 'approved', eventId: `claim:${good.id}` });
+    expect((await t.call(p, 'GET', `/api/v1/claims/${unknown.id}`)).json().status).toBe('submitted');
+    // Again: the approved one is not approved twice.
+    expect((await t.call(p, 'POST', '/api/v1/claims/bulk-approve', { claimIds: [good.id] })).json()).toEqual({ approved: [], skipped: [{ claimId: good.id, reason: 'not_submitted', detail: 'approved' }] });
+  });
+
+  it('refuses a bad serial list and a bulk request over its limit, changing nothing', async () => {
+    expect((await t.call(p, 'POST', '/api/v1/claims/valid-serials', { serials: [] })).statusCode).toBe(422);
+    expect((await t.call(p, 'POST', '/api/v1/claims/valid-serials', { serials: [{ serial: '   ' }] })).statusCode).toBe(422);
+    expect((await t.call(p, 'POST', '/api/v1/claims/bulk-approve', { claimIds: Array.from({ length: 201 }, (_, i) => `clm_${i}`) })).statusCode).toBe(422);
+    // Another program's list is its own.
+    expect((await t.call(other, 'POST', '/api/v1/claims/valid-serials', { serials: [{ serial: 'OK-1' }] })).json()).toMatchObject({ added: 1, total: 1 });
+  });
+
+  it('holds an account within the fund’s cap per account over all its claims', async () => {
+    const f = await t.call(p, 'POST', '/api/v1/funds', { name: 'Capped co-op', currency: 'eur', period: year, budget: 500_000, allocation: { mode: 'fixed' }, reimbursement: { shareBp: 5000, perManufacturer: false, capPerAccount: 60_000 } });
+    expect(f.statusCode, f.body).toBe(201);
+    expect(f.json().reimbursement.capPerAccount).toBe(60_000);
+    const capped = f.json().id as string;
+    expect((await t.call(p, 'POST', `/api/v1/funds/${capped}/allocations`, { accountId: 'ext:D-1', amount: 200_000 }, key())).statusCode).toBe(201);
+    const one = await claim(mdf({ fundId: capped, cost: 100_000, manufacturersShown: undefined }));
+    const two = await claim(mdf({ fundId: capped, cost: 100_000, manufacturersShown: undefined }));
+    await act(one.id, 'submit');
+    await act(two.id, 'submit');
+    expect((await act(one.id, 'approve')).json().approvedAmount).toBe(50_000);
+    // 50,000 by the rule, but only 10,000 left under the cap.
+    const over = await act(two.id, 'approve', { amount: 50_000 });
+    expect(over.statusCode).toBe(422);
+    expect(over.json().code).toBe('CLAIM_OVER_RULE');
+    expect((await act(two.id, 'approve')).json().approvedAmount).toBe(10_000);
+  });
+
+  it('refuses a proof sent after the fund’s due date, and reminds 7 days and 1 day before, once each', async () => {
+    const f = await t.call(p, 'POST', '/api/v1/funds', { name: 'Due co-op', currency: 'eur', period: year, budget: 500_000, allocation: { mode: 'fixed' }, reimbursement: { shareBp: 5000, perManufacturer: false }, claimDueDays: 30 });
+    expect(f.statusCode, f.body).toBe(201);
+    const due = f.json().id as string;
+    expect((await t.call(p, 'POST', `/api/v1/funds/${due}/allocations`, { accountId: 'ext:D-1', amount: 100_000 }, key())).statusCode).toBe(201);
+    const late = await claim(mdf({ fundId: due, manufacturersShown: undefined, activity: { type: 'print_ad', description: 'Old ad', from: '2026-01-01', to: '2026-01-31' } }));
+    expect(late.dueAt).toBe('2026-03-03T00:00:00.000Z');
+    const refused = await act(late.id, 'submit');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'CLAIM_LATE', errors: [{ path: 'activity.to' }] });
+    expect((await t.call(p, 'GET', `/api/v1/claims/${late.id}`)).json().status).toBe('draft');
+
+    const soon = await claim(mdf({ fundId: due, memberId: 'ext:M-1', manufacturersShown: undefined, activity: { type: 'radio', description: 'Radio spot', to: '2099-06-30T12:00:00Z' } }));
+    expect(soon.dueAt).toBe('2099-07-30T12:00:00.000Z');
+    const at = (iso: string) => t.services.claims.remindDue(new Date(iso));
+    expect(await at('2099-07-01T12:00:00Z')).toBe(0); // 29 days left
+    const first = await at('2099-07-24T12:00:00Z'); // 6 days left: the 7-day reminder
+    expect(first).toBeGreaterThan(0);
+    expect(await at('2099-07-25T12:00:00Z')).toBe(0); // already sent
+    expect(await at('2099-07-29T13:00:00Z')).toBe(first); // under a day: the last reminder
+    expect(await at('2099-07-29T14:00:00Z')).toBe(0);
+    await t.services.messaging.deliverDue(new Date('2099-07-29T14:00:00Z'), { programId: p.programId });
+    const inbox = (await t.call(p, 'GET', '/api/v1/members/ext:M-1/messages?channel=inbox')).json().items as { templateKey: string; subject: string }[];
+    expect(inbox.filter((m) => m.templateKey === 'claim_due').map((m) => m.subject)).toEqual(expect.arrayContaining([`Your claim ${soon.id} is due on 2099-07-30`]));
+  });
+});

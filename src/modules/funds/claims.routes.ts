@@ -6,6 +6,8 @@ import { jsonOrCsv, page, problem } from '../../contracts/common.js';
 import { toCsv } from '../../lib/csv.js';
 import {
   approveInput,
+  bulkApproveAnswer,
+  bulkApproveInput,
   claimInput,
   claimsQuery,
   claimView,
@@ -14,6 +16,8 @@ import {
   portalClaimInput,
   rejectInput,
   requestInfoInput,
+  validSerialsAnswer,
+  validSerialsInput,
   type ClaimView,
 } from '../../contracts/claims.js';
 import { claimError } from './claims.errors.js';
@@ -102,6 +106,12 @@ export function claimRoutes(claims: ClaimsService, funds: FundsService): Fastify
     );
     app.post('/claims/:id/pay', { schema: { tags: ['claims'], summary: 'Pay an approved MDF claim: the held value is spent; as store credit or as a credit-note line of the payout export', params, body: payInput.optional(), response: { 200: claimView, ...errors } } }, async (req) =>
       claims.pay(req.ctx, req.params.id, req.body?.method ?? 'credit_note'),
+    );
+    app.post('/claims/valid-serials', { schema: { tags: ['claims'], summary: 'Add serial numbers the supplier sold (optionally with their sku) to the list sales claims are verified against', body: validSerialsInput, response: { 200: validSerialsAnswer, 422: problem } } }, async (req) =>
+      claims.addValidSerials(req.ctx, req.body),
+    );
+    app.post('/claims/bulk-approve', { schema: { tags: ['claims'], summary: 'Approve the good sales claims among those named (submitted, nothing flagged, every serial on the valid list); the others are skipped with the reason', body: bulkApproveInput, response: { 200: bulkApproveAnswer, 422: problem } } }, async (req) =>
+      claims.bulkApprove(req.ctx, req.body.claimIds),
     );
     app.post('/claims/:id/cancel', { schema: { tags: ['claims'], summary: 'Cancel a claim not yet decided', params, response: { 200: claimView, ...errors } } }, async (req) => claims.cancel(req.ctx, req.params.id));
 

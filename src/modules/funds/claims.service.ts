@@ -11,7 +11,9 @@ import { sniffContentType, type FileStore } from '../files/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { MessagingService } from '../messaging/index.js';
 import type { ClaimFlag, ClaimInput, ClaimStatus, ClaimView } from '../../contracts/claims.js';
-import { claimDocuments, claims, claimSerials } from './claims.tables.js';
+import type { z } from 'zod';
+import type { bulkApproveAnswer, validSerialsInput } from '../../contracts/claims.js';
+import { claimDocuments, claims, claimSerials, claimValidSerials } from './claims.tables.js';
 import { claimError } from './claims.errors.js';
 import { reimbursementFor } from './claims.rules.js';
 import { fundAllocations, funds } from './funds.tables.js';
@@ -45,6 +47,18 @@ export type ClaimActor = { kind: 'review' } | { kind: 'partner'; accountId: stri
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 const SIMILAR_DAYS = 30;
+const DAY_MS = 24 * 3600 * 1000;
+/** Reminders of a claim due: this many days before its due date (each sent once). */
+export const CLAIM_DUE_REMINDER_DAYS = [7, 1] as const;
+
+/** When an MDF claim with its proof is due: the activity's end plus the fund's claimDueDays (none without either). */
+export function claimDueAt(fund: Pick<FundRow, 'claimDueDays'> | undefined, activity: { to?: string } | null): Date | null {
+  if (!fund?.claimDueDays || !activity?.to) return null;
+  const end = new Date(activity.to);
+  // A date without a time ends at the end of that day (UTC).
+  const endOfActivity = /^\d{4}-\d{2}-\d{2}$/.test(activity.to) ? end.getTime() + DAY_MS : end.getTime();
+  return new Date(endOfActivity + fund.claimDueDays * DAY_MS);
+}
 
 /** Per fund and account: what is claimed and waiting (the rule's amount of submitted claims) and what was paid. */
 export async function claimTotalsByFund(tx: Tx, programId: string, accountId: string): Promise<Map<string, { claimed: bigint; paid: bigint }>> {
@@ -94,6 +108,25 @@ export function createClaimsService(
     return f;
   }
 
+  /**
+   * A sales claim's serials against the program's list of valid serials (with the line's sku when
+   * the list names one). Null when the claim has no serials or the program has no list.
+   */
+  async function serialCheckOf(tx: Tx, c: ClaimRow): Promise<ClaimView['serialCheck']> {
+    if (c.kind !== 'sale' || !c.invoice) return null;
+    const skuOf = new Map<string, string>();
+    for (const l of c.invoice.lines) for (const s of l.serials ?? []) skuOf.set(s.trim().toUpperCase(), l.sku);
+    if (!skuOf.size) return null;
+    const [any] = await tx.select({ serial: claimValidSerials.serial }).from(claimValidSerials).where(eq(claimValidSerials.programId, c.programId)).limit(1);
+    if (!any) return null;
+    const known = await tx
+      .select({ serial: claimValidSerials.serial, sku: claimValidSerials.sku })
+      .from(claimValidSerials)
+      .where(and(eq(claimValidSerials.programId, c.programId), inArray(claimValidSerials.serial, [...skuOf.keys()])));
+    const ok = new Set(known.filter((k) => k.sku === null || k.sku === skuOf.get(k.serial)).map((k) => k.serial));
+    return { verified: ok.size, unknown: [...skuOf.keys()].filter((s) => !ok.has(s)).sort() };
+  }
+
   async function view(tx: Tx, c: ClaimRow): Promise<ClaimView> {
     const account = await findAccountIn(tx, c.programId, c.accountId);
     const fund = await fundOf(tx, c.programId, c.fundId);
@@ -101,6 +134,7 @@ export function createClaimsService(
     const described = await files.describe(tx, c.programId, docs.map((d) => d.fileId));
     const stored = docs.map((d) => described.find((x) => x.id === d.fileId));
     const base = c.cost ?? (c.activity?.plannedCost !== undefined ? BigInt(c.activity.plannedCost) : null);
+    const dueAt = c.kind === 'mdf' ? claimDueAt(fund, c.activity) : null;
     return {
       id: c.id,
       kind: c.kind,
@@ -120,6 +154,8 @@ export function createClaimsService(
       eventId: c.eventId,
       note: c.note,
       flags: c.flags,
+      serialCheck: await serialCheckOf(tx, c),
+      dueAt: dueAt?.toISOString() ?? null,
       documents: docs.map((d, i) => ({
         documentId: d.id,
         fileName: stored[i]?.fileName ?? '',
@@ -365,6 +401,12 @@ export function createClaimsService(
 
     submit(ctx: RequestContext, id: string, actor: ClaimActor = { kind: 'review' }) {
       return move(ctx, id, actor, 'submit', async (tx, c) => {
+        if (c.kind === 'mdf' && c.cost !== null) {
+          const dueAt = claimDueAt(await fundOf(tx, ctx.programId, c.fundId), c.activity);
+          if (dueAt && Date.now() > dueAt.getTime()) {
+            throw claimError('CLAIM_LATE', `The claim was due by ${dueAt.toISOString().slice(0, 10)} (the fund takes claims up to its claimDueDays after the activity ended).`, [{ path: 'activity.to', message: `due by ${dueAt.toISOString()}` }]);
+          }
+        }
         const flags = await duplicatesOf(tx, c);
         return { status: 'submitted', flags, submittedAt: new Date(), note: null };
       });
@@ -399,9 +441,19 @@ export function createClaimsService(
         }
         const fund = (await fundOf(tx, ctx.programId, c.fundId))!;
         const base = c.cost ?? BigInt(c.activity!.plannedCost!);
-        const rule = reimbursementFor(fund, base, c.manufacturersShown);
+        let rule = reimbursementFor(fund, base, c.manufacturersShown);
+        if (fund.capPerAccount !== null) {
+          // The account's approvals of this fund are counted one approval at a time.
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${ctx.programId}|${fund.id}|${c.accountId}`}))`);
+          const [granted] = await tx
+            .select({ total: sql<string | null>`sum(${claims.approvedAmount})` })
+            .from(claims)
+            .where(and(eq(claims.programId, ctx.programId), eq(claims.fundId, fund.id), eq(claims.accountId, c.accountId), inArray(claims.status, GRANTED)));
+          const left = fund.capPerAccount - BigInt(granted?.total ?? 0);
+          if (left < rule) rule = left > 0n ? left : 0n;
+        }
         const amount = input.amount !== undefined ? BigInt(input.amount) : rule;
-        if (amount > rule) throw claimError('CLAIM_OVER_RULE', `The fund's rule gives at most ${rule} for this claim.`, [{ path: 'amount', message: `at most ${rule}` }]);
+        if (amount > rule) throw claimError('CLAIM_OVER_RULE', `The fund's rule gives at most ${rule} for this claim${fund.capPerAccount !== null ? ' (with what this account was already granted, within its cap per account)' : ''}.`, [{ path: 'amount', message: `at most ${rule}` }]);
         let holdId: string | null = null;
         if (amount > 0n) {
           const held = await ledger.hold(tx, ctx, {
@@ -455,6 +507,83 @@ export function createClaimsService(
       });
     },
 
+    /** Adds serials to the program's list of valid serials (an existing one takes the new sku when given). */
+    async addValidSerials(ctx: RequestContext, input: z.infer<typeof validSerialsInput>) {
+      const bySerial = new Map<string, string | null>();
+      for (const s of input.serials) bySerial.set(s.serial.trim().toUpperCase(), s.sku ?? null);
+      return inTransaction(database, async (tx) => {
+        const existing = await tx.select({ serial: claimValidSerials.serial }).from(claimValidSerials).where(and(eq(claimValidSerials.programId, ctx.programId), inArray(claimValidSerials.serial, [...bySerial.keys()])));
+        const rows = [...bySerial].map(([serial, sku]) => ({ programId: ctx.programId, serial, sku }));
+        for (let i = 0; i < rows.length; i += 1000) {
+          await tx
+            .insert(claimValidSerials)
+            .values(rows.slice(i, i + 1000))
+            .onConflictDoUpdate({ target: [claimValidSerials.programId, claimValidSerials.serial], set: { sku: sql`coalesce(excluded.sku, ${claimValidSerials.sku})` } });
+        }
+        const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(claimValidSerials).where(eq(claimValidSerials.programId, ctx.programId));
+        const answer = { added: bySerial.size - existing.length, updated: existing.length, total };
+        await audit.record(tx, ctx, { action: 'claims.valid_serials_added', objectType: 'program', objectId: ctx.programId, after: answer });
+        return answer;
+      });
+    },
+
+    /**
+     * Approves the "good" sales claims among those named: submitted, nothing flagged, every serial
+     * on the valid list. Each is approved in its own transaction (one event each); the others are
+     * skipped with the reason, never changed.
+     */
+    async bulkApprove(ctx: RequestContext, claimIds: string[]): Promise<z.infer<typeof bulkApproveAnswer>> {
+      const answer: z.infer<typeof bulkApproveAnswer> = { approved: [], skipped: [] };
+      for (const claimId of [...new Set(claimIds)]) {
+        const c = await inTransaction(database, async (tx) => {
+          const [row] = await tx.select().from(claims).where(and(eq(claims.programId, ctx.programId), eq(claims.id, claimId)));
+          return row ? { row, check: await serialCheckOf(tx, row) } : undefined;
+        });
+        const skip = (reason: z.infer<typeof bulkApproveAnswer>['skipped'][number]['reason'], detail?: string) => answer.skipped.push({ claimId, reason, ...(detail ? { detail } : {}) });
+        if (!c) skip('not_found');
+        else if (c.row.kind !== 'sale') skip('not_a_sale');
+        else if (c.row.status !== 'submitted') skip('not_submitted', c.row.status);
+        else if (c.row.flags.length) skip('flagged', c.row.flags.map((f) => f.kind).join(', '));
+        else if (!c.check || c.check.unknown.length) skip('not_verified', c.check ? `not on the list: ${c.check.unknown.join(', ')}` : 'no serials to check');
+        else {
+          try {
+            await this.approve(ctx, claimId, {});
+            answer.approved.push(claimId);
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e;
+            skip('refused', `${e.code}: ${e.message}`);
+          }
+        }
+      }
+      return answer;
+    },
+
+    /**
+     * Reminds partners of MDF claims not yet sent whose due date is 7 days or 1 day away (each
+     * reminder once: its message key names the claim and the day). Run daily by the jobs.
+     */
+    async remindDue(now: Date): Promise<number> {
+      return inTransaction(database, async (tx) => {
+        const rows = await tx
+          .select({ claim: claims, fund: funds })
+          .from(claims)
+          .innerJoin(funds, and(eq(funds.programId, claims.programId), eq(funds.id, claims.fundId)))
+          .where(and(eq(claims.kind, 'mdf'), inArray(claims.status, ['draft', 'info_requested']), sql`${funds.claimDueDays} is not null`, sql`${claims.activity} ? 'to'`));
+        let queued = 0;
+        for (const { claim: c, fund } of rows) {
+          const dueAt = claimDueAt(fund, c.activity);
+          if (!dueAt || dueAt <= now) continue;
+          const daysLeft = Math.ceil((dueAt.getTime() - now.getTime()) / DAY_MS);
+          const step = CLAIM_DUE_REMINDER_DAYS.find((d) => daysLeft <= d && daysLeft > (CLAIM_DUE_REMINDER_DAYS.find((x) => x < d) ?? 0));
+          if (step === undefined) continue;
+          const recipients = c.memberId ? { memberIds: [c.memberId] } : { accountId: c.accountId };
+          queued += await messaging.notify(tx, c.programId, [
+            { trigger: 'claim_due', objectId: `${c.id}:due-${step}`, ...recipients, data: { claim: { id: c.id, activity: c.activity?.description ?? '', dueAt: dueAt.toISOString(), dueDate: dueAt.toISOString().slice(0, 10), daysLeft } } },
+          ]);
+        }
+        return queued;
+      });
+    },
   };
 }
 

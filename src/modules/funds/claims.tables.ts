@@ -98,3 +98,19 @@ export const claimSerials = pgTable(
     index('claim_serials_serial_idx').on(t.programId, t.serial),
   ],
 );
+
+/**
+ * Serial numbers the supplier knows it sold (uploaded lists): a sales claim whose every serial is
+ * on the list, with nothing flagged, is "verified" and can be approved in bulk.
+ */
+export const claimValidSerials = pgTable(
+  'claim_valid_serials',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    serial: text('serial').notNull(),
+    /** When given, a claimed serial verifies only on a line of this sku. */
+    sku: text('sku'),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ name: 'claim_valid_serials_pkey', columns: [t.programId, t.serial] })],
+);

@@ -10,7 +10,15 @@ export const fundInput = z
     period: z.object({ from: isoDateTime, to: isoDateTime }).strict(),
     budget: positiveAmount,
     allocation: z.object({ mode: z.enum(['fixed', 'accrual']), amount: positiveAmount.optional(), percentBp: basisPoints.optional() }).strict(),
-    reimbursement: z.object({ shareBp: basisPoints, perManufacturer: z.boolean(), capPerClaim: positiveAmount.optional() }).strict(),
+    reimbursement: z
+      .object({
+        shareBp: basisPoints,
+        perManufacturer: z.boolean(),
+        capPerClaim: positiveAmount.optional(),
+        capPerAccount: positiveAmount.optional().describe('At most this much approved per partner account over the fund’s period, all its claims together'),
+      })
+      .strict(),
+    claimDueDays: z.number().int().min(1).max(365).optional().describe('An MDF claim with its proof is due this many days after the activity ended (activity.to); reminded 7 days and 1 day before'),
   })
   .strict();
 export type FundInput = z.infer<typeof fundInput>;
@@ -25,7 +33,8 @@ export const fundView = z.object({
   allocated: amount,
   unallocated: amount,
   allocation: z.object({ mode: z.enum(['fixed', 'accrual']), amount: amount.optional(), percentBp: z.number().int().optional() }),
-  reimbursement: z.object({ shareBp: z.number().int(), perManufacturer: z.boolean(), capPerClaim: amount.optional() }),
+  reimbursement: z.object({ shareBp: z.number().int(), perManufacturer: z.boolean(), capPerClaim: amount.optional(), capPerAccount: amount.optional() }),
+  claimDueDays: z.number().int().nullable(),
   createdAt: z.string(),
 });
 export type FundView = z.infer<typeof fundView>;

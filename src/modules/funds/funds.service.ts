@@ -31,7 +31,13 @@ function toView(f: FundRow): FundView {
       ...(f.allocationAmount !== null ? { amount: Number(f.allocationAmount) } : {}),
       ...(f.allocationPercentBp !== null ? { percentBp: f.allocationPercentBp } : {}),
     },
-    reimbursement: { shareBp: f.shareBp, perManufacturer: f.perManufacturer, ...(f.capPerClaim !== null ? { capPerClaim: Number(f.capPerClaim) } : {}) },
+    reimbursement: {
+      shareBp: f.shareBp,
+      perManufacturer: f.perManufacturer,
+      ...(f.capPerClaim !== null ? { capPerClaim: Number(f.capPerClaim) } : {}),
+      ...(f.capPerAccount !== null ? { capPerAccount: Number(f.capPerAccount) } : {}),
+    },
+    claimDueDays: f.claimDueDays,
     createdAt: f.createdAt.toISOString(),
   };
 }
@@ -61,6 +67,7 @@ export function createFundsService(database: Database, deps: { ledger: LedgerSer
       if (input.allocation.mode === 'accrual' && input.allocation.percentBp === undefined) bad.push({ path: 'allocation.percentBp', message: 'required when mode is "accrual"' });
       if (input.allocation.mode === 'fixed' && input.allocation.percentBp !== undefined) bad.push({ path: 'allocation.percentBp', message: 'allowed only when mode is "accrual"' });
       if (input.reimbursement.capPerClaim !== undefined && input.reimbursement.capPerClaim > input.budget) bad.push({ path: 'reimbursement.capPerClaim', message: 'must not exceed the budget' });
+      if (input.reimbursement.capPerAccount !== undefined && input.reimbursement.capPerAccount > input.budget) bad.push({ path: 'reimbursement.capPerAccount', message: 'must not exceed the budget' });
       return inTransaction(database, async (tx) => {
         const money = await programs.findCurrencyIn(tx, ctx.programId, input.currency);
         if (!money || money.kind !== 'money') bad.push({ path: 'currency', message: money ? 'must be a money currency' : 'unknown currency' });
@@ -85,6 +92,8 @@ export function createFundsService(database: Database, deps: { ledger: LedgerSer
             shareBp: input.reimbursement.shareBp,
             perManufacturer: input.reimbursement.perManufacturer,
             capPerClaim: input.reimbursement.capPerClaim !== undefined ? BigInt(input.reimbursement.capPerClaim) : null,
+            capPerAccount: input.reimbursement.capPerAccount !== undefined ? BigInt(input.reimbursement.capPerAccount) : null,
+            claimDueDays: input.claimDueDays ?? null,
           })
           .returning();
         const view = toView(row);

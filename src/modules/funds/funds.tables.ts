@@ -29,6 +29,10 @@ export const funds = pgTable(
     shareBp: integer('share_bp').notNull(),
     perManufacturer: boolean('per_manufacturer').notNull(),
     capPerClaim: bigint('cap_per_claim', { mode: 'bigint' }),
+    /** At most this much approved per partner account over the fund's period (all its claims together). */
+    capPerAccount: bigint('cap_per_account', { mode: 'bigint' }),
+    /** An MDF claim with its proof is due this many days after the activity ended; reminders go out before. */
+    claimDueDays: integer('claim_due_days'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
