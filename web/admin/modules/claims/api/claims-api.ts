@@ -11,3 +11,5 @@ export const decideDocument = (id: string, documentId: string, decision: 'accept
 /** The stored proof, as the browser opens it (the session cookie goes along). */
 export const documentUrl = (id: string, documentId: string, thumbnail = false) => `/api/v1/claims/${encodeURIComponent(id)}/documents/${encodeURIComponent(documentId)}${thumbnail ? '?thumbnail=true' : ''}`;
 export const fetchPayoutCsv = () => api.request<Blob>('/claims', { query: { status: 'paid', format: 'csv', limit: 200 }, as: 'blob' });
+export const addValidSerials = (serials: { serial: string; sku?: string }[]) => api.request<{ added: number; updated: number; total: number }>('/claims/valid-serials', { method: 'POST', body: { serials } });
+export const bulkApprove = (claimIds: string[]) => api.request<{ approved: string[]; skipped: { claimId: string; reason: string; detail?: string }[] }>('/claims/bulk-approve', { method: 'POST', body: { claimIds } });

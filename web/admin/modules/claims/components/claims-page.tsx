@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Checkbox, Group, Image, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Checkbox, Group, Image, NumberInput, SegmentedControl, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,7 +10,10 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import { documentUrl, fetchPayoutCsv, type ClaimStatus, type ClaimView } from '../api/claims-api';
-import { useClaimAction, useClaims, useDocumentDecision } from '../hooks/use-claims';
+import { useAddValidSerials, useBulkApprove, useClaimAction, useClaims, useDocumentDecision } from '../hooks/use-claims';
+
+/** A sales claim the bulk approval takes: submitted, nothing flagged, every serial on the valid list. */
+const verified = (c: ClaimView) => c.kind === 'sale' && c.status === 'submitted' && !c.flags.length && c.serialCheck !== null && !c.serialCheck.unknown.length;
 
 const STATUSES = ['submitted', 'info_requested', 'approved', 'paid', 'rejected', 'draft'] as const;
 
@@ -56,6 +59,14 @@ function ClaimCard({ c }: { c: ClaimView }) {
           {c.manufacturersShown !== null ? <Text size="sm">{t('claims.manufacturersShown')}: {c.manufacturersShown}</Text> : null}
           {c.reimbursement !== null ? <Text size="sm" fw={600}>{t('claims.rule')}: {money(c.reimbursement)}</Text> : null}
           {c.approvedAmount !== null ? <Text size="sm" fw={600}>{t('claims.approved')}: {money(c.approvedAmount)}</Text> : null}
+        </Group>
+        <Group gap={6}>
+          {c.serialCheck ? (
+            <Badge color={c.serialCheck.unknown.length ? 'red' : 'green'} variant="light">
+              {c.serialCheck.unknown.length ? t('claims.serialsUnknown', { serials: c.serialCheck.unknown.join(', ') }) : t('claims.serialsVerified', { verified: c.serialCheck.verified })}
+            </Badge>
+          ) : null}
+          {c.dueAt && ['draft', 'info_requested'].includes(c.status) ? <Badge variant="outline">{t('claims.dueAt', { date: f.date(c.dueAt) })}</Badge> : null}
         </Group>
         {c.flags.length ? (
           <Group gap={6}>
@@ -124,6 +135,36 @@ function ClaimCard({ c }: { c: ClaimView }) {
   );
 }
 
+/** The supplier's list of serials it sold, pasted or read from a file: "serial" or "serial,sku" per line. */
+function ValidSerials() {
+  const { t } = useTranslation();
+  const add = useAddValidSerials();
+  const [text, setText] = useState('');
+  const serials = text
+    .split(/\r?\n/)
+    .map((line) => line.split(/[,;\t]/).map((x) => x.trim()))
+    .filter(([serial]) => serial)
+    .map(([serial, sku]) => (sku ? { serial, sku } : { serial }));
+  return (
+    <Card withBorder padding="sm">
+      <Stack gap="xs">
+        <Title order={5}>{t('claims.serialsTitle')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('claims.serialsHelp')}
+        </Text>
+        <Textarea aria-label={t('claims.serialsTitle')} autosize minRows={2} maxRows={8} value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder={'SN-10001,WT-200\nSN-10002'} />
+        <ErrorAlert error={add.error} />
+        <Group>
+          <Button size="xs" variant="default" disabled={!serials.length} loading={add.isPending} onClick={() => add.mutate(serials, { onSuccess: () => setText('') })}>
+            {t('claims.serialsUpload')}
+          </Button>
+          {add.data ? <Text size="sm">{t('claims.serialsAdded', add.data)}</Text> : null}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
 /** The claims review queue: filter by state and by duplicate flags, decide per document and per claim, export the paid ones for the ERP. */
 export function ClaimsPage() {
   const { t } = useTranslation();
@@ -134,6 +175,9 @@ export function ClaimsPage() {
   useEffect(() => reset(), [status, flagged, reset]);
   const claims = useClaims(STATUSES.find((s) => s === status) as ClaimStatus | undefined, flagged, pages.cursor);
   const items = claims.data?.items ?? [];
+  const { can } = useSession();
+  const bulk = useBulkApprove();
+  const good = items.filter(verified).map((c) => c.id);
   const exportPaid = async () => {
     const blob = await fetchPayoutCsv();
     const a = document.createElement('a');
@@ -156,7 +200,15 @@ export function ClaimsPage() {
           {t('claims.export')}
         </Button>
       </Group>
-      <ErrorAlert error={claims.error} />
+      {can('claims:write') ? (
+        <Group>
+          <Button size="xs" disabled={!good.length} loading={bulk.isPending} onClick={() => bulk.mutate(good)}>
+            {t('claims.approveVerified', { count: good.length })}
+          </Button>
+          {bulk.data ? <Text size="sm">{t('claims.bulkResult', { approved: bulk.data.approved.length, skipped: bulk.data.skipped.length })}</Text> : null}
+        </Group>
+      ) : null}
+      <ErrorAlert error={claims.error ?? bulk.error} />
       <Stack gap="sm">
         {items.map((c) => (
           <ClaimCard key={c.id} c={c} />
@@ -164,6 +216,7 @@ export function ClaimsPage() {
         {!items.length && !claims.isLoading ? <Text c="dimmed">{t('common.noResults')}</Text> : null}
         <CursorPager pages={pages} nextCursor={claims.data?.nextCursor} count={items.length} />
       </Stack>
+      {can('claims:write') ? <ValidSerials /> : null}
     </Page>
   );
 }

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { actOnClaim, decideDocument, fetchClaims, type ClaimAction, type ClaimStatus } from '../api/claims-api';
+import { actOnClaim, addValidSerials, bulkApprove, decideDocument, fetchClaims, type ClaimAction, type ClaimStatus } from '../api/claims-api';
 
 export function useClaims(status: ClaimStatus | undefined, flagged: boolean, cursor: string | undefined) {
   return useQuery({ queryKey: ['claims', status, flagged, cursor], queryFn: () => fetchClaims({ status, flagged: flagged ? 'true' : undefined, cursor }), placeholderData: keepPreviousData });
@@ -22,4 +22,14 @@ export function useDocumentDecision() {
     mutationFn: ({ id, documentId, decision }: { id: string; documentId: string; decision: 'accepted' | 'refused' }) => decideDocument(id, documentId, decision),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['claims'] }),
   });
+}
+
+export function useBulkApprove() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (ids: string[]) => bulkApprove(ids), onSuccess: () => qc.invalidateQueries({ queryKey: ['claims'] }) });
+}
+
+export function useAddValidSerials() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: addValidSerials, onSuccess: () => qc.invalidateQueries({ queryKey: ['claims'] }) });
 }

@@ -159,6 +159,7 @@ function ClaimRow({ c, onChange }: { c: ClaimView; onChange: () => void }) {
         <span className="muted small"> · {f.date(c.createdAt)}</span>
         {c.activity ? <div className="small">{c.activity.description}</div> : null}
         {c.note ? <div className="small notice">{c.note}</div> : null}
+        {c.dueAt && (c.status === 'draft' || c.status === 'info_requested') ? <div className="small notice">{t('claims.dueBy', { date: f.date(c.dueAt) })}</div> : null}
       </div>
       <div className="end">
         <span className={`status status-${c.status}`}>{t(`claims.statuses.${c.status}`)}</span>
