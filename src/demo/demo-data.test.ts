@@ -44,7 +44,10 @@ describe('demo data', () => {
     expect(a.printed).toContain('curl -H "Authorization: Bearer <key>" http://localhost:3000/api/v1/accounts/ext:C-1001/wallets');
     const program = await s.programs.getProgram(a.programId);
     expect(program).toMatchObject({ name: DEMO_PROGRAM.name, timeZone: 'Europe/Paris', accountShare: 80 });
-    const currencies = (await s.programs.listCurrencies(a.programId)).sort((x, y) => x.code.localeCompare(y.code));
+    // A fund's own wallet currency is named by the fund's id (#13).
+    const all = await s.programs.listCurrencies(a.programId);
+    expect(all.filter((c) => c.code.startsWith('fund_')).map((c) => [c.kind, c.moneyCurrency])).toEqual([['money', 'EUR']]);
+    const currencies = all.filter((c) => !c.code.startsWith('fund_')).sort((x, y) => x.code.localeCompare(y.code));
     expect(currencies.map((c) => [c.code, c.kind, c.moneyCurrency, c.expiry])).toEqual([
       ['eur-credit', 'money', 'EUR', null],
       ['points', 'points', null, { months: 24 }],
@@ -133,9 +136,11 @@ describe('demo data', () => {
     expect(view(accB)).toEqual(view(accA));
     const [memA, memB] = [await membersOf(a.programId), await membersOf(b.programId)];
     expect(memB.map((m) => [m.externalId, m.name, m.role, m.email, m.status])).toEqual(memA.map((m) => [m.externalId, m.name, m.role, m.email, m.status]));
+    // Fund wallets are in a currency named by the fund's id, which differs between the loads.
+    const sameIds = (ws: { currency: string }[]) => ws.map((w) => ({ ...w, currency: w.currency.startsWith('fund_') ? 'fund' : w.currency }));
     for (const x of accA) {
       const ref = { accountId: `ext:${x.externalId}` };
-      expect(await s.wallets.walletsOf(b.programId, ref)).toEqual(await s.wallets.walletsOf(a.programId, ref));
+      expect(sameIds(await s.wallets.walletsOf(b.programId, ref))).toEqual(sameIds(await s.wallets.walletsOf(a.programId, ref)));
     }
     for (const m of memA) {
       const ref = { memberId: `ext:${m.externalId}` };
@@ -151,6 +156,24 @@ describe('demo data', () => {
     const accounts = await accountsOf(a.programId);
     for (const st of standings) expect(accounts.find((x) => x.id === st.accountId)).toMatchObject({ type: 'distributor', parentId: null });
     expect(standings.some((st) => st.accrued > 0 || st.next !== null)).toBe(true);
+  });
+
+  it('has a co-op fund for dealers with MDF and sales claims in every state, as the review queue shows them', async () => {
+    const funds = (await s.funds.list(a.programId, { limit: 10 })).items;
+    expect(funds.map((f) => [f.name, f.claimDueDays, f.allocated])).toEqual([['Co-op marketing fund', 60, 6 * 300_000]]);
+    const claims = (await s.claims.list(a.programId, { limit: 50 })).items;
+    const mdf = claims.filter((c) => c.kind === 'mdf');
+    expect(mdf.map((c) => c.status).sort()).toEqual(['draft', 'info_requested', 'paid', 'submitted']);
+    expect(mdf.find((c) => c.status === 'paid')).toMatchObject({ approvedAmount: 100_000, payMethod: 'credit_note' });
+    expect(mdf.find((c) => c.status === 'submitted')).toMatchObject({ reimbursement: 20_000, manufacturersShown: 4 });
+    expect(mdf.find((c) => c.status === 'draft')!.dueAt).not.toBeNull();
+    const sales = claims.filter((c) => c.kind === 'sale');
+    expect(sales.find((c) => c.status === 'approved')!.eventId).toMatch(/^claim:/);
+    const waiting = sales.filter((c) => c.status === 'submitted');
+    expect(waiting.map((c) => [c.flags.length > 0, c.serialCheck?.unknown])).toEqual(expect.arrayContaining([[false, []], [true, ['XX-0000']]]));
+    // What a partner sees of its fund: allocated, reserved by the claim paid, the rest available.
+    const first = (await s.funds.accountFunds(a.programId, mdf.find((c) => c.status === 'paid')!.accountId))[0];
+    expect(first).toMatchObject({ allocated: 300_000, paid: 100_000, available: 200_000 });
   });
 
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
