@@ -88,6 +88,8 @@ type Member = { id: string; name: string; email: string | null; phone: string | 
 
 /** The portal's budget for its first load, compressed, as a phone on a weak network receives it (docs/web.md). */
 const PORTAL_FIRST_LOAD_BUDGET = 120_000;
+/** A 1×1 PNG: what a phone's camera sends, as small as it gets. */
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 /** The console's sign-in screen: not a phone app, but it should not creep back up either. */
 const CONSOLE_FIRST_LOAD_BUDGET = 400_000;
 
@@ -495,6 +497,32 @@ async function main(): Promise<void> {
       await portalSignIn({ phone: foreman!.phone ?? '' });
       check(((await mobile.locator('h1.hello').textContent()) ?? '').includes(foreman!.name.split(' ')[0]), `signed in as ${foreman!.name}`);
       await shot(mobile, 'portal-phone-by-phone');
+    });
+
+    // Marketing funds (#13): a dealer's employee claims an ad from the phone, with a photo from a file input.
+    await step('portal: a dealer claims an ad against its marketing fund with a photo', async () => {
+      const funds = (await api<{ items: { id: string }[] }>('GET', '/funds')).items;
+      check(funds.length > 0, 'the demo has a marketing fund');
+      const allocations = await api<{ accountId: string }[]>('GET', `/funds/${funds[0].id}/allocations`);
+      let claimant: Member | undefined;
+      for (const a of allocations) {
+        claimant = (await api<{ items: Member[] }>('GET', `/members?accountId=${a.accountId}&status=active&limit=50`)).items.find((m) => m.email);
+        if (claimant) break;
+      }
+      check(claimant, 'a member of a funded dealer has an e-mail');
+      await mobile.getByRole('button', { name: 'Sign out' }).click();
+      await portalSignIn({ email: claimant!.email ?? '' });
+      await mobile.getByRole('link', { name: /marketing fund/i }).click();
+      await mobile.getByRole('heading', { name: 'New claim' }).waitFor();
+      await mobile.getByLabel('What you did', { exact: true }).fill('Shop window poster, e2e');
+      await mobile.getByLabel('What it cost (EUR)', { exact: true }).fill('640.00');
+      await mobile.getByLabel('Proof: a photo or PDF of the ad or invoice', { exact: true }).setInputFiles({ name: 'poster.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64') });
+      await mobile.getByRole('button', { name: 'Send the claim' }).click();
+      await mobile.getByText('Sent. We will tell you when it is reviewed.').waitFor();
+      const mine = (await api<{ items: { status: string; cost: number | null; activity: { description: string } | null; documents: unknown[] }[] }>('GET', `/claims?accountId=${claimant!.accountId}&limit=50`)).items;
+      const sent = mine.find((c) => c.activity?.description === 'Shop window poster, e2e');
+      check(sent?.status === 'submitted' && sent.cost === 64_000 && sent.documents.length === 1, `the claim is submitted for €640.00 with its photo: ${JSON.stringify(sent)}`);
+      await shot(mobile, 'portal-phone-claim');
     });
     await phone.close();
 
