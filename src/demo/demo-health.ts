@@ -28,6 +28,7 @@ const PROFILES: { cycle: number; sinceLast: number; amount: number; fading?: tru
 export async function loadDemoHealth(services: Services, ctx: RequestContext, plan: PlanView, accountIds: Map<string, string>): Promise<void> {
   const chosen = plan.accounts.filter((a) => !a.parentId && (a.spec.type === 'installer' || a.spec.type === 'dealer')).slice(0, PROFILES.length);
   let n = 0;
+  const batch: Record<string, unknown>[] = [];
   for (const [i, a] of chosen.entries()) {
     const p = PROFILES[i];
     // 21 purchases, newest first back in time: the intervals (newest last) are 16 × cycle and 4 × (cycle + 10).
@@ -39,7 +40,7 @@ export async function loadDemoHealth(services: Services, ctx: RequestContext, pl
     for (const [k, t] of dates.entries()) {
       // A lapsing account's orders shrink over its last half year.
       const amount = p.fading && k >= 12 ? Math.round(p.amount / (1 + (k - 11) * 0.4)) : p.amount;
-      await services.events.process(ctx, {
+      batch.push({
         id: `DEMO-HLT-${++n}`,
         type: 'purchase',
         occurredAt: new Date(t + 10 * 3_600_000).toISOString(),
@@ -50,5 +51,9 @@ export async function loadDemoHealth(services: Services, ctx: RequestContext, pl
       });
     }
   }
+  // One batch (one transaction) of 189 purchases, in time order.
+  batch.sort((x, y) => String(x.occurredAt).localeCompare(String(y.occurredAt)));
+  const rejected = (await services.events.processBatch(ctx, batch)).items.filter((i) => i.status === 'rejected');
+  if (rejected.length) throw new Error(`demo health: ${rejected.length} purchases rejected (${JSON.stringify(rejected[0])})`);
   await services.health.recompute(plan.now);
 }
