@@ -21,6 +21,7 @@ import { createClaimsService, createFundsService } from './modules/funds/index.j
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
+import { createHealthService, type HealthSignals } from './modules/health/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -50,6 +51,8 @@ export function createServices(
     devMailbox?: boolean;
     /** Largest proof file a claim takes (default 10 MB). */
     uploadLimitBytes?: number;
+    /** Account health (#16): NPS and open tasks per account, from the surveys module once wired (default: none). */
+    healthSignals?: HealthSignals;
   } = {},
 ) {
   const audit = createAuditService(database);
@@ -88,7 +91,9 @@ export function createServices(
   const wallets = createWalletsService(database, { ledger, audit, idempotency, afterCredit: rewards.onStampsCredited });
   const funds = createFundsService(database, { ledger, audit, idempotency, programs });
   const rules = createRulesService(database, { audit, programs });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany });
+  // Account health (#16): purchase cycles kept on each purchase (the events' hook below), risk recomputed daily; digests through messaging.
+  const health = createHealthService(database, { now: opts.now, signals: opts.healthSignals, messaging, publicUrl: opts.publicUrl });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany, afterPurchase: health.onPurchaseIn });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender ?? messagingCodeSender(messaging, { production: opts.production === true }) });
@@ -113,7 +118,7 @@ export function createServices(
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -166,6 +166,8 @@ export const TRIGGERS = [
   'rebate_settled',
   // MDF claims (#13): a claim with its proof is due soon
   'claim_due',
+  // Account health (#16): the account managers' daily digest
+  'health_digest',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -176,6 +176,17 @@ describe('demo data', () => {
     expect(first).toMatchObject({ allocated: 300_000, paid: 100_000, available: 200_000 });
   });
 
+  // Account health (#16)
+  it('has accounts overdue against their purchase cycles in the "At risk" list: two at risk, two lapsed', async () => {
+    const list = await s.health.list(a.programId, { limit: 500 });
+    const demo = list.items.filter((i) => i.reasons.length || i.status !== 'ok');
+    expect(list.items.filter((i) => i.status === 'lapsed').length).toBeGreaterThanOrEqual(2);
+    expect(list.items.filter((i) => i.status === 'at_risk').length).toBeGreaterThanOrEqual(2);
+    expect(list.items[0].score).toBeGreaterThanOrEqual(40);
+    expect(list.revenueAtRisk).toBeGreaterThan(0);
+    expect(demo.length).toBeGreaterThanOrEqual(4);
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

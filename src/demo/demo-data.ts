@@ -26,6 +26,7 @@ import {
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
 import { loadDemoFunds } from './demo-funds.js';
+import { loadDemoHealth } from './demo-health.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -593,6 +594,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoRebates(services, ctx, plan, accountIds);
   // Marketing funds and claims (#13): a co-op fund for the dealers, MDF and sales claims in every state.
   await loadDemoFunds(services, ctx, plan);
+  // Account health (#16): a few accounts overdue against their purchase cycles.
+  await loadDemoHealth(services, ctx, plan, accountIds);
 
   const summary: DemoSummary = {
     programId,

@@ -119,6 +119,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /rebates/:id/settlements': read('accounts:read', { list: true }),
   'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
   'GET /portal/rebates': { portal: true },
+  // Account health (src/modules/health, #16)
+  'GET /accounts/:accountId/health': read('accounts:read', { accountParam: 'accountId' }),
+  'GET /health/accounts': read('accounts:read', { list: true }),
 
   // Events and rules
   'POST /events': write('events:write'),

@@ -199,6 +199,7 @@ describe('fealty jobs run-due', () => {
       expired: { transactions: 0, amount: 0 },
       webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
       expiring: { ran: true, programs: expect.any(Number), queued: expect.any(Number) },
+      health: expect.objectContaining({ ran: true }),
       messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
       maintenance: { ran: true, idempotencyKeysPurged: 0, sessionsPurged: 0, signInCodesPurged: 0, importFilesPurged: { imports: 0, bytes: 0 }, tiers: expect.any(Object) },
       errors: [],

@@ -13,6 +13,8 @@ export type RunDueReport = {
   webhooks: DeliverReport;
   /** Once per UTC day: `points_expiring` messages queued for value expiring within each program's warning window. */
   expiring: { ran: boolean; programs: number; queued: number };
+  /** Account health (#16), once per UTC day: purchase cycles and churn risk recomputed, then the account managers' digests queued. */
+  health: { ran: boolean; programs: number; accounts: number; atRisk: number; lapsed: number; digests: number };
   /** Member messages: scheduled campaigns dispatched, then the outbox delivered. */
   messages: MessagesReport & { campaigns: number };
   /**
@@ -36,6 +38,7 @@ export type RunDueReport = {
 
 const DAILY = 'daily-maintenance';
 const EXPIRING = 'points-expiring';
+const HEALTH = 'account-health';
 const DAY_MS = 86_400_000;
 /** Expired sessions and spent portal codes are kept this long after their expiry (or use), for support questions, then deleted. */
 export const SESSION_RETENTION_DAYS = 1;
@@ -89,6 +92,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     expired: { transactions: 0, amount: 0 },
     webhooks: { claimed: 0, delivered: 0, retrying: 0, failed: 0 },
     expiring: { ran: false, programs: 0, queued: 0 },
+    health: { ran: false, programs: 0, accounts: 0, atRisk: 0, lapsed: 0, digests: 0 },
     messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
     maintenance: noMaintenance(),
     errors: [],
@@ -121,6 +125,19 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
       await s.claims.remindDue(now);
     } catch (err) {
       await releaseDay(s.database, EXPIRING, now, claim.previous);
+      throw err;
+    }
+  });
+  // Account health (#16): before the messages step, so that the digests go out in this same run.
+  await step('health', async () => {
+    const claim = await claimDay(s.database, HEALTH, now);
+    if (!claim) return;
+    try {
+      const r = await s.health.recompute(now);
+      const d = await s.health.sendDigests(now);
+      report.health = { ran: true, ...r, digests: d.queued };
+    } catch (err) {
+      await releaseDay(s.database, HEALTH, now, claim.previous);
       throw err;
     }
   });

@@ -125,6 +125,8 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
   'GET /rebates/:id/settlements': () => ({}),
   'GET /accounts/:accountId/rebates': () => ({}),
+  // Account health (#16)
+  'GET /accounts/:accountId/health': () => ({}),
 };
 
 /**

@@ -77,6 +77,8 @@ export function createEventsService(
     now?: () => Date;
     afterCredit?: AfterCredit;
     tiers?: TierHooks;
+    /** Account health (#16): called for each new purchase event, in its transaction, after the event is stored and its account locked. */
+    afterPurchase?: (tx: Tx, ctx: RequestContext, p: { accountId: string; occurredAt: Date }) => Promise<void>;
   },
 ) {
   const { programs, accounts, rules, ledger } = deps;
@@ -334,6 +336,7 @@ export function createEventsService(
       trace = r.trace;
       context = r.context;
     }
+    if (input.type === 'purchase' && deps.afterPurchase) await deps.afterPurchase(tx, ctx, { accountId: account.id, occurredAt: new Date(input.occurredAt) });
     reads.answer(input.id, answer, jsonSafe(trace) as unknown[], context);
     return { answer, replayed: false };
   }

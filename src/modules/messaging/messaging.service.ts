@@ -50,6 +50,8 @@ const PARALLEL = 8;
 const PREFETCH_WINDOW_MS = 10_000;
 const PREFETCH_AGENTS = /GoogleImageProxy|YahooMailProxy|Outlook-iOS|Microsoft Office|bingpreview|Barracuda|Mimecast|proofpoint|Apple-Mail-Privacy|facebookexternalhit|Slackbot|bot\b|crawler|spider|curl|wget/i;
 const DEV_MAILBOX = 'dev-mailbox';
+/** A message to a console user (#16) names them `user:<id>` where a member's id goes. */
+const STAFF_PREFIX = 'user:';
 const DEFAULT_MEDIA = ['inbox', 'email'];
 const DAY_MS = 86_400_000;
 const noTier = (_programId: string, _code: string): SQL => sql`select null::text where false`;
@@ -317,6 +319,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     const program = await programIn(tx, m.programId);
     const { settings, linkKey } = await settingsIn(tx, m.programId);
     if (m.templateKey === SIGN_IN_CODE) return prepareCode(tx, m, at, program, linkKey);
+    // Account health (#16): a message to a console user (the account managers' digest), not to a member.
+    if (m.memberId.startsWith(STAFF_PREFIX)) return prepareStaff(tx, m, program, settings);
     if (!m.campaignId && !triggerOn(settings, m.templateKey as Trigger)) return { kind: 'suppress', reason: 'trigger_off' };
     const r = (await recipientsByIds(tx, m.programId, [m.memberId])).get(m.memberId);
     if (!r) return { kind: 'suppress', reason: 'member_inactive' };
@@ -359,6 +363,30 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
     // RFC 8058: a one-click unsubscribe the mail client can POST to without a page in between.
     const headers: Record<string, string> = isEmail ? { 'List-Unsubscribe': `<${l.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {};
     return { kind: 'send', channel, address: d.address, subject, text, html, headers, locale: tpl.locale };
+  }
+
+  /**
+   * A message to a console user (#16): transactional, by e-mail only (an SMTP channel or the
+   * development mailbox), in the locale queued with it; no member policy (consent, quiet hours,
+   * cap), no tracking links. Switched off with its trigger like any other.
+   */
+  async function prepareStaff(tx: Tx, m: repo.MessageRow, program: ProgramInfo, settings: Settings): Promise<Prepared> {
+    if (!triggerOn(settings, m.templateKey as Trigger)) return { kind: 'suppress', reason: 'trigger_off' };
+    const channels = await channelsIn(tx, m.programId);
+    const channel = channels.byMedium.get('email') ?? null;
+    if (!channel && !channels.devMailbox) return { kind: 'suppress', reason: 'no_channel' };
+    const data = m.data as Record<string, unknown>;
+    const locale = typeof data.locale === 'string' && data.locale ? data.locale : program.defaultLocale;
+    const tpl = await resolveTemplate(tx, m.programId, m.templateKey, 'email', locale, null, program);
+    if (!tpl) return { kind: 'suppress', reason: 'template_error', detail: `no template ${m.templateKey} for email` };
+    const vars = { program: { name: program.name }, ...data };
+    try {
+      const subject = tpl.subject ? (await renderText(tpl.subject, vars)).trim() : null;
+      const text = (await renderText(tpl.body, vars)).trim();
+      return { kind: 'send', channel, address: m.recipient ?? '', subject, text, html: htmlOf(text, { dir: RTL_LOCALES.has(tpl.locale) ? 'rtl' : 'ltr' }), headers: {}, locale: tpl.locale };
+    } catch (err) {
+      return { kind: 'suppress', reason: 'template_error', detail: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /** What every template sees of the member, their account, the program and the message's links. */
@@ -592,6 +620,24 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
         return { messageId: written[0] ?? id, programId: r.programId, devMailbox: viaDevMailbox };
       }
       return null;
+    },
+
+    /**
+     * Queues an e-mail to a console user (#16: the account managers' health digest), in the
+     * caller's transaction, once per `objectId` (the dedupe key). False when the program cannot
+     * send e-mail (no SMTP channel and no development mailbox) or it was queued before.
+     */
+    async queueStaffMessage(tx: Tx, programId: string, n: { userId: string; to: string; trigger: Trigger; objectId: string; locale: string | null; data: Record<string, unknown> }): Promise<boolean> {
+      const ch = await channelsIn(tx, programId);
+      if (!ch.byMedium.has('email') && !ch.devMailbox) return false;
+      const at = now();
+      const memberId = `${STAFF_PREFIX}${n.userId}`;
+      const written = await repo.insertMessages(
+        tx,
+        [{ id: newId('msg'), programId, memberId, accountId: null, medium: 'email', templateKey: n.trigger, category: 'transactional', dedupeKey: `${n.trigger}:${n.objectId}:${memberId}:email`, data: { ...n.data, locale: n.locale }, status: 'queued', recipient: n.to, nextAttemptAt: at, createdAt: at }],
+        at,
+      );
+      return written.length > 0;
     },
 
     /** The webhooks' `emit` seen by messaging: the same change, in the same transaction, becomes the members' messages. */

@@ -108,6 +108,8 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     // MDF claims due soon (#13)
     claim_due: { claim: { id: 'clm_sample', activity: 'Spring print ad', dueDate: '2026-12-15', dueAt: '2026-12-15T00:00:00Z', daysLeft: 7 } },
     rebate_settled: { rebate: { id: 'rbt_sample', name: 'Distributor quarterly rebate', period: '2026-Q4', final: true, amount: 64000, amountText: '640.00 EUR', total: 64000, currency: 'eur', rateBp: 300, basis: 2133333 } },
+    // Account health (#16)
+    health_digest: { manager: { id: 'usr_sample', name: 'Claire Martin' }, digest: { date: '2026-12-03', atRisk: 2, revenueAtRisk: 1250000, openTasks: 1, link: 'https://fealty.example/at-risk', accounts: [{ accountId: 'acc_sample', name: 'Northwind Plumbing', score: 75, status: 'lapsed', reasons: 'lapsed, spend_drop', revenueAtRisk: 900000 }] } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
   return { ...common, ...(own ?? { campaign: { name: 'Sample campaign' }, offer: { ruleId: null, rewardId: null } }) };

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { AccountEvents } from '../../events/components/account-events';
 import { AccountTierCard } from '../../tiers/components/account-tier-card';
+import { AccountHealthPanel } from '../../health/components/account-health-panel';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { EntriesTable } from '../../wallets/components/entries-table';
@@ -48,6 +49,8 @@ export function AccountDetailPage() {
         </Title>
         <WalletCards owner={owner} />
         <AccountTierCard accountId={a.id} />
+        {/* Account health (#16) */}
+        <AccountHealthPanel accountId={a.id} />
       </Stack>
       <Tabs defaultValue="history" keepMounted={false}>
         <Tabs.List>
