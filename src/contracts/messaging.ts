@@ -166,6 +166,9 @@ export const TRIGGERS = [
   'rebate_settled',
   // MDF claims (#13): a claim with its proof is due soon
   'claim_due',
+  // Club events (#19): an invitation (or a seat freed from the waitlist), and the reminder a day before
+  'event_invitation',
+  'event_reminder',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;
