@@ -37,6 +37,9 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// Club events and success stories (#19)
+const ClubPage = screen(() => import('./modules/club/components/club-page'), 'ClubPage');
+const CheckInPage = screen(() => import('./modules/club/components/check-in-page'), 'CheckInPage');
 
 const loading = (
   <Center mih="40vh">
@@ -83,6 +86,9 @@ export function AdminRoutes() {
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
           <Route path="claims" element={<ClaimsPage />} />
+          {/* Club events and success stories (#19) */}
+          <Route path="club" element={<ClubPage />} />
+          <Route path="club/events/:eventId/check-in" element={<CheckInPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -27,6 +27,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
   // Funds and claims (#13)
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
+  // Club events and success stories (#19)
+  { to: '/club', key: 'club', perm: 'club:read', label: 'club.nav' },
 ];
 
 export function AdminShell() {
