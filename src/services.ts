@@ -115,7 +115,7 @@ export function createServices(
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
   // Club events and success stories (#19): attendance and published stories are events for the earning rules.
-  const club = createClubService(database, { audit, events, messaging, files: createDatabaseFileStore(), tierOf: tiers.tierOf, now: opts.now });
+  const club = createClubService(database, { audit, events, messaging, idempotency, files: createDatabaseFileStore(), tierOf: tiers.tierOf, now: opts.now });
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, club };
 }
 

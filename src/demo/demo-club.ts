@@ -23,10 +23,10 @@ export async function loadDemoClub(services: Services, ctx: RequestContext, plan
   const day = Math.floor(plan.now.getTime() / DAY) * DAY;
   // The answers and the check-ins happen at their own time: a club service on a clock set then.
   let clock = new Date(day - 30 * DAY);
-  const club = createClubService(services.database, { audit: services.audit, events: services.events, messaging: services.messaging, files: createDatabaseFileStore(), tierOf: services.tiers.tierOf, now: () => clock });
+  const club = createClubService(services.database, { audit: services.audit, events: services.events, messaging: services.messaging, idempotency: services.idempotency, files: createDatabaseFileStore(), tierOf: services.tiers.tierOf, now: () => clock });
   const people = plan.accounts.flatMap((a) => a.members.filter((m) => !m.leftAt).map((m) => memberIds.get(m.externalId)!)).filter(Boolean);
 
-  const breakfast = await club.create(ctx, {
+  const { body: breakfast } = await club.create(ctx, {
     title: 'Installers’ business breakfast',
     kind: 'breakfast',
     description: 'New heat-pump range, the spring promotion, and coffee with the regional team.',
@@ -48,7 +48,7 @@ export async function loadDemoClub(services: Services, ctx: RequestContext, plan
   for (const token of tokens.slice(0, 8)) await club.checkIn(ctx, breakfast.id, token);
 
   clock = new Date(day - 2 * DAY);
-  const conference = await club.create(ctx, {
+  const { body: conference } = await club.create(ctx, {
     title: 'Partner conference 2027',
     kind: 'conference',
     description: 'The year ahead, the new tiers, and the awards ceremony in the evening.',

@@ -48,6 +48,17 @@ describe('club events', () => {
     expect(backwards.json()).toMatchObject({ code: 'CLUB_EVENT_INVALID', errors: [{ path: 'endsAt' }] });
   });
 
+  it('makes one event per Idempotency-Key', async () => {
+    const first = await api('POST', '/club-events', event({ title: 'Replayed' }), p);
+    expect(first.statusCode).toBe(201);
+    const h = { 'idempotency-key': 'club-event-1' };
+    const a = await t.call(p, 'POST', '/api/v1/club-events', event({ title: 'Keyed' }), h);
+    const b = await t.call(p, 'POST', '/api/v1/club-events', event({ title: 'Keyed' }), h);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 200]);
+    expect(b.json().id).toBe(a.json().id);
+    expect((await t.call(p, 'POST', '/api/v1/club-events', event({ title: 'Other' }), h)).statusCode).toBe(409);
+  });
+
   it('fills to capacity, waitlists, and promotes the first waitlisted when someone going says no', async () => {
     const e = await ok<{ id: string; going: number }>('POST', '/club-events', event());
     const answers = [];

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { page, problem } from '../../contracts/common.js';
+import { idempotencyKey, page, problem } from '../../contracts/common.js';
 import {
   checkInAnswer,
   checkInInput,
@@ -28,6 +28,7 @@ const params = z.object({ id: z.string().min(1).max(100) }).strict();
 const photoParams = z.object({ id: z.string().min(1).max(100), photoId: z.string().min(1).max(100) }).strict();
 const ticketQuery = z.object({ format: z.enum(['svg', 'png']).optional() }).strict();
 const errors = { 404: problem, 409: problem, 422: problem };
+const idempotencyHeaders = z.object({ 'idempotency-key': idempotencyKey.optional().describe('Optional: the same key and body answer the event made the first time.') });
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/heif', 'application/octet-stream'];
 const binary = (type: string) => ({ content: { [type]: { schema: z.string() } } });
 
@@ -51,9 +52,11 @@ export function clubRoutes(club: ClubService): FastifyPluginAsyncZod {
     app.addContentTypeParser(PHOTO_TYPES, { parseAs: 'buffer', bodyLimit: club.stories.uploadLimitBytes }, (_req, body, done) => done(null, body));
 
     // ── Console and API: events ──
-    app.post('/club-events', { schema: { tags: ['club'], summary: 'Create a club event (webinar, training, meeting, breakfast, ceremony, conference); ending before it starts or capacity < 1 → 422', body: clubEventInput, response: { 201: clubEventView, 422: problem } } }, async (req, reply) =>
-      reply.status(201).send(await club.create(req.ctx, req.body)),
-    );
+    app.post('/club-events', { schema: { tags: ['club'], summary: 'Create a club event (webinar, training, meeting, breakfast, ceremony, conference); ending before it starts or capacity < 1 → 422', headers: idempotencyHeaders, body: clubEventInput, response: { 200: clubEventView, 201: clubEventView, 409: problem, 422: problem } } }, async (req, reply) => {
+      const r = await club.create(req.ctx, req.body, req.headers['idempotency-key']);
+      if (r.replayed) reply.header('idempotent-replay', 'true');
+      return reply.status(r.replayed ? 200 : 201).send(r.body);
+    });
     app.get('/club-events', { schema: { tags: ['club'], summary: 'Club events by start, with their counts', querystring: clubEventsQuery, response: { 200: page(clubEventView) } } }, async (req) => club.list(req.ctx.programId, req.query));
     app.get('/club-events/no-shows', { schema: { tags: ['club'], summary: 'No-shows per account over ended events: seats taken, attended, not attended', response: { 200: z.array(noShowView) } } }, async (req) => club.noShows(req.ctx.programId));
     app.get('/club-events/:id', { schema: { tags: ['club'], summary: 'One event with its going, waitlisted, maybe, declined and attended counts', params, response: { 200: clubEventView, 404: problem } } }, async (req) => club.get(req.ctx.programId, req.params.id));

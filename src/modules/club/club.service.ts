@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids.js';
 import { findAccountIn, resolveMemberIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { EventsService } from '../events/index.js';
+import type { IdempotencyService } from '../idempotency/index.js';
 import { sniffContentType, type FileStore } from '../files/index.js';
 import type { MessagingService } from '../messaging/index.js';
 import type {
@@ -65,7 +66,7 @@ export function inAudience(a: ClubAudience, who: { segment: string | null; type:
  */
 export function createClubService(
   database: Database,
-  deps: { audit: AuditService; events: EventsService; messaging: MessagingService; files: FileStore; tierOf: (tx: Tx, programId: string, accountId: string) => Promise<string | null>; now?: () => Date },
+  deps: { audit: AuditService; events: EventsService; messaging: MessagingService; files: FileStore; idempotency: IdempotencyService; tierOf: (tx: Tx, programId: string, accountId: string) => Promise<string | null>; now?: () => Date },
 ) {
   const { audit, events, messaging, files } = deps;
   const now = deps.now ?? (() => new Date());
@@ -209,12 +210,12 @@ export function createClubService(
 
   return {
     /** Creates an event; `endsAt` before `startsAt` is a 422 (capacity < 1 is refused by the schema and the table). */
-    async create(ctx: RequestContext, input: ClubEventInput): Promise<ClubEventView> {
+    async create(ctx: RequestContext, input: ClubEventInput, key?: string): Promise<{ body: ClubEventView; replayed: boolean }> {
       const startsAt = new Date(input.startsAt);
       const endsAt = new Date(input.endsAt);
       if (endsAt.getTime() < startsAt.getTime()) throw clubError('CLUB_EVENT_INVALID', 'The event ends before it starts.', [{ path: 'endsAt', message: 'must not be before startsAt' }]);
       if (input.capacity < 1) throw clubError('CLUB_EVENT_INVALID', 'An event takes at least one participant.', [{ path: 'capacity', message: 'must be at least 1' }]);
-      return inTransaction(database, async (tx) => {
+      const createIn = async (tx: Tx) => {
         const id = newId('cev');
         const [row] = await tx
           .insert(clubEvents)
@@ -222,6 +223,12 @@ export function createClubService(
           .returning();
         await audit.record(tx, ctx, { action: 'club_event.created', objectType: 'club_event', objectId: id, after: { title: input.title, kind: input.kind, startsAt: input.startsAt, endsAt: input.endsAt, capacity: input.capacity, audience: input.audience ?? {} } });
         return view(tx, row);
+      };
+      // With an Idempotency-Key, a retried request answers the event it made instead of a second one.
+      return inTransaction(database, async (tx) => {
+        if (!key) return { body: await createIn(tx), replayed: false };
+        const r = await deps.idempotency.run(tx, { programId: ctx.programId, scope: 'POST /club-events', key, request: input }, async () => ({ status: 201, body: await createIn(tx) }));
+        return { body: r.body, replayed: r.replayed };
       });
     },
 
