@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '@shared/api/api-error';
@@ -31,10 +31,13 @@ export function CheckInPage() {
   const last = useRef<string>('');
   const canScan = !!detectorClass() && typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
 
-  const submit = useCallback((ticket: string) => {
+  const submit = (ticket: string) => {
     if (!ticket.trim()) return;
     checkIn.mutate({ id: eventId, ticket: ticket.trim() });
-  }, [checkIn, eventId]);
+  };
+  // The camera loop reads the latest submit through a ref, so a re-render does not restart the camera.
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
 
   useEffect(() => {
     if (!scanning) return;
@@ -56,7 +59,7 @@ export function CheckInPage() {
           if (value && value !== last.current) {
             last.current = value;
             setCode(value);
-            submit(value);
+            submitRef.current(value);
           }
           await new Promise((r) => setTimeout(r, 300));
         }
@@ -69,7 +72,7 @@ export function CheckInPage() {
       stopped = true;
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-  }, [scanning, submit]);
+  }, [scanning]);
 
   const err = checkIn.error;
   const used = isApiError(err) && err.code === 'TICKET_USED';
