@@ -163,6 +163,19 @@ describe('club events', () => {
   });
 });
 
+describe('club messages', () => {
+  it('have default templates for invitations and reminders in every shipped locale', async () => {
+    for (const key of ['event_invitation', 'event_reminder'])
+      for (const locale of ['en', 'fr', 'fa', 'uk', 'hi', 'tl'])
+        for (const channel of ['email', 'sms']) {
+          const r = await ok<{ subject: string | null; text: string }>('POST', '/templates/preview', { key, channel, locale });
+          expect(r.text, `${key} ${locale} ${channel}`).toContain('Installers’ breakfast');
+          expect(r.text).toContain('Hotel Lutetia');
+          expect(`${r.subject ?? ''}${r.text}`).not.toMatch(/\{\{|\{%/);
+        }
+  });
+});
+
 describe('capacity under concurrency', () => {
   it('never passes capacity with 50 members answering at once on two servers, and promotes on cancellations', async () => {
     const e = await ok<{ id: string }>('POST', '/club-events', event({ title: 'Conference', kind: 'conference', capacity: 10 }));
