@@ -17,6 +17,7 @@ import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
 import { healthRoutes } from './modules/health/index.js';
+import { clubRoutes } from './modules/club/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -41,5 +42,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(rebateRoutes(s.rebates));
     // Account health (#16)
     await api.register(healthRoutes(s.health));
+    // Club events and success stories (#19)
+    await api.register(clubRoutes(s.club));
   };
 }

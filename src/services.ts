@@ -22,6 +22,7 @@ import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
 import { createHealthService, type HealthSignals } from './modules/health/index.js';
+import { createClubService } from './modules/club/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -118,7 +119,9 @@ export function createServices(
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health };
+  // Club events and success stories (#19): attendance and published stories are events for the earning rules.
+  const club = createClubService(database, { audit, events, messaging, idempotency, files: createDatabaseFileStore(), tierOf: tiers.tierOf, now: opts.now });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -168,6 +168,9 @@ export const TRIGGERS = [
   'claim_due',
   // Account health (#16): the account managers' daily digest
   'health_digest',
+  // Club events (#19): an invitation (or a seat freed from the waitlist), and the reminder a day before
+  'event_invitation',
+  'event_reminder',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

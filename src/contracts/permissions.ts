@@ -37,6 +37,9 @@ export const PERMISSIONS = [
   'users:write',
   'claims:read',
   'claims:write',
+  // Club events and success stories (#19)
+  'club:read',
+  'club:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

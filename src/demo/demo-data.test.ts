@@ -187,6 +187,23 @@ describe('demo data', () => {
     expect(demo.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('has a past club event with attendance and no-shows, an upcoming one with RSVPs and a waitlist, and a published story (#19)', async () => {
+    const events = (await s.club.list(a.programId, { limit: 10, when: 'all' })).items;
+    const breakfast = events.find((e) => e.kind === 'breakfast')!;
+    const conference = events.find((e) => e.kind === 'conference')!;
+    expect(new Date(breakfast.endsAt).getTime()).toBeLessThan(NOW.getTime());
+    expect(breakfast).toMatchObject({ going: 10, declined: 2, attended: 8 });
+    expect(new Date(conference.startsAt).getTime()).toBeGreaterThan(NOW.getTime());
+    expect(conference).toMatchObject({ capacity: 8, going: 8, waitlisted: 2, maybe: 1, declined: 1, attended: 0 });
+    const stories = (await s.club.stories.list(a.programId, { limit: 10, status: 'published' })).items;
+    expect(stories).toHaveLength(1);
+    expect(stories[0]).toMatchObject({ title: 'A school heated by twelve heat pumps', eventId: `story:${stories[0].id}` });
+    expect(stories[0].photos).toHaveLength(1);
+    // The same seed, the same club: names and counts alike in both loads.
+    const shape = (xs: typeof events) => xs.map((e) => [e.title, e.startsAt, e.going, e.waitlisted, e.attended]);
+    expect(shape((await s.club.list(b.programId, { limit: 10, when: 'all' })).items)).toEqual(shape(events));
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

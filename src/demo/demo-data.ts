@@ -27,6 +27,7 @@ import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
 import { loadDemoFunds } from './demo-funds.js';
 import { loadDemoHealth } from './demo-health.js';
+import { loadDemoClub } from './demo-club.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -596,6 +597,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoFunds(services, ctx, plan);
   // Account health (#16): a few accounts overdue against their purchase cycles.
   await loadDemoHealth(services, ctx, plan, accountIds);
+  // Club events and a success story (#19)
+  await loadDemoClub(services, ctx, plan, memberIds);
 
   const summary: DemoSummary = {
     programId,

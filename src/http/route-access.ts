@@ -252,6 +252,30 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /portal/push': { portal: true },
   'PUT /portal/push/subscription': { portal: true },
   'DELETE /portal/push/subscription': { portal: true },
+
+  // Club events and success stories (src/modules/club, #19)
+  'POST /club-events': write('club:write'),
+  'GET /club-events': read('club:read'),
+  'GET /club-events/no-shows': read('club:read'),
+  'GET /club-events/:id': read('club:read'),
+  'GET /club-events/:id/rsvps': read('club:read'),
+  'POST /club-events/:id/rsvp': write('club:write'),
+  'POST /club-events/:id/invitations': write('club:write'),
+  'POST /club-events/:id/check-in': write('club:write'),
+  'GET /club-events/:id/event.ics': read('club:read'),
+  'GET /club-stories': read('club:read'),
+  'GET /club-stories/:id': read('club:read'),
+  'GET /club-stories/:id/photos/:photoId': read('club:read'),
+  'POST /club-stories/:id/publish': write('club:write'),
+  'POST /club-stories/:id/reject': write('club:write'),
+  'GET /portal/club-events': { portal: true },
+  'POST /portal/club-events/:id/rsvp': { portal: true },
+  'GET /portal/club-events/:id/ticket': { portal: true },
+  'GET /portal/club-events/:id/event.ics': { portal: true },
+  'GET /portal/club-stories': { portal: true },
+  'POST /portal/club-stories': { portal: true },
+  'POST /portal/club-stories/:id/photos': { portal: true },
+  'GET /portal/club-stories/:id/photos/:photoId': { portal: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

@@ -141,6 +141,10 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
       throw err;
     }
   });
+  // Club events (#19): a reminder a day before each event to those going, once per event (its row says so).
+  await step('club-reminders', async () => {
+    await s.club.remindDue(now);
+  });
   // After maturity and expiry, so that their messages go out in this same run.
   await step('webhooks', async () => {
     report.webhooks = await s.webhooks.deliverDue(now);

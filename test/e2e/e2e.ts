@@ -526,6 +526,26 @@ async function main(): Promise<void> {
     });
     await phone.close();
 
+    // Club events (#19): an organiser checks a ticket in at the door by typing its code (no camera in the browser test).
+    await step('console: an organiser checks a ticket in with the manual code', async () => {
+      const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+      const endsAt = new Date(Date.now() + 3 * 3_600_000).toISOString();
+      const ev = await api<{ id: string }>('POST', '/club-events', { title: 'E2E installers’ breakfast', kind: 'breakfast', startsAt, endsAt, timeZone: 'Europe/Paris', place: 'Paris', capacity: 5 });
+      const rsvp = await api<{ status: string; ticket?: { token: string } }>('POST', `/club-events/${ev.id}/rsvp`, { memberId: employee.id, answer: 'yes' });
+      check(rsvp.status === 'going' && rsvp.ticket, `the employee is going with a ticket: ${JSON.stringify(rsvp)}`);
+      await page.goto(`${BASE}/club/events/${ev.id}/check-in`);
+      await page.getByLabel('Ticket code').fill(rsvp.ticket!.token);
+      await page.getByRole('button', { name: 'Check in', exact: true }).click();
+      await page.getByTestId('check-in-ok').waitFor();
+      check(((await page.getByTestId('check-in-ok').textContent()) ?? '').includes(employee.name), `welcomed ${employee.name}`);
+      await shot(page, 'console-club-check-in');
+      // The same ticket again: refused, and the event counts one attendee.
+      await page.getByRole('button', { name: 'Check in', exact: true }).click();
+      await page.getByText('Already checked in').waitFor();
+      const after = await api<{ attended: number }>('GET', `/club-events/${ev.id}`);
+      check(after.attended === 1, `one attendee, not ${after.attended}`);
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

@@ -56,7 +56,14 @@ export type SeededProgram = {
   documentId: string;
   /** A quarterly volume rebate over every account (#14). */
   rebateId: string;
+  /** Club (#19): an upcoming event the portal member is going to, and that member's story with one photo. */
+  clubEventId: string;
+  storyId: string;
+  photoId: string;
 };
+
+/** The smallest bytes the file sniffer takes for a PNG photo. */
+export const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
   const r = await res;
@@ -159,6 +166,11 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
+  // Club events and stories (#19)
+  const clubEvent = await post<{ id: string }>('/club-events', { title: `${prefix} breakfast`, kind: 'breakfast', startsAt: '2099-06-01T08:00:00Z', endsAt: '2099-06-01T10:00:00Z', capacity: 20 });
+  await created(t.callAs(portal, 'POST', `${API}/portal/club-events/${clubEvent.id}/rsvp`, { answer: 'yes' }));
+  const story = await created<{ id: string }>(t.callAs(portal, 'POST', `${API}/portal/club-stories`, { title: `${prefix} story`, text: 'How we won the school contract.' }));
+  const withPhoto = await created<{ photos: { photoId: string }[] }>(t.callAs(portal, 'POST', `${API}/portal/club-stories/${story.id}/photos`, PNG_BYTES, { headers: { 'content-type': 'image/png' } }));
 
   return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id,
     channelId: channel.id,
@@ -170,6 +182,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     claimId: claim.id,
     documentId: document.documentId,
     rebateId: rebate.id,
+    clubEventId: clubEvent.id,
+    storyId: story.id,
+    photoId: withPhoto.photos[0].photoId,
   };
 }
 

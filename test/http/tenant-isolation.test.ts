@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeAccess } from '../../src/http/route-access.js';
 import { createTestApp, type RegisteredRoute } from '../support/app.js';
-import { API, expectProblem, rowCounts, seedProgram, type SeededProgram } from './http-fixtures.js';
+import { API, expectProblem, PNG_BYTES, rowCounts, seedProgram, type SeededProgram } from './http-fixtures.js';
 
 /**
  * Program A must never reach program B's objects, on any route. The routes come from
@@ -127,6 +127,22 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /accounts/:accountId/rebates': () => ({}),
   // Account health (#16)
   'GET /accounts/:accountId/health': () => ({}),
+  // Club events and success stories (#19)
+  'GET /club-events/:id': () => ({}),
+  'GET /club-events/:id/rsvps': () => ({}),
+  'POST /club-events/:id/rsvp': (a) => ({ body: { memberId: a.members[0].id, answer: 'yes' } }),
+  'POST /club-events/:id/invitations': () => ({}),
+  'POST /club-events/:id/check-in': (a) => ({ body: { ticket: `${a.clubEventId}.${a.members[0].id}.xxxxxxxxxxxxxxxxxxxxxx` } }),
+  'GET /club-events/:id/event.ics': () => ({}),
+  'GET /club-stories/:id': () => ({}),
+  'GET /club-stories/:id/photos/:photoId': () => ({}),
+  'POST /club-stories/:id/publish': () => ({ body: { awardPoints: true } }),
+  'POST /club-stories/:id/reject': () => ({ body: { reason: 'stolen' } }),
+  'POST /portal/club-events/:id/rsvp': () => ({ body: { answer: 'yes' } }),
+  'GET /portal/club-events/:id/ticket': () => ({}),
+  'GET /portal/club-events/:id/event.ics': () => ({}),
+  'POST /portal/club-stories/:id/photos': () => ({ body: PNG_BYTES, headers: { 'content-type': 'image/png' } }),
+  'GET /portal/club-stories/:id/photos/:photoId': () => ({}),
 };
 
 /**
@@ -163,6 +179,9 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'claims.id': [b.claimId],
     documentId: [b.documentId],
     'rebates.id': [b.rebateId],
+    'club-events.id': [b.clubEventId],
+    'club-stories.id': [b.storyId],
+    photoId: [b.photoId],
   };
 }
 

@@ -39,6 +39,9 @@ const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
 // Account health (#16)
 const AtRiskPage = screen(() => import('./modules/health/components/at-risk-page'), 'AtRiskPage');
+// Club events and success stories (#19)
+const ClubPage = screen(() => import('./modules/club/components/club-page'), 'ClubPage');
+const CheckInPage = screen(() => import('./modules/club/components/check-in-page'), 'CheckInPage');
 
 const loading = (
   <Center mih="40vh">
@@ -87,6 +90,9 @@ export function AdminRoutes() {
           {/* Account health (#16) */}
           <Route path="at-risk" element={<AtRiskPage />} />
           <Route path="claims" element={<ClaimsPage />} />
+          {/* Club events and success stories (#19) */}
+          <Route path="club" element={<ClubPage />} />
+          <Route path="club/events/:eventId/check-in" element={<CheckInPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

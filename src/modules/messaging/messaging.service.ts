@@ -67,7 +67,7 @@ export type DeliverReport = { claimed: number; sent: number; held: number; suppr
 
 /** What a trigger asks for: a message of `key` about `objectId` to these members, with the variables of `data`. */
 /** `audience`: every active member matching it (account types, tiers, roles…, as a campaign's), e.g. a reward's eligibility. */
-export type Notification = { trigger: Trigger; objectId: string; memberIds?: string[]; accountId?: string; audience?: Pick<Audience, 'types' | 'tiers' | 'roles'>; data: Record<string, unknown>; category?: Category };
+export type Notification = { trigger: Trigger; objectId: string; memberIds?: string[]; accountId?: string; audience?: Pick<Audience, 'types' | 'tiers' | 'roles' | 'segments'>; data: Record<string, unknown>; category?: Category };
 
 type Settings = MessagingSettings;
 type ProgramInfo = { name: string; defaultLocale: string; timeZone: string };

@@ -27,7 +27,7 @@ export type Currency = { code: string; name: string; kind: 'points' | 'money' | 
 export type Role = { code: string; name: string };
 
 /** Event types every program has; programs may declare more. */
-export const BUILT_IN_EVENT_TYPES = ['purchase', 'return', 'contract_signed', 'training_completed', 'event_attended', 'survey_completed', 'referral', 'sale_claimed'] as const;
+export const BUILT_IN_EVENT_TYPES = ['purchase', 'return', 'contract_signed', 'training_completed', 'event_attended', 'survey_completed', 'referral', 'sale_claimed', 'story_published'] as const;
 /**
  * `scopes`: what the key may do; `unrestricted`: the key is the program itself (every permission,
  * owners included), as every key made before keys had scopes.

@@ -29,6 +29,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
   // Account health (#16)
   { to: '/at-risk', key: 'atRisk', perm: 'accounts:read', label: 'health.nav' },
+  // Club events and success stories (#19)
+  { to: '/club', key: 'club', perm: 'club:read', label: 'club.nav' },
 ];
 
 export function AdminShell() {

@@ -9,6 +9,7 @@ import { fetchEntries, fetchTier, fetchWallets, type PortalTier } from '../api/w
 import { EntryList } from './entry-list';
 import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
+import { ClubLink } from '../../club/components/club-screen';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -68,6 +69,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       {tier.data ? <TierCard tier={tier.data} /> : null}
       <RebatesSummary />
       <FundsLink />
+      <ClubLink />
       <section className="card" aria-labelledby="recent-title">
         <div className="card-head">
           <h2 id="recent-title">{t('home.recent')}</h2>
