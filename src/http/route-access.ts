@@ -177,6 +177,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Operations and reports
   'GET /audit': read('audit:read'),
   'GET /reports/dashboard': read('reports:read'),
+  // analytics (#18)
+  'GET /reports/kpis': read('reports:read'),
+  'GET /reports/pilot': read('reports:read'),
   'POST /webhooks': write('webhooks:write'),
   'GET /webhooks': read('webhooks:read'),
   'GET /webhooks/:id': read('webhooks:read'),
