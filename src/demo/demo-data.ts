@@ -25,6 +25,7 @@ import {
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
+import { loadDemoAnalytics } from './demo-analytics.js';
 import { loadDemoFunds } from './demo-funds.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
@@ -593,6 +594,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoRebates(services, ctx, plan, accountIds);
   // Marketing funds and claims (#13): a co-op fund for the dealers, MDF and sales claims in every state.
   await loadDemoFunds(services, ctx, plan);
+  // Program analytics (#18): a randomised pilot and control group, the pilot's spend 12 % up since its launch.
+  await loadDemoAnalytics(services, ctx, plan, accountIds);
 
   const summary: DemoSummary = {
     programId,

@@ -1,0 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
+import { fetchKpis, fetchPilot, type KpiBy, type PilotParams } from '../api/analytics-api';
+
+export function useKpis(q: { from: string; to: string; by?: KpiBy }) {
+  return useQuery({ queryKey: ['kpis', q], queryFn: () => fetchKpis(q), staleTime: 60_000, enabled: q.from < q.to });
+}
+
+export function usePilot(q: PilotParams | null) {
+  return useQuery({ queryKey: ['pilot', q], queryFn: () => fetchPilot(q!), enabled: !!q, staleTime: 60_000 });
+}
