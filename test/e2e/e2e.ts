@@ -498,6 +498,19 @@ async function main(): Promise<void> {
     });
     await phone.close();
 
+    // Program analytics (#18)
+    await step("console: analytics shows KPI cards and the demo pilot's uplift with its interval", async () => {
+      await page.getByRole('link', { name: 'Analytics' }).click();
+      await page.getByRole('heading', { name: 'Program analytics' }).waitFor();
+      await page.getByTestId('kpi-participation').waitFor();
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await page.getByTestId('pilot-did').waitFor();
+      const did = (await page.getByTestId('pilot-did').locator('p').nth(1).textContent()) ?? '';
+      check(/^€[\d,]+\.\d\d$/.test(did.trim()), `the uplift per account is money: "${did}"`);
+      await page.getByText('Pilot and control: mean per account by month').waitFor();
+      await shot(page, 'console-analytics');
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

@@ -7,7 +7,7 @@ import { activeWalletAccountsBetween, activeWalletOwners, issueCohorts, outstand
 import type { Currency } from '../programs/index.js';
 import { currentTierCodes } from '../tiers/index.js';
 import { computeKpis, type CurrencyCost, type KpiDimension } from './kpis.js';
-import { differenceInDifferences, type PanelRow } from './stats.js';
+import { differenceInDifferences, type PanelRow } from '../../contracts/analytics-stats.js';
 
 const DAY = 86_400_000;
 

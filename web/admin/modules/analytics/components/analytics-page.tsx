@@ -8,6 +8,7 @@ import { Page } from '../../ui/components/page';
 import type { KpiBy, PilotParams } from '../api/analytics-api';
 import { useKpis, usePilot } from '../hooks/use-analytics';
 import { toCsv, toXlsx, type ExportTable } from '../table-export';
+import { SampleSizeCard } from './sample-size-card';
 
 const FlowChart = lazy(() => import('./analytics-charts').then((m) => ({ default: m.FlowChart })));
 const TrendChart = lazy(() => import('./analytics-charts').then((m) => ({ default: m.TrendChart })));
@@ -166,6 +167,7 @@ export function AnalyticsPage() {
           {trendTable ? <ExportButtons table={trendTable} /> : null}
         </Stack>
       ) : null}
+      <SampleSizeCard />
     </Page>
   );
 }

@@ -10,7 +10,7 @@ import {
   stratifiedRandomise,
   tQuantile,
   type PanelRow,
-} from './stats.js';
+} from './analytics-stats.js';
 
 /**
  * A generated panel: each account's spend level μᵢ = 10,000 + 2,000·z (minor units a month), three

@@ -1,4 +1,6 @@
 /**
+ * Shared with the console (its sample-size calculator), hence in src/contracts: pure, no I/O.
+ *
  * The program's statistics, pure: difference-in-differences with standard errors clustered by
  * account, the sample-size / minimum-detectable-effect calculator, seeded stratified
  * randomisation. No I/O, no clock: the same input gives the same answer (docs/analytics.md).
