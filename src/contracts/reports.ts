@@ -168,3 +168,16 @@ export const pilotView = z.object({
 
 export type KpisView = z.infer<typeof kpisView>;
 export type PilotView = z.infer<typeof pilotView>;
+
+/** `GET /reports/cohorts?months=12`: the cohorts of the last `months` UTC months (this one included). */
+export const cohortsQuery = z.object({ months: queryInt(1, 36).default(12) }).strict();
+
+/**
+ * Accounts by month of joining (their first event, or their creation if earlier): per month since
+ * joining, the share active (any event) in basis points and the mean cumulative spend per account.
+ * Example: `{"cohorts": [{"cohort": "2026-01", "accounts": 12, "retentionBp": [10000, 7500, 6667], "cumulativeSpend": [41000, 80500, 118000]}]}`
+ */
+export const cohortsView = z.object({
+  cohorts: z.array(z.object({ cohort: z.string(), accounts: z.number().int(), retentionBp: z.array(z.number().int()), cumulativeSpend: z.array(z.number().int()) })),
+});
+export type CohortsView = z.infer<typeof cohortsView>;

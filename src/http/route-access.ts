@@ -180,6 +180,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // analytics (#18)
   'GET /reports/kpis': read('reports:read'),
   'GET /reports/pilot': read('reports:read'),
+  'GET /reports/cohorts': read('reports:read'),
   'POST /webhooks': write('webhooks:write'),
   'GET /webhooks': read('webhooks:read'),
   'GET /webhooks/:id': read('webhooks:read'),

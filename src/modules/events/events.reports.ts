@@ -45,3 +45,21 @@ export async function purchasesByAccountMonth(tx: Tx, programId: string, from: D
     group by 1, 2`);
   return res.rows.map((r) => ({ accountId: String(r.account_id), month: String(r.month), purchases: Number(r.purchases), spend: BigInt(String(r.spend)) }));
 }
+
+/**
+ * Analytics (#18): per company and UTC month since `since`, whether it had any event and its
+ * purchases' spend net of returns; and per company, the month of its first event ever.
+ */
+export async function activityByAccountMonth(tx: Tx, programId: string, since: Date): Promise<{ activity: { accountId: string; month: string; spend: bigint }[]; firstMonth: Map<string, string> }> {
+  const res = await tx.execute(sql`
+    select account_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM') as month,
+      coalesce(sum(amount - returned_amount) filter (where type = 'purchase'), 0)::text as spend
+    from events where program_id = ${programId} and occurred_at >= ${since.toISOString()}
+    group by 1, 2`);
+  const first = await tx.execute(sql`
+    select account_id, to_char(min(occurred_at) at time zone 'UTC', 'YYYY-MM') as month from events where program_id = ${programId} group by 1`);
+  return {
+    activity: res.rows.map((r) => ({ accountId: String(r.account_id), month: String(r.month), spend: BigInt(String(r.spend)) })),
+    firstMonth: new Map(first.rows.map((r) => [String(r.account_id), String(r.month)])),
+  };
+}

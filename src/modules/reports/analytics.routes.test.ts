@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestProgram } from '../../../test/support/app.js';
-import type { KpisView, PilotView } from '../../contracts/reports.js';
+import type { CohortsView, KpisView, PilotView } from '../../contracts/reports.js';
 
 const API = '/api/v1';
 let t: TestApp;
@@ -98,5 +98,27 @@ describe('GET /reports/kpis', () => {
       const res = await t.call(p, 'GET', `${API}/reports/kpis?${q}`);
       expect(res.statusCode, q).toBe(422);
     }
+  });
+});
+
+describe('GET /reports/cohorts', () => {
+  it('groups accounts by their month of joining, with retention and cumulative spend', async () => {
+    const res = await t.call(p, 'GET', `${API}/reports/cohorts?months=36`);
+    expect(res.statusCode, res.body).toBe(200);
+    const v = res.json() as CohortsView;
+    // The six dealers joined with their January purchases: all active then, none in February, all in March.
+    const jan = v.cohorts.find((c) => c.cohort === '2026-01')!;
+    expect(jan.accounts).toBe(6);
+    expect(jan.retentionBp.slice(0, 3)).toEqual([10000, 0, 10000]);
+    // 12,000 / 6 = 2,000 in January; + 13,800 / 6 = 2,300 in March.
+    expect(jan.cumulativeSpend.slice(0, 3)).toEqual([2000, 2000, 4300]);
+    // Q1, without any event, joined when it was created (this month) and is not active.
+    const last = v.cohorts.at(-1)!;
+    expect(last).toMatchObject({ cohort: new Date().toISOString().slice(0, 7), accounts: 1, retentionBp: [0] });
+  });
+
+  it('refuses an out-of-range window', async () => {
+    const res = await t.call(p, 'GET', `${API}/reports/cohorts?months=0`);
+    expect(res.statusCode).toBe(422);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bp, computeKpis, computeLiability, type FlowRow, type KpiInput } from './kpis.js';
+import { bp, cohortRetention, computeKpis, computeLiability, type FlowRow, type KpiInput } from './kpis.js';
 
 const row = (accountId: string, currency: string, v: Partial<FlowRow>): FlowRow => ({ day: '2026-03-01', accountId, currency, issued: 0n, adjusted: 0n, redeemed: 0n, expired: 0n, reversed: 0n, ...v });
 
@@ -86,5 +86,25 @@ describe('liability and breakage from cohorts', () => {
     expect(bp(2n, 3n)).toBe(6667);
     expect(bp(1n, 0n)).toBe(0);
     expect(bp(-1n, 8n)).toBe(-1250);
+  });
+});
+
+describe('cohortRetention', () => {
+  it('computes retention and cumulative spend by month since joining, by hand', () => {
+    // January: A, B; February: C. A active Jan, Feb, Mar; B only Jan; C Feb, Mar.
+    const joined = new Map([['A', '2026-01'], ['B', '2026-01'], ['C', '2026-02']]);
+    const activity = [
+      { accountId: 'A', month: '2026-01', spend: 100n },
+      { accountId: 'B', month: '2026-01', spend: 300n },
+      { accountId: 'A', month: '2026-02', spend: 100n },
+      { accountId: 'A', month: '2026-03', spend: 100n },
+      { accountId: 'C', month: '2026-02', spend: 50n },
+      { accountId: 'C', month: '2026-03', spend: 50n },
+    ];
+    expect(cohortRetention(joined, activity, '2026-01', '2026-03')).toEqual([
+      // 2 of 2, 1 of 2, 1 of 2; spend (400)/2 = 200, 500/2 = 250, 600/2 = 300.
+      { cohort: '2026-01', accounts: 2, retentionBp: [10000, 5000, 5000], cumulativeSpend: [200, 250, 300] },
+      { cohort: '2026-02', accounts: 1, retentionBp: [10000, 10000], cumulativeSpend: [50, 100] },
+    ]);
   });
 });

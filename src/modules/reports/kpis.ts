@@ -218,3 +218,59 @@ export function computeKpis(input: KpiInput): { slices: KpiSlice[]; liability: L
     }));
   return { slices: out, liability: computeLiability(input) };
 }
+
+/** `2026-03` + k months → `2026-03+k`. */
+export function addMonths(month: string, k: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + k, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+export interface CohortView {
+  /** The month the accounts joined (their first event, or their creation if earlier). */
+  cohort: string;
+  accounts: number;
+  /** Per month since joining (0 = the joining month), the share of the cohort active: basis points. */
+  retentionBp: number[];
+  /** Per month since joining, the cohort's mean cumulative spend per account (minor units, rounded down). */
+  cumulativeSpend: number[];
+}
+
+/**
+ * Cohorts by month of joining: retention (active share by month since joining) and cumulative
+ * spend per account, up to `lastMonth`. An account is active in a month with any event in it.
+ */
+export function cohortRetention(joined: Map<string, string>, activity: { accountId: string; month: string; spend: bigint }[], firstMonth: string, lastMonth: string): CohortView[] {
+  const members = new Map<string, string[]>();
+  for (const [id, month] of joined) if (month >= firstMonth && month <= lastMonth) members.set(month, [...(members.get(month) ?? []), id]);
+  const byAccount = new Map<string, Map<string, { spend: bigint }>>();
+  for (const a of activity) {
+    let m = byAccount.get(a.accountId);
+    if (!m) byAccount.set(a.accountId, (m = new Map()));
+    const e = m.get(a.month) ?? { spend: 0n };
+    e.spend += a.spend;
+    m.set(a.month, e);
+  }
+  const out: CohortView[] = [];
+  for (const cohort of [...members.keys()].sort()) {
+    const ids = members.get(cohort)!;
+    const retentionBp: number[] = [];
+    const cumulativeSpend: number[] = [];
+    let cumulative = 0n;
+    for (let k = 0; addMonths(cohort, k) <= lastMonth; k++) {
+      const month = addMonths(cohort, k);
+      let active = 0;
+      for (const id of ids) {
+        const e = byAccount.get(id)?.get(month);
+        if (e) {
+          active++;
+          cumulative += e.spend;
+        }
+      }
+      retentionBp.push(bp(BigInt(active), BigInt(ids.length)));
+      cumulativeSpend.push(Number(cumulative / BigInt(ids.length)));
+    }
+    out.push({ cohort, accounts: ids.length, retentionBp, cumulativeSpend });
+  }
+  return out;
+}

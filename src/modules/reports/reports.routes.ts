@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { dashboardQuery, dashboardView, kpisQuery, kpisView, pilotQuery, pilotView } from '../../contracts/reports.js';
+import { cohortsQuery, cohortsView, dashboardQuery, dashboardView, kpisQuery, kpisView, pilotQuery, pilotView } from '../../contracts/reports.js';
 import type { ReportsService } from './reports.service.js';
 
 export function reportRoutes(reports: ReportsService): FastifyPluginAsyncZod {
@@ -40,6 +40,18 @@ export function reportRoutes(reports: ReportsService): FastifyPluginAsyncZod {
         },
       },
       async (req) => reports.pilot(req.ctx.programId, req.query),
+    );
+    app.get(
+      '/reports/cohorts',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'Accounts by month of joining: retention (the share active by month since joining) and mean cumulative spend',
+          querystring: cohortsQuery,
+          response: { 200: cohortsView },
+        },
+      },
+      async (req) => reports.cohorts(req.ctx.programId, req.query),
     );
   };
 }

@@ -1,12 +1,12 @@
-import type { DashboardMonth, DashboardView, KpisView, PilotView } from '../../contracts/reports.js';
+import type { CohortsView, DashboardMonth, DashboardView, KpisView, PilotView } from '../../contracts/reports.js';
 import { inTransaction, type Database } from '../../db/database.js';
 import { safeSum } from '../../lib/json.js';
 import { accountDimensions, findAccountIn, managedAccountIdsIn, participantCounts } from '../accounts/index.js';
-import { activeEventAccountsBetween, activeInEvents, purchasesByAccount, purchasesByAccountMonth } from '../events/index.js';
+import { activeEventAccountsBetween, activeInEvents, activityByAccountMonth, purchasesByAccount, purchasesByAccountMonth } from '../events/index.js';
 import { activeWalletAccountsBetween, activeWalletOwners, issueCohorts, outstandingAt, outstandingDebt, participantFlowsByDay, systemFlowsByMonth, topEarningAccounts } from '../ledger/index.js';
 import type { Currency } from '../programs/index.js';
 import { currentTierCodes } from '../tiers/index.js';
-import { computeKpis, type CurrencyCost, type KpiDimension } from './kpis.js';
+import { addMonths, cohortRetention, computeKpis, type CurrencyCost, type KpiDimension } from './kpis.js';
 import { differenceInDifferences, type PanelRow } from '../../contracts/analytics-stats.js';
 
 const DAY = 86_400_000;
@@ -82,6 +82,23 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
             .sort((a, b) => (a.month + a.currency < b.month + b.currency ? -1 : 1))
             .map((m) => ({ month: m.month, currency: m.currency, issued: n(m.issued), redeemed: n(m.redeemed), expired: n(m.expired), reversed: n(m.reversed) })),
         };
+      });
+    },
+
+    /** Analytics (#18): accounts by month of joining, their retention and cumulative spend. */
+    async cohorts(programId: string, query: { months: number }): Promise<CohortsView> {
+      const last = monthKey(now());
+      const first = addMonths(last, -(query.months - 1));
+      return inTransaction(database, async (tx) => {
+        const dims = await accountDimensions(tx, programId);
+        const { activity, firstMonth } = await activityByAccountMonth(tx, programId, new Date(`${first}-01T00:00:00Z`));
+        const joined = new Map<string, string>();
+        for (const a of dims) {
+          const created = monthKey(a.createdAt);
+          const seen = firstMonth.get(a.id);
+          joined.set(a.id, seen && seen < created ? seen : created);
+        }
+        return { cohorts: cohortRetention(joined, activity, first, last) };
       });
     },
 

@@ -7,3 +7,5 @@ export type PilotParams = { group: string; control: string; preFrom: string; pre
 
 export const fetchKpis = (q: { from: string; to: string; by?: KpiBy }) => api.request<KpisView>('/reports/kpis', { query: { from: q.from, to: q.to, ...(q.by ? { by: q.by } : {}) } });
 export const fetchPilot = (q: PilotParams) => api.request<PilotView>('/reports/pilot', { query: q });
+export type { CohortsView } from '@contracts/reports';
+export const fetchCohorts = (months: number) => api.request<import('@contracts/reports').CohortsView>('/reports/cohorts', { query: { months } });

@@ -7,7 +7,9 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import type { KpiBy, PilotParams } from '../api/analytics-api';
 import { useKpis, usePilot } from '../hooks/use-analytics';
-import { toCsv, toXlsx, type ExportTable } from '../table-export';
+import type { ExportTable } from '../table-export';
+import { ExportButtons } from './export-buttons';
+import { CohortsCard } from './cohorts-card';
 import { SampleSizeCard } from './sample-size-card';
 
 const FlowChart = lazy(() => import('./analytics-charts').then((m) => ({ default: m.FlowChart })));
@@ -24,23 +26,6 @@ function Kpi({ label, value, definition, testId }: { label: string; value: strin
         <Text size="xl" fw={700}>{value}</Text>
       </Card>
     </Tooltip>
-  );
-}
-
-function ExportButtons({ table }: { table: ExportTable }) {
-  const { t } = useTranslation();
-  const save = (blob: Blob, ext: string) => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${table.name}.${ext}`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
-  return (
-    <Group gap="xs">
-      <Button size="xs" variant="default" onClick={() => save(new Blob([toCsv(table)], { type: 'text/csv' }), 'csv')}>{t('analytics.csv')}</Button>
-      <Button size="xs" variant="default" onClick={() => void toXlsx(table).then((b) => save(new Blob([b as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'xlsx'))}>{t('analytics.xlsx')}</Button>
-    </Group>
   );
 }
 
@@ -167,6 +152,7 @@ export function AnalyticsPage() {
           {trendTable ? <ExportButtons table={trendTable} /> : null}
         </Stack>
       ) : null}
+      <CohortsCard moneyCurrency={eur?.moneyCurrency ?? 'EUR'} />
       <SampleSizeCard />
     </Page>
   );
