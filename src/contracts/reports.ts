@@ -181,3 +181,28 @@ export const cohortsView = z.object({
   cohorts: z.array(z.object({ cohort: z.string(), accounts: z.number().int(), retentionBp: z.array(z.number().int()), cumulativeSpend: z.array(z.number().int()) })),
 });
 export type CohortsView = z.infer<typeof cohortsView>;
+
+/** The rollout's steps, in order (the articles' program launch). */
+export const ROLLOUT_STEPS = ['research', 'concept', 'platform', 'pilot', 'marketing', 'training', 'launch', 'monitoring'] as const;
+export type RolloutStep = (typeof ROLLOUT_STEPS)[number];
+
+const bpTarget = z.number().int().min(-10000).max(10000);
+/** KPI targets in basis points, set at the concept stage. Example: `{"participationBp": 6000, "reachBp": 8000, "redemptionRateBp": 3000, "upliftBp": 500}` */
+export const kpiTargets = z
+  .object({ participationBp: bpTarget.optional(), reachBp: bpTarget.optional(), redemptionRateBp: bpTarget.optional(), upliftBp: bpTarget.optional() })
+  .strict();
+
+/**
+ * `PUT /reports/plan`: the whole plan, targets and which rollout steps are done. A step newly
+ * marked done is stamped with the time and who did it; one left done keeps its stamp.
+ * Example: `{"targets": {"participationBp": 6000, "upliftBp": 500}, "done": ["research", "concept"]}`
+ */
+export const planPut = z.object({ targets: kpiTargets, done: z.array(z.enum(ROLLOUT_STEPS)).max(ROLLOUT_STEPS.length) }).strict();
+
+export const planView = z.object({
+  targets: kpiTargets,
+  checklist: z.array(z.object({ step: z.enum(ROLLOUT_STEPS), doneAt: z.string().nullable(), by: z.string().nullable() })),
+  updatedAt: z.string().nullable(),
+});
+export type PlanView = z.infer<typeof planView>;
+export type PlanPut = z.infer<typeof planPut>;

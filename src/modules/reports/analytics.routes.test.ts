@@ -122,3 +122,30 @@ describe('GET /reports/cohorts', () => {
     expect(res.statusCode).toBe(422);
   });
 });
+
+describe('GET/PUT /reports/plan', () => {
+  it('stores the KPI targets and the rollout checklist, stamping a step once', async () => {
+    const empty = await t.call(p, 'GET', `${API}/reports/plan`);
+    expect(empty.statusCode, empty.body).toBe(200);
+    expect(empty.json()).toMatchObject({ targets: {}, updatedAt: null });
+    expect(empty.json().checklist.map((c: { step: string }) => c.step)).toEqual(['research', 'concept', 'platform', 'pilot', 'marketing', 'training', 'launch', 'monitoring']);
+
+    const body = { targets: { participationBp: 6000, upliftBp: 500 }, done: ['research', 'concept'] };
+    const first = await t.call(p, 'PUT', `${API}/reports/plan`, body);
+    expect(first.statusCode, first.body).toBe(200);
+    const stamped = first.json().checklist.find((c: { step: string }) => c.step === 'concept');
+    expect(stamped.doneAt).toEqual(expect.any(String));
+    // The same body again keeps the stamps; a step taken off loses its own.
+    const again = await t.call(p, 'PUT', `${API}/reports/plan`, { ...body, done: ['concept'] });
+    expect(again.json().checklist.find((c: { step: string }) => c.step === 'concept').doneAt).toBe(stamped.doneAt);
+    expect(again.json().checklist.find((c: { step: string }) => c.step === 'research').doneAt).toBeNull();
+    expect((await t.call(p, 'GET', `${API}/reports/plan`)).json().targets).toEqual({ participationBp: 6000, upliftBp: 500 });
+  });
+
+  it('refuses unknown steps and targets out of range', async () => {
+    for (const body of [{ targets: {}, done: ['party'] }, { targets: { participationBp: 20000 }, done: [] }, { targets: { colour: 1 }, done: [] }]) {
+      const res = await t.call(p, 'PUT', `${API}/reports/plan`, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(422);
+    }
+  });
+});

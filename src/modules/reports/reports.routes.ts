@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cohortsQuery, cohortsView, dashboardQuery, dashboardView, kpisQuery, kpisView, pilotQuery, pilotView } from '../../contracts/reports.js';
+import { cohortsQuery, cohortsView, planPut, planView, dashboardQuery, dashboardView, kpisQuery, kpisView, pilotQuery, pilotView } from '../../contracts/reports.js';
 import type { ReportsService } from './reports.service.js';
 
 export function reportRoutes(reports: ReportsService): FastifyPluginAsyncZod {
@@ -52,6 +52,16 @@ export function reportRoutes(reports: ReportsService): FastifyPluginAsyncZod {
         },
       },
       async (req) => reports.cohorts(req.ctx.programId, req.query),
+    );
+    app.get(
+      '/reports/plan',
+      { schema: { tags: ['reports'], summary: "The program's KPI targets and rollout checklist (research → concept → platform → pilot → marketing → training → launch → monitoring)", response: { 200: planView } } },
+      async (req) => reports.plan(req.ctx.programId),
+    );
+    app.put(
+      '/reports/plan',
+      { schema: { tags: ['reports'], summary: "Sets the program's KPI targets and which rollout steps are done (idempotent, audited)", body: planPut, response: { 200: planView } } },
+      async (req) => reports.putPlan(req.ctx, req.body),
     );
   };
 }

@@ -1,4 +1,8 @@
-import type { CohortsView, DashboardMonth, DashboardView, KpisView, PilotView } from '../../contracts/reports.js';
+import { ROLLOUT_STEPS, type CohortsView, type DashboardMonth, type DashboardView, type KpisView, type PilotView, type PlanPut, type PlanView } from '../../contracts/reports.js';
+import { eq } from 'drizzle-orm';
+import type { RequestContext } from '../../lib/context.js';
+import type { AuditService } from '../audit/index.js';
+import { analyticsPlans } from './reports.tables.js';
 import { inTransaction, type Database } from '../../db/database.js';
 import { safeSum } from '../../lib/json.js';
 import { accountDimensions, findAccountIn, managedAccountIdsIn, participantCounts } from '../accounts/index.js';
@@ -24,7 +28,7 @@ export type ReportsService = ReturnType<typeof createReportsService>;
  * Read-only reports for the console. Each figure is an SQL aggregate read through the owning
  * module's index (ledger for value flows, events and ledger for activity, accounts for counts).
  */
-export function createReportsService(database: Database, opts: { now?: () => Date; currencies?: (programId: string) => Promise<Currency[]> } = {}) {
+export function createReportsService(database: Database, opts: { now?: () => Date; currencies?: (programId: string) => Promise<Currency[]>; audit?: AuditService } = {}) {
   const now = opts.now ?? (() => new Date());
   const currencies = opts.currencies ?? (async () => []);
   return {
@@ -82,6 +86,28 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
             .sort((a, b) => (a.month + a.currency < b.month + b.currency ? -1 : 1))
             .map((m) => ({ month: m.month, currency: m.currency, issued: n(m.issued), redeemed: n(m.redeemed), expired: n(m.expired), reversed: n(m.reversed) })),
         };
+      });
+    },
+
+    /** Analytics (#18): the program's KPI targets and rollout checklist. */
+    async plan(programId: string): Promise<PlanView> {
+      return inTransaction(database, async (tx) => toPlanView((await tx.select().from(analyticsPlans).where(eq(analyticsPlans.programId, programId)))[0]));
+    },
+
+    /** Analytics (#18): replaces the plan; idempotent (the same body again changes nothing but `updatedAt`), audited. */
+    async putPlan(ctx: RequestContext, input: PlanPut): Promise<PlanView> {
+      return inTransaction(database, async (tx) => {
+        const [row] = await tx.select().from(analyticsPlans).where(eq(analyticsPlans.programId, ctx.programId)).for('update');
+        const before = toPlanView(row);
+        const at = now().toISOString();
+        const by = ctx.actor.id;
+        const checklist: Record<string, { doneAt: string; by: string } | null> = {};
+        for (const step of ROLLOUT_STEPS) checklist[step] = input.done.includes(step) ? (row?.checklist[step] ?? { doneAt: at, by }) : null;
+        const values = { programId: ctx.programId, targets: input.targets as Record<string, number>, checklist, updatedAt: new Date(at) };
+        await tx.insert(analyticsPlans).values(values).onConflictDoUpdate({ target: analyticsPlans.programId, set: { targets: values.targets, checklist, updatedAt: values.updatedAt } });
+        const after = toPlanView(values);
+        await opts.audit?.record(tx, ctx, { action: 'analytics_plan.updated', objectType: 'program', objectId: ctx.programId, before, after });
+        return after;
       });
     },
 
@@ -216,5 +242,13 @@ export function createReportsService(database: Database, opts: { now?: () => Dat
         };
       });
     },
+  };
+}
+
+function toPlanView(row: { targets: Record<string, number>; checklist: Record<string, { doneAt: string; by: string } | null>; updatedAt: Date } | undefined): PlanView {
+  return {
+    targets: row?.targets ?? {},
+    checklist: ROLLOUT_STEPS.map((step) => ({ step, doneAt: row?.checklist[step]?.doneAt ?? null, by: row?.checklist[step]?.by ?? null })),
+    updatedAt: row ? row.updatedAt.toISOString() : null,
   };
 }
