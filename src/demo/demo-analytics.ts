@@ -24,6 +24,8 @@ export function demoPilotPeriods(now: Date) {
  * earning rules, so these purchases earn nothing. Deterministic: the seed, the plan's dates.
  */
 export async function loadDemoAnalytics(services: Services, ctx: RequestContext, plan: PlanView, accountIds: Map<string, string>): Promise<void> {
+  // The concept's KPI targets, and the rollout done up to the pilot: the launch waits for its result.
+  await services.reports.putPlan(ctx, { targets: { participationBp: 6000, reachBp: 8000, redemptionRateBp: 3000, upliftBp: 500 }, done: ['research', 'concept', 'platform', 'pilot'] });
   const byExt = new Map(plan.accounts.map((a) => [a.externalId, a]));
   const eligible = plan.accounts.filter((a) => {
     if (!['dealer', 'installer', 'reseller'].includes(a.spec.type)) return false;

@@ -9,3 +9,6 @@ export const fetchKpis = (q: { from: string; to: string; by?: KpiBy }) => api.re
 export const fetchPilot = (q: PilotParams) => api.request<PilotView>('/reports/pilot', { query: q });
 export type { CohortsView } from '@contracts/reports';
 export const fetchCohorts = (months: number) => api.request<import('@contracts/reports').CohortsView>('/reports/cohorts', { query: { months } });
+export type { PlanView, PlanPut } from '@contracts/reports';
+export const fetchPlan = () => api.request<import('@contracts/reports').PlanView>('/reports/plan');
+export const savePlan = (body: import('@contracts/reports').PlanPut) => api.request<import('@contracts/reports').PlanView>('/reports/plan', { method: 'PUT', body });

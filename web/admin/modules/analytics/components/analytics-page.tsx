@@ -6,10 +6,11 @@ import { useProgram } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import type { KpiBy, PilotParams } from '../api/analytics-api';
-import { useKpis, usePilot } from '../hooks/use-analytics';
+import { useKpis, usePilot, usePlan } from '../hooks/use-analytics';
 import type { ExportTable } from '../table-export';
 import { ExportButtons } from './export-buttons';
 import { CohortsCard } from './cohorts-card';
+import { PlanCard } from './plan-card';
 import { SampleSizeCard } from './sample-size-card';
 
 const FlowChart = lazy(() => import('./analytics-charts').then((m) => ({ default: m.FlowChart })));
@@ -18,12 +19,13 @@ const TrendChart = lazy(() => import('./analytics-charts').then((m) => ({ defaul
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const monthStart = (k: number) => { const n = new Date(); return day(new Date(Date.UTC(n.getUTCFullYear(), n.getUTCMonth() + k, 1))); };
 
-function Kpi({ label, value, definition, testId }: { label: string; value: string; definition: string; testId: string }) {
+function Kpi({ label, value, definition, testId, target }: { label: string; value: string; definition: string; testId: string; target?: string | null }) {
   return (
     <Tooltip label={definition} multiline w={280} withArrow>
       <Card withBorder data-testid={testId} tabIndex={0} aria-description={definition}>
         <Text size="sm" c="dimmed">{label}</Text>
         <Text size="xl" fw={700}>{value}</Text>
+        {target ? <Text size="xs" c="dimmed">{target}</Text> : null}
       </Card>
     </Tooltip>
   );
@@ -40,6 +42,9 @@ export function AnalyticsPage() {
   const [form, setForm] = useState<PilotParams>({ group: 'pilot', control: 'control', preFrom: monthStart(-6), preTo: monthStart(-3), from: monthStart(-3), to: monthStart(0), metric: 'spend' });
   const [asked, setAsked] = useState<PilotParams | null>(null);
   const pilot = usePilot(asked);
+  const plan = usePlan().data;
+  const target = (bp: number | undefined, actual: number | null | undefined) =>
+    bp === undefined ? null : t(actual !== null && actual !== undefined && actual >= bp ? 'analytics.targetMet' : 'analytics.targetNotMet', { target: f.percent(bp / 10000) });
   const k = kpis.data;
   const pct = (bp: number | null) => (bp === null ? '—' : f.percent(bp / 10000));
   const all = k?.slices;
@@ -76,6 +81,7 @@ export function AnalyticsPage() {
 
   return (
     <Page title={t('analytics.title')}>
+      {plan ? <PlanCard plan={plan} /> : null}
       <Group align="end">
         <TextInput type="date" label={t('analytics.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput type="date" label={t('analytics.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
@@ -92,8 +98,8 @@ export function AnalyticsPage() {
       {k && program0 ? (
         <Stack gap="md">
           <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }}>
-            <Kpi testId="kpi-participation" label={t('analytics.participation')} value={pct(program0.participationBp)} definition={t('analytics.def.participation', { days: k.windowDays })} />
-            <Kpi testId="kpi-redemption" label={t('analytics.redemptionRate')} value={value0 ? pct(value0.redemptionRateBp) : '—'} definition={t('analytics.def.redemptionRate')} />
+            <Kpi testId="kpi-participation" label={t('analytics.participation')} value={pct(program0.participationBp)} definition={t('analytics.def.participation', { days: k.windowDays })} target={target(plan?.targets.participationBp, program0.participationBp)} />
+            <Kpi testId="kpi-redemption" label={t('analytics.redemptionRate')} value={value0 ? pct(value0.redemptionRateBp) : '—'} definition={t('analytics.def.redemptionRate')} target={target(plan?.targets.redemptionRateBp, value0?.redemptionRateBp)} />
             <Kpi testId="kpi-liability" label={t('analytics.liability')} value={points ? `${f.number(points.liability)} ${points.currency}` : '—'} definition={t('analytics.def.liability')} />
             <Kpi testId="kpi-breakage" label={t('analytics.breakage')} value={points ? pct(points.breakageBp) : '—'} definition={t('analytics.def.breakage')} />
             <Kpi testId="kpi-cost-share" label={t('analytics.costShare')} value={money0 ? pct(money0.costShareBp) : '—'} definition={t('analytics.def.costShare')} />
@@ -143,7 +149,7 @@ export function AnalyticsPage() {
           <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
             <Kpi testId="pilot-did" label={t('analytics.uplift')} value={spendFormat(p.did)} definition={t('analytics.def.did')} />
             <Kpi testId="pilot-ci" label={t('analytics.ci95')} value={p.ci95[0] === null || p.ci95[1] === null ? '—' : `${spendFormat(p.ci95[0])} … ${spendFormat(p.ci95[1])}`} definition={t('analytics.def.ci95')} />
-            <Kpi testId="pilot-relative" label={t('analytics.relative')} value={pct(p.relativeBp)} definition={t('analytics.def.relative')} />
+            <Kpi testId="pilot-relative" label={t('analytics.relative')} value={pct(p.relativeBp)} definition={t('analytics.def.relative')} target={target(plan?.targets.upliftBp, p.ci95[0] !== null && p.ci95[0] > 0 ? p.relativeBp : null)} />
             <Kpi testId="pilot-accounts" label={t('analytics.accounts')} value={`${f.number(p.pilot.accounts)} / ${f.number(p.control.accounts)}`} definition={t('analytics.def.accounts')} />
           </SimpleGrid>
           <Suspense fallback={<Card withBorder h={300} aria-busy="true" />}>
