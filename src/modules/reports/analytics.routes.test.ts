@@ -142,6 +142,16 @@ describe('GET/PUT /reports/plan', () => {
     expect((await t.call(p, 'GET', `${API}/reports/plan`)).json().targets).toEqual({ participationBp: 6000, upliftBp: 500 });
   });
 
+  it('takes concurrent first saves of another program without losing one (the upsert serialises them)', async () => {
+    const q = await t.newProgram();
+    const bodies = [{ targets: { participationBp: 5000 }, done: ['research'] }, { targets: { participationBp: 7000 }, done: ['research', 'concept'] }];
+    const res = await Promise.all(bodies.map((b) => t.call(q, 'PUT', `${API}/reports/plan`, b)));
+    expect(res.map((r) => r.statusCode)).toEqual([200, 200]);
+    const final = (await t.call(q, 'GET', `${API}/reports/plan`)).json();
+    expect([5000, 7000]).toContain(final.targets.participationBp);
+    expect(final.checklist.find((c: { step: string }) => c.step === 'research').doneAt).toEqual(expect.any(String));
+  });
+
   it('refuses unknown steps and targets out of range', async () => {
     for (const body of [{ targets: {}, done: ['party'] }, { targets: { participationBp: 20000 }, done: [] }, { targets: { colour: 1 }, done: [] }]) {
       const res = await t.call(p, 'PUT', `${API}/reports/plan`, body);
