@@ -98,7 +98,7 @@ export function createServices(
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender ?? messagingCodeSender(messaging, { production: opts.production === true }) });
-  const reports = createReportsService(database);
+  const reports = createReportsService(database, { currencies: (programId) => programs.listCurrencies(programId), audit }); // analytics (#18): currencies for the cost of the program
   // File imports feed events through the same batch path as the API, and accounts and members through their service.
   const imports = createImportsService(database, { audit, programs, events, accounts }, { limits: opts.importLimits });
   // A campaign's `acted` reads who earned under its rule (events) or redeemed its reward (rewards); its audience filter reads tiers.

@@ -3,6 +3,7 @@ import { inTransaction, type Database } from '../db/database.js';
 import { firstStart } from '../first-start.js';
 import { createServices, type Services } from '../services.js';
 import { createTestDatabase } from '../../test/support/database.js';
+import { demoPilotPeriods } from './demo-analytics.js';
 import { DEMO_PROGRAM } from './demo-catalog.js';
 import { generateDemoPlan, loadDemo, type DemoSummary } from './demo-data.js';
 import { createPrng } from './prng.js';
@@ -240,5 +241,20 @@ describe('demo data', () => {
     const r1 = createPrng('x');
     const r2 = createPrng('x');
     expect(Array.from({ length: 5 }, () => r1.next())).toEqual(Array.from({ length: 5 }, () => r2.next()));
+  });
+
+  // Program analytics (#18)
+  it('has a randomised pilot and control group whose uplift shows, the same for both loads', async () => {
+    const p = demoPilotPeriods(NOW);
+    const q = { group: p.group, control: p.control, preFrom: p.preFrom.toISOString(), preTo: p.preTo.toISOString(), from: p.from.toISOString(), to: p.to.toISOString(), metric: 'spend' as const };
+    const one = await s.reports.pilot(a.programId, q);
+    expect(one.pilot.accounts).toBeGreaterThanOrEqual(8);
+    expect(Math.abs(one.pilot.accounts - one.control.accounts)).toBeLessThanOrEqual(3);
+    // About 12 % of the pilot's pre-period spend, clear of zero.
+    expect(one.relativeBp).toBeGreaterThan(600);
+    expect(one.ci95[0]).toBeGreaterThan(0);
+    expect(one.trend.filter((m) => m.period === 'pre')).toHaveLength(3);
+    const two = await s.reports.pilot(b.programId, q);
+    expect(two.did).toBe(one.did);
   });
 });

@@ -25,6 +25,7 @@ import {
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
+import { loadDemoAnalytics } from './demo-analytics.js';
 import { loadDemoFunds } from './demo-funds.js';
 import { loadDemoHealth } from './demo-health.js';
 import { loadDemoClub } from './demo-club.js';
@@ -599,6 +600,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoHealth(services, ctx, plan, accountIds);
   // Club events and a success story (#19)
   await loadDemoClub(services, ctx, plan, memberIds);
+  // Program analytics (#18): a randomised pilot and control group, the pilot's spend 12 % up since its launch.
+  await loadDemoAnalytics(services, ctx, plan, accountIds);
 
   const summary: DemoSummary = {
     programId,

@@ -180,6 +180,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Operations and reports
   'GET /audit': read('audit:read'),
   'GET /reports/dashboard': read('reports:read'),
+  // analytics (#18)
+  'GET /reports/kpis': read('reports:read'),
+  'GET /reports/pilot': read('reports:read'),
+  'GET /reports/cohorts': read('reports:read'),
+  'GET /reports/plan': read('reports:read'),
+  'PUT /reports/plan': write('program:write'),
   'POST /webhooks': write('webhooks:write'),
   'GET /webhooks': read('webhooks:read'),
   'GET /webhooks/:id': read('webhooks:read'),

@@ -402,7 +402,6 @@ async function main(): Promise<void> {
       await shot(page, 'console-dashboard-fa');
       await page.locator('header select').selectOption('en');
     });
-    await desktop.close();
 
     // The portal on a phone.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
@@ -525,6 +524,8 @@ async function main(): Promise<void> {
       await shot(mobile, 'portal-phone-claim');
     });
     await phone.close();
+    // Console steps of later features: the desktop session signed in above.
+    current = page;
 
     // Club events (#19): an organiser checks a ticket in at the door by typing its code (no camera in the browser test).
     await step('console: an organiser checks a ticket in with the manual code', async () => {
@@ -545,6 +546,20 @@ async function main(): Promise<void> {
       const after = await api<{ attended: number }>('GET', `/club-events/${ev.id}`);
       check(after.attended === 1, `one attendee, not ${after.attended}`);
     });
+    // Program analytics (#18)
+    await step("console: analytics shows KPI cards and the demo pilot's uplift with its interval", async () => {
+      await page.getByRole('link', { name: 'Analytics' }).click();
+      await page.getByRole('heading', { name: 'Program analytics' }).waitFor();
+      await page.getByTestId('kpi-participation').waitFor();
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await page.getByTestId('pilot-did').waitFor();
+      const did = (await page.getByTestId('pilot-did').locator('p').nth(1).textContent()) ?? '';
+      check(/^€[\d,]+\.\d\d$/.test(did.trim()), `the uplift per account is money: "${did}"`);
+      await page.getByText('Pilot and control: mean per account by month').waitFor();
+      await shot(page, 'console-analytics');
+    });
+
+    await desktop.close();
 
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });

@@ -42,6 +42,8 @@ const AtRiskPage = screen(() => import('./modules/health/components/at-risk-page
 // Club events and success stories (#19)
 const ClubPage = screen(() => import('./modules/club/components/club-page'), 'ClubPage');
 const CheckInPage = screen(() => import('./modules/club/components/check-in-page'), 'CheckInPage');
+// Program analytics (#18)
+const AnalyticsPage = screen(() => import('./modules/analytics/components/analytics-page'), 'AnalyticsPage');
 
 const loading = (
   <Center mih="40vh">
@@ -93,6 +95,8 @@ export function AdminRoutes() {
           {/* Club events and success stories (#19) */}
           <Route path="club" element={<ClubPage />} />
           <Route path="club/events/:eventId/check-in" element={<CheckInPage />} />
+          {/* Program analytics (#18) */}
+          <Route path="analytics" element={<AnalyticsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -18,5 +18,5 @@ export {
 export { toE164, type PhoneParse } from './accounts.phone.js';
 export { accountRoutes } from './accounts.routes.js';
 export { accountErrorStatus, type AccountErrorCode } from './accounts.errors.js';
-export { participantCounts } from './accounts.reports.js';
+export { participantCounts, accountDimensions } from './accounts.reports.js';
 export { managerOfRef } from './accounts.scope-reads.js';

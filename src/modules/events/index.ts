@@ -2,5 +2,5 @@ export { createEventsService, type EventsService, type EventAnswer, type Emit, t
 export { eventRoutes } from './events.routes.js';
 export { simulateRule, type SimulationResult } from './events.simulate.js';
 export { eventErrorStatus, type EventErrorCode } from './events.errors.js';
-export { activeInEvents } from './events.reports.js';
+export { activeInEvents, activeEventAccountsBetween, activityByAccountMonth, purchasesByAccount, purchasesByAccountMonth } from './events.reports.js';
 export { lineVolumeIn } from './events.volume.js';

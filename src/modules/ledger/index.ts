@@ -1,6 +1,6 @@
 export { createLedgerService, type LedgerService, type LedgerResult, type WalletOwner, type CreditLeg, type PostingView, type TransactionKind, type PostedDetails, type OnPosted } from './ledger.service.js';
 export { ledgerErrorStatus, type LedgerErrorCode } from './ledger.errors.js';
-export { activeWalletOwners, outstandingAt, outstandingDebt, systemFlowsByMonth, topEarningAccounts } from './ledger.reports.js';
+export { activeWalletOwners, outstandingAt, outstandingDebt, systemFlowsByMonth, topEarningAccounts, participantFlowsByDay, issueCohorts, activeWalletAccountsBetween, type ParticipantFlow } from './ledger.reports.js';
 export { ledgerChecks, ledgerSize, overdueLots, PROBLEM_LIMIT, type LedgerCheck, type LedgerProblem } from './ledger.doctor.js';
 export { exportLedgerPostings, resolvePeriodBound, LEDGER_EXPORT_COLUMNS, type LedgerExportRow } from './ledger.export.js';
 export { creditMany, type CreditInput, type SystemWalletMemo } from './ledger.batch.js';

@@ -3,3 +3,4 @@ export { tierRoutes } from './tiers.routes.js';
 export { tierErrorStatus, type TierErrorCode } from './tiers.errors.js';
 export type { TierEmit, EvaluationResult } from './tiers.reevaluate.js';
 export { monthOf, shiftMonth, windowOf } from './tiers.ladder.js';
+export { currentTierCodes } from './tiers.reports.js';

@@ -31,6 +31,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/at-risk', key: 'atRisk', perm: 'accounts:read', label: 'health.nav' },
   // Club events and success stories (#19)
   { to: '/club', key: 'club', perm: 'club:read', label: 'club.nav' },
+  // Program analytics (#18)
+  { to: '/analytics', key: 'analytics', perm: 'reports:read', label: 'analytics.nav' },
 ];
 
 export function AdminShell() {
