@@ -1,7 +1,8 @@
-import type { Entry } from '../api/wallets-api';
+/** The fields of a ledger entry the grouping reads (the portal's `Entry`). */
+type Entry = { id: string; at: string; currency: string; amount: number; bucket: 'available' | 'pending' | 'held'; kind: string; memo: string | null; redemptionId?: string | null };
 
 /** What the history needs of a redemption: its reward and where it stands. */
-export type RedemptionInfo = { id: string; reward: { name: string }; status: string };
+export type RedemptionInfo = { id: string; reward: { name: string }; status: string; cost?: { currency: string; amount: number } };
 
 /** A line of the member's history: one ledger entry, or one redemption whatever its steps (#21). */
 export type HistoryLine =
@@ -37,13 +38,18 @@ export function historyLines(entries: Entry[], redemptions: RedemptionInfo[] = [
     const inferred = g.some((x) => x.kind === 'release') ? 'cancelled' : g.some((x) => x.kind === 'redeem' || (x.kind === 'hold' && x.bucket === 'held' && x.amount < 0)) ? 'fulfilled' : 'requested';
     // The earliest entry is the request: the line sits where the member asked for the reward.
     const first = g.reduce((a, b) => (a.at <= b.at ? a : b));
+    const status = info?.status ?? inferred;
+    // Entries of one redemption may straddle pages: the redemption's own cost when known, else what the loaded entries show.
+    const fromAvailable = g.filter((x) => x.bucket === 'available' && x.kind !== 'release').reduce((s, x) => s + x.amount, 0);
+    const spent = g.filter((x) => x.bucket === 'held' && x.amount < 0 && x.kind !== 'release').reduce((s, x) => s + x.amount, 0);
+    const amount = status === 'cancelled' || status === 'rejected' ? 0 : info?.cost ? -info.cost.amount : fromAvailable || spent;
     out.push({
       type: 'redemption',
       id: e.redemptionId,
       at: first.at,
       currency: first.currency,
-      amount: g.filter((x) => x.bucket === 'available').reduce((s, x) => s + x.amount, 0),
-      status: info?.status ?? inferred,
+      amount,
+      status,
       name: info?.reward.name ?? first.memo,
     });
   }
