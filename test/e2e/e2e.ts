@@ -267,7 +267,7 @@ async function main(): Promise<void> {
       await builder.locator('.rule-value input').fill('50000');
       // The condition reads as a sentence; its JsonLogic is behind the Advanced switch (#21).
       await page.getByTestId('condition-sentence').filter({ hasText: 'the amount is at least' }).waitFor();
-      await page.getByTestId('condition-advanced').click();
+      await page.getByText('Advanced (JsonLogic)', { exact: true }).click();
       const logic = await page.getByTestId('condition-jsonlogic').textContent();
       check(logic?.includes('">="') && logic.includes('50000') && logic.includes('event.amount'), `JsonLogic export: ${logic}`);
       await page.getByRole('button', { name: 'Simulate' }).click();
