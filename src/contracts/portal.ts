@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cursor, queryInt } from './common.js';
-import { redemptionStatus, rewardKind } from './rewards.js';
+import { redemptionInput, redemptionStatus, redemptionView, rewardKind, rewardQuestion } from './rewards.js';
 import { accountTierView } from './tiers.js';
 
 const email = z.email('must be an e-mail address').max(320);
@@ -106,7 +106,9 @@ export const portalTransferInput = z
   .strict();
 
 /** `POST /portal/redemptions`: redeem from the member's own wallet. */
-export const portalRedemptionInput = z.object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1) }).strict();
+export const portalRedemptionInput = z
+  .object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1), answers: redemptionInput.shape.answers })
+  .strict();
 
 /** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`, `&program=` to read a national phone number. */
 export const testCodeQuery = z.object({ email: email.optional(), phone: phone.optional(), program }).strict().superRefine(oneOf);
@@ -123,6 +125,8 @@ export const portalReward = z.object({
   /** Units left; null means unlimited. */
   stock: z.number().int().nullable(),
   availableNow: z.boolean(),
+  /** What the member is asked when redeeming (#21). */
+  questions: z.array(rewardQuestion),
 });
 
 /** A redemption as its member sees it. */
@@ -139,6 +143,7 @@ export const portalRedemption = z.object({
   history: z.array(z.object({ status: redemptionStatus, at: z.string() })),
   createdAt: z.string(),
   updatedAt: z.string(),
+  answers: redemptionView.shape.answers,
 });
 
 export const portalListQuery = z

@@ -53,6 +53,37 @@ export const eligibility = z
   })
   .strict();
 
+// Reward questions (#21)
+/**
+ * A question the member answers when redeeming: `address` (a delivery address), `choice` (one of
+ * `options`, e.g. a size), `text` (free text up to `maxLength`). `label` in the program's language,
+ * `labels` per locale. Example: `{"key": "size", "kind": "choice", "label": "Size", "labels": {"fr": "Taille"}, "options": ["S", "M", "L"], "required": true}`
+ */
+export const rewardQuestion = z
+  .object({
+    key: code,
+    kind: z.enum(['address', 'choice', 'text']),
+    label,
+    labels: z.record(locale, label).optional(),
+    options: z.array(label).min(1).max(50).refine((o) => new Set(o).size === o.length, 'must not repeat an option').optional(),
+    required: z.boolean().optional(),
+    maxLength: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+  .superRefine((q, c) => {
+    if (q.kind === 'choice' && !q.options) c.addIssue({ code: 'custom', path: ['options'], message: 'a choice lists its options' });
+    if (q.kind !== 'choice' && q.options) c.addIssue({ code: 'custom', path: ['options'], message: 'only a choice has options' });
+  });
+export type RewardQuestion = z.infer<typeof rewardQuestion>;
+export const rewardQuestions = z
+  .array(rewardQuestion)
+  .max(10)
+  .refine((qs) => new Set(qs.map((q) => q.key)).size === qs.length, 'must not repeat a key')
+  .refine((qs) => qs.filter((q) => q.kind === 'address').length <= 1, 'at most one address question');
+
+/** A member's answers, by question key: a string for `choice`/`text`, an address for `address`. */
+export type RedemptionAnswers = Record<string, string | z.infer<typeof address>>;
+
 const images = z.array(z.httpUrl('must be an http(s) URL').max(2000)).max(20);
 
 /**
@@ -87,6 +118,8 @@ export const rewardInput = z
     partnerPrice: money.optional(),
     validityDays: z.number().int().min(1).max(3650).optional(),
     attributes: attributes.optional(),
+    /** What the member is asked when redeeming (#21). */
+    questions: rewardQuestions.optional(),
   })
   .strict();
 
@@ -115,6 +148,7 @@ export const rewardPatch = z
     partnerPrice: money.nullable().optional(),
     validityDays: z.number().int().min(1).max(3650).nullable().optional(),
     attributes: attributes.optional(),
+    questions: rewardQuestions.optional(),
   })
   .strict();
 
@@ -161,6 +195,7 @@ export const rewardView = z.object({
   attributes,
   createdAt: z.string(),
   updatedAt: z.string(),
+  questions: z.array(rewardQuestion),
 });
 
 /** A delivery address for a physical reward. `country` is an ISO 3166-1 alpha-2 code. */
@@ -191,6 +226,8 @@ export const redemptionInput = z
     qty: z.number().int().min(1).max(10_000).default(1),
     shippingAddress: address.optional(),
     note: z.string().max(1000).optional(),
+    /** Answers to the reward's questions by key (checked against the reward on the server, #21). */
+    answers: z.record(code, z.union([z.string().max(1000), z.record(z.string().max(50), z.string().max(1000))])).optional(),
   })
   .strict()
   .superRefine((v, c) => {
@@ -258,6 +295,7 @@ export const redemptionView = z.object({
   history: z.array(statusStep),
   createdAt: z.string(),
   updatedAt: z.string(),
+  answers: z.record(z.string(), z.union([z.string(), address])),
 });
 
 /**

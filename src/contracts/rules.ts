@@ -75,3 +75,57 @@ export const simulateInput = z
     sampleSize: z.number().int().min(0).max(200).optional(),
   })
   .strict();
+
+// Rule editor checks (#21)
+/** Fields of the engine's context that hold numbers (money in minor units, counts). */
+export const NUMERIC_CONDITION_FIELDS = ['event.amount', 'account.stats.purchases', 'account.stats.spend12m', 'line.amount', 'line.qty'] as const;
+const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in']);
+
+function isVar(x: unknown): x is { var: unknown } {
+  return !!x && typeof x === 'object' && !Array.isArray(x) && 'var' in x;
+}
+function varName(x: { var: unknown }): string | null {
+  const v = Array.isArray(x.var) ? x.var[0] : x.var;
+  return typeof v === 'string' ? v : null;
+}
+const blank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * What the JsonLogic schema lets through but no one means: a comparison of a field with an empty
+ * value (`event.amount == ""`), an empty field name, an empty list for `in`, a word compared with a
+ * number field. Each problem names its path in the condition (`condition.and.0.==.1`).
+ */
+export function conditionProblems(logic: unknown, path = 'condition'): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const walk = (node: unknown, at: string) => {
+    if (Array.isArray(node)) return node.forEach((x, i) => walk(x, `${at}.${i}`));
+    if (!node || typeof node !== 'object') return;
+    for (const [op, raw] of Object.entries(node as Record<string, unknown>)) {
+      const here = `${at}.${op}`;
+      if (op === 'var') {
+        const name = varName(node as { var: unknown });
+        if (name === null || name.trim() === '') out.push({ path: here, message: 'the field is empty: choose what to compare' });
+        continue;
+      }
+      const args = Array.isArray(raw) ? raw : [raw];
+      if (COMPARISONS.has(op) && args.some(isVar)) {
+        const field = args.filter(isVar).map(varName)[0] ?? '';
+        const numeric = (NUMERIC_CONDITION_FIELDS as readonly string[]).includes(field);
+        args.forEach((a, i) => {
+          if (isVar(a)) return;
+          const p = Array.isArray(raw) ? `${here}.${i}` : here;
+          if (op === 'in' && Array.isArray(a)) {
+            if (a.length === 0) out.push({ path: p, message: 'the list is empty: give at least one value' });
+            a.forEach((v, j) => {
+              if (blank(v)) out.push({ path: `${p}.${j}`, message: 'a value is empty' });
+            });
+          } else if (blank(a)) out.push({ path: p, message: `the value compared with ${field || 'the field'} is empty` });
+          else if (numeric && typeof a === 'string' && !Number.isFinite(Number(a))) out.push({ path: p, message: `${field} is a number; "${a}" is not` });
+        });
+      }
+      args.forEach((a, i) => walk(a, Array.isArray(raw) ? `${here}.${i}` : here));
+    }
+  };
+  if (logic !== null && logic !== undefined) walk(logic, path);
+  return out;
+}

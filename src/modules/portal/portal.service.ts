@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.js';
 import { findAccountIn, findActiveMembersByContactIn, findMemberIn, toE164, type Account, type AccountsService, type Member } from '../accounts/index.js';
 import type { Currency, Program, ProgramsService } from '../programs/index.js';
 import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
+import type { RedemptionInput } from '../../contracts/rewards.js';
 import type { SessionsService } from '../sessions/index.js';
 import type { TiersService } from '../tiers/index.js';
 import type { WalletsService } from '../wallets/index.js';
@@ -79,6 +80,7 @@ const toPortalReward = (r: RewardView): PortalReward => ({
   cost: r.cost,
   stock: r.stock,
   availableNow: r.availableNow,
+  questions: r.questions,
 });
 const toPortalRedemption = (r: RedemptionView): PortalRedemption => ({
   id: r.id,
@@ -94,6 +96,7 @@ const toPortalRedemption = (r: RedemptionView): PortalRedemption => ({
   history: r.history.map((s) => ({ status: s.status, at: s.at })),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
+  answers: r.answers,
 });
 
 export type PortalDeps = {
@@ -360,9 +363,9 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       return { ...view, override: view.override && { tier: view.override.tier, discountPercent: view.override.discountPercent, expiresAt: view.override.expiresAt } };
     },
 
-    async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number }, idempotencyKey?: string) {
+    async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number; answers?: RedemptionInput['answers'] }, idempotencyKey?: string) {
       const key = `portal:${p.id}:${requireKey(idempotencyKey)}`;
-      const r = await rewards.redemptions.redeem(ctx, { memberId: p.id, rewardId: input.rewardId, qty: input.qty }, key);
+      const r = await rewards.redemptions.redeem(ctx, { memberId: p.id, rewardId: input.rewardId, qty: input.qty, ...(input.answers ? { answers: input.answers } : {}) }, key);
       return { ...r, body: toPortalRedemption(r.body) };
     },
 

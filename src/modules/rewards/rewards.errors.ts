@@ -24,6 +24,8 @@ export const rewardErrorStatus = {
   STAMP_CARD_NOT_FOUND: 404,
   IMPORT_INVALID: 422,
   CURSOR_INVALID: 422,
+  // Reward questions (#21)
+  REDEMPTION_ANSWERS_INVALID: 422,
 } as const satisfies Record<string, number>;
 
 export type RewardErrorCode = keyof typeof rewardErrorStatus;

@@ -22,6 +22,7 @@ export const partners = pgTable(
   (t) => [primaryKey({ name: 'partners_pkey', columns: [t.programId, t.id] }), uniqueIndex('partners_program_ext_uq').on(t.programId, t.externalId)],
 );
 
+export type RewardQuestion = { key: string; kind: 'address' | 'choice' | 'text'; label: string; labels?: Record<string, string>; options?: string[]; required?: boolean; maxLength?: number };
 export type Eligibility = { tiers?: string[]; accountTypes?: string[]; roles?: string[] };
 export type RewardTexts = Record<string, { name: string; description?: string }>;
 
@@ -54,6 +55,8 @@ export const rewards = pgTable(
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** What the member is asked when redeeming (#21). */
+    questions: jsonb('questions').$type<RewardQuestion[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     primaryKey({ name: 'rewards_pkey', columns: [t.programId, t.id] }),
@@ -99,6 +102,8 @@ export const redemptions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
+    /** The member's answers to the reward's questions, by key (#21). */
+    answers: jsonb('answers').$type<Record<string, string | Address>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     primaryKey({ name: 'redemptions_pkey', columns: [t.programId, t.id] }),

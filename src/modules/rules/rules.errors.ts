@@ -7,6 +7,8 @@ export const ruleErrorStatus = {
   CURRENCY_UNKNOWN: 422,
   EVENT_TYPE_UNKNOWN: 422,
   ROLE_UNKNOWN: 422,
+  // Rule editor (#21)
+  RULE_NAME_TAKEN: 409,
 } as const satisfies Record<string, number>;
 
 export type RuleErrorCode = keyof typeof ruleErrorStatus;

@@ -147,3 +147,22 @@ export async function claimLimits(tx: Tx, programId: string, capClaims: { key: C
       where c.program_id = ${programId} and c.rule_id = k.rule_id and c.effect_index = k.effect_index and c.scope_key = k.scope_key and c.period_key = k.period_key`);
   }
 }
+
+// Rule editor (#21)
+/** Serialises the name checks of one program's rules (two creations with one name: one wins). */
+export async function lockRuleNames(tx: Tx, programId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`rule-names:${programId}`}))`);
+}
+
+/** The id of a live rule whose current version has this name (case-insensitive, trimmed), if any. */
+export async function findByName(tx: Tx, programId: string, name: string, exceptId?: string): Promise<string | null> {
+  const where = [eq(rules.programId, programId), ne(rules.status, 'deleted'), sql`lower(btrim(${ruleVersions.definition}->>'name')) = lower(btrim(${name}))`];
+  if (exceptId) where.push(ne(rules.id, exceptId));
+  const [r] = await tx
+    .select({ id: rules.id })
+    .from(rules)
+    .innerJoin(ruleVersions, and(eq(ruleVersions.programId, rules.programId), eq(ruleVersions.ruleId, rules.id), eq(ruleVersions.version, rules.currentVersion)))
+    .where(and(...where))
+    .limit(1);
+  return r?.id ?? null;
+}

@@ -16,7 +16,7 @@ const params = z.object({ id: z.string().min(1).max(100) });
 
 export function ruleRoutes(rules: RulesService): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post('/rules', { schema: { tags: ['rules'], summary: 'Create an earning rule ("do A, get B")', body: ruleInput, response: { 201: ruleView, 422: problem } } }, async (req, reply) =>
+    app.post('/rules', { schema: { tags: ['rules'], summary: 'Create an earning rule ("do A, get B")', body: ruleInput, response: { 201: ruleView, 409: problem, 422: problem } } }, async (req, reply) =>
       reply.status(201).send(await rules.create(req.ctx, req.body)),
     );
     app.get(
@@ -27,7 +27,7 @@ export function ruleRoutes(rules: RulesService): FastifyPluginAsyncZod {
     app.get('/rules/:id', { schema: { tags: ['rules'], summary: 'A rule (its current version)', params, response: { 200: ruleView, 404: problem } } }, async (req) => rules.get(req.ctx.programId, req.params.id));
     app.patch(
       '/rules/:id',
-      { schema: { tags: ['rules'], summary: 'Change a rule: a new version; past awards keep theirs', params, body: rulePatch, response: { 200: ruleView, 404: problem, 422: problem } } },
+      { schema: { tags: ['rules'], summary: 'Change a rule: a new version; past awards keep theirs', params, body: rulePatch, response: { 200: ruleView, 404: problem, 409: problem, 422: problem } } },
       async (req) => rules.update(req.ctx, req.params.id, req.body),
     );
     app.delete('/rules/:id', { schema: { tags: ['rules'], summary: 'Delete a rule (it stops firing; past awards stay)', params, response: { 204: z.null(), 404: problem } } }, async (req, reply) => {

@@ -1,4 +1,4 @@
-import type { RuleInput, RulePatch } from '../../contracts/rules.js';
+import { conditionProblems, type RuleInput, type RulePatch } from '../../contracts/rules.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
@@ -62,6 +62,9 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
   async function validate(tx: Tx, programId: string, input: RuleInput): Promise<void> {
     const errors: FieldError[] = checkExpressions({ condition: input.condition, effects: input.effects });
     if (errors.length) throw ruleError('RULE_CONDITION_INVALID', 'The rule has invalid JsonLogic.', errors);
+    // Rule editor checks (#21): no comparison with an empty value, no empty field or list.
+    const empty = conditionProblems(input.condition);
+    if (empty.length) throw ruleError('RULE_CONDITION_INVALID', 'The condition compares a field with an empty or impossible value.', empty);
     if (!(await programs.eventTypeExistsIn(tx, programId, input.eventType))) {
       errors.push({ path: 'eventType', message: `unknown event type "${input.eventType}"; declare it with POST /event-types` });
     }
@@ -76,6 +79,13 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     }
     if (input.activeFrom && input.activeTo && Date.parse(input.activeFrom) >= Date.parse(input.activeTo)) errors.push({ path: 'activeTo', message: 'must be after activeFrom' });
     if (errors.length) throw ruleError(errors.some((e) => e.path.includes('currency')) && errors.length === 1 ? 'CURRENCY_UNKNOWN' : 'RULE_INVALID', 'The rule is not valid for this program.', errors);
+  }
+
+  /** Two live rules of a program may not share a name (case and surrounding spaces ignored). */
+  async function assertNameFree(tx: Tx, programId: string, name: string, exceptId?: string): Promise<void> {
+    await repo.lockRuleNames(tx, programId);
+    const other = await repo.findByName(tx, programId, name, exceptId);
+    if (other) throw ruleError('RULE_NAME_TAKEN', `Another rule of this program is already called "${name.trim()}".`, [{ path: 'name', message: `already used by rule ${other}` }]);
   }
 
   async function view(tx: Tx, r: repo.RuleRow, v: repo.RuleVersionRow): Promise<RuleView> {
@@ -110,6 +120,7 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     async create(ctx: RequestContext, input: RuleInput): Promise<RuleView> {
       return inTransaction(database, async (tx) => {
         await validate(tx, ctx.programId, input);
+        await assertNameFree(tx, ctx.programId, input.name);
         const id = newId('rul');
         const { status, ...definition } = input;
         await repo.insertRule(tx, { id, programId: ctx.programId, currentVersion: 1, status: status ?? 'active', eventType: input.eventType });
@@ -144,6 +155,7 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
         const next: RuleInput = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as RuleInput;
         if (contentChanged) {
           await validate(tx, ctx.programId, next);
+          if (changes.name !== undefined) await assertNameFree(tx, ctx.programId, next.name, id);
           await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: r.currentVersion + 1, definition: next, createdBy: ctx.actor });
         }
         await repo.updateRule(tx, ctx.programId, id, { currentVersion: contentChanged ? r.currentVersion + 1 : r.currentVersion, status: status ?? r.status, eventType: next.eventType });

@@ -54,6 +54,7 @@ export function toReward(r: repo.RewardRow, now: Date, locale?: string): RewardV
     attributes: r.attributes,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    questions: r.questions,
   };
 }
 
@@ -175,6 +176,7 @@ export function createCatalogService(database: Database, deps: { audit: AuditSer
           partnerPriceCurrency: input.partnerPrice?.currency ?? null,
           validityDays: input.validityDays ?? null,
           attributes: input.attributes ?? {},
+          questions: input.questions ?? [],
         };
         await check(tx, ctx.programId, row);
         const created = await repo.insertReward(tx, { id: newId('rwd'), ...row });
@@ -214,6 +216,7 @@ export function createCatalogService(database: Database, deps: { audit: AuditSer
         }
         if (patch.validityDays !== undefined) changes.validityDays = patch.validityDays;
         if (patch.attributes !== undefined) changes.attributes = patch.attributes;
+        if (patch.questions !== undefined) changes.questions = patch.questions;
         await check(tx, ctx.programId, { ...before, ...changes });
         const after = await repo.updateReward(tx, ctx.programId, before.id, changes);
         const t = now();

@@ -94,7 +94,8 @@ export function createFulfilmentService(database: Database, deps: { redemptions:
         s?.region,
         s?.country,
         s?.phone ?? m?.phone,
-        r.note,
+        // The member's text and choice answers (a size…) go with the note (#21).
+        [...Object.entries(r.answers ?? {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => `${k}: ${String(v)}`), ...(r.note ? [r.note] : [])].join('; ') || null,
         null,
         null,
       ]);

@@ -15,6 +15,7 @@ import * as catalogRepo from '../catalog/catalog.repo.js';
 import * as partnersRepo from '../partners/partners.repo.js';
 import { rewardError } from '../rewards.errors.js';
 import type { StatusStep } from '../rewards.tables.js';
+import { checkAnswers } from './answers.js';
 import * as repo from './redemptions.repo.js';
 import { newReceiptNumber, newVoucherCode } from './voucher-code.js';
 
@@ -67,6 +68,7 @@ export function toRedemption(r: repo.RedemptionRow, label: Label): RedemptionVie
     history: r.history,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    answers: r.answers ?? {},
   };
 }
 
@@ -82,6 +84,8 @@ export type NewRedemption = {
   shippingAddress?: RedemptionInput['shippingAddress'];
   note?: string;
   source: 'request' | 'stamp_card';
+  /** Answers to the reward's questions, checked by `createIn` for requests (#21). */
+  answers?: Record<string, unknown>;
 };
 
 export function createRedemptionsService(
@@ -148,6 +152,11 @@ export function createRedemptionsService(
     const at = now();
     const { reward, qty } = n;
     if (n.source === 'request') await checkEligibility(tx, ctx.programId, n, at);
+    // Reward questions (#21): a stamp card fills itself, so only requests answer them.
+    const checked = n.source === 'request' ? checkAnswers(reward.questions ?? [], n.answers) : { answers: {}, errors: [] };
+    if (checked.errors.length) throw rewardError('REDEMPTION_ANSWERS_INVALID', `"${reward.name}" needs answers to its questions.`, checked.errors);
+    const addressQuestion = (reward.questions ?? []).find((q) => q.kind === 'address');
+    const answeredAddress = addressQuestion ? (checked.answers[addressQuestion.key] as NewRedemption['shippingAddress']) : undefined;
     // A cheap early answer; the guarded UPDATE below is what actually protects the stock.
     if (reward.stock !== null && reward.stock < qty) {
       throw rewardError('OUT_OF_STOCK', `Only ${reward.stock} of "${reward.name}" left, ${qty} asked for.`, [{ path: 'qty', message: `only ${reward.stock} left` }]);
@@ -202,8 +211,9 @@ export function createRedemptionsService(
       partnerCurrency: partnerPrice?.currency ?? null,
       partnerUnitPrice: partnerPrice?.unit ?? null,
       partnerAmount: partnerPrice ? partnerPrice.unit * BigInt(qty) : null,
-      shippingAddress: n.shippingAddress ?? null,
+      shippingAddress: n.shippingAddress ?? answeredAddress ?? null,
       note: n.note ?? null,
+      answers: checked.answers,
       history,
       createdAt: at,
       updatedAt: at,
@@ -322,7 +332,7 @@ export function createRedemptionsService(
           const { owner, account, member } = await ownerOf(tx, ctx, input);
           const reward = await catalogRepo.findReward(tx, ctx.programId, input.rewardId);
           if (!reward) throw rewardError('REWARD_UNKNOWN', `No reward "${input.rewardId}" in this program.`, [{ path: 'rewardId', message: 'unknown reward' }]);
-          const row = await createIn(tx, ctx, { owner, account, member, reward, qty: input.qty, shippingAddress: input.shippingAddress, note: input.note, source: 'request' });
+          const row = await createIn(tx, ctx, { owner, account, member, reward, qty: input.qty, shippingAddress: input.shippingAddress, note: input.note, source: 'request', answers: input.answers });
           return { status: 201, body: toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity }) };
         }),
       );

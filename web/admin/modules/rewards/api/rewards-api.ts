@@ -11,8 +11,12 @@ export type RedemptionAction = 'approve' | 'fulfil' | 'cancel' | 'reject';
 export const fetchRewards = (cursor: string | undefined) => api.request<{ items: RewardView[]; nextCursor: string | null }>('/rewards', { query: { cursor, limit: 25 } });
 export const fetchRedemptions = (status: RedemptionStatus | undefined, cursor: string | undefined) =>
   api.request<{ items: RedemptionView[]; nextCursor: string | null }>('/redemptions', { query: { status, cursor, limit: 25 } });
-export const transitionRedemption = (id: string, action: RedemptionAction) =>
-  api.request<RedemptionView>(`/redemptions/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: {} });
+/** One step of a redemption; fulfil takes the tracking number, voucher code or receipt number (#21). */
+export type TransitionBody = { reason?: string; trackingNumber?: string; voucherCode?: string; receiptNumber?: string };
+export const transitionRedemption = (id: string, action: RedemptionAction, body: TransitionBody = {}) =>
+  api.request<RedemptionView>(`/redemptions/${encodeURIComponent(id)}/${action}`, { method: 'POST', body });
+/** The warehouse file of approved redemptions (#21). */
+export const fetchFulfilmentExport = (format: 'csv' | 'xlsx') => api.request<Blob>('/redemptions/fulfilment-export', { query: { format }, as: 'blob' });
 
 export type RewardInput = z.infer<typeof rewardInput>;
 export type RewardPatch = z.infer<typeof rewardPatch>;

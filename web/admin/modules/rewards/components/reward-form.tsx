@@ -40,7 +40,12 @@ type Values = {
   tiers: string[];
   roles: string[];
   accountTypes: string[];
+  /** What the member is asked when redeeming (#21). */
+  questions: QuestionRow[];
 };
+type QuestionRow = { key: string; kind: 'address' | 'choice' | 'text'; label: string; options: string[]; required: boolean };
+const toQuestions = (rows: QuestionRow[]) =>
+  rows.map((q) => ({ key: q.key.trim(), kind: q.kind, label: q.label.trim(), ...(q.kind === 'choice' ? { options: q.options } : {}), ...(q.required ? { required: true } : {}) }));
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** An ISO instant as the value of a `datetime-local` input, in the browser's time zone. */
@@ -90,6 +95,7 @@ const fromReward = (r: RewardView | null, a: Amounts): Values =>
         tiers: r.eligibility.tiers ?? [],
         roles: r.eligibility.roles ?? [],
         accountTypes: r.eligibility.accountTypes ?? [],
+        questions: (r.questions ?? []).map((q) => ({ key: q.key, kind: q.kind, label: q.label, options: q.options ?? [], required: q.required ?? false })),
       }
     : {
         name: '',
@@ -113,6 +119,7 @@ const fromReward = (r: RewardView | null, a: Amounts): Values =>
         tiers: [],
         roles: [],
         accountTypes: [],
+        questions: [],
       };
 
 const texts = (rows: TextRow[]) =>
@@ -137,6 +144,7 @@ const common = (v: Values, a: Amounts) => ({
   texts: texts(v.texts),
   images: v.images,
   eligibility: { tiers: v.tiers, roles: v.roles, accountTypes: v.accountTypes },
+  questions: toQuestions(v.questions),
 });
 
 // Empty partner fields mean "no partner price"; half of one is sent, so the contract names the missing half.
@@ -386,6 +394,45 @@ function RewardFormFields({ reward, onDone }: { reward: RewardView | null; onDon
             <TagsInput label={t('rewards.form.tiers')} description={t('rewards.form.everyoneHint')} data={tiers.map((x) => x.code)} value={values.tiers} onChange={(v) => set('tiers', v)} error={under(errors, 'eligibility.tiers')} />
             <TagsInput label={t('rewards.form.roles')} description={t('rewards.form.everyoneHint')} data={(program?.roles ?? []).map((r) => r.code)} value={values.roles} onChange={(v) => set('roles', v)} error={under(errors, 'eligibility.roles')} />
             <TagsInput label={t('rewards.form.accountTypes')} description={t('rewards.form.everyoneHint')} value={values.accountTypes} onChange={(v) => set('accountTypes', v)} error={under(errors, 'eligibility.accountTypes')} />
+          </Stack>
+        </Fieldset>
+        <Fieldset legend={t('rewards.form.questions')}>
+          <Stack gap="xs">
+            <Text size="xs" c="dimmed">
+              {t('rewards.form.questionsHint')}
+            </Text>
+            {values.questions.map((q, i) => {
+              const put = (patch: Partial<QuestionRow>) => set('questions', values.questions.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+              return (
+                <Group key={i} align="flex-start" wrap="wrap" gap="xs" data-testid="reward-question">
+                  <Select
+                    label={t('rewards.form.questionKind')}
+                    data={(['address', 'choice', 'text'] as const).map((k) => ({ value: k, label: t(`rewards.form.questionKinds.${k}`) }))}
+                    value={q.kind}
+                    onChange={(v) => put({ kind: v === 'address' || v === 'choice' ? v : 'text' })}
+                    allowDeselect={false}
+                    w={170}
+                  />
+                  <TextInput label={t('rewards.form.questionKey')} value={q.key} onChange={(e) => put({ key: e.currentTarget.value })} error={errors[`questions.${i}.key`]} w={140} />
+                  <TextInput label={t('rewards.form.questionLabel')} value={q.label} onChange={(e) => put({ label: e.currentTarget.value })} error={errors[`questions.${i}.label`]} w={220} />
+                  {q.kind === 'choice' ? <TagsInput label={t('rewards.form.questionOptions')} value={q.options} onChange={(v) => put({ options: v })} error={under(errors, `questions.${i}.options`)} w={220} /> : null}
+                  <Switch label={t('rewards.form.questionRequired')} checked={q.required} onChange={(e) => put({ required: e.currentTarget.checked })} mt={30} />
+                  <Button variant="subtle" color="red" mt={24} onClick={() => set('questions', values.questions.filter((_, j) => j !== i))}>
+                    {t('rewards.form.questionRemove')}
+                  </Button>
+                </Group>
+              );
+            })}
+            {errors.questions ? (
+              <Text size="sm" c="red.8">
+                {errors.questions}
+              </Text>
+            ) : null}
+            <Group>
+              <Button variant="default" size="xs" onClick={() => set('questions', [...values.questions, { key: values.questions.some((x) => x.kind === 'address') ? `q${values.questions.length + 1}` : 'address', kind: values.questions.some((x) => x.kind === 'address') ? 'text' : 'address', label: '', options: [], required: true }])}>
+                {t('rewards.form.questionAdd')}
+              </Button>
+            </Group>
           </Stack>
         </Fieldset>
         <ErrorAlert error={save.error} />

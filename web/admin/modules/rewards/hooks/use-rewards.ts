@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createReward, fetchPartners, fetchRedemptions, fetchRewards, patchReward, transitionRedemption, type RedemptionAction, type RedemptionStatus, type RewardInput, type RewardPatch } from '../api/rewards-api';
+import { createReward, fetchPartners, fetchRedemptions, fetchRewards, patchReward, transitionRedemption, type RedemptionAction, type RedemptionStatus, type TransitionBody, type RewardInput, type RewardPatch } from '../api/rewards-api';
 
 export function useRewards(cursor: string | undefined) {
   return useQuery({ queryKey: ['rewards', cursor], queryFn: () => fetchRewards(cursor), placeholderData: keepPreviousData });
@@ -16,7 +16,7 @@ export function useRedemptions(status: RedemptionStatus | undefined, cursor: str
 export function useRedemptionAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: RedemptionAction }) => transitionRedemption(id, action),
+    mutationFn: ({ id, action, body }: { id: string; action: RedemptionAction; body?: TransitionBody }) => transitionRedemption(id, action, body),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ['redemptions'] });
       qc.invalidateQueries({ queryKey: ['wallets'] });

@@ -1,9 +1,13 @@
-import { Button, Group, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, SegmentedControl, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { QueryBuilderMantine } from '@react-querybuilder/mantine';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueryBuilder, formatQuery, type Field, type RuleGroupType } from 'react-querybuilder';
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
+import { NUMERIC_CONDITION_FIELDS } from '@contracts/rules';
+import { formatMoney } from '@shared/format/format';
+import { useProgram } from '../../program/hooks/use-program';
+import { conditionSentence } from './condition-sentence';
 
 /** What a condition can look at: the rules engine's context (event, account with stats, member). */
 const BASE_FIELDS: { name: string; number?: boolean }[] = [
@@ -18,6 +22,17 @@ const BASE_FIELDS: { name: string; number?: boolean }[] = [
   { name: 'account.stats.spend12m', number: true },
   { name: 'member.role' },
 ];
+
+/** Fields that hold money in minor units: shown as money in the sentence (#21). */
+const MONEY_FIELDS = new Set(['event.amount', 'account.stats.spend12m', 'line.amount']);
+
+/** The builder refuses an empty value (#21): the server would too (422 at the condition's path). */
+function valueValidator(numeric: boolean) {
+  return (r: { value?: unknown; operator?: string }) => {
+    const values = Array.isArray(r.value) ? r.value : typeof r.value === 'string' && (r.operator === 'in' || r.operator === 'notIn' || r.operator === 'between') ? r.value.split(',') : [r.value];
+    return values.length > 0 && values.every((v) => v !== undefined && v !== null && String(v).trim() !== '' && (!numeric || Number.isFinite(Number(v))));
+  };
+}
 
 const TEXT_OPS = ['=', '!=', 'in', 'notIn'] as const;
 const NUMBER_OPS = ['=', '!=', '<', '<=', '>', '>=', 'between'] as const;
@@ -56,7 +71,8 @@ function parseCondition(logic: unknown): RuleGroupType | null {
 }
 
 export function ConditionBuilder({ value, onChange, error }: { value: unknown; onChange: (logic: unknown) => void; error?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const program = useProgram().data;
   // Parsed once: after that the builder owns the state and reports changes up.
   const [initial] = useState(() => parseCondition(value));
   const [mode, setMode] = useState<'builder' | 'json'>(initial ? 'builder' : 'json');
@@ -65,6 +81,30 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [extra, setExtra] = useState<string[]>(() => [...varsOf(value, new Set())]);
   const [newField, setNewField] = useState('');
+  // Raw JsonLogic is for the people who write it; the sentence is for everyone (#21).
+  const [advanced, setAdvanced] = useState(!initial);
+  const [current, setCurrent] = useState<unknown>(value ?? null);
+  const spend = useMemo(() => (program as { spendCurrency?: string | null } | undefined)?.spendCurrency ?? program?.currencies.find((c) => c.kind === 'money' && c.moneyCurrency)?.moneyCurrency ?? null, [program]);
+  const sentence = useMemo(
+    () =>
+      conditionSentence(current, {
+        t,
+        locale: i18n.language,
+        money: (field, v) => {
+          if (!spend || !MONEY_FIELDS.has(field)) return null;
+          try {
+            return formatMoney(i18n.language, v, spend);
+          } catch {
+            return null;
+          }
+        },
+      }),
+    [current, t, i18n.language, spend],
+  );
+  const report = (logic: unknown) => {
+    setCurrent(logic);
+    onChange(logic);
+  };
 
   const fields = useMemo<Field[]>(() => {
     const all = [...BASE_FIELDS];
@@ -72,7 +112,8 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
     return all.map((f) => ({
       name: f.name,
       label: t(`rules.fields.${f.name.replace(/\./g, '_')}`, { defaultValue: f.name }),
-      inputType: f.number ? 'number' : 'text',
+      inputType: f.number || (NUMERIC_CONDITION_FIELDS as readonly string[]).includes(f.name) ? 'number' : 'text',
+      validator: valueValidator(Boolean(f.number)),
       operators: (f.number ? NUMBER_OPS : TEXT_OPS).map((op) => ({ name: op, value: op, label: t(`rules.operators.${op}`) })),
     }));
   }, [extra, t]);
@@ -92,29 +133,30 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
   );
   const combinators = useMemo(() => [{ name: 'and', value: 'and', label: t('rules.builder.and') }, { name: 'or', value: 'or', label: t('rules.builder.or') }], [t]);
 
-  function switchMode(next: string) {
+  function switchMode(next: string): boolean {
     if (next === 'json') {
       const logic = toJsonLogic(query);
       setJson(logic === null ? '' : JSON.stringify(logic, null, 2));
       setMode('json');
-      return;
+      return true;
     }
     let logic: unknown = null;
     try {
       logic = json.trim() ? JSON.parse(json) : null;
     } catch {
       setJsonError(t('rules.invalidJson'));
-      return;
+      return false;
     }
     const q = parseCondition(logic);
     if (!q) {
       setJsonError(t('rules.builder.tooComplex'));
-      return;
+      return false;
     }
     setExtra((x) => [...new Set([...x, ...varsOf(logic, new Set())])]);
     setQuery(q);
     setJsonError(null);
     setMode('builder');
+    return true;
   }
 
   return (
@@ -123,10 +165,23 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
         <Text fw={500} size="sm" id="condition-label">
           {t('rules.condition')}
         </Text>
+        <Switch size="sm" label={t('rules.sentence.advanced')} checked={advanced} onChange={(e) => {
+            const on = e.currentTarget.checked;
+            // Leaving the advanced view goes back to the builder, if the condition fits it.
+            if (!on && mode === 'json' && !switchMode('builder')) return;
+            setAdvanced(on);
+          }}
+          data-testid="condition-advanced"
+        />
+      </Group>
+      <Alert variant="light" color={sentence ? 'blue' : 'gray'} p="xs" data-testid="condition-sentence">
+        {sentence ?? t('rules.sentence.tooComplex')}
+      </Alert>
+      <Group justify="flex-end" hidden={!advanced}>
         <SegmentedControl
           size="xs"
           value={mode}
-          onChange={switchMode}
+          onChange={(m) => void switchMode(m)}
           data={[
             { value: 'builder', label: t('rules.builder.visual') },
             { value: 'json', label: 'JsonLogic' },
@@ -144,11 +199,11 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
               translations={translations}
               onQueryChange={(q) => {
                 setQuery(q);
-                onChange(toJsonLogic(q));
+                report(toJsonLogic(q));
               }}
             />
           </QueryBuilderMantine>
-          <Group gap="xs" align="flex-end">
+          <Group gap="xs" align="flex-end" hidden={!advanced}>
             <TextInput size="xs" label={t('rules.builder.customField')} placeholder="event.attributes.cabin" value={newField} onChange={(e) => setNewField(e.currentTarget.value)} />
             <Button
               size="xs"
@@ -162,10 +217,14 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
               {t('rules.builder.addField')}
             </Button>
           </Group>
-          <Text size="xs" c="dimmed">
-            {t('rules.builder.preview')}
-          </Text>
-          <pre className="json" data-testid="condition-jsonlogic">{JSON.stringify(toJsonLogic(query))}</pre>
+          {advanced ? (
+            <>
+              <Text size="xs" c="dimmed">
+                {t('rules.builder.preview')}
+              </Text>
+              <pre className="json" data-testid="condition-jsonlogic">{JSON.stringify(toJsonLogic(query))}</pre>
+            </>
+          ) : null}
         </Stack>
       ) : (
         <Textarea
@@ -179,7 +238,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
             const text = e.currentTarget.value;
             setJson(text);
             try {
-              onChange(text.trim() ? JSON.parse(text) : null);
+              report(text.trim() ? JSON.parse(text) : null);
               setJsonError(null);
             } catch {
               setJsonError(t('rules.invalidJson'));

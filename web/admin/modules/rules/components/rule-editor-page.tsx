@@ -1,11 +1,12 @@
-import { Alert, Button, Card, Checkbox, Group, NumberInput, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { ruleInput } from '@contracts/rules';
+import { conditionProblems, ruleInput } from '@contracts/rules';
 import { isApiError } from '@shared/api/api-error';
 import { useSession } from '../../auth/components/session-provider';
 import { useEventTypes, useProgram } from '../../program/hooks/use-program';
+import { useTiers } from '../../tiers/hooks/use-tiers';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { issuesToErrors } from '../../ui/hooks/use-contract-form';
@@ -27,12 +28,28 @@ type Draft = {
   effects: EffectDraft[];
   targetTypes: string[];
   targetRoles: string[];
+  // Window and targeting (#21)
+  activeFrom: string;
+  activeTo: string;
+  targetSegments: string[];
+  targetRegions: string[];
+  targetTiers: string[];
+  pilotGroup: string;
   budgetOn: boolean;
   budgetCurrency: string;
   budgetMax: number | string;
 };
 
 const PERIODS = { '30': 30, '90': 90, '365': 365 } as const;
+
+/**
+ * The window is edited as whole days (#21): from the start of the first day to the end of the
+ * last one, in UTC; `activeTo` is stored as the start of the day after the last day.
+ */
+const startOf = (day: string) => `${day}T00:00:00.000Z`;
+const dayAfter = (day: string) => new Date(Date.parse(startOf(day)) + 86_400_000).toISOString();
+const dayBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString().slice(0, 10);
+const validDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number.isFinite(Date.parse(startOf(d)));
 
 function toDraft(r: RuleView | undefined, currency: string): Draft {
   return {
@@ -46,6 +63,12 @@ function toDraft(r: RuleView | undefined, currency: string): Draft {
     effects: r ? r.effects.map(effectToDraft) : [newEffect(currency)],
     targetTypes: r?.target?.types ?? [],
     targetRoles: r?.target?.roles ?? [],
+    activeFrom: r?.activeFrom ? r.activeFrom.slice(0, 10) : '',
+    activeTo: r?.activeTo ? dayBefore(r.activeTo) : '',
+    targetSegments: r?.target?.segments ?? [],
+    targetRegions: r?.target?.regions ?? [],
+    targetTiers: r?.target?.tiers ?? [],
+    pilotGroup: r?.target?.pilotGroup ?? '',
     budgetOn: Boolean(r?.budget),
     budgetCurrency: r?.budget?.currency ?? currency,
     budgetMax: r?.budget?.max ?? '',
@@ -60,7 +83,12 @@ function toBody(d: Draft): { body: RuleInput; jsonErrors: string[] } {
     if (r.jsonError) jsonErrors.push(`effects.${i}.amount`);
     return r.effect;
   });
-  const target = d.targetTypes.length || d.targetRoles.length ? { types: d.targetTypes.length ? d.targetTypes : null, roles: d.targetRoles.length ? d.targetRoles : null } : null;
+  const orNull = (l: string[]) => (l.length ? l : null);
+  const pilotGroup = d.pilotGroup.trim() || null;
+  const anyTarget = d.targetTypes.length || d.targetRoles.length || d.targetSegments.length || d.targetRegions.length || d.targetTiers.length || pilotGroup;
+  const target = anyTarget
+    ? { types: orNull(d.targetTypes), segments: orNull(d.targetSegments), regions: orNull(d.targetRegions), roles: orNull(d.targetRoles), tiers: orNull(d.targetTiers), pilotGroup }
+    : null;
   const body: RuleInput = {
     name: d.name.trim(),
     description: d.description.trim() || null,
@@ -71,6 +99,8 @@ function toBody(d: Draft): { body: RuleInput; jsonErrors: string[] } {
     exclusive: d.exclusive,
     status: d.status,
     target,
+    activeFrom: d.activeFrom && validDay(d.activeFrom) ? startOf(d.activeFrom) : null,
+    activeTo: d.activeTo && validDay(d.activeTo) ? dayAfter(d.activeTo) : null,
     budget: d.budgetOn ? { currency: d.budgetCurrency, max: Number(d.budgetMax) } : null,
   };
   return { body, jsonErrors };
@@ -83,6 +113,7 @@ export function RuleEditorPage() {
   const { can } = useSession();
   const program = useProgram().data;
   const eventTypes = useEventTypes().data ?? [];
+  const tiers = useTiers().data ?? [];
   const rule = useRule(id);
   const save = useSaveRule(id);
   const simulate = useSimulateRule(id);
@@ -111,6 +142,11 @@ export function RuleEditorPage() {
     const parsed = ruleInput.safeParse(body);
     const errs = parsed.success ? {} : issuesToErrors(parsed.error.issues);
     for (const p of jsonErrors) errs[p] = t('rules.invalidJson');
+    // The same checks as the server (#21): no comparison with an empty value, a real window.
+    if (conditionProblems(body.condition).length) errs.condition = t('rules.sentence.emptyValue');
+    if (draft.activeFrom && !validDay(draft.activeFrom)) errs.activeFrom = t('rules.sentence.badDate');
+    if (draft.activeTo && !validDay(draft.activeTo)) errs.activeTo = t('rules.sentence.badDate');
+    if (body.activeFrom && body.activeTo && body.activeFrom >= body.activeTo) errs.activeTo = t('rules.sentence.endBeforeStart');
     setErrors(errs);
     return Object.keys(errs).length ? null : parsed.success ? parsed.data : null;
   }
@@ -172,20 +208,48 @@ export function RuleEditorPage() {
             </Stack>
           </Card>
           <Card withBorder>
-            <ConditionBuilder value={draft.condition} onChange={(c) => set('condition', c)} error={errors.condition} />
+            <ConditionBuilder value={draft.condition} onChange={(c) => set('condition', c)} error={errors.condition ?? Object.entries(errors).find(([k]) => k.startsWith('condition.'))?.[1]} />
           </Card>
           <Card withBorder>
             <Stack gap="sm">
+              <Text fw={500} size="sm">
+                {t('rules.sentence.window')}
+              </Text>
+              <Group grow align="flex-start" wrap="wrap">
+                <TextInput type="date" label={t('rules.sentence.activeFrom')} value={draft.activeFrom} onChange={(e) => set('activeFrom', e.currentTarget.value)} error={errors.activeFrom} data-testid="rule-active-from" />
+                <TextInput type="date" label={t('rules.sentence.activeTo')} description={t('rules.sentence.activeToHint')} value={draft.activeTo} onChange={(e) => set('activeTo', e.currentTarget.value)} error={errors.activeTo} data-testid="rule-active-to" />
+              </Group>
+              <Text fw={500} size="sm">
+                {t('rules.sentence.targeting')}
+              </Text>
               <Group grow align="flex-start" wrap="wrap">
                 <TagsInput label={t('rules.targetTypes')} description={t('rules.targetHint')} value={draft.targetTypes} onChange={(v) => set('targetTypes', v)} error={errors['target.types']} />
-                <Select
-                  label={t('rules.targetRoles')}
+                <MultiSelect
+                  label={t('rules.sentence.targetTiers')}
+                  description={t('rules.targetHint')}
+                  data={tiers.map((x) => ({ value: x.code, label: x.name }))}
+                  value={draft.targetTiers}
+                  onChange={(v) => set('targetTiers', v)}
+                  error={errors['target.tiers']}
+                  data-testid="rule-target-tiers"
+                  searchable
+                />
+              </Group>
+              <Group grow align="flex-start" wrap="wrap">
+                <TagsInput label={t('rules.sentence.targetSegments')} description={t('rules.targetHint')} value={draft.targetSegments} onChange={(v) => set('targetSegments', v)} error={errors['target.segments']} />
+                <TagsInput label={t('rules.sentence.targetRegions')} description={t('rules.targetHint')} value={draft.targetRegions} onChange={(v) => set('targetRegions', v)} error={errors['target.regions']} />
+              </Group>
+              <Group grow align="flex-start" wrap="wrap">
+                <MultiSelect
+                  label={t('rules.sentence.targetRoles')}
                   description={t('rules.targetHint')}
                   data={roles.map((r) => ({ value: r.code, label: r.name }))}
-                  value={draft.targetRoles[0] ?? null}
-                  onChange={(v) => set('targetRoles', v ? [v] : [])}
-                  clearable
+                  value={draft.targetRoles}
+                  onChange={(v) => set('targetRoles', v)}
+                  error={errors['target.roles'] ?? Object.entries(errors).find(([k]) => k.startsWith('target.roles.'))?.[1]}
+                  searchable
                 />
+                <TextInput label={t('rules.sentence.pilotGroup')} description={t('rules.sentence.pilotGroupHint')} value={draft.pilotGroup} onChange={(e) => set('pilotGroup', e.currentTarget.value)} error={errors['target.pilotGroup']} />
               </Group>
               <Group align="flex-end" wrap="wrap">
                 <Checkbox label={t('rules.budget')} checked={draft.budgetOn} onChange={(e) => set('budgetOn', e.currentTarget.checked)} mb={8} />

@@ -1,7 +1,7 @@
 import { api } from '../../../api-client';
 
 export type Wallet = { currency: string; available: number; pending: number; held: number; expiring: { amount: number; expiresAt: string }[] };
-export type Entry = { id: string; at: string; currency: string; amount: number; bucket: 'available' | 'pending' | 'held'; kind: string; memo: string | null; eventId: string | null };
+export type Entry = { id: string; at: string; currency: string; amount: number; bucket: 'available' | 'pending' | 'held'; kind: string; memo: string | null; eventId: string | null; redemptionId?: string | null };
 
 /** Tier and progress (the tiers module); absent (404) on a server without it. */
 export type PortalTier = {

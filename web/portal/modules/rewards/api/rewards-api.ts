@@ -1,9 +1,13 @@
 import { newIdempotencyKey } from '@shared/api/client';
 import { api } from '../../../api-client';
 
-export type Reward = { id: string; kind: string; name: string; description: string | null; category: string | null; images: string[]; cost: { currency: string; amount: number }; stock: number | null; availableNow: boolean };
-export type Redemption = { id: string; reward: { name: string; kind: string }; qty: number; cost: { currency: string; amount: number }; status: string; voucherCode: string | null; createdAt: string };
+/** A question the member answers when redeeming (#21). */
+export type Question = { key: string; kind: 'address' | 'choice' | 'text'; label: string; labels?: Record<string, string>; options?: string[]; required?: boolean; maxLength?: number };
+export type Answer = string | Record<string, string>;
+export type Reward = { id: string; kind: string; name: string; description: string | null; category: string | null; images: string[]; cost: { currency: string; amount: number }; stock: number | null; availableNow: boolean; questions: Question[] };
+export type Redemption = { id: string; reward: { name: string; kind: string }; qty: number; cost: { currency: string; amount: number }; status: string; voucherCode: string | null; trackingNumber: string | null; createdAt: string; answers: Record<string, Answer> };
 
 export const fetchRewards = (locale: string) => api.request<{ items: Reward[] }>('/portal/rewards', { query: { locale } }).then((r) => r.items);
-export const fetchRedemptions = () => api.request<{ items: Redemption[]; nextCursor: string | null }>('/portal/redemptions', { query: { limit: 20 } }).then((r) => r.items);
-export const redeem = (rewardId: string, key = newIdempotencyKey()) => api.request<Redemption>('/portal/redemptions', { method: 'POST', body: { rewardId, qty: 1 }, idempotencyKey: key });
+export const fetchRedemptions = (limit = 20) => api.request<{ items: Redemption[]; nextCursor: string | null }>('/portal/redemptions', { query: { limit } }).then((r) => r.items);
+export const redeem = (rewardId: string, key = newIdempotencyKey(), answers?: Record<string, Answer>) =>
+  api.request<Redemption>('/portal/redemptions', { method: 'POST', body: { rewardId, qty: 1, ...(answers && Object.keys(answers).length ? { answers } : {}) }, idempotencyKey: key });

@@ -1,12 +1,14 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '@shared/api/api-error';
 import { newIdempotencyKey } from '@shared/api/client';
 import { useFormat } from '@shared/format/use-format';
 import { useResource } from '../../../use-resource';
 import { fetchWallets } from '../../home/api/wallets-api';
 import { ErrorText } from '../../shell/components/error-text';
 import { useAmount } from '../../shell/hooks/use-amount';
-import { fetchRedemptions, fetchRewards, redeem, type Reward } from '../api/rewards-api';
+import { fetchRedemptions, fetchRewards, redeem, type Answer, type Reward } from '../api/rewards-api';
+import { cleanAnswers, RewardQuestions } from './reward-questions';
 
 export function RewardsScreen() {
   const { t, i18n } = useTranslation();
@@ -19,6 +21,7 @@ export function RewardsScreen() {
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [answers, setAnswers] = useState<Record<string, Answer>>({});
   // One key per confirmed choice: a double tap or a retry on a bad network redeems once.
   const key = useRef(newIdempotencyKey());
 
@@ -28,14 +31,18 @@ export function RewardsScreen() {
     setBusy(true);
     setError(null);
     try {
-      await redeem(r.id, key.current);
+      await redeem(r.id, key.current, cleanAnswers(r.questions ?? [], answers));
       key.current = newIdempotencyKey();
+      setAnswers({});
       setDone(t('rewards.done', { name: r.name }));
       setConfirming(null);
       wallets.reload();
       redemptions.reload();
       rewards.reload();
     } catch (err) {
+      // A refusal (422, 409) changes nothing: the corrected answers are a new request. A network
+      // failure keeps the key, so a retry cannot redeem twice.
+      if (isApiError(err) && err.status >= 400 && err.status < 500) key.current = newIdempotencyKey();
       setError(err);
     } finally {
       setBusy(false);
@@ -68,6 +75,7 @@ export function RewardsScreen() {
               {confirming?.id === r.id ? (
                 <div className="confirm">
                   <p>{t('rewards.confirm', { name: r.name, cost: cost.text })}</p>
+                  {r.questions?.length ? <RewardQuestions questions={r.questions} answers={answers} onChange={setAnswers} errors={isApiError(error) ? error.fieldErrors() : {}} /> : null}
                   <ErrorText error={error} />
                   <div className="buttons">
                     <button type="button" className="primary" onClick={() => void confirm(r)} disabled={busy}>
@@ -79,7 +87,7 @@ export function RewardsScreen() {
                   </div>
                 </div>
               ) : (
-                <button type="button" className="primary" disabled={!r.availableNow || !affordable} onClick={() => { setConfirming(r); setDone(null); setError(null); }}>
+                <button type="button" className="primary" disabled={!r.availableNow || !affordable} onClick={() => { setConfirming(r); setDone(null); setError(null); setAnswers({}); }}>
                   {!r.availableNow ? t('rewards.unavailable') : affordable ? t('rewards.redeem') : t('rewards.notEnough')}
                 </button>
               )}
@@ -98,6 +106,7 @@ export function RewardsScreen() {
                 <div className="muted small">
                   {f.date(r.createdAt)} · {t(`rewards.statuses.${r.status}`, { defaultValue: r.status })}
                   {r.voucherCode ? ` · ${r.voucherCode}` : ''}
+                  {r.trackingNumber ? ` · ${t('rewards.tracking', { n: r.trackingNumber })}` : ''}
                 </div>
               </div>
               <div className="amount neg">−{amount(r.cost.amount, r.cost.currency).value}</div>
