@@ -37,6 +37,8 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// Administering the program from the console (#21)
+const UsersPage = screen(() => import('./modules/users/components/users-page'), 'UsersPage');
 
 const loading = (
   <Center mih="40vh">
@@ -83,6 +85,8 @@ export function AdminRoutes() {
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
           <Route path="claims" element={<ClaimsPage />} />
+          {/* Administering the program from the console (#21) */}
+          <Route path="users" element={<UsersPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -27,6 +27,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
   // Funds and claims (#13)
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
+  // Administering the program from the console (#21)
+  { to: '/users', key: 'users', perm: 'users:read', label: 'admin.nav.users' },
 ];
 
 export function AdminShell() {
