@@ -39,6 +39,7 @@ const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
 // Administering the program from the console (#21)
 const UsersPage = screen(() => import('./modules/users/components/users-page'), 'UsersPage');
+const ProgramSettingsPage = screen(() => import('./modules/program/components/program-settings-page'), 'ProgramSettingsPage');
 
 const loading = (
   <Center mih="40vh">
@@ -87,6 +88,7 @@ export function AdminRoutes() {
           <Route path="claims" element={<ClaimsPage />} />
           {/* Administering the program from the console (#21) */}
           <Route path="users" element={<UsersPage />} />
+          <Route path="settings" element={<ProgramSettingsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

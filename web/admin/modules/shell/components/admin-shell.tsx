@@ -29,6 +29,7 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
   // Administering the program from the console (#21)
   { to: '/users', key: 'users', perm: 'users:read', label: 'admin.nav.users' },
+  { to: '/settings', key: 'settings', perm: 'program:read', label: 'admin.nav.settings' },
 ];
 
 export function AdminShell() {
