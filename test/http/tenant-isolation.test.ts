@@ -125,6 +125,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
   'GET /rebates/:id/settlements': () => ({}),
   'GET /accounts/:accountId/rebates': () => ({}),
+  // Four eyes on large adjustments (#21)
+  'GET /adjustment-requests/:id': () => ({}),
+  'POST /adjustment-requests/:id/approve': () => ({ body: {} }),
+  'POST /adjustment-requests/:id/reject': () => ({ body: { note: 'stolen' } }),
 };
 
 /**
@@ -161,6 +165,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'claims.id': [b.claimId],
     documentId: [b.documentId],
     'rebates.id': [b.rebateId],
+    'adjustment-requests.id': [b.adjustmentRequestId],
   };
 }
 

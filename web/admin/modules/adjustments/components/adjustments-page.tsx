@@ -13,7 +13,8 @@ import { useAmountFormat, useProgram } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
-import { postAdjustment } from '../../wallets/api/wallets-api';
+import { postAdjustment, postAdjustmentRequest } from '../../wallets/api/wallets-api';
+import { AdjustmentRequests, AdjustmentThresholds, useAdjustmentThresholds } from './adjustment-requests';
 
 /** `amount` is the field's text: major units for money ("12,50"), a whole number for points and stamps. */
 type Values = { target: 'account' | 'member'; ref: string; currency: string; direction: 'credit' | 'debit'; amount: string; reason: string };
@@ -47,12 +48,19 @@ export function AdjustmentsPage() {
   // One key per intended adjustment: a retry after a network error cannot post it twice.
   const key = useRef(newIdempotencyKey());
   const [done, setDone] = useState<string | null>(null);
+  // Four eyes (#21): above the program's threshold for the currency, the adjustment is sent for approval.
+  const thresholds = useAdjustmentThresholds().data?.items ?? [];
+  const needsApproval = (body: { currency: string; amount: number }) => {
+    const th = thresholds.find((x) => x.currency === body.currency);
+    return th !== undefined && Math.abs(body.amount) > th.amount;
+  };
   const mutation = useMutation({
-    mutationFn: (body: Parameters<typeof postAdjustment>[0]) => postAdjustment(body, key.current),
+    mutationFn: async (body: Parameters<typeof postAdjustment>[0]) => (needsApproval(body) ? { request: await postAdjustmentRequest(body, key.current) } : { posted: await postAdjustment(body, key.current) }),
     onSuccess: () => {
       key.current = newIdempotencyKey();
       qc.invalidateQueries({ queryKey: ['wallets'] });
       qc.invalidateQueries({ queryKey: ['entries'] });
+      qc.invalidateQueries({ queryKey: ['adjustment-requests'] });
     },
   });
   const { values, set, errors } = form;
@@ -67,8 +75,9 @@ export function AdjustmentsPage() {
     if (amountError) form.setErrors((e) => ({ ...e, amount: amountError }));
     if (!body || amountError) return;
     try {
-      await mutation.mutateAsync(body);
-      setDone(t('adjustments.done', { amount: amount(body.amount, body.currency), ref: refLabel || values.ref }));
+      const r = await mutation.mutateAsync(body);
+      const args = { amount: amount(body.amount, body.currency), ref: refLabel || values.ref };
+      setDone('request' in r ? t('admin.approvals.sent', args) : t('adjustments.done', args));
       form.setValues({ ...values, amount: '', reason: '' });
     } catch (err) {
       form.showServerErrors(err);
@@ -151,6 +160,8 @@ export function AdjustmentsPage() {
           </fieldset>
         </form>
       </Card>
+      {can('value:adjust') ? <AdjustmentRequests /> : null}
+      {can('program:write') ? <AdjustmentThresholds /> : null}
     </Page>
   );
 }
