@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'users:write',
   'claims:read',
   'claims:write',
+  // Four eyes on large adjustments (#21): list and decide adjustment requests (owners and program managers).
+  'adjustments:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

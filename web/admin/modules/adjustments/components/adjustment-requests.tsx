@@ -94,7 +94,7 @@ export function AdjustmentRequests() {
                   <Table.Td>{r.reason}</Table.Td>
                   <Table.Td>{r.requestedBy.name ?? t('admin.approvals.apiKey')}</Table.Td>
                   <Table.Td>
-                    {r.status === 'pending' && can('value:adjust') ? (
+                    {r.status === 'pending' && can('adjustments:approve') ? (
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
                         {r.requestedBy.type === 'user' && r.requestedBy.id === me ? (
                           <Text size="xs" c="dimmed">

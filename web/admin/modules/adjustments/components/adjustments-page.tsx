@@ -160,7 +160,7 @@ export function AdjustmentsPage() {
           </fieldset>
         </form>
       </Card>
-      {can('value:adjust') ? <AdjustmentRequests /> : null}
+      {can('adjustments:approve') ? <AdjustmentRequests /> : null}
       {can('program:write') ? <AdjustmentThresholds /> : null}
     </Page>
   );
