@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useSession } from '../../auth/components/session-provider';
 import { MemberFormModal } from '../../members/components/member-form';
+import { useUserNames } from '../../users/hooks/use-user-names';
 import { AccountEvents } from '../../events/components/account-events';
 import { AccountTierCard } from '../../tiers/components/account-tier-card';
 import { ErrorAlert } from '../../ui/components/error-alert';
@@ -25,6 +26,8 @@ export function AccountDetailPage() {
   const { can } = useSession();
   const [editing, setEditing] = useState(false);
   const [addingMember, setAddingMember] = useState(false);
+  // The account manager by name when it is a console user's id.
+  const userNames = useUserNames();
   if (account.error) return <ErrorAlert error={account.error} />;
   if (!a) return null;
   const owner = { kind: 'account' as const, id: a.id };
@@ -52,7 +55,7 @@ export function AccountDetailPage() {
       }
     >
       <Text c="dimmed" size="sm">
-        <span className="mono">{a.externalId}</span> · {[a.segment, a.region, a.managerId].filter(Boolean).join(' · ')}
+        <span className="mono">{a.externalId}</span> · {[a.segment, a.region, a.managerId ? (userNames.get(a.managerId) ?? a.managerId) : null].filter(Boolean).join(' · ')}
         {a.employeeIncentives ? '' : ` · ${t('accounts.noEmployeeIncentives')}`}
       </Text>
       {a.parentId ? (

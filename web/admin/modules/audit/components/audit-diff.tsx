@@ -1,11 +1,8 @@
 import { Anchor, Code, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAccount } from '../../accounts/hooks/use-accounts';
-import { useSession } from '../../auth/components/session-provider';
 import { useMember } from '../../members/hooks/use-members';
-import { fetchUsers } from '../../users/api/users-api';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -68,9 +65,4 @@ export function AuditObject({ type, id }: { type: string; id: string | null }) {
   );
 }
 
-/** Console users by id (for who did what); empty without `users:read`. */
-export function useUserNames(): Map<string, string> {
-  const { can } = useSession();
-  const users = useQuery({ queryKey: ['users', 'names'], queryFn: () => fetchUsers(undefined), enabled: can('users:read'), staleTime: 5 * 60_000 });
-  return new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));
-}
+export { useUserNames } from '../../users/hooks/use-user-names';
