@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Group, SegmentedControl, Stack, Table, Text } fr
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { AccountName, MemberName } from '../../accounts/components/owner-names';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat } from '../../program/hooks/use-program';
@@ -69,7 +70,9 @@ export function RedemptionsPage() {
                       {r.qty > 1 ? ` × ${r.qty}` : ''}
                     </Table.Td>
                     <Table.Td>
-                      <Anchor component={Link} to={w.to} size="sm">{w.label}</Anchor>
+                      <Anchor component={Link} to={w.to} size="sm">
+                        {'memberId' in r.wallet ? <MemberName id={r.wallet.memberId} fallback={w.label} /> : <AccountName id={r.accountId} fallback={w.label} />}
+                      </Anchor>
                     </Table.Td>
                     <Table.Td ta="end">{amount(r.cost.amount, r.cost.currency)}</Table.Td>
                     <Table.Td>
