@@ -12,7 +12,7 @@ import { rewardRoutes } from './modules/rewards/index.js';
 import { ruleRoutes } from './modules/rules/index.js';
 import { tierRoutes } from './modules/tiers/index.js';
 import { userRoutes } from './modules/users/index.js';
-import { walletRoutes } from './modules/wallets/index.js';
+import { adjustmentApprovalRoutes, walletRoutes } from './modules/wallets/index.js';
 import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
@@ -44,5 +44,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(healthRoutes(s.health));
     // Club events and success stories (#19)
     await api.register(clubRoutes(s.club));
+    // Four eyes on large adjustments (#21)
+    await api.register(adjustmentApprovalRoutes(s.adjustmentApprovals));
   };
 }

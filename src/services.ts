@@ -16,7 +16,7 @@ import { createRulesService } from './modules/rules/index.js';
 import { createSessionsService } from './modules/sessions/index.js';
 import { createTiersService } from './modules/tiers/index.js';
 import { createUsersService } from './modules/users/index.js';
-import { createWalletsService } from './modules/wallets/index.js';
+import { createAdjustmentApprovalsService, createWalletsService } from './modules/wallets/index.js';
 import { createClaimsService, createFundsService } from './modules/funds/index.js';
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
@@ -121,7 +121,16 @@ export function createServices(
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
   // Club events and success stories (#19): attendance and published stories are events for the earning rules.
   const club = createClubService(database, { audit, events, messaging, idempotency, files: createDatabaseFileStore(), tierOf: tiers.tierOf, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club };
+  // Four eyes on large adjustments (#21): requests are posted through the wallets' adjustment path; names of the people from users.
+  const adjustmentApprovals = createAdjustmentApprovalsService(database, {
+    wallets,
+    audit,
+    idempotency,
+    programs,
+    now: opts.now,
+    actorName: (programId, a) => (a.type === 'user' ? users.getUser(programId, a.id).then((u) => u.name, () => null) : Promise.resolve(null)),
+  });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -40,6 +40,8 @@ export const PERMISSIONS = [
   // Club events and success stories (#19)
   'club:read',
   'club:write',
+  // Four eyes on large adjustments (#21): list and decide adjustment requests (owners and program managers).
+  'adjustments:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amount, code, positiveAmount, ref } from './common.js';
+import { amount, code, cursor, positiveAmount, queryInt, ref } from './common.js';
 
 /** Whose wallet: a company (`{"accountId": "ext:C-1001"}`) or one of its employees (`{"memberId": "ext:E-77"}`). */
 export const walletRef = z.union([z.object({ accountId: ref }).strict(), z.object({ memberId: ref }).strict()]);
@@ -80,3 +80,46 @@ export const valueMovement = z.object({
 export type AdjustmentInput = z.infer<typeof adjustmentInput>;
 export type TransferInput = z.infer<typeof transferInput>;
 export type WalletRefInput = z.infer<typeof walletRef>;
+
+// Four eyes on large adjustments (#21)
+
+/**
+ * `PUT /adjustment-thresholds`: above `amount` (points, stamps, or minor units of money) of
+ * `currency`, an adjustment needs a second console user's approval; `null` removes the threshold.
+ * Example: `{"currency": "points", "amount": 10000}`.
+ */
+export const adjustmentThresholdInput = z.object({ currency: code, amount: positiveAmount.nullable() }).strict();
+
+export const adjustmentThreshold = z.object({ currency: z.string(), amount: z.number().int(), updatedAt: z.string() });
+
+export const adjustmentRequestStatus = z.enum(['pending', 'approved', 'rejected']);
+
+/**
+ * An adjustment waiting for (or given) a second person's decision. `requestedBy` and `decidedBy`
+ * are the actors (`{"type": "user", "id": "usr_…", "name": "Claire Martin"}`); `transactionId` is
+ * the ledger posting once approved.
+ */
+export const adjustmentRequest = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  memberId: z.string().nullable(),
+  currency: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  status: adjustmentRequestStatus,
+  requestedBy: z.object({ type: z.string(), id: z.string(), name: z.string().nullable() }),
+  decidedBy: z.object({ type: z.string(), id: z.string(), name: z.string().nullable() }).nullable(),
+  decisionNote: z.string().nullable(),
+  transactionId: z.string().nullable(),
+  createdAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+
+/** Filters of `GET /adjustment-requests`. Example: `?status=pending&limit=50`. */
+export const adjustmentRequestListQuery = z.object({ status: adjustmentRequestStatus.optional(), limit: queryInt(1, 200).default(50), cursor: cursor.optional() }).strict();
+
+/** `POST /adjustment-requests/:id/approve` or `/reject`: an optional note for the audit log. Example: `{"note": "Checked with the invoice"}`. */
+export const adjustmentDecisionInput = z.object({ note: z.string().trim().max(500).optional() }).strict();
+
+export type AdjustmentThresholdInput = z.infer<typeof adjustmentThresholdInput>;
+export type AdjustmentRequestView = z.infer<typeof adjustmentRequest>;

@@ -282,6 +282,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /portal/club-stories': { portal: true },
   'POST /portal/club-stories/:id/photos': { portal: true },
   'GET /portal/club-stories/:id/photos/:photoId': { portal: true },
+  // Four eyes on large adjustments (#21). Anyone who adjusts may ask; listing and deciding is
+  // `adjustments:approve` (owners, program managers, keys given it), program-wide, so never an account manager.
+  'GET /adjustment-thresholds': read('program:read'),
+  'PUT /adjustment-thresholds': write('program:write'),
+  'POST /adjustment-requests': write('value:adjust', { walletBody: true }),
+  'GET /adjustment-requests': read('adjustments:approve'),
+  'GET /adjustment-requests/:id': read('adjustments:approve'),
+  'POST /adjustment-requests/:id/approve': write('adjustments:approve'),
+  'POST /adjustment-requests/:id/reject': write('adjustments:approve'),
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

@@ -632,6 +632,44 @@ async function main(): Promise<void> {
 
     await desktop.close();
 
+    // Administering the program from the console (#21): an adjustment picked by the account's name.
+    const adminCtx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+    const adminPage = await adminCtx.newPage();
+    adminPage.setDefaultTimeout(10_000);
+    current = adminPage;
+    await step('console: an adjustment picked by the account name, and Adjust on the account page', async () => {
+      await adminPage.goto(`${BASE}/`);
+      if (owner) {
+        await adminPage.getByLabel('E-mail').fill(OWNER.email);
+        await adminPage.locator('input[type=password]').fill(OWNER.password);
+      } else {
+        await adminPage.getByRole('button', { name: 'Sign in with an API key instead' }).click();
+        await adminPage.getByLabel('API key').fill(KEY);
+      }
+      await adminPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await adminPage.getByRole('navigation').waitFor();
+      const target = await api<{ id: string; name: string; externalId: string }>('GET', '/accounts/ext:C-1001');
+      const balance = async () => (await api<{ currency: string; available: number }[]>('GET', `/accounts/${target.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
+      const before = await balance();
+      await adminPage.goto(`${BASE}/adjustments`);
+      const picker = adminPage.getByTestId('adjustment-owner');
+      await picker.click();
+      await picker.fill(target.name.slice(0, 6));
+      await adminPage.getByRole('option', { name: new RegExp(`${target.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · ${target.externalId}`) }).click();
+      await adminPage.getByLabel('Amount', { exact: false }).fill('25');
+      await adminPage.getByLabel('Reason', { exact: false }).fill('E2E: picked by name');
+      await adminPage.getByRole('button', { name: 'Post adjustment' }).click();
+      await adminPage.getByRole('status').filter({ hasText: target.name }).waitFor();
+      check((await balance()) === before + 25, `the account picked by name got the 25 points (${before} → ${await balance()})`);
+      await shot(adminPage, 'console-adjustment-by-name');
+      // The account page's Adjust opens the same form with the account already picked, by name.
+      await adminPage.goto(`${BASE}/accounts/${target.id}`);
+      await adminPage.getByTestId('account-adjust').click();
+      await adminPage.waitForURL(/\/adjustments\?account=/);
+      await adminPage.waitForFunction((name) => (document.querySelector('[data-testid=adjustment-owner]') as HTMLInputElement | null)?.value.includes(name), target.name);
+    });
+    await adminCtx.close();
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

@@ -60,6 +60,8 @@ export type SeededProgram = {
   clubEventId: string;
   storyId: string;
   photoId: string;
+  /** A pending adjustment request of the first account (four eyes, #21). */
+  adjustmentRequestId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -164,6 +166,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
   const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
 
+  // Four eyes (#21): a request left pending, so approve and reject would both change it.
+  const adjustmentRequest = await post<{ id: string }>('/adjustment-requests', { accountId: accounts[0].id, currency: points, amount: 90000, reason: 'Pending approval' }, { 'idempotency-key': `${prefix}-adr` });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
   // Club events and stories (#19)
@@ -185,6 +190,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     clubEventId: clubEvent.id,
     storyId: story.id,
     photoId: withPhoto.photos[0].photoId,
+    adjustmentRequestId: adjustmentRequest.id,
   };
 }
 

@@ -143,6 +143,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /portal/club-events/:id/event.ics': () => ({}),
   'POST /portal/club-stories/:id/photos': () => ({ body: PNG_BYTES, headers: { 'content-type': 'image/png' } }),
   'GET /portal/club-stories/:id/photos/:photoId': () => ({}),
+  // Four eyes on large adjustments (#21)
+  'GET /adjustment-requests/:id': () => ({}),
+  'POST /adjustment-requests/:id/approve': () => ({ body: {} }),
+  'POST /adjustment-requests/:id/reject': () => ({ body: { note: 'stolen' } }),
 };
 
 /**
@@ -182,6 +186,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'club-events.id': [b.clubEventId],
     'club-stories.id': [b.storyId],
     photoId: [b.photoId],
+    'adjustment-requests.id': [b.adjustmentRequestId],
   };
 }
 

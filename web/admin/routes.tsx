@@ -44,6 +44,9 @@ const ClubPage = screen(() => import('./modules/club/components/club-page'), 'Cl
 const CheckInPage = screen(() => import('./modules/club/components/check-in-page'), 'CheckInPage');
 // Program analytics (#18)
 const AnalyticsPage = screen(() => import('./modules/analytics/components/analytics-page'), 'AnalyticsPage');
+// Administering the program from the console (#21)
+const UsersPage = screen(() => import('./modules/users/components/users-page'), 'UsersPage');
+const ProgramSettingsPage = screen(() => import('./modules/program/components/program-settings-page'), 'ProgramSettingsPage');
 
 const loading = (
   <Center mih="40vh">
@@ -97,6 +100,9 @@ export function AdminRoutes() {
           <Route path="club/events/:eventId/check-in" element={<CheckInPage />} />
           {/* Program analytics (#18) */}
           <Route path="analytics" element={<AnalyticsPage />} />
+          {/* Administering the program from the console (#21) */}
+          <Route path="users" element={<UsersPage />} />
+          <Route path="settings" element={<ProgramSettingsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

@@ -5,6 +5,12 @@ export const walletErrorStatus = {
   WALLET_OWNER_UNKNOWN: 422,
   CURSOR_INVALID: 422,
   IDEMPOTENCY_KEY_REQUIRED: 422,
+  // Four eyes on large adjustments (#21)
+  ADJUSTMENT_APPROVAL_REQUIRED: 422,
+  ADJUSTMENT_REQUEST_NOT_FOUND: 404,
+  ADJUSTMENT_REQUEST_NOT_PENDING: 409,
+  ADJUSTMENT_SELF_APPROVAL: 422,
+  CURRENCY_UNKNOWN: 422,
 } as const satisfies Record<string, number>;
 
 export type WalletErrorCode = keyof typeof walletErrorStatus;

@@ -9,7 +9,10 @@ import { resolveAccountIn, resolveMemberIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
 import { walletsByRef, type LedgerResult, type LedgerService, type WalletOwner } from '../ledger/index.js';
+import * as approvals from './approvals.repo.js';
 import { walletError } from './wallets.errors.js';
+
+const abs = (v: bigint) => (v < 0n ? -v : v);
 
 type WalletView = z.infer<typeof walletView>;
 type EntryView = z.infer<typeof entryView>;
@@ -63,6 +66,40 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
     };
   }
 
+  /** The wallet an adjustment names: a member's (checked against `accountId` when both are given) or a company's. */
+  async function adjustmentOwnerIn(tx: Tx, programId: string, input: { accountId?: string; memberId?: string }): Promise<WalletOwner> {
+    if (input.memberId) {
+      const owner = await ownerOf(tx, programId, { memberId: input.memberId }, '');
+      if (input.accountId) {
+        const a = await ownerOf(tx, programId, { accountId: input.accountId }, '');
+        if (a.accountId !== owner.accountId) throw walletError('WALLET_OWNER_MISMATCH', 'The member does not belong to that account.', [{ path: 'memberId', message: 'not a member of accountId' }]);
+      }
+      return owner;
+    }
+    return ownerOf(tx, programId, { accountId: input.accountId! }, '');
+  }
+
+  /** The one path of a manual adjustment onto the ledger (direct, or once approved): posted once per `ledgerKey`, audited. */
+  async function postAdjustmentIn(tx: Tx, ctx: RequestContext, owner: WalletOwner, input: { currency: string; amount: number; reason: string }, ledgerKey: string, auditExtra: Record<string, unknown> = {}) {
+    const before = await snapshot(tx, ctx.programId, owner, input.currency);
+    const common = { idempotencyKey: ledgerKey, memo: input.reason, metadata: { reason: input.reason } };
+    const result =
+      input.amount > 0
+        ? await ledger.credit(tx, ctx, { ...common, kind: 'adjust', source: 'adjustment', legs: [{ to: owner, currency: input.currency, amount: BigInt(input.amount) }] })
+        : await ledger.debit(tx, ctx, { ...common, kind: 'adjust', from: owner, currency: input.currency, amount: BigInt(-input.amount), sink: 'adjustment' });
+    const after = await snapshot(tx, ctx.programId, owner, input.currency);
+    const body = movement(result, input.currency, input.amount, input.reason);
+    await audit.record(tx, ctx, {
+      action: 'adjustment.created',
+      objectType: owner.type === 'member' ? 'member' : 'account',
+      objectId: owner.type === 'member' ? owner.memberId : owner.accountId,
+      before: { currency: input.currency, ...balances(before) },
+      after: { currency: input.currency, ...balances(after), transactionId: result.transactionId, amount: input.amount, reason: input.reason, ...auditExtra },
+    });
+    if (input.amount > 0) await deps.afterCredit?.(tx, ctx, owner, input.currency);
+    return body;
+  }
+
   return {
     /** One statement on the pool (the owner, its wallets and their expiries; see walletsByRef). */
     async walletsOf(programId: string, r: WalletRefInput): Promise<WalletView[]> {
@@ -99,40 +136,27 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
       });
     },
 
-    /** A manual credit or debit, idempotent by the request's key, audited with the balance before and after. */
+    /**
+     * A manual credit or debit, idempotent by the request's key, audited with the balance before and after.
+     * Above the program's threshold for the currency it is refused: it goes through `POST /adjustment-requests`.
+     */
     async adjust(ctx: RequestContext, input: AdjustmentInput, idempotencyKey: string) {
       return inTransaction(database, (tx) =>
         idempotency.run(tx, { programId: ctx.programId, scope: 'POST /adjustments', key: idempotencyKey, request: input }, async () => {
-          let owner: WalletOwner;
-          if (input.memberId) {
-            owner = await ownerOf(tx, ctx.programId, { memberId: input.memberId }, '');
-            if (input.accountId) {
-              const a = await ownerOf(tx, ctx.programId, { accountId: input.accountId }, '');
-              if (a.accountId !== owner.accountId) throw walletError('WALLET_OWNER_MISMATCH', 'The member does not belong to that account.', [{ path: 'memberId', message: 'not a member of accountId' }]);
-            }
-          } else {
-            owner = await ownerOf(tx, ctx.programId, { accountId: input.accountId! }, '');
-          }
-          const before = await snapshot(tx, ctx.programId, owner, input.currency);
-          const common = { idempotencyKey: `adjustment:${idempotencyKey}`, memo: input.reason, metadata: { reason: input.reason } };
-          const result =
-            input.amount > 0
-              ? await ledger.credit(tx, ctx, { ...common, kind: 'adjust', source: 'adjustment', legs: [{ to: owner, currency: input.currency, amount: BigInt(input.amount) }] })
-              : await ledger.debit(tx, ctx, { ...common, kind: 'adjust', from: owner, currency: input.currency, amount: BigInt(-input.amount), sink: 'adjustment' });
-          const after = await snapshot(tx, ctx.programId, owner, input.currency);
-          const body = movement(result, input.currency, input.amount, input.reason);
-          await audit.record(tx, ctx, {
-            action: 'adjustment.created',
-            objectType: owner.type === 'member' ? 'member' : 'account',
-            objectId: owner.type === 'member' ? owner.memberId : owner.accountId,
-            before: { currency: input.currency, ...balances(before) },
-            after: { currency: input.currency, ...balances(after), transactionId: result.transactionId, amount: input.amount, reason: input.reason },
-          });
-          if (input.amount > 0) await deps.afterCredit?.(tx, ctx, owner, input.currency);
+          const owner = await adjustmentOwnerIn(tx, ctx.programId, input);
+          const threshold = await approvals.thresholdIn(tx, ctx.programId, input.currency);
+          if (threshold !== null && abs(BigInt(input.amount)) > threshold)
+            throw walletError('ADJUSTMENT_APPROVAL_REQUIRED', `Above ${threshold} ${input.currency} an adjustment needs a second person's approval: send it to POST /adjustment-requests.`, [
+              { path: 'amount', message: `above the approval threshold of ${threshold}` },
+            ]);
+          const body = await postAdjustmentIn(tx, ctx, owner, input, `adjustment:${idempotencyKey}`);
           return { status: 201, body };
         }),
       );
     },
+
+    adjustmentOwnerIn,
+    postAdjustmentIn,
 
     /** Company ↔ employee within one account; the key (required at every edge) makes a retry replay. */
     async transfer(ctx: RequestContext, input: TransferInput, key: string) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { account, accountFacets, accountListQuery, accountPage, member } from '@contracts/accounts';
+import type { account, accountFacets, accountInput, accountListQuery, accountPage, accountPatch, member, memberInput, memberPatch } from '@contracts/accounts';
 import { api } from '../../../api-client';
 
 export type AccountView = z.infer<typeof account>;
@@ -26,3 +26,17 @@ export async function fetchAllAccounts(filters: AccountFilters, signal?: AbortSi
   } while (cursor);
   return all;
 }
+
+// Administering accounts and members from the console (#21)
+export type AccountBody = z.infer<typeof accountInput>;
+export type AccountPatchBody = z.infer<typeof accountPatch>;
+export type MemberBody = z.infer<typeof memberInput>;
+export type MemberPatchBody = z.infer<typeof memberPatch>;
+
+export const createAccount = (body: AccountBody) => api.request<AccountView>('/accounts', { method: 'POST', body });
+export const updateAccount = (id: string, body: AccountPatchBody) => api.request<AccountView>(`/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+export const createMember = (accountId: string, body: MemberBody) => api.request<MemberView>(`/accounts/${encodeURIComponent(accountId)}/members`, { method: 'POST', body });
+export const updateMember = (id: string, body: MemberPatchBody) => api.request<MemberView>(`/members/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+/** Accounts or members whose name or external id matches `q`: the picker's options. */
+export const searchAccounts = (q: string) => api.request<AccountPageView>('/accounts', { query: { q: q || undefined, limit: 20 } });
+export const searchMembers = (q: string) => api.request<PageOf<MemberView>>('/members', { query: { q: q || undefined, limit: 20 } });

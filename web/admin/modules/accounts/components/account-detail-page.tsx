@@ -1,6 +1,10 @@
-import { Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { useSession } from '../../auth/components/session-provider';
+import { MemberFormModal } from '../../members/components/member-form';
+import { useUserNames } from '../../users/hooks/use-user-names';
 import { AccountEvents } from '../../events/components/account-events';
 import { AccountTierCard } from '../../tiers/components/account-tier-card';
 import { AccountHealthPanel } from '../../health/components/account-health-panel';
@@ -9,6 +13,7 @@ import { Page } from '../../ui/components/page';
 import { EntriesTable } from '../../wallets/components/entries-table';
 import { WalletCards } from '../../wallets/components/wallet-cards';
 import { useAccount, useAccountMembers, useAccounts } from '../hooks/use-accounts';
+import { AccountFormModal } from './account-form';
 
 export function AccountDetailPage() {
   const { t } = useTranslation();
@@ -19,11 +24,30 @@ export function AccountDetailPage() {
   const parent = useAccount(a?.parentId ?? '').data;
   // The first page of branches is enough here; the accounts list pages through all of them.
   const branches = useAccounts({ parentId: a?.id ?? id }, undefined);
+  const { can } = useSession();
+  const [editing, setEditing] = useState(false);
+  const [addingMember, setAddingMember] = useState(false);
+  // The account manager by name when it is a console user's id.
+  const userNames = useUserNames();
   if (account.error) return <ErrorAlert error={account.error} />;
   if (!a) return null;
   const owner = { kind: 'account' as const, id: a.id };
   return (
     <Page
+      actions={
+        <>
+          {can('value:adjust') ? (
+            <Button component={Link} to={`/adjustments?account=${encodeURIComponent(a.id)}`} variant="default" data-testid="account-adjust">
+              {t('admin.adjust')}
+            </Button>
+          ) : null}
+          {can('accounts:write') ? (
+            <Button variant="default" onClick={() => setEditing(true)} data-testid="account-edit">
+              {t('admin.edit')}
+            </Button>
+          ) : null}
+        </>
+      }
       title={
         <Group gap="sm">
           <span>{a.name}</span>
@@ -32,7 +56,7 @@ export function AccountDetailPage() {
       }
     >
       <Text c="dimmed" size="sm">
-        <span className="mono">{a.externalId}</span> · {[a.segment, a.region, a.managerId].filter(Boolean).join(' · ')}
+        <span className="mono">{a.externalId}</span> · {[a.segment, a.region, a.managerId ? (userNames.get(a.managerId) ?? a.managerId) : null].filter(Boolean).join(' · ')}
         {a.employeeIncentives ? '' : ` · ${t('accounts.noEmployeeIncentives')}`}
       </Text>
       {a.parentId ? (
@@ -63,6 +87,11 @@ export function AccountDetailPage() {
           <EntriesTable owner={owner} />
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="sm">
+          {can('accounts:write') ? (
+            <Button size="xs" variant="default" mb="xs" onClick={() => setAddingMember(true)} data-testid="account-add-member">
+              {t('admin.memberForm.newTitle')}
+            </Button>
+          ) : null}
           <ErrorAlert error={members.error} />
           <Table.ScrollContainer minWidth={560}>
             <Table striped>
@@ -125,6 +154,8 @@ export function AccountDetailPage() {
           ) : null}
         </Tabs.Panel>
       </Tabs>
+      <AccountFormModal account={a} opened={editing} onClose={() => setEditing(false)} />
+      <MemberFormModal member={null} accountId={a.id} opened={addingMember} onClose={() => setAddingMember(false)} />
     </Page>
   );
 }

@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, CloseButton, Group, Select, Table, Text, TextInp
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat, useProgram } from '../../program/hooks/use-program';
@@ -15,6 +15,7 @@ import { useWallets } from '../../wallets/hooks/use-wallets';
 import { accountsCsv } from '../accounts-csv';
 import { fetchAllAccounts, type AccountFacetsView, type AccountFilters, type AccountView } from '../api/accounts-api';
 import { useAccount, useAccountFacets, useAccounts } from '../hooks/use-accounts';
+import { AccountFormModal } from './account-form';
 
 const STATUSES = ['active', 'suspended', 'closed'] as const;
 
@@ -68,6 +69,8 @@ export function AccountsPage() {
   const program = useProgram().data;
   const facets = useAccountFacets().data;
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
   const parentId = params.get('parent') ?? undefined;
   const parent = useAccount(parentId ?? '').data;
   const [q, setQ] = useState('');
@@ -115,11 +118,19 @@ export function AccountsPage() {
     <Page
       title={t('accounts.title')}
       actions={
-        <Button variant="default" onClick={() => void exportCsv()} loading={exporting} disabled={!total} data-testid="accounts-export">
-          {t('accounts.exportCsv')}
-        </Button>
+        <>
+          {can('accounts:write') ? (
+            <Button onClick={() => setCreating(true)} data-testid="account-new">
+              {t('admin.accountForm.newTitle')}
+            </Button>
+          ) : null}
+          <Button variant="default" onClick={() => void exportCsv()} loading={exporting} disabled={!total} data-testid="accounts-export">
+            {t('accounts.exportCsv')}
+          </Button>
+        </>
       }
     >
+      <AccountFormModal account={null} opened={creating} onClose={() => setCreating(false)} onSaved={(a) => navigate(`/accounts/${a.id}`)} />
       <Group align="flex-end" wrap="wrap">
         <TextInput label={t('accounts.search')} placeholder={t('accounts.searchHint')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={240} />
         <FacetSelect label={t('accounts.type')} facet={facets?.types} value={type} onChange={setType} testId="filter-type" />

@@ -1,17 +1,20 @@
 import { Alert, Button, Card, Group, SegmentedControl, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { adjustmentInput } from '@contracts/wallets';
 import { newIdempotencyKey } from '@shared/api/client';
 import { moneyDigits } from '@shared/format/format';
 import { useAmountInput } from '@shared/format/use-amount-input';
+import { OwnerPicker } from '../../accounts/components/owner-picker';
 import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat, useProgram } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
-import { postAdjustment } from '../../wallets/api/wallets-api';
+import { postAdjustment, postAdjustmentRequest } from '../../wallets/api/wallets-api';
+import { AdjustmentRequests, AdjustmentThresholds, useAdjustmentThresholds } from './adjustment-requests';
 
 /** `amount` is the field's text: major units for money ("12,50"), a whole number for points and stamps. */
 type Values = { target: 'account' | 'member'; ref: string; currency: string; direction: 'credit' | 'debit'; amount: string; reason: string };
@@ -36,16 +39,28 @@ export function AdjustmentsPage() {
       reason: v.reason,
     };
   };
-  const form = useContractForm<Values, typeof adjustmentInput>(adjustmentInput, { target: 'account', ref: '', currency: 'points', direction: 'credit', amount: '', reason: '' }, toBody);
+  // "Adjust" on an account or member page opens this form with that wallet picked.
+  const [params] = useSearchParams();
+  const preMember = params.get('member');
+  const initial: Values = { target: preMember ? 'member' : 'account', ref: preMember ?? params.get('account') ?? '', currency: 'points', direction: 'credit', amount: '', reason: '' };
+  const form = useContractForm<Values, typeof adjustmentInput>(adjustmentInput, initial, toBody);
+  const [refLabel, setRefLabel] = useState('');
   // One key per intended adjustment: a retry after a network error cannot post it twice.
   const key = useRef(newIdempotencyKey());
   const [done, setDone] = useState<string | null>(null);
+  // Four eyes (#21): above the program's threshold for the currency, the adjustment is sent for approval.
+  const thresholds = useAdjustmentThresholds().data?.items ?? [];
+  const needsApproval = (body: { currency: string; amount: number }) => {
+    const th = thresholds.find((x) => x.currency === body.currency);
+    return th !== undefined && Math.abs(body.amount) > th.amount;
+  };
   const mutation = useMutation({
-    mutationFn: (body: Parameters<typeof postAdjustment>[0]) => postAdjustment(body, key.current),
+    mutationFn: async (body: Parameters<typeof postAdjustment>[0]) => (needsApproval(body) ? { request: await postAdjustmentRequest(body, key.current) } : { posted: await postAdjustment(body, key.current) }),
     onSuccess: () => {
       key.current = newIdempotencyKey();
       qc.invalidateQueries({ queryKey: ['wallets'] });
       qc.invalidateQueries({ queryKey: ['entries'] });
+      qc.invalidateQueries({ queryKey: ['adjustment-requests'] });
     },
   });
   const { values, set, errors } = form;
@@ -60,8 +75,9 @@ export function AdjustmentsPage() {
     if (amountError) form.setErrors((e) => ({ ...e, amount: amountError }));
     if (!body || amountError) return;
     try {
-      await mutation.mutateAsync(body);
-      setDone(t('adjustments.done', { amount: amount(body.amount, body.currency), ref: values.ref }));
+      const r = await mutation.mutateAsync(body);
+      const args = { amount: amount(body.amount, body.currency), ref: refLabel || values.ref };
+      setDone('request' in r ? t('admin.approvals.sent', args) : t('adjustments.done', args));
       form.setValues({ ...values, amount: '', reason: '' });
     } catch (err) {
       form.showServerErrors(err);
@@ -83,13 +99,29 @@ export function AdjustmentsPage() {
               <SegmentedControl
                 aria-label={t('adjustments.wallet')}
                 value={values.target}
-                onChange={(v) => set('target', v === 'member' ? 'member' : 'account')}
+                onChange={(v) => {
+                  set('target', v === 'member' ? 'member' : 'account');
+                  set('ref', '');
+                }}
                 data={[
                   { value: 'account', label: t('rules.to.account') },
                   { value: 'member', label: t('rules.to.member') },
                 ]}
               />
-              <TextInput label={values.target === 'account' ? t('adjustments.accountRef') : t('adjustments.memberRef')} description={t('adjustments.refHint')} value={values.ref} onChange={(e) => set('ref', e.currentTarget.value)} error={refError} required />
+              <OwnerPicker
+                key={values.target}
+                kind={values.target}
+                label={values.target === 'account' ? t('adjustments.accountRef') : t('adjustments.memberRef')}
+                description={t('admin.picker.hint')}
+                value={values.ref}
+                onChange={(id, label) => {
+                  set('ref', id);
+                  setRefLabel(label);
+                }}
+                error={refError}
+                required
+                testId="adjustment-owner"
+              />
               <Group grow align="flex-start">
                 <Select label={t('rules.currency')} data={(program?.currencies ?? []).map((c) => ({ value: c.code, label: c.name }))} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={errors.currency} allowDeselect={false} />
                 <Select
@@ -128,6 +160,8 @@ export function AdjustmentsPage() {
           </fieldset>
         </form>
       </Card>
+      {can('adjustments:approve') ? <AdjustmentRequests /> : null}
+      {can('program:write') ? <AdjustmentThresholds /> : null}
     </Page>
   );
 }

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { AccountName, MemberName } from '../../accounts/components/owner-names';
 import { useFormat } from '@shared/format/use-format';
 import { useAmountFormat } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
@@ -72,11 +73,11 @@ export function EventDetailPage() {
         </div>
         <div>
           <Text size="sm" c="dimmed">{t('events.account')}</Text>
-          <Anchor component={Link} to={`/accounts/${e.accountId}`}>{t('members.openAccount')}</Anchor>
+          <Anchor component={Link} to={`/accounts/${e.accountId}`}><AccountName id={e.accountId} fallback={t('members.openAccount')} /></Anchor>
           {e.memberId ? (
             <>
               {' · '}
-              <Anchor component={Link} to={`/members/${e.memberId}`}>{t('events.member')}</Anchor>
+              <Anchor component={Link} to={`/members/${e.memberId}`}><MemberName id={e.memberId} fallback={t('events.member')} /></Anchor>
             </>
           ) : null}
         </div>

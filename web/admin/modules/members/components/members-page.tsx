@@ -1,8 +1,10 @@
-import { Anchor, Badge, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { useAccount } from '../../accounts/hooks/use-accounts';
+import { useSession } from '../../auth/components/session-provider';
 import { useProgram } from '../../program/hooks/use-program';
 import { CursorPager } from '../../ui/components/cursor-pager';
 import { ErrorAlert } from '../../ui/components/error-alert';
@@ -10,12 +12,26 @@ import { Page } from '../../ui/components/page';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import type { MemberFilters } from '../api/members-api';
 import { useMembers } from '../hooks/use-members';
+import { MemberFormModal } from './member-form';
+
+/** The company's name, read once per account however many of its members are on the page. */
+function CompanyCell({ accountId }: { accountId: string }) {
+  const a = useAccount(accountId).data;
+  return (
+    <Anchor component={Link} to={`/accounts/${accountId}`} size="sm">
+      {a?.name ?? '…'}
+    </Anchor>
+  );
+}
 
 const STATUSES = ['active', 'inactive', 'left'] as const;
 
 export function MembersPage() {
   const { t } = useTranslation();
   const program = useProgram().data;
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
   const [q, setQ] = useState('');
   const [role, setRole] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -32,7 +48,17 @@ export function MembersPage() {
   const roleName = (code: string) => program?.roles.find((r) => r.code === code)?.name ?? code;
 
   return (
-    <Page title={t('members.title')}>
+    <Page
+      title={t('members.title')}
+      actions={
+        can('accounts:write') ? (
+          <Button onClick={() => setCreating(true)} data-testid="member-new">
+            {t('admin.memberForm.newTitle')}
+          </Button>
+        ) : null
+      }
+    >
+      <MemberFormModal member={null} opened={creating} onClose={() => setCreating(false)} onSaved={(m) => navigate(`/members/${m.id}`)} />
       <Group align="flex-end" wrap="wrap">
         <TextInput label={t('members.search')} placeholder={t('members.searchHint')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={260} />
         <Select label={t('members.role')} data={(program?.roles ?? []).map((r) => ({ value: r.code, label: r.name }))} value={role} onChange={setRole} clearable w={220} />
@@ -69,9 +95,7 @@ export function MembersPage() {
                   <Table.Td>{roleName(m.role)}</Table.Td>
                   <Table.Td>{m.email ?? ''}</Table.Td>
                   <Table.Td>
-                    <Anchor component={Link} to={`/accounts/${m.accountId}`} size="sm">
-                      {t('members.openAccount')}
-                    </Anchor>
+                    <CompanyCell accountId={m.accountId} />
                   </Table.Td>
                   <Table.Td>{t(`members.statuses.${m.status}`)}</Table.Td>
                 </Table.Tr>

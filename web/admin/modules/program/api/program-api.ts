@@ -18,3 +18,24 @@ export type EventTypeView = { code: string; name: string; builtIn: boolean };
 
 export const fetchProgram = () => api.request<ProgramView>('/program');
 export const fetchEventTypes = () => api.request<{ items: EventTypeView[] }>('/event-types').then((r) => r.items);
+
+// Program settings from the console (#21)
+/** The settings `PATCH /program` takes; the server validates (time zone, country, code) and answers field errors. */
+export type ProgramSettingsBody = Partial<{
+  name: string;
+  code: string;
+  phoneCountry: string | null;
+  timeZone: string;
+  defaultLocale: string;
+  accountShare: number;
+  allowNegative: boolean;
+  autoCreateAccounts: boolean;
+}>;
+export type ProgramSettingsView = ProgramView & { code: string; phoneCountry: string | null };
+export type CurrencyBody = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency?: string; expiry?: { months: number } };
+
+export const fetchProgramSettings = () => api.request<ProgramSettingsView>('/program');
+export const patchProgram = (body: ProgramSettingsBody) => api.request<ProgramSettingsView>('/program', { method: 'PATCH', body });
+export const postCurrency = (body: CurrencyBody) => api.request<unknown>('/currencies', { method: 'POST', body });
+export const postRole = (body: { code: string; name: string }) => api.request<unknown>('/roles', { method: 'POST', body });
+export const postEventType = (body: { code: string; name: string }) => api.request<unknown>('/event-types', { method: 'POST', body });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError } from '@shared/api/api-error';
+import { AccountName, MemberName } from '../../accounts/components/owner-names';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
 import { useAmountFormat } from '../../program/hooks/use-program';
@@ -194,7 +195,9 @@ export function RedemptionsPage() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      <Anchor component={Link} to={w.to} size="sm">{w.label}</Anchor>
+                      <Anchor component={Link} to={w.to} size="sm">
+                        {'memberId' in r.wallet ? <MemberName id={r.wallet.memberId} fallback={w.label} /> : <AccountName id={r.accountId} fallback={w.label} />}
+                      </Anchor>
                     </Table.Td>
                     <Table.Td ta="end">{amount(r.cost.amount, r.cost.currency)}</Table.Td>
                     <Table.Td>

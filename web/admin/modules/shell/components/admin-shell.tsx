@@ -33,6 +33,9 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/club', key: 'club', perm: 'club:read', label: 'club.nav' },
   // Program analytics (#18)
   { to: '/analytics', key: 'analytics', perm: 'reports:read', label: 'analytics.nav' },
+  // Administering the program from the console (#21)
+  { to: '/users', key: 'users', perm: 'users:read', label: 'admin.nav.users' },
+  { to: '/settings', key: 'settings', perm: 'program:read', label: 'admin.nav.settings' },
 ];
 
 export function AdminShell() {
