@@ -164,6 +164,9 @@ export const TRIGGERS = [
   'claim_status',
   // Volume rebates (#14): a settlement credited the account's rebate
   'rebate_settled',
+  // Surveys (#16): an invitation (and its one reminder) with the signed answer link; the outcome of a follow-up
+  'survey_invitation',
+  'survey_followup',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -37,6 +37,10 @@ export const PERMISSIONS = [
   'users:write',
   'claims:read',
   'claims:write',
+  // Surveys and follow-up tasks (#16)
+  'surveys:read',
+  'surveys:write',
+  'tasks:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,7 +57,7 @@ const READS = PERMISSIONS.filter((p) => p.endsWith(':read'));
 export const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
   owner: PERMISSIONS,
   program_manager: PERMISSIONS,
-  account_manager: ['program:read', 'accounts:read', 'value:adjust', 'events:read', 'rules:read', 'tiers:read', 'rewards:read'],
+  account_manager: ['program:read', 'accounts:read', 'value:adjust', 'events:read', 'rules:read', 'tiers:read', 'rewards:read', 'surveys:read', 'tasks:write'],
   // Users (their e-mails and roles) are for those who manage them.
   viewer: READS.filter((p) => p !== 'users:read'),
 };

@@ -105,6 +105,9 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     new_offer: { offer: { rewardId: 'rwd_sample', name: 'Tool kit', description: 'A 40-piece kit for the van.', category: 'tools', cost: { amount: 12000, currency: 'points' }, activeTo: '2026-12-31T23:00:00Z' } },
     tier_at_risk: { tier: { code: 'gold', name: 'Gold', graceEndsAt: '2026-12-15T00:00:00Z', remaining: 2500, metric: 'spend', min: 10000, value: 7500 } },
     // Volume rebates (#14)
+    // Surveys (#16)
+    survey_invitation: { survey: { id: 'srv_sample', name: 'Quarterly partner survey', url: 'https://loyalty.example.com/api/v1/s/i.inv_sample.1798761600.sig', expiresAt: '2026-12-31T23:00:00Z', reminder: false } },
+    survey_followup: { followup: { note: 'We moved your deliveries to the morning slot.' } },
     rebate_settled: { rebate: { id: 'rbt_sample', name: 'Distributor quarterly rebate', period: '2026-Q4', final: true, amount: 64000, amountText: '640.00 EUR', total: 64000, currency: 'eur', rateBp: 300, basis: 2133333 } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
