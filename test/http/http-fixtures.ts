@@ -56,6 +56,10 @@ export type SeededProgram = {
   documentId: string;
   /** A quarterly volume rebate over every account (#14). */
   rebateId: string;
+  // Surveys (#16): an NPS survey, a detractor's answer of the first member and its follow-up task.
+  surveyId: string;
+  surveyResponseId: string;
+  surveyTaskId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -157,6 +161,10 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
   const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
 
+  // Surveys (#16)
+  const survey = await post<{ id: string }>('/surveys', { name: `${prefix} survey`, kind: 'nps', mode: 'relationship', questions: [{ id: 'rec', type: 'nps', text: { en: 'Recommend?' } }] });
+  const surveyAnswer = await post<{ id: string; taskId: string }>(`/surveys/${survey.id}/responses`, { memberId: members[0].id, answers: [{ questionId: 'rec', value: 2 }] });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
@@ -170,6 +178,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     claimId: claim.id,
     documentId: document.documentId,
     rebateId: rebate.id,
+    surveyId: survey.id,
+    surveyResponseId: surveyAnswer.id,
+    surveyTaskId: surveyAnswer.taskId,
   };
 }
 

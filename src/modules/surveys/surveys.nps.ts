@@ -34,6 +34,9 @@ export function npsOf(scores: readonly number[]): NpsFigure {
   return { n, nps: round1(nps), ci95: [round1(Math.max(-100, nps - half)), round1(Math.min(100, nps + half))], promoters, passives, detractors };
 }
 
+/** The role codes read as decision makers: `decision_maker`, or the company's owner / director. */
+export const DECISION_ROLES = ['decision_maker', 'owner'] as const;
+
 export type ScoredAnswer = { score: number; personId: string; role: string | null };
 
 /**
@@ -43,7 +46,7 @@ export type ScoredAnswer = { score: number; personId: string; role: string | nul
  *   times weighs as much as someone who answered once);
  * - `decision_maker_first`: only the decision makers' answers when any answered, else all.
  */
-export function accountNps(answers: readonly ScoredAnswer[], method: AccountMethod, decisionRoles: readonly string[] = ['decision_maker']): NpsFigure {
+export function accountNps(answers: readonly ScoredAnswer[], method: AccountMethod, decisionRoles: readonly string[] = DECISION_ROLES): NpsFigure {
   if (method === 'all') return npsOf(answers.map((a) => a.score));
   if (method === 'decision_maker_first') {
     const dm = answers.filter((a) => a.role !== null && decisionRoles.includes(a.role));

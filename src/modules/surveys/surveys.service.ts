@@ -221,7 +221,7 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
   }
 
   /** Stores one answer with its closed-loop task and reward; a second answer to the same invitation returns the first. */
-  async function answerIn(tx: Tx, ctx: RequestContext, s: SurveyRow, who: Respondent, answers: Answer[], source: ResponseRow['source'], extra: { invitation?: InvitationRow; contact?: ResponseRow['contact']; consent?: boolean } = {}): Promise<ResponseView> {
+  async function answerIn(tx: Tx, ctx: RequestContext, s: SurveyRow, who: Respondent, answers: Answer[], source: ResponseRow['source'], extra: { invitation?: InvitationRow; contact?: ResponseRow['contact']; consent?: boolean; answeredAt?: Date } = {}): Promise<ResponseView> {
     if (s.status !== 'active') throw surveyError('SURVEY_CLOSED', 'This survey is closed and takes no more answers.');
     const bad = answerErrors(s.questions, answers);
     if (bad.length) throw surveyError('ANSWER_INVALID', 'Some answers do not fit their questions.', bad);
@@ -233,7 +233,8 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
     }
     const account = await findAccountIn(tx, s.programId, who.accountId);
     if (!account) throw surveyError('MEMBER_NOT_FOUND', 'No such account in this program.');
-    const at = now();
+    // `answeredAt` only for history loaded by the demo; answers over HTTP are dated now.
+    const at = extra.answeredAt ?? now();
     const { score, scoreType, comment } = scoreOf(s.questions, answers);
     const [row] = await tx
       .insert(surveyResponses)
@@ -403,7 +404,7 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
     },
 
     /** An answer sent by an integrator for a member. */
-    async respond(ctx: RequestContext, surveyId: string, input: ResponseInput): Promise<ResponseView> {
+    async respond(ctx: RequestContext, surveyId: string, input: ResponseInput, answeredAt?: Date): Promise<ResponseView> {
       return inTransaction(database, async (tx) => {
         const s = await findSurvey(tx, ctx.programId, surveyId);
         const m = await findMemberIn(tx, ctx.programId, input.memberId);
@@ -415,7 +416,7 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
           .where(and(eq(surveyInvitations.programId, ctx.programId), eq(surveyInvitations.surveyId, s.id), eq(surveyInvitations.memberId, m.id), isNull(surveyInvitations.answeredAt), gte(surveyInvitations.expiresAt, now())))
           .orderBy(desc(surveyInvitations.createdAt))
           .limit(1);
-        return answerIn(tx, ctx, s, { memberId: m.id, accountId: m.accountId, role: m.role, locale: m.locale }, input.answers, 'api', { invitation: inv });
+        return answerIn(tx, ctx, s, { memberId: m.id, accountId: m.accountId, role: m.role, locale: m.locale }, input.answers, 'api', { invitation: inv, answeredAt });
       });
     },
 
