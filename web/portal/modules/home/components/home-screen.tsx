@@ -9,6 +9,7 @@ import { fetchEntries, fetchTier, fetchWallets, type PortalTier } from '../api/w
 import { EntryList } from './entry-list';
 import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
+import { SurveysLink } from '../../surveys/components/surveys-screen';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -66,6 +67,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
         );
       })}
       {tier.data ? <TierCard tier={tier.data} /> : null}
+      <SurveysLink />
       <RebatesSummary />
       <FundsLink />
       <section className="card" aria-labelledby="recent-title">
