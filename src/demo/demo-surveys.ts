@@ -19,7 +19,7 @@ const COMMENTS = {
 
 /**
  * The demo's survey history: a quarterly relationship NPS survey answered over the last four
- * quarters by up to three people per role in each company (owners, purchasing, foremen,
+ * quarters by up to two people per role in each company (owners, purchasing, foremen,
  * engineers), a couple of companies drifting into detractors. The detractors' follow-up tasks
  * of earlier quarters are resolved with a note; the latest ones stay open for their account
  * managers. Deterministic: its own seed, the plan's people and dates.
@@ -61,9 +61,9 @@ export async function loadDemoSurveys(services: Services, ctx: RequestContext, p
       for (const m of a.members) {
         const mean = ROLE_MEAN[m.role];
         if (mean === undefined || (m.leftAt && m.leftAt < from)) continue;
-        if ((perRole.get(m.role) ?? 0) >= 3) continue;
+        if ((perRole.get(m.role) ?? 0) >= 2) continue;
         perRole.set(m.role, (perRole.get(m.role) ?? 0) + 1);
-        if (!rnd.chance(0.55)) continue;
+        if (!rnd.chance(0.35)) continue;
         const at = new Date(from.getTime() + rnd.int(3, 40) * DAY + rnd.int(8, 17) * 3_600_000);
         if (at >= plan.now) continue;
         const drift = drifting.has(a.externalId) ? (4 - back) * 1.6 : 0;
@@ -84,8 +84,9 @@ export async function loadDemoSurveys(services: Services, ctx: RequestContext, p
     await services.surveys.updateTask(ctx, r.taskId, { status: 'contacted' });
     await services.surveys.updateTask(ctx, r.taskId, { status: 'resolved', note: 'Called the partner; delivery slot and price list reviewed with them.' });
   }
-  // Themes tagged by hand on the comments (the results count them).
+  // Themes tagged by hand on the detractors' comments (the results count them).
   for (const r of answered) {
+    if (!r.taskId) continue;
     const tags = [/deliver/i.test(r.comment ?? '') ? 'delivery' : null, /price/i.test(r.comment ?? '') ? 'price' : null, /support/i.test(r.comment ?? '') ? 'support' : null].filter((t): t is string => t !== null);
     if (tags.length) await services.surveys.tag(ctx, r.responseId, tags);
   }
