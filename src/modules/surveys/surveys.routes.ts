@@ -109,7 +109,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
     );
 
     // ── Public answer page (signed link, no sign-in) ──
-    app.get('/s/:token', { schema: { hide: true, params: tokenParams, querystring: langQuery, response: { 200: htmlPage } } }, async (req, reply) => {
+    app.get('/s/:token', { schema: { tags: ['surveys'], summary: 'The phone-first answer page of a signed survey link (HTML, no sign-in); an invalid link answers a 404 page, an expired one 410', params: tokenParams, querystring: langQuery, response: { 200: htmlPage } } }, async (req, reply) => {
       const locale = req.query.lang ?? 'en';
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
@@ -120,7 +120,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
         return linkError(reply, err, locale);
       }
     });
-    app.post('/s/:token', { schema: { hide: true, params: tokenParams, querystring: langQuery } }, async (req, reply) => {
+    app.post('/s/:token', { schema: { tags: ['surveys'], summary: 'The answer page’s form (application/x-www-form-urlencoded, fields q_<questionId>); a link used twice records one answer', params: tokenParams, querystring: langQuery, response: { 200: htmlPage } } }, async (req, reply) => {
       const locale = req.query.lang ?? 'en';
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
