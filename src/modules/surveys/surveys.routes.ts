@@ -69,6 +69,11 @@ function answersOf(s: PublicSurvey, form: URLSearchParams) {
   return out;
 }
 
+/** An HTML page with an error status: the form again with its errors (the JSON schemas describe only the 200 page). */
+function htmlStatus(reply: FastifyReply, status: number, html: string) {
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
 function linkError(reply: FastifyReply, err: unknown, locale: string) {
   if (!(err instanceof DomainError)) throw err;
   const t = ui(locale);
@@ -133,7 +138,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
         try {
           await surveys.answerByToken(req.params.token, { answers: answersOf(s, f), contact, consent: f.get('consent') === 'yes' });
         } catch (err) {
-          if (err instanceof DomainError && err.code === 'ANSWER_INVALID') return reply.status(422).type('text/html; charset=utf-8').send(form(s, `${req.params.token}${req.query.lang ? `?lang=${req.query.lang}` : ''}`, (err.errors ?? []).map((e) => e.message)));
+          if (err instanceof DomainError && err.code === 'ANSWER_INVALID') return htmlStatus(reply, 422, form(s, `${req.params.token}${req.query.lang ? `?lang=${req.query.lang}` : ''}`, (err.errors ?? []).map((e) => e.message)));
           throw err;
         }
         return html(page(s.locale, s.dir, s.name, `<h1 data-done="thanks">${esc(t.thanks)}</h1>`));
