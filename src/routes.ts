@@ -18,6 +18,7 @@ import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { clubRoutes } from './modules/club/index.js';
+import { surveyRoutes } from './modules/surveys/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -46,5 +47,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(clubRoutes(s.club));
     // Four eyes on large adjustments (#21)
     await api.register(adjustmentApprovalRoutes(s.adjustmentApprovals));
+    // Surveys and follow-up tasks (#16)
+    await api.register(surveyRoutes(s.surveys));
   };
 }

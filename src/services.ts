@@ -23,6 +23,7 @@ import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
 import { createHealthService, type HealthSignals } from './modules/health/index.js';
 import { createClubService } from './modules/club/index.js';
+import { createSurveysService } from './modules/surveys/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -93,8 +94,22 @@ export function createServices(
   const funds = createFundsService(database, { ledger, audit, idempotency, programs });
   const rules = createRulesService(database, { audit, programs });
   // Account health (#16): purchase cycles kept on each purchase (the events' hook below), risk recomputed daily; digests through messaging.
-  const health = createHealthService(database, { now: opts.now, signals: opts.healthSignals, messaging, publicUrl: opts.publicUrl });
-  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany, afterPurchase: health.onPurchaseIn });
+  // Account health reads NPS and open follow-up tasks from the surveys (created below; read at call time).
+  const surveySignals: HealthSignals = {
+    npsByAccount: async (programId, accountIds) => {
+      const out = new Map<string, { value: number; n: number; ci95: [number, number] }>();
+      for (const [id, v] of await surveys.npsByAccount(programId, accountIds)) if (v.value !== null && v.ci95) out.set(id, { value: v.value, n: v.n, ci95: v.ci95 });
+      return out;
+    },
+    openTasksByAccount: async (programId, accountIds) => {
+      const wanted = new Set(accountIds);
+      const out = new Map<string, number>();
+      for (const [id, tasks] of await surveys.openTasksByAccount(programId)) if (wanted.has(id)) out.set(id, tasks.length);
+      return out;
+    },
+  };
+  const health = createHealthService(database, { now: opts.now, signals: opts.healthSignals ?? surveySignals, messaging, publicUrl: opts.publicUrl });
+  const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany, afterPurchase: health.onPurchaseIn, afterEvent: async (tx, ctx, e) => void (await surveys.onEventIn(tx, ctx.programId, e)) });
   const sessions = createSessionsService(database);
   const users = createUsersService(database, { audit, programs, sessions });
   const portal = createPortalService(database, { accounts, programs, wallets, rewards, sessions, tiers, keepTestCodes: opts.testEndpoints, production: opts.production, codeSender: opts.codeSender ?? messagingCodeSender(messaging, { production: opts.production === true }) });
@@ -130,7 +145,9 @@ export function createServices(
     now: opts.now,
     actorName: (programId, a) => (a.type === 'user' ? users.getUser(programId, a.id).then((u) => u.name, () => null) : Promise.resolve(null)),
   });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals };
+  // Surveys (#16): invitations through messaging, rewards as `survey_completed` events.
+  const surveys = createSurveysService(database, { audit, events, messaging, programs, publicUrl: opts.publicUrl, now: opts.now });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys };
 }
 
 export type Services = ReturnType<typeof createServices>;

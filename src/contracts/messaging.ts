@@ -171,6 +171,9 @@ export const TRIGGERS = [
   // Club events (#19): an invitation (or a seat freed from the waitlist), and the reminder a day before
   'event_invitation',
   'event_reminder',
+  // Surveys (#16): an invitation (and its one reminder) with the signed answer link; the outcome of a follow-up
+  'survey_invitation',
+  'survey_followup',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -42,6 +42,10 @@ export const PERMISSIONS = [
   'club:write',
   // Four eyes on large adjustments (#21): list and decide adjustment requests (owners and program managers).
   'adjustments:approve',
+  // Surveys and follow-up tasks (#16)
+  'surveys:read',
+  'surveys:write',
+  'tasks:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -58,7 +62,7 @@ const READS = PERMISSIONS.filter((p) => p.endsWith(':read'));
 export const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
   owner: PERMISSIONS,
   program_manager: PERMISSIONS,
-  account_manager: ['program:read', 'accounts:read', 'value:adjust', 'events:read', 'rules:read', 'tiers:read', 'rewards:read'],
+  account_manager: ['program:read', 'accounts:read', 'value:adjust', 'events:read', 'rules:read', 'tiers:read', 'rewards:read', 'surveys:read', 'tasks:write'],
   // Users (their e-mails and roles) are for those who manage them.
   viewer: READS.filter((p) => p !== 'users:read'),
 };

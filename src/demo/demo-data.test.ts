@@ -205,6 +205,24 @@ describe('demo data', () => {
     expect(shape((await s.club.list(b.programId, { limit: 10, when: 'all' })).items)).toEqual(shape(events));
   });
 
+  // Surveys (#16)
+  it('has a year of quarterly NPS answers by role, detractors with follow-up tasks, the latest still open', async () => {
+    const [survey] = (await s.surveys.list(a.programId)).items;
+    expect(survey).toMatchObject({ name: 'Quarterly partner NPS', mode: 'relationship', accountMethod: 'decision_maker_first' });
+    const r = await s.surveys.results(a.programId, survey.id, { by: 'quarter' });
+    expect(r.n).toBeGreaterThan(30);
+    expect(r.byPeriod.length).toBe(4);
+    expect(Object.keys(r.byRole)).toEqual(expect.arrayContaining(['owner', 'purchasing', 'foreman']));
+    expect(r.detractors).toBeGreaterThan(0);
+    expect(r.themes.map((t) => t.tag)).toEqual(expect.arrayContaining(['delivery', 'price']));
+    const open = (await s.surveys.tasks(a.programId, { status: 'open' })).items;
+    const resolved = (await s.surveys.tasks(a.programId, { status: 'resolved' })).items;
+    expect(open.length).toBeGreaterThan(0);
+    expect(resolved.length).toBeGreaterThan(0);
+    const rb = (await s.surveys.results(b.programId, (await s.surveys.list(b.programId)).items[0].id, { by: 'quarter' }));
+    expect(rb.n).toBe(r.n);
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

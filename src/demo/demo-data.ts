@@ -29,6 +29,7 @@ import { loadDemoAnalytics } from './demo-analytics.js';
 import { loadDemoFunds } from './demo-funds.js';
 import { loadDemoHealth } from './demo-health.js';
 import { loadDemoClub } from './demo-club.js';
+import { loadDemoSurveys } from './demo-surveys.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -602,6 +603,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoClub(services, ctx, plan, memberIds);
   // Program analytics (#18): a randomised pilot and control group, the pilot's spend 12 % up since its launch.
   await loadDemoAnalytics(services, ctx, plan, accountIds);
+  // Surveys (#16): a year of quarterly NPS answers by role, a few detractors with follow-up tasks.
+  await loadDemoSurveys(services, ctx, plan, memberIds);
 
   const summary: DemoSummary = {
     programId,

@@ -291,6 +291,22 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /adjustment-requests/:id': read('adjustments:approve'),
   'POST /adjustment-requests/:id/approve': write('adjustments:approve'),
   'POST /adjustment-requests/:id/reject': write('adjustments:approve'),
+  // Surveys and follow-up tasks (src/modules/surveys, #16)
+  'POST /surveys': write('surveys:write'),
+  'GET /surveys': read('surveys:read'),
+  'GET /surveys/:id': read('surveys:read'),
+  'PATCH /surveys/:id': write('surveys:write'),
+  'POST /surveys/:id/responses': write('surveys:write'),
+  'GET /surveys/:id/results': read('surveys:read'),
+  'POST /surveys/:id/links': write('surveys:write'),
+  'PUT /survey-responses/:id/tags': write('surveys:write'),
+  'GET /tasks': read('surveys:read', { list: true }),
+  'PATCH /tasks/:id': write('tasks:write', { list: true }),
+  'GET /s/:token': { public: true },
+  'POST /s/:token': { public: true },
+  'GET /s/:token/survey': { public: true },
+  'GET /portal/surveys': { portal: true },
+  'POST /portal/surveys/:token/answers': { portal: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

@@ -32,6 +32,8 @@ export type RunDueReport = {
     importFilesPurged: { imports: number; bytes: number };
     tiers: EvaluationResult | null;
   };
+  /** Surveys (#16): relationship waves due, one reminder per unanswered invitation, follow-up tasks escalated. Each is marked once, so every run is safe. */
+  surveys: { invited: number; reminded: number; escalated: number };
   /** Jobs that failed this time; the others still ran, and the next run picks up what is left. */
   errors: { job: string; message: string }[];
 };
@@ -95,6 +97,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     health: { ran: false, programs: 0, accounts: 0, atRisk: 0, lapsed: 0, digests: 0 },
     messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
     maintenance: noMaintenance(),
+    surveys: { invited: 0, reminded: 0, escalated: 0 },
     errors: [],
   };
   const step = async (job: string, fn: () => Promise<void>) => {
@@ -144,6 +147,10 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   // Club events (#19): a reminder a day before each event to those going, once per event (its row says so).
   await step('club-reminders', async () => {
     await s.club.remindDue(now);
+  });
+  // Surveys (#16): before the messages, so that invitations and reminders go out in this same run.
+  await step('surveys', async () => {
+    report.surveys = await s.surveys.runDaily(now);
   });
   // After maturity and expiry, so that their messages go out in this same run.
   await step('webhooks', async () => {

@@ -594,6 +594,28 @@ async function main(): Promise<void> {
       check((await lines.first().getAttribute('data-status')) === 'requested', 'the line carries the redemption status');
       await shot(mobile, 'portal-phone-history-redemption');
     });
+    // Surveys (#16): the signed answer page on a 390 px phone, in Persian (right to left), no sign-in.
+    await step('survey (390×844, RTL): a partner\'s customer answers the open survey link in Persian', async () => {
+      const surveys = (await api<{ items: { id: string; name: string }[] }>('GET', '/surveys')).items;
+      const survey = surveys.find((x) => x.name === 'Quarterly partner NPS');
+      check(survey, 'the demo has its quarterly NPS survey');
+      const accounts = (await api<{ items: { id: string }[] }>('GET', '/accounts?limit=1')).items;
+      const link = await api<{ token: string }>('POST', `/surveys/${survey!.id}/links`, { accountId: accounts[0].id, days: 7 });
+      const before = (await api<{ n: number }>('GET', `/surveys/${survey!.id}/results`)).n;
+      await mobile.goto(`${BASE}/api/v1/s/${link.token}?lang=fa`);
+      check((await mobile.evaluate(() => document.documentElement.dir)) === 'rtl', 'the Persian page is right to left');
+      const wide = await mobile.evaluate(() => document.documentElement.scrollWidth);
+      check(wide <= 390, `the page fits the phone without scrolling sideways: ${wide} px`);
+      await mobile.locator('fieldset[data-question=recommend] .scale label').nth(3).click();
+      await mobile.locator('textarea[name=q_why]').fill('تحویل‌ها دیر است');
+      await shot(mobile, 'survey-phone-rtl');
+      await mobile.locator('button[type=submit]').click();
+      await mobile.locator('[data-done=thanks]').waitFor();
+      const after = await api<{ n: number; byPeriod: unknown[] }>('GET', `/surveys/${survey!.id}/results`);
+      check(after.n === before + 1, `one more answer: ${before} → ${after.n}`);
+      const tampered = await fetch(`${BASE}/api/v1/s/${link.token.slice(0, -2)}xx`);
+      check(tampered.status === 404 && (await tampered.text()).includes('LINK_INVALID'), 'a tampered link shows the error page');
+    });
     await phone.close();
     // Console steps of later features: the desktop session signed in above.
     current = page;

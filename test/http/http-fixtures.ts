@@ -62,6 +62,10 @@ export type SeededProgram = {
   photoId: string;
   /** A pending adjustment request of the first account (four eyes, #21). */
   adjustmentRequestId: string;
+  // Surveys (#16): an NPS survey, a detractor's answer of the first member and its follow-up task.
+  surveyId: string;
+  surveyResponseId: string;
+  surveyTaskId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -168,6 +172,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
 
   // Four eyes (#21): a request left pending, so approve and reject would both change it.
   const adjustmentRequest = await post<{ id: string }>('/adjustment-requests', { accountId: accounts[0].id, currency: points, amount: 90000, reason: 'Pending approval' }, { 'idempotency-key': `${prefix}-adr` });
+  // Surveys (#16)
+  const survey = await post<{ id: string }>('/surveys', { name: `${prefix} survey`, kind: 'nps', mode: 'relationship', questions: [{ id: 'rec', type: 'nps', text: { en: 'Recommend?' } }] });
+  const surveyAnswer = await post<{ id: string; taskId: string }>(`/surveys/${survey.id}/responses`, { memberId: members[0].id, answers: [{ questionId: 'rec', value: 2 }] });
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
@@ -191,6 +198,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     storyId: story.id,
     photoId: withPhoto.photos[0].photoId,
     adjustmentRequestId: adjustmentRequest.id,
+    surveyId: survey.id,
+    surveyResponseId: surveyAnswer.id,
+    surveyTaskId: surveyAnswer.taskId,
   };
 }
 

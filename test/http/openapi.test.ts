@@ -93,6 +93,10 @@ describe('error responses in the document', () => {
     'GET /api/v1/portal/programs/:code',
     // Unsubscribe works without signing in: the signed link in the message is the credential.
     'GET /api/v1/messaging/unsubscribe',
+    // Surveys (#16): the answer page and its form; the signed link is the credential.
+    'GET /api/v1/s/:token',
+    'POST /api/v1/s/:token',
+    'GET /api/v1/s/:token/survey',
     'POST /api/v1/messaging/unsubscribe',
   ];
 

@@ -147,6 +147,14 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /adjustment-requests/:id': () => ({}),
   'POST /adjustment-requests/:id/approve': () => ({ body: {} }),
   'POST /adjustment-requests/:id/reject': () => ({ body: { note: 'stolen' } }),
+  // Surveys (#16)
+  'GET /surveys/:id': () => ({}),
+  'PATCH /surveys/:id': () => ({ body: { status: 'closed' } }),
+  'POST /surveys/:id/responses': (a) => ({ body: { memberId: a.members[0].id, answers: [{ questionId: 'rec', value: 10 }] } }),
+  'GET /surveys/:id/results': () => ({}),
+  'POST /surveys/:id/links': (a) => ({ body: { accountId: a.accounts[0].id } }),
+  'PUT /survey-responses/:id/tags': () => ({ body: { tags: ['stolen'] } }),
+  'PATCH /tasks/:id': () => ({ body: { status: 'contacted' } }),
 };
 
 /**
@@ -187,6 +195,9 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'club-stories.id': [b.storyId],
     photoId: [b.photoId],
     'adjustment-requests.id': [b.adjustmentRequestId],
+    'surveys.id': [b.surveyId],
+    'survey-responses.id': [b.surveyResponseId],
+    'tasks.id': [b.surveyTaskId],
   };
 }
 
@@ -224,7 +235,9 @@ const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
  * caller, the token names its message and carries its signature, and without one the answer is a
  * refusal, not a list. Forged and altered tokens are tested in src/modules/messaging/messaging.test.ts.
  */
-const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe'];
+const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe',
+  // Survey answer links (#16): the token is HMAC-signed with the survey's own key; forged, altered and expired ones are tested in src/modules/surveys.
+  'GET /s/:token', 'POST /s/:token', 'GET /s/:token/survey', 'POST /portal/surveys/:token/answers'];
 const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
 const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));

@@ -47,6 +47,8 @@ const AnalyticsPage = screen(() => import('./modules/analytics/components/analyt
 // Administering the program from the console (#21)
 const UsersPage = screen(() => import('./modules/users/components/users-page'), 'UsersPage');
 const ProgramSettingsPage = screen(() => import('./modules/program/components/program-settings-page'), 'ProgramSettingsPage');
+// Surveys and follow-up tasks (#16)
+const SurveysPage = screen(() => import('./modules/surveys/components/surveys-page'), 'SurveysPage');
 
 const loading = (
   <Center mih="40vh">
@@ -94,6 +96,8 @@ export function AdminRoutes() {
           <Route path="rebates" element={<RebatesPage />} />
           {/* Account health (#16) */}
           <Route path="at-risk" element={<AtRiskPage />} />
+          {/* Surveys and follow-up tasks (#16) */}
+          <Route path="surveys" element={<SurveysPage />} />
           <Route path="claims" element={<ClaimsPage />} />
           {/* Club events and success stories (#19) */}
           <Route path="club" element={<ClubPage />} />

@@ -6,6 +6,7 @@ import { SignInScreen } from './modules/auth/components/sign-in-screen';
 import { CompanyScreen } from './modules/company/components/company-screen';
 import { HistoryScreen } from './modules/history/components/history-screen';
 import { RebatesScreen } from './modules/rebates/components/rebates-screen';
+import { SurveysScreen } from './modules/surveys/components/surveys-screen';
 import { ClaimsScreen } from './modules/claims/components/claims-screen';
 import { ClubScreen } from './modules/club/components/club-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
@@ -65,6 +66,8 @@ export function PortalApp() {
   else if (path.startsWith('/inbox')) screen = <InboxScreen onUnread={setUnread} />;
   // Volume rebates (#14)
   else if (path.startsWith('/rebates')) screen = <RebatesScreen />;
+  // Surveys (#16)
+  else if (path.startsWith('/surveys')) screen = <SurveysScreen />;
   // Marketing funds and claims (#13)
   else if (path.startsWith('/claims')) screen = <ClaimsScreen />;
   // Club events and success stories (#19)

@@ -79,6 +79,8 @@ export function createEventsService(
     tiers?: TierHooks;
     /** Account health (#16): called for each new purchase event, in its transaction, after the event is stored and its account locked. */
     afterPurchase?: (tx: Tx, ctx: RequestContext, p: { accountId: string; occurredAt: Date }) => Promise<void>;
+    /** Transactional surveys (#16): called for each new event, in its transaction, once it is processed. */
+    afterEvent?: (tx: Tx, ctx: RequestContext, e: { id: string; type: string; accountId: string; memberId: string | null }) => Promise<void>;
   },
 ) {
   const { programs, accounts, rules, ledger } = deps;
@@ -337,6 +339,7 @@ export function createEventsService(
       context = r.context;
     }
     if (input.type === 'purchase' && deps.afterPurchase) await deps.afterPurchase(tx, ctx, { accountId: account.id, occurredAt: new Date(input.occurredAt) });
+    if (deps.afterEvent) await deps.afterEvent(tx, ctx, { id: input.id, type: input.type, accountId: account.id, memberId: member?.id ?? null });
     reads.answer(input.id, answer, jsonSafe(trace) as unknown[], context);
     return { answer, replayed: false };
   }

@@ -86,6 +86,23 @@ export const DEFAULT_TEMPLATES: Record<Trigger | SystemMessage, Texts> = {
     hi: { subject: 'आपकी {{ rebate.period }} छूट: {{ rebate.amountText }}', body: 'नमस्ते {{ member.name }},\n{{ account.name }} को {{ rebate.period }} के लिए {{ rebate.name }} छूट मिली: {{ rebate.amountText }} स्टोर क्रेडिट में जोड़े गए।\n{{ links.portal }}' },
     tl: { subject: 'Ang iyong rebate para sa {{ rebate.period }}: {{ rebate.amountText }}', body: 'Kumusta {{ member.name }},\nnakuha ng {{ account.name }} ang {{ rebate.name }} rebate para sa {{ rebate.period }}: {{ rebate.amountText }} ang naidagdag bilang store credit.\n{{ links.portal }}' },
   },
+  // Surveys (#16)
+  survey_invitation: {
+    en: { subject: '{% if survey.reminder %}Reminder: {% endif %}{{ survey.name }} — two minutes of your time', body: 'Hello {{ member.name }},\n{% if survey.reminder %}a reminder: {% endif %}{{ program.name }} would like your opinion. Answer in two minutes on your phone, no sign-in needed:\n{{ survey.url }}' },
+    fr: { subject: '{% if survey.reminder %}Rappel : {% endif %}{{ survey.name }} — deux minutes de votre temps', body: 'Bonjour {{ member.name }},\n{% if survey.reminder %}petit rappel : {% endif %}{{ program.name }} aimerait votre avis. Répondez en deux minutes sur votre téléphone, sans connexion :\n{{ survey.url }}' },
+    fa: { subject: '{% if survey.reminder %}یادآوری: {% endif %}{{ survey.name }} — دو دقیقه از وقت شما', body: 'سلام {{ member.name }}،\n{% if survey.reminder %}یادآوری: {% endif %}{{ program.name }} مایل است نظر شما را بداند. در دو دقیقه با تلفن خود و بدون ورود پاسخ دهید:\n{{ survey.url }}' },
+    uk: { subject: '{% if survey.reminder %}Нагадування: {% endif %}{{ survey.name }} — дві хвилини вашого часу', body: 'Вітаємо, {{ member.name }}!\n{% if survey.reminder %}Нагадуємо: {% endif %}{{ program.name }} хоче знати вашу думку. Дайте відповідь за дві хвилини з телефона, без входу:\n{{ survey.url }}' },
+    hi: { subject: '{% if survey.reminder %}अनुस्मारक: {% endif %}{{ survey.name }} — आपके दो मिनट', body: 'नमस्ते {{ member.name }},\n{% if survey.reminder %}अनुस्मारक: {% endif %}{{ program.name }} आपकी राय जानना चाहता है। अपने फ़ोन पर दो मिनट में, बिना साइन-इन के जवाब दें:\n{{ survey.url }}' },
+    tl: { subject: '{% if survey.reminder %}Paalala: {% endif %}{{ survey.name }} — dalawang minuto lang', body: 'Kumusta {{ member.name }},\n{% if survey.reminder %}paalala: {% endif %}gusto ng {{ program.name }} na malaman ang iyong opinyon. Sumagot sa loob ng dalawang minuto sa iyong telepono, walang sign-in:\n{{ survey.url }}' },
+  },
+  survey_followup: {
+    en: { subject: 'About your feedback', body: 'Hello {{ member.name }},\nthank you for your feedback to {{ program.name }}. Here is what we did: {{ followup.note }}' },
+    fr: { subject: 'À propos de votre avis', body: 'Bonjour {{ member.name }},\nmerci pour votre avis sur {{ program.name }}. Voici ce que nous avons fait : {{ followup.note }}' },
+    fa: { subject: 'درباره بازخورد شما', body: 'سلام {{ member.name }}،\nاز بازخورد شما به {{ program.name }} سپاسگزاریم. کاری که انجام دادیم: {{ followup.note }}' },
+    uk: { subject: 'Щодо вашого відгуку', body: 'Вітаємо, {{ member.name }}!\nДякуємо за ваш відгук про {{ program.name }}. Ось що ми зробили: {{ followup.note }}' },
+    hi: { subject: 'आपकी प्रतिक्रिया के बारे में', body: 'नमस्ते {{ member.name }},\n{{ program.name }} को प्रतिक्रिया देने के लिए धन्यवाद। हमने यह किया: {{ followup.note }}' },
+    tl: { subject: 'Tungkol sa iyong feedback', body: 'Kumusta {{ member.name }},\nsalamat sa iyong feedback sa {{ program.name }}. Ito ang aming ginawa: {{ followup.note }}' },
+  },
   sign_in_code: {
     en: { subject: '{{ code }} is your {{ program.name }} sign-in code', body: 'Your {{ program.name }} sign-in code is {{ code }}. It expires in {{ minutes }} minutes.{% if programs.size > 1 %} It opens: {{ programs | join: ", " }}.{% endif %} If you did not ask for it, ignore this message.' },
     fr: { subject: '{{ code }} est votre code de connexion {{ program.name }}', body: 'Votre code de connexion {{ program.name }} est {{ code }}. Il expire dans {{ minutes }} minutes.{% if programs.size > 1 %} Il ouvre : {{ programs | join: ", " }}.{% endif %} Si vous ne l\'avez pas demandé, ignorez ce message.' },

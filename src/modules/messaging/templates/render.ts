@@ -110,6 +110,9 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     // Club events (#19)
     event_invitation: { promoted: false, event: { id: 'cev_sample', title: 'Installers’ breakfast', kind: 'breakfast', startsAt: '2026-12-10T07:00:00Z', startsText: '10 Dec 2026, 08:00 (Europe/Paris)', place: 'Hotel Lutetia, Paris', url: '', timeZone: 'Europe/Paris' } },
     event_reminder: { event: { id: 'cev_sample', title: 'Installers’ breakfast', kind: 'breakfast', startsAt: '2026-12-10T07:00:00Z', startsText: '10 Dec 2026, 08:00 (Europe/Paris)', place: 'Hotel Lutetia, Paris', url: '', timeZone: 'Europe/Paris' } },
+    // Surveys (#16)
+    survey_invitation: { survey: { id: 'srv_sample', name: 'Quarterly partner survey', url: 'https://loyalty.example.com/api/v1/s/i.inv_sample.1798761600.sig', expiresAt: '2026-12-31T23:00:00Z', reminder: false } },
+    survey_followup: { followup: { note: 'We moved your deliveries to the morning slot.' } },
     rebate_settled: { rebate: { id: 'rbt_sample', name: 'Distributor quarterly rebate', period: '2026-Q4', final: true, amount: 64000, amountText: '640.00 EUR', total: 64000, currency: 'eur', rateBp: 300, basis: 2133333 } },
     // Account health (#16)
     health_digest: { manager: { id: 'usr_sample', name: 'Claire Martin' }, digest: { date: '2026-12-03', atRisk: 2, revenueAtRisk: 1250000, openTasks: 1, link: 'https://fealty.example/at-risk', accounts: [{ accountId: 'acc_sample', name: 'Northwind Plumbing', score: 75, status: 'lapsed', reasons: 'lapsed, spend_drop', revenueAtRisk: 900000 }] } },

@@ -10,6 +10,7 @@ import { EntryList } from './entry-list';
 import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
 import { ClubLink } from '../../club/components/club-screen';
+import { SurveysLink } from '../../surveys/components/surveys-screen';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
         );
       })}
       {tier.data ? <TierCard tier={tier.data} /> : null}
+      <SurveysLink />
       <RebatesSummary />
       <FundsLink />
       <ClubLink />
