@@ -21,6 +21,7 @@ import { createClaimsService, createFundsService } from './modules/funds/index.j
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
+import { createCoursesService } from './modules/courses/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -113,7 +114,9 @@ export function createServices(
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates };
+  // Courses (#19): lesson files in the file store, completions posted as training_completed events for the rules.
+  const courses = createCoursesService(database, { audit, events, programs, files: createDatabaseFileStore(), tierOf: tiers.tierOf, publicUrl: opts.publicUrl, now: opts.now, uploadLimitBytes: opts.uploadLimitBytes });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, courses };
 }
 
 export type Services = ReturnType<typeof createServices>;

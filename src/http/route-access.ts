@@ -117,6 +117,22 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /rebates/:id/settlements': read('accounts:read', { list: true }),
   'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
   'GET /portal/rebates': { portal: true },
+  // Courses (src/modules/courses, #19)
+  'POST /courses': write('program:write'),
+  'GET /courses': read('program:read'),
+  'GET /courses/:id': read('program:read'),
+  'PATCH /courses/:id': write('program:write'),
+  'POST /courses/files': write('program:write'),
+  'GET /courses/:id/files/:fileId': read('program:read'),
+  'POST /courses/:id/attempts': write('program:write'),
+  'GET /courses/:id/report': read('reports:read'),
+  'GET /portal/courses': { portal: true },
+  'GET /portal/courses/:id': { portal: true },
+  'POST /portal/courses/:id/lessons/:lessonId/done': { portal: true },
+  'POST /portal/courses/:id/attempts': { portal: true },
+  'GET /portal/courses/:id/files/:fileId': { portal: true },
+  'GET /portal/courses/:id/certificate': { portal: true },
+  'GET /certificates/:token': { public: true },
 
   // Events and rules
   'POST /events': write('events:write'),
