@@ -125,6 +125,17 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
   'GET /rebates/:id/settlements': () => ({}),
   'GET /accounts/:accountId/rebates': () => ({}),
+  // Courses (#19)
+  'GET /courses/:id': () => ({}),
+  'PATCH /courses/:id': () => ({ body: { status: 'archived' } }),
+  'GET /courses/:id/files/:fileId': () => ({}),
+  'POST /courses/:id/attempts': (a) => ({ body: { memberId: a.members[0].id, answers: [{ questionId: 'q1', selected: [1] }] } }),
+  'GET /courses/:id/report': () => ({}),
+  'GET /portal/courses/:id': () => ({}),
+  'POST /portal/courses/:id/lessons/:lessonId/done': () => ({}),
+  'POST /portal/courses/:id/attempts': () => ({ body: { answers: [{ questionId: 'q1', selected: [1] }] } }),
+  'GET /portal/courses/:id/files/:fileId': () => ({}),
+  'GET /portal/courses/:id/certificate': () => ({}),
 };
 
 /**
@@ -161,6 +172,9 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'claims.id': [b.claimId],
     documentId: [b.documentId],
     'rebates.id': [b.rebateId],
+    'courses.id': [b.courseId],
+    fileId: [b.courseFileId],
+    lessonId: [b.lessonId],
   };
 }
 
@@ -198,7 +212,7 @@ const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
  * caller, the token names its message and carries its signature, and without one the answer is a
  * refusal, not a list. Forged and altered tokens are tested in src/modules/messaging/messaging.test.ts.
  */
-const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe'];
+const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe', 'GET /certificates/:token'];
 const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
 const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));

@@ -10,7 +10,7 @@ export const courseErrorStatus = {
   COURSE_NOT_OPEN: 409,
   COURSE_ALREADY_COMPLETED: 409,
   COURSE_NO_ATTEMPTS_LEFT: 409,
-  COURSE_NOT_COMPLETED: 404,
+  COURSE_NOT_COMPLETED: 409,
   CERTIFICATE_INVALID: 404,
 } as const satisfies Record<string, number>;
 

@@ -226,7 +226,7 @@ describe('the certificate', () => {
     }
     // Not completed: no certificate.
     const open = await createCourse({ title: 'Not yet' });
-    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${open.id}/certificate`)).statusCode).toBe(404);
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${open.id}/certificate`)).statusCode).toBe(409);
   });
 });
 

@@ -80,7 +80,7 @@ export function courseRoutes(courses: CoursesService): FastifyPluginAsyncZod {
     app.get('/portal/courses/:id/files/:fileId', { schema: { tags: ['portal'], summary: 'An image or attachment of my course', params: fileParams, response: { 200: binary, 404: problem } } }, async (req, reply) =>
       sendFile(reply, await courses.file(req.ctx.programId, req.params.id, req.params.fileId, { kind: 'member', memberId: memberOf(req) })),
     );
-    app.get('/portal/courses/:id/certificate', { schema: { tags: ['portal'], summary: 'My certificate of a completed course (PDF)', params, response: { 200: { content: { 'application/pdf': { schema: z.string() } } }, 404: problem } } }, async (req, reply) => {
+    app.get('/portal/courses/:id/certificate', { schema: { tags: ['portal'], summary: 'My certificate of a completed course (PDF)', params, response: { 200: { content: { 'application/pdf': { schema: z.string() } } }, 404: problem, 409: problem } } }, async (req, reply) => {
       const pdf = await courses.certificate(req.ctx.programId, req.params.id, memberOf(req));
       return sendFile(reply, { fileName: `certificate-${req.params.id}.pdf`, contentType: 'application/pdf', bytes: pdf });
     });
