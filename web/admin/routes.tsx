@@ -37,6 +37,8 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// Courses (#19)
+const CoursesPage = screen(() => import('./modules/courses/components/courses-page'), 'CoursesPage');
 
 const loading = (
   <Center mih="40vh">
@@ -82,6 +84,8 @@ export function AdminRoutes() {
           <Route path="audit" element={<AuditPage />} />
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
+          {/* Courses (#19) */}
+          <Route path="courses" element={<CoursesPage />} />
           <Route path="claims" element={<ClaimsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />

@@ -6,6 +6,7 @@ import { SignInScreen } from './modules/auth/components/sign-in-screen';
 import { CompanyScreen } from './modules/company/components/company-screen';
 import { HistoryScreen } from './modules/history/components/history-screen';
 import { RebatesScreen } from './modules/rebates/components/rebates-screen';
+import { CoursesScreen } from './modules/courses/components/courses-screen';
 import { ClaimsScreen } from './modules/claims/components/claims-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
 import { fetchInbox } from './modules/inbox/api/inbox-api';
@@ -66,6 +67,8 @@ export function PortalApp() {
   else if (path.startsWith('/rebates')) screen = <RebatesScreen />;
   // Marketing funds and claims (#13)
   else if (path.startsWith('/claims')) screen = <ClaimsScreen />;
+  // Courses (#19)
+  else if (path.startsWith('/courses')) screen = <CoursesScreen />;
   else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen me={session.member.id} />;
   else screen = <HomeScreen session={session} />;
   return (

@@ -25,6 +25,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/audit', key: 'audit', perm: 'audit:read' },
   // Volume rebates (#14)
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
+  // Courses (#19)
+  { to: '/courses', key: 'courses', perm: 'program:read', label: 'courses.nav' },
   // Funds and claims (#13)
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
 ];
