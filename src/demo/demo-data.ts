@@ -25,6 +25,7 @@ import {
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
+import { loadDemoCourses } from './demo-courses.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -590,6 +591,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
 
   // Volume rebates (#14): a quarterly rebate for distributors, measured on this quarter's purchases.
   await loadDemoRebates(services, ctx, plan, accountIds);
+  // Courses (#19): two courses, a rule for completions, some people passing through the attempt path.
+  await loadDemoCourses(services, ctx, plan, memberIds);
 
   const summary: DemoSummary = {
     programId,
