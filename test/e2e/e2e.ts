@@ -505,7 +505,7 @@ async function main(): Promise<void> {
         lessons: [{ id: 'one', title: 'Gloves', body: '**Always** wear gloves on site.' }],
         quiz: { questions: [{ id: 'q1', text: 'What do you wear on site?', options: ['Sandals', 'Gloves'], correct: [1] }, { id: 'q2', text: 'Which are tools? (two)', options: ['Wrench', 'Banana', 'Level'], correct: [0, 2] }], passPercent: 100, attemptsAllowed: 2 },
       });
-      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      const ctx = await browser!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
       const page = await ctx.newPage();
       page.setDefaultTimeout(10_000);
       current = page;
