@@ -19,6 +19,7 @@ import { rebateRoutes } from './modules/rebates/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { clubRoutes } from './modules/club/index.js';
 import { surveyRoutes } from './modules/surveys/index.js';
+import { courseRoutes } from './modules/courses/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -49,5 +50,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(adjustmentApprovalRoutes(s.adjustmentApprovals));
     // Surveys and follow-up tasks (#16)
     await api.register(surveyRoutes(s.surveys));
+    // Courses (#19)
+    await api.register(courseRoutes(s.courses));
   };
 }

@@ -24,6 +24,7 @@ import { createRebatesService } from './modules/rebates/index.js';
 import { createHealthService, type HealthSignals } from './modules/health/index.js';
 import { createClubService } from './modules/club/index.js';
 import { createSurveysService } from './modules/surveys/index.js';
+import { createCoursesService } from './modules/courses/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -147,7 +148,9 @@ export function createServices(
   });
   // Surveys (#16): invitations through messaging, rewards as `survey_completed` events.
   const surveys = createSurveysService(database, { audit, events, messaging, programs, publicUrl: opts.publicUrl, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys };
+  // Courses (#19): lesson files in the file store, completions posted as training_completed events for the rules.
+  const courses = createCoursesService(database, { audit, events, programs, files: createDatabaseFileStore(), tierOf: tiers.tierOf, publicUrl: opts.publicUrl, now: opts.now, uploadLimitBytes: opts.uploadLimitBytes });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -30,6 +30,7 @@ import { loadDemoFunds } from './demo-funds.js';
 import { loadDemoHealth } from './demo-health.js';
 import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
+import { loadDemoCourses } from './demo-courses.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -605,6 +606,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoAnalytics(services, ctx, plan, accountIds);
   // Surveys (#16): a year of quarterly NPS answers by role, a few detractors with follow-up tasks.
   await loadDemoSurveys(services, ctx, plan, memberIds);
+  // Courses (#19): two courses, a rule for completions, some people passing through the attempt path.
+  await loadDemoCourses(services, ctx, plan, memberIds);
 
   const summary: DemoSummary = {
     programId,

@@ -122,6 +122,22 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Account health (src/modules/health, #16)
   'GET /accounts/:accountId/health': read('accounts:read', { accountParam: 'accountId' }),
   'GET /health/accounts': read('accounts:read', { list: true }),
+  // Courses (src/modules/courses, #19)
+  'POST /courses': write('program:write'),
+  'GET /courses': read('program:read'),
+  'GET /courses/:id': read('program:read'),
+  'PATCH /courses/:id': write('program:write'),
+  'POST /courses/files': write('program:write'),
+  'GET /courses/:id/files/:fileId': read('program:read'),
+  'POST /courses/:id/attempts': write('program:write'),
+  'GET /courses/:id/report': read('reports:read'),
+  'GET /portal/courses': { portal: true },
+  'GET /portal/courses/:id': { portal: true },
+  'POST /portal/courses/:id/lessons/:lessonId/done': { portal: true },
+  'POST /portal/courses/:id/attempts': { portal: true },
+  'GET /portal/courses/:id/files/:fileId': { portal: true },
+  'GET /portal/courses/:id/certificate': { portal: true },
+  'GET /certificates/:token': { public: true },
 
   // Events and rules
   'POST /events': write('events:write'),

@@ -692,6 +692,44 @@ async function main(): Promise<void> {
     });
     await adminCtx.close();
 
+    // Courses (#19): a member takes a course on a 390 px phone and passes the quiz.
+    await step('portal (390×844): a member takes a course and passes the quiz', async () => {
+      const course = await api<{ id: string }>('POST', '/courses', {
+        title: 'E2E safety basics',
+        lessons: [{ id: 'one', title: 'Gloves', body: '**Always** wear gloves on site.' }],
+        quiz: { questions: [{ id: 'q1', text: 'What do you wear on site?', options: ['Sandals', 'Gloves'], correct: [1] }, { id: 'q2', text: 'Which are tools? (two)', options: ['Wrench', 'Banana', 'Level'], correct: [0, 2] }], passPercent: 100, attemptsAllowed: 2 },
+      });
+      const ctx = await browser!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(10_000);
+      current = page;
+      await page.goto(`${BASE}/portal/${programCode}/`);
+      await page.getByLabel('Work e-mail', { exact: true }).fill(employee.email ?? '');
+      await page.getByRole('button', { name: 'Send me a code' }).click();
+      await page.getByLabel('6-digit code', { exact: true }).waitFor();
+      const { code } = (await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(employee.email ?? '')}&program=${programCode}`)).json()) as { code: string };
+      await page.getByLabel('6-digit code', { exact: true }).fill(code);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('h1.hello').waitFor();
+      await page.locator('select.lang').selectOption('en');
+      await page.goto(`${BASE}/portal/${programCode}/courses/${course.id}`);
+      await page.getByRole('heading', { name: 'E2E safety basics' }).waitFor();
+      await page.getByTestId('lesson-one').getByRole('button', { name: 'I have read this lesson' }).click();
+      await page.getByTestId('lesson-one').getByText('Read').waitFor();
+      await page.getByTestId('question-q1').getByLabel('Gloves').check();
+      await page.getByTestId('question-q2').getByLabel('Wrench').check();
+      await page.getByTestId('question-q2').getByLabel('Level').check();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(width <= 390, `the course player fits the phone's width: ${width}px`);
+      await page.getByRole('button', { name: 'Submit my answers' }).click();
+      await page.getByTestId('quiz-result').filter({ hasText: 'Passed!' }).waitFor();
+      await page.getByTestId('certificate-link').waitFor();
+      await shot(page, 'portal-phone-course-passed');
+      const after = await api<{ completions: number }>('GET', `/courses/${course.id}`);
+      check(after.completions === 1, `the course is completed once: ${after.completions}`);
+      await ctx.close();
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

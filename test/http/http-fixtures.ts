@@ -66,6 +66,10 @@ export type SeededProgram = {
   surveyId: string;
   surveyResponseId: string;
   surveyTaskId: string;
+  /** A published course for everyone with one lesson (its PDF attachment) and a one-question quiz (#19). */
+  courseId: string;
+  courseFileId: string;
+  lessonId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -169,6 +173,12 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const proof = await t.app.inject({ method: 'POST', url: `${API}/claims/${claim.id}/documents?fileName=ad.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} layout\n%%EOF\n`) });
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
   const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
+  // Courses (#19)
+  const courseFile = await created<{ fileId: string }>(t.app.inject({ method: 'POST', url: `${API}/courses/files?fileName=guide.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} guide\n%%EOF\n`) }));
+  const lessonId = `${lower}-lesson`;
+  const course = await post<{ id: string }>('/courses', { title: `${prefix} course`, lessons: [{ id: lessonId, title: 'Lesson', body: 'Read me.', attachmentFileIds: [courseFile.fileId] }], quiz: { questions: [{ id: 'q1', text: 'Yes?', options: ['no', 'yes'], correct: [1] }], passPercent: 100 } });
+  // The portal's member completed it, so their certificate is there to be asked for.
+  await post(`/courses/${course.id}/attempts`, { memberId: members[0].id, answers: [{ questionId: 'q1', selected: [1] }] });
 
   // Four eyes (#21): a request left pending, so approve and reject would both change it.
   const adjustmentRequest = await post<{ id: string }>('/adjustment-requests', { accountId: accounts[0].id, currency: points, amount: 90000, reason: 'Pending approval' }, { 'idempotency-key': `${prefix}-adr` });
@@ -201,6 +211,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     surveyId: survey.id,
     surveyResponseId: surveyAnswer.id,
     surveyTaskId: surveyAnswer.taskId,
+    courseId: course.id,
+    courseFileId: courseFile.fileId,
+    lessonId,
   };
 }
 

@@ -155,6 +155,17 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /surveys/:id/links': (a) => ({ body: { accountId: a.accounts[0].id } }),
   'PUT /survey-responses/:id/tags': () => ({ body: { tags: ['stolen'] } }),
   'PATCH /tasks/:id': () => ({ body: { status: 'contacted' } }),
+  // Courses (#19)
+  'GET /courses/:id': () => ({}),
+  'PATCH /courses/:id': () => ({ body: { status: 'archived' } }),
+  'GET /courses/:id/files/:fileId': () => ({}),
+  'POST /courses/:id/attempts': (a) => ({ body: { memberId: a.members[0].id, answers: [{ questionId: 'q1', selected: [1] }] } }),
+  'GET /courses/:id/report': () => ({}),
+  'GET /portal/courses/:id': () => ({}),
+  'POST /portal/courses/:id/lessons/:lessonId/done': () => ({}),
+  'POST /portal/courses/:id/attempts': () => ({ body: { answers: [{ questionId: 'q1', selected: [1] }] } }),
+  'GET /portal/courses/:id/files/:fileId': () => ({}),
+  'GET /portal/courses/:id/certificate': () => ({}),
 };
 
 /**
@@ -198,6 +209,9 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'surveys.id': [b.surveyId],
     'survey-responses.id': [b.surveyResponseId],
     'tasks.id': [b.surveyTaskId],
+    'courses.id': [b.courseId],
+    fileId: [b.courseFileId],
+    lessonId: [b.lessonId],
   };
 }
 
@@ -237,7 +251,9 @@ const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
  */
 const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe',
   // Survey answer links (#16): the token is HMAC-signed with the survey's own key; forged, altered and expired ones are tested in src/modules/surveys.
-  'GET /s/:token', 'POST /s/:token', 'GET /s/:token/survey', 'POST /portal/surveys/:token/answers'];
+  'GET /s/:token', 'POST /s/:token', 'GET /s/:token/survey', 'POST /portal/surveys/:token/answers',
+  // Course certificates (#19): the verification link is HMAC-signed with the program's key.
+  'GET /certificates/:token'];
 const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
 const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));

@@ -49,6 +49,8 @@ const UsersPage = screen(() => import('./modules/users/components/users-page'), 
 const ProgramSettingsPage = screen(() => import('./modules/program/components/program-settings-page'), 'ProgramSettingsPage');
 // Surveys and follow-up tasks (#16)
 const SurveysPage = screen(() => import('./modules/surveys/components/surveys-page'), 'SurveysPage');
+// Courses (#19)
+const CoursesPage = screen(() => import('./modules/courses/components/courses-page'), 'CoursesPage');
 
 const loading = (
   <Center mih="40vh">
@@ -98,6 +100,8 @@ export function AdminRoutes() {
           <Route path="at-risk" element={<AtRiskPage />} />
           {/* Surveys and follow-up tasks (#16) */}
           <Route path="surveys" element={<SurveysPage />} />
+          {/* Courses (#19) */}
+          <Route path="courses" element={<CoursesPage />} />
           <Route path="claims" element={<ClaimsPage />} />
           {/* Club events and success stories (#19) */}
           <Route path="club" element={<ClubPage />} />

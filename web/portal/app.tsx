@@ -7,6 +7,7 @@ import { CompanyScreen } from './modules/company/components/company-screen';
 import { HistoryScreen } from './modules/history/components/history-screen';
 import { RebatesScreen } from './modules/rebates/components/rebates-screen';
 import { SurveysScreen } from './modules/surveys/components/surveys-screen';
+import { CoursesScreen } from './modules/courses/components/courses-screen';
 import { ClaimsScreen } from './modules/claims/components/claims-screen';
 import { ClubScreen } from './modules/club/components/club-screen';
 import { HomeScreen } from './modules/home/components/home-screen';
@@ -72,6 +73,8 @@ export function PortalApp() {
   else if (path.startsWith('/claims')) screen = <ClaimsScreen />;
   // Club events and success stories (#19)
   else if (path.startsWith('/club')) screen = <ClubScreen tab={path.startsWith('/club/stories') ? 'stories' : 'events'} />;
+  // Courses (#19)
+  else if (path.startsWith('/courses')) screen = <CoursesScreen />;
   else if (path.startsWith('/company') && session.partnerAdmin) screen = <CompanyScreen me={session.member.id} />;
   else screen = <HomeScreen session={session} />;
   return (

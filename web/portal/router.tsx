@@ -6,7 +6,7 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
  * `/portal/<programCode>/…` is a program's own portal (sign-in to that program only); the code
  * stays in every link. The screens' names are reserved: no program has them as its code.
  */
-const SCREENS = ['history', 'rewards', 'company', 'rebates', 'claims', 'inbox', 'club', 'surveys'];
+const SCREENS = ['history', 'rewards', 'company', 'rebates', 'claims', 'inbox', 'club', 'surveys', 'courses'];
 const inPath = /^\/portal\/([a-z0-9][a-z0-9-]{0,39})(?=\/|$)/.exec(window.location.pathname)?.[1];
 /** The program code of the address, or null on the plain /portal/. */
 export const PROGRAM_CODE: string | null = inPath && !SCREENS.includes(inPath) ? inPath : null;

@@ -27,6 +27,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
   // Surveys and follow-up tasks (#16)
   { to: '/surveys', key: 'surveys', perm: 'surveys:read', label: 'surveys.nav' },
+  // Courses (#19)
+  { to: '/courses', key: 'courses', perm: 'program:read', label: 'courses.nav' },
   // Funds and claims (#13)
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
   // Account health (#16)

@@ -11,6 +11,8 @@ import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
 import { ClubLink } from '../../club/components/club-screen';
 import { SurveysLink } from '../../surveys/components/surveys-screen';
+// Courses (#19)
+import { CoursesLink } from '../../courses/components/courses-link';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -72,6 +74,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       <RebatesSummary />
       <FundsLink />
       <ClubLink />
+      <CoursesLink />
       <section className="card" aria-labelledby="recent-title">
         <div className="card-head">
           <h2 id="recent-title">{t('home.recent')}</h2>

@@ -1,0 +1,262 @@
+import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, type TestProgram, type TestSession } from '../../../test/support/app.js';
+import { scoreAttempt, shuffledOrder } from './courses.quiz.js';
+
+let t: TestApp;
+let p: TestProgram;
+let other: TestProgram;
+let imageId: string;
+let pdfId: string;
+
+const png = () => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer();
+const pdf = Buffer.from('%PDF-1.4\n% wiring diagram\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const upload = (prog: TestProgram, bytes: Buffer, type: string, name: string) =>
+  t.app.inject({ method: 'POST', url: `/api/v1/courses/files?fileName=${name}`, headers: { authorization: `Bearer ${prog.apiKey}`, 'content-type': type }, payload: bytes });
+
+/** Eight questions (a shuffled order then differs from the written one but by a 1 in 40,320 chance); q8 is a multiple choice. */
+const questions = [
+  ...Array.from({ length: 7 }, (_, i) => ({ id: `q${i + 1}`, text: `Question ${i + 1}?`, options: ['wrong', 'right', 'also wrong'], correct: [1] })),
+  { id: 'q8', text: 'Which tools? (two)', options: ['torque wrench', 'hammer', 'level'], correct: [0, 2] },
+];
+const allRight = questions.map((q) => ({ questionId: q.id, selected: q.correct }));
+/** 6 of 8 right = 75 %. */
+const sixRight = allRight.map((a, i) => (i < 2 ? { ...a, selected: [0] } : a));
+
+const course = (over: Record<string, unknown> = {}) => ({
+  title: 'Installing the WT-200',
+  description: 'What an installer needs to know.',
+  lessons: [
+    { id: 'unpack', title: 'Unpacking', body: '# Unpacking\n\n**Check** the seal. <script>alert(1)</script>', imageFileIds: [imageId], videoUrl: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' },
+    { id: 'wire', title: 'Wiring', body: '- red to L\n- blue to N', attachmentFileIds: [pdfId] },
+  ],
+  quiz: { questions, passPercent: 80, attemptsAllowed: 3 },
+  audience: { roles: ['installer'] },
+  requiredFor: [{ role: 'installer', dueAt: '2020-01-31T00:00:00Z' }],
+  translations: { fr: { title: 'Installer le WT-200', lessons: { unpack: { title: 'Déballage' } }, questions: { q1: { text: 'Question 1 ?' } } } },
+  ...over,
+});
+
+async function createCourse(over: Record<string, unknown> = {}) {
+  const r = await t.call(p, 'POST', '/api/v1/courses', course(over));
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json() as { id: string; title: string };
+}
+
+async function points(memberRef: string) {
+  const ws = (await t.call(p, 'GET', `/api/v1/members/${memberRef}/wallets`)).json() as { currency: string; available: number; pending: number }[];
+  const w = ws.find((x) => x.currency === 'points');
+  return (w?.available ?? 0) + (w?.pending ?? 0);
+}
+
+/** The text of a PDF written uncompressed by pdfkit: each `[<hex> kern <hex>] TJ` is one line. */
+function pdfText(bytes: Buffer): string {
+  const s = bytes.toString('latin1');
+  return (s.match(/\[[^\]]*\] TJ/g) ?? []).map((tj) => (tj.match(/<([0-9a-fA-F]*)>/g) ?? []).map((h) => Buffer.from(h.slice(1, -1), 'hex').toString('latin1')).join('')).join('\n');
+}
+
+let installer: TestSession;
+
+beforeAll(async () => {
+  t = await createTestApp({ testEndpoints: true });
+  p = await t.newProgram('Cordiant Club');
+  other = await t.newProgram();
+  await t.call(p, 'POST', '/api/v1/currencies', { code: 'points', name: 'Points', kind: 'points' });
+  for (const [code, name] of [['installer', 'Installer'], ['sales', 'Sales']]) await t.call(p, 'POST', '/api/v1/roles', { code, name });
+  for (const id of ['D-1', 'D-2']) await t.call(p, 'POST', '/api/v1/accounts', { externalId: id, name: `Dealer ${id}`, type: 'dealer' });
+  const members: [string, string, string, string, string?][] = [
+    ['ext:D-1', 'I-1', 'Ivan Installer', 'installer'],
+    ['ext:D-1', 'I-2', 'Second Installer', 'installer', 'fr'],
+    ['ext:D-2', 'I-3', 'Racing Installer', 'installer'],
+    ['ext:D-2', 'S-1', 'Sally Sales', 'sales'],
+  ];
+  for (const [acc, ext, name, role, locale] of members) {
+    const r = await t.call(p, 'POST', `/api/v1/accounts/${acc}/members`, { externalId: ext, name, role, email: `${ext.toLowerCase()}@courses.test`, ...(locale ? { locale } : {}) });
+    expect(r.statusCode, r.body).toBe(201);
+  }
+  const rule = await t.call(p, 'POST', '/api/v1/rules', { name: '100 points per course completed', eventType: 'training_completed', effects: [{ currency: 'points', to: 'member', amount: 100 }] });
+  expect(rule.statusCode, rule.body).toBe(201);
+  const img = await upload(p, await png(), 'image/png', 'seal.png');
+  expect(img.statusCode, img.body).toBe(201);
+  imageId = img.json().fileId;
+  const doc = await upload(p, pdf, 'application/pdf', 'wiring.pdf');
+  expect(doc.statusCode, doc.body).toBe(201);
+  pdfId = doc.json().fileId;
+  installer = await t.loginMember('i-1@courses.test');
+});
+afterAll(() => t.close());
+
+describe('scoring and shuffling', () => {
+  it('counts a question only when exactly its correct options are chosen, rounding down', () => {
+    const qs = [
+      { id: 'a', text: 'a', options: ['x', 'y'], correct: [0] },
+      { id: 'b', text: 'b', options: ['x', 'y', 'z'], correct: [0, 2] },
+      { id: 'c', text: 'c', options: ['x', 'y'], correct: [1] },
+    ];
+    expect(scoreAttempt(qs, [{ questionId: 'a', selected: [0] }, { questionId: 'b', selected: [2, 0] }], 67)).toMatchObject({ scorePercent: 66, passed: false, errors: [] });
+    expect(scoreAttempt(qs, [{ questionId: 'b', selected: [0] }], 1).scorePercent).toBe(0);
+    expect(scoreAttempt(qs, [{ questionId: 'zz', selected: [0] }], 1).errors[0].path).toBe('answers.0.questionId');
+    expect(scoreAttempt(qs, [{ questionId: 'a', selected: [0, 1] }], 1).errors[0].message).toMatch(/single-choice/);
+  });
+
+  it('shuffles the same way for the same attempt, another way for the next, and keeps every question', () => {
+    const ids = questions.map((q) => q.id);
+    expect(shuffledOrder(ids, 'c|m|1')).toEqual(shuffledOrder(ids, 'c|m|1'));
+    expect(shuffledOrder(ids, 'c|m|1')).not.toEqual(shuffledOrder(ids, 'c|m|2'));
+    expect([...shuffledOrder(ids, 'c|m|1')].sort()).toEqual(ids);
+  });
+});
+
+describe('building a course', () => {
+  it('refuses a quiz question with no correct answer, an option that does not exist, and an image given as an attachment (422)', async () => {
+    const bad = course({
+      quiz: { questions: [{ id: 'q1', text: 'None?', options: ['a', 'b'], correct: [] }, { id: 'q2', text: 'Out?', options: ['a', 'b'], correct: [5] }], passPercent: 50 },
+      lessons: [{ id: 'l1', title: 'L', body: '', attachmentFileIds: [imageId] }],
+    });
+    const r = await t.call(p, 'POST', '/api/v1/courses', bad);
+    expect(r.statusCode).toBe(422);
+    expect(r.json().code).toBe('COURSE_INVALID');
+    const paths = r.json().errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['quiz.questions.0.correct', 'quiz.questions.1.correct.0', 'lessons.0.attachmentFileIds.0']));
+    expect((await t.call(p, 'POST', '/api/v1/courses', course({ lessons: [{ id: 'l', title: 'L', videoUrl: 'https://evil.example/x' }] }))).statusCode).toBe(422);
+    expect((await t.call(p, 'POST', '/api/v1/courses', course({ lessons: [{ id: 'l', title: 'L', videoUrl: 'javascript:alert(1)' }] }))).statusCode).toBe(422);
+  });
+
+  it('refuses a file that is neither an image nor a PDF, whatever it claims to be (422)', async () => {
+    const r = await upload(p, Buffer.from('MZ\x90\x00 not really a picture'), 'image/png', 'photo.png');
+    expect(r.statusCode).toBe(422);
+    expect(r.json().code).toBe('COURSE_FILE_REFUSED');
+  });
+
+  it('stores lessons with their files, video and markdown as written; lists and reads it', async () => {
+    const c = await createCourse();
+    const got = (await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json();
+    expect(got).toMatchObject({ title: 'Installing the WT-200', status: 'published', completions: 0, quiz: { passPercent: 80, attemptsAllowed: 3 } });
+    expect(got.lessons[0]).toMatchObject({ imageFileIds: [imageId], videoUrl: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' });
+    expect((await t.call(p, 'GET', '/api/v1/courses')).json().map((x: { id: string }) => x.id)).toContain(c.id);
+    const img = await t.call(p, 'GET', `/api/v1/courses/${c.id}/files/${imageId}`);
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    expect((await t.call(other, 'GET', `/api/v1/courses/${c.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('taking a course', () => {
+  it('a member reads lessons, fails once, passes, and earns the rule’s points once; the quiz comes shuffled and without answers', async () => {
+    const c = await createCourse();
+    const mine = (await t.callAs(installer, 'GET', '/api/v1/portal/courses')).json();
+    expect(mine.find((x: { id: string }) => x.id === c.id)).toMatchObject({ lessons: 2, lessonsDone: 0, completedAt: null, required: { overdue: true } });
+    const open = (await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}`)).json();
+    expect(open.quiz.questions[0]).not.toHaveProperty('correct');
+    expect(open.quiz.questions.map((q: { id: string }) => q.id)).not.toEqual(questions.map((q) => q.id));
+    expect(open.quiz.questions.find((q: { id: string }) => q.id === 'q8').multiple).toBe(true);
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}`)).json().quiz.questions).toEqual(open.quiz.questions);
+    const read = await t.callAs(installer, 'POST', `/api/v1/portal/courses/${c.id}/lessons/unpack/done`);
+    expect(read.json().progress.lessonsDone).toEqual(['unpack']);
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}/files/${pdfId}`)).headers['content-type']).toBe('application/pdf');
+
+    const before = await points('ext:I-1');
+    const failed = await t.callAs(installer, 'POST', `/api/v1/portal/courses/${c.id}/attempts`, { answers: sixRight });
+    expect(failed.json()).toMatchObject({ passed: false, scorePercent: 75, attemptsLeft: 2, certificateToken: null });
+    expect(await points('ext:I-1')).toBe(before);
+    // The next attempt comes in another order.
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}`)).json().quiz.questions).not.toEqual(open.quiz.questions);
+    const passed = await t.callAs(installer, 'POST', `/api/v1/portal/courses/${c.id}/attempts`, { answers: allRight });
+    expect(passed.json()).toMatchObject({ passed: true, scorePercent: 100, attemptsLeft: 1, certificateToken: expect.any(String) });
+    expect(await points('ext:I-1')).toBe(before + 100);
+    const ev = (await t.call(p, 'GET', `/api/v1/events/${encodeURIComponent(`course:${c.id}:${installer.id}`)}`)).json();
+    expect(ev).toMatchObject({ type: 'training_completed', memberId: installer.id, payload: { attributes: { courseId: c.id } } });
+    const again = await t.callAs(installer, 'POST', `/api/v1/portal/courses/${c.id}/attempts`, { answers: allRight });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('COURSE_ALREADY_COMPLETED');
+    expect(await points('ext:I-1')).toBe(before + 100);
+    expect((await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json().completions).toBe(1);
+  });
+
+  it('stops at the attempts allowed, takes answers from the API for a named member, and keeps the course from those outside its audience', async () => {
+    const c = await createCourse({ quiz: { questions, passPercent: 80, attemptsAllowed: 2 } });
+    const attempt = (memberId: string, answers = sixRight) => t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId, answers });
+    expect((await attempt('ext:I-2')).json()).toMatchObject({ passed: false, attemptsLeft: 1 });
+    expect((await attempt('ext:I-2')).json()).toMatchObject({ passed: false, attemptsLeft: 0 });
+    const third = await attempt('ext:I-2', allRight);
+    expect(third.statusCode).toBe(409);
+    expect(third.json().code).toBe('COURSE_NO_ATTEMPTS_LEFT');
+    const outside = await attempt('ext:S-1', allRight);
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().code).toBe('COURSE_NOT_FOR_MEMBER');
+    const sales = await t.loginMember('s-1@courses.test');
+    expect((await t.callAs(sales, 'GET', `/api/v1/portal/courses/${c.id}`)).statusCode).toBe(404);
+    expect((await t.callAs(sales, 'GET', '/api/v1/portal/courses')).json()).toEqual([]);
+    expect((await attempt('ext:NOBODY', allRight)).statusCode).toBe(422);
+  });
+
+  it('shows the course in the member’s language, falling back to the course’s own text', async () => {
+    const c = await createCourse();
+    const fr = await t.loginMember('i-2@courses.test');
+    const v = (await t.callAs(fr, 'GET', `/api/v1/portal/courses/${c.id}`)).json();
+    expect(v.title).toBe('Installer le WT-200');
+    expect(v.lessons.map((l: { title: string }) => l.title)).toEqual(['Déballage', 'Wiring']);
+    expect(v.quiz.questions.find((q: { id: string }) => q.id === 'q1').text).toBe('Question 1 ?');
+  });
+});
+
+describe('the certificate', () => {
+  it('is a PDF naming the member and the course, verifiable by its signed id; an altered id is refused', async () => {
+    const c = await createCourse({ title: 'Tyre fitting basics' });
+    const r = (await t.callAs(installer, 'POST', `/api/v1/portal/courses/${c.id}/attempts`, { answers: allRight })).json();
+    const res = await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}/certificate`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = pdfText(res.rawPayload);
+    expect(text).toContain('Ivan Installer');
+    expect(text).toContain('Tyre fitting basics');
+    expect(text).toContain('Cordiant Club');
+    expect(text.replace(/\n/g, '')).toContain(`/api/v1/certificates/${r.certificateToken}`);
+
+    const ok = await t.app.inject({ method: 'GET', url: `/api/v1/certificates/${r.certificateToken}` });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ valid: true, memberName: 'Ivan Installer', courseTitle: 'Tyre fitting basics', scorePercent: 100 });
+    const token: string = r.certificateToken;
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+    for (const bad of [flip(token, token.length - 1), flip(token, token.indexOf('.') + 3), `${token}x`, 'garbage', `${other.programId}.cmp_x.abc`]) {
+      const v = await t.app.inject({ method: 'GET', url: `/api/v1/certificates/${encodeURIComponent(bad)}` });
+      expect(v.statusCode, bad).toBe(404);
+      expect(v.json().code).toBe('CERTIFICATE_INVALID');
+    }
+    // Not completed: no certificate.
+    const open = await createCourse({ title: 'Not yet' });
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${open.id}/certificate`)).statusCode).toBe(409);
+  });
+});
+
+describe('completion report', () => {
+  it('counts eligible, started, completed and overdue members by account and by role', async () => {
+    const c = await createCourse();
+    await t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-1', answers: allRight });
+    await t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-3', answers: sixRight });
+    const byAccount = (await t.call(p, 'GET', `/api/v1/courses/${c.id}/report?by=account`)).json();
+    expect(byAccount.rows).toEqual([
+      expect.objectContaining({ name: 'Dealer D-1', eligible: 2, started: 1, completed: 1, overdue: 1 }),
+      expect.objectContaining({ name: 'Dealer D-2', eligible: 1, started: 1, completed: 0, overdue: 1 }),
+    ]);
+    const byRole = (await t.call(p, 'GET', `/api/v1/courses/${c.id}/report?by=role`)).json();
+    expect(byRole.rows).toEqual([expect.objectContaining({ key: 'installer', eligible: 3, started: 2, completed: 1, overdue: 2 })]);
+  });
+});
+
+describe('completion under concurrency (meaningful on PostgreSQL; PGlite runs them one by one)', () => {
+  it('completes once when the same passing answers are submitted 8 times at once: one pass, seven 409, one event, points once', async () => {
+    const c = await createCourse({ quiz: { questions, passPercent: 80 } });
+    const before = await points('ext:I-3');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-3', answers: allRight })));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    expect(answers.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'COURSE_ALREADY_COMPLETED')).toBe(true);
+    expect(await points('ext:I-3')).toBe(before + 100);
+    expect((await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json().completions).toBe(1);
+    const attempts = await t.services.database.db.execute<{ n: number }>(sql`select count(*)::int as n from course_attempts where course_id = ${c.id}`);
+    expect(Number(attempts.rows[0].n)).toBe(1);
+    const member = (await t.call(p, 'GET', '/api/v1/members/ext:I-3')).json();
+    expect((await t.call(p, 'GET', `/api/v1/events/${encodeURIComponent(`course:${c.id}:${member.id}`)}`)).json().type).toBe('training_completed');
+  });
+});
