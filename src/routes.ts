@@ -16,6 +16,7 @@ import { walletRoutes } from './modules/wallets/index.js';
 import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
+import { cardRoutes } from './modules/cards/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -38,5 +39,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(claimRoutes(s.claims, s.funds));
     // Volume rebates (#14)
     await api.register(rebateRoutes(s.rebates));
+    // Virtual loyalty cards (#17)
+    await api.register(cardRoutes(s.cards));
   };
 }

@@ -21,6 +21,7 @@ import { createClaimsService, createFundsService } from './modules/funds/index.j
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
+import { createCardsService } from './modules/cards/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -113,7 +114,21 @@ export function createServices(
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates };
+  // Virtual loyalty cards (#17): what a card shows is read from wallets, tiers and stamp cards; credentials sealed with the server key.
+  const cards = createCardsService(database, {
+    audit,
+    files: createDatabaseFileStore(),
+    walletsOf: (programId, r) => wallets.walletsOf(programId, r),
+    accountTier: async (programId, accountId) => {
+      const t = await tiers.accountTier(programId, accountId);
+      return { name: t.name, discountPercent: t.discountPercent, next: t.next ? { name: t.next.name, remaining: t.next.remaining } : null };
+    },
+    stampsPerCard: (programId, currency) => rewards.stampCards.getCard(programId, currency).then((c) => c.stampsPerCard, (err: unknown) => (err instanceof DomainError && err.status === 404 ? null : Promise.reject(err))),
+    secretKey: opts.secretKey ?? null,
+    publicUrl: opts.publicUrl,
+    now: opts.now,
+  });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, cards };
 }
 
 export type Services = ReturnType<typeof createServices>;
