@@ -25,6 +25,7 @@ import {
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
+import { loadDemoCards } from './demo-cards.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -590,6 +591,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
 
   // Volume rebates (#14): a quarterly rebate for distributors, measured on this quarter's purchases.
   await loadDemoRebates(services, ctx, plan, accountIds);
+  // Virtual loyalty cards (#17): a design of each kind.
+  await loadDemoCards(services, ctx);
 
   const summary: DemoSummary = {
     programId,

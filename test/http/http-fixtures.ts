@@ -56,6 +56,8 @@ export type SeededProgram = {
   documentId: string;
   /** A quarterly volume rebate over every account (#14). */
   rebateId: string;
+  /** A card design (#17). */
+  cardDesignId: string;
 };
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
@@ -157,6 +159,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
   const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
 
+  // Virtual loyalty cards (#17)
+  const cardDesign = await post<{ id: string }>('/card-designs', { kind: 'cashback', name: `${prefix} card`, colors: { background: '#123456', foreground: '#ffffff', label: '#eeeeee' } });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
 
@@ -170,6 +175,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     claimId: claim.id,
     documentId: document.documentId,
     rebateId: rebate.id,
+    cardDesignId: cardDesign.id,
   };
 }
 

@@ -125,6 +125,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
   'GET /rebates/:id/settlements': () => ({}),
   'GET /accounts/:accountId/rebates': () => ({}),
+  // Virtual loyalty cards (#17)
+  'GET /card-designs/:id/preview': (a) => ({ query: `memberId=${a.members[0].id}` }),
+  'GET /members/:memberId/card.pkpass': () => ({}),
+  'GET /members/:memberId/card/google': () => ({}),
 };
 
 /**
@@ -161,6 +165,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'claims.id': [b.claimId],
     documentId: [b.documentId],
     'rebates.id': [b.rebateId],
+    'card-designs.id': [b.cardDesignId],
   };
 }
 
@@ -199,7 +204,18 @@ const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
  * refusal, not a list. Forged and altered tokens are tested in src/modules/messaging/messaging.test.ts.
  */
 const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsubscribe'];
-const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
+/**
+ * Card tokens and Apple's PassKit web service (#17): the token or the pass's ApplePass token is the
+ * credential; another program's token resolves to 404 and a wrong ApplePass token to 401 (src/modules/cards/cards.routes.test.ts).
+ */
+const CARD_TOKENS = [
+  'GET /cards/resolve/:token',
+  'POST /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+  'DELETE /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+  'GET /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier',
+  'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber',
+];
+const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r)) || CARD_TOKENS.includes(routeKey(r));
 const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));
 

@@ -325,9 +325,9 @@ export function createCardsService(database: Database, deps: CardsDeps) {
     /** The member's `.pkpass` for a design (the program's first without one); 409 without Apple credentials. */
     async pkpass(programId: string, memberRef: string, designId?: string): Promise<Buffer> {
       const x = await inTransaction(database, async (tx) => {
+        const m = await resolveMemberIn(tx, programId, memberRef);
         openApple(await issuerRow(tx, programId));
         const design = await designOr404(tx, programId, designId);
-        const m = await resolveMemberIn(tx, programId, memberRef);
         return passInputs(tx, programId, await cardFor(tx, programId, design.id, m.id));
       });
       return buildPass(programId, x);
@@ -336,9 +336,9 @@ export function createCardsService(database: Database, deps: CardsDeps) {
     /** The "Save to Google Wallet" link: a JWT (RS256, `typ: savetowallet`) carrying the class and the object. */
     async googleSaveUrl(programId: string, memberRef: string, designId?: string): Promise<{ saveUrl: string }> {
       const { google, design, card, m, companyName, token } = await inTransaction(database, async (tx) => {
+        const mc = await memberAndCompany(tx, programId, memberRef);
         const g = openGoogle(await issuerRow(tx, programId));
         const d = await designOr404(tx, programId, designId);
-        const mc = await memberAndCompany(tx, programId, memberRef);
         return { google: g, design: d, card: await cardFor(tx, programId, d.id, mc.m.id), token: await tokenFor(tx, programId, mc.m.id), ...mc };
       });
       const face = await faceOf(programId, design, m, companyName);
@@ -425,6 +425,17 @@ export function createCardsService(database: Database, deps: CardsDeps) {
       }
       return queued;
     },
+
+    /** `sync` for every program with issued cards (the job runner's step). */
+    async syncAll(): Promise<number> {
+      const rows = await database.db.selectDistinct({ programId: cards.programId }).from(cards);
+      let queued = 0;
+      for (const r of rows) queued += await this.sync(r.programId);
+      return queued;
+    },
+
+    /** Where the delivery sends (the defaults are Apple's and Google's; tests point them at local peers). */
+    targets: { apnsBaseUrl: deps.apnsBaseUrl, googleApiBaseUrl: deps.googleApiBaseUrl, googleTokenUrl: deps.googleTokenUrl },
 
     /** The card outbox, for the delivery worker (cards.delivery.ts). */
     outbox: { database, issuerOf: (tx: Tx, programId: string) => issuerRow(tx, programId), openApple, openGoogle, googleObject, designOr404, memberAndCompany, faceOf, tokenFor, now },
