@@ -37,6 +37,8 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// Virtual loyalty cards (#17)
+const CardsPage = screen(() => import('./modules/cards/components/cards-page'), 'CardsPage');
 
 const loading = (
   <Center mih="40vh">
@@ -83,6 +85,8 @@ export function AdminRoutes() {
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
           <Route path="claims" element={<ClaimsPage />} />
+          {/* Virtual loyalty cards (#17) */}
+          <Route path="cards" element={<CardsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

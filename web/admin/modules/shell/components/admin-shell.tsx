@@ -27,6 +27,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
   // Funds and claims (#13)
   { to: '/claims', key: 'claims', perm: 'claims:read', label: 'claims.nav' },
+  // Virtual loyalty cards (#17)
+  { to: '/cards', key: 'cards', perm: 'program:read', label: 'cards.nav' },
 ];
 
 export function AdminShell() {

@@ -9,6 +9,8 @@ import { fetchEntries, fetchTier, fetchWallets, type PortalTier } from '../api/w
 import { EntryList } from './entry-list';
 import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
+// Virtual loyalty cards (#17)
+import { WalletButtons } from '../../cards/components/wallet-buttons';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -68,6 +70,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       {tier.data ? <TierCard tier={tier.data} /> : null}
       <RebatesSummary />
       <FundsLink />
+      <WalletButtons />
       <section className="card" aria-labelledby="recent-title">
         <div className="card-head">
           <h2 id="recent-title">{t('home.recent')}</h2>
