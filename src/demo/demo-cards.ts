@@ -14,8 +14,13 @@ export async function loadDemoCards(services: Services, ctx: RequestContext): Pr
     { kind: 'cashback' as const, name: 'Points card', colors: { background: '#12355b', foreground: '#ffffff', label: '#ffd166' }, fields: ['memberName' as const, 'company' as const, 'personalBalance' as const, 'companyBalance' as const], barcode: 'qr' as const, currency: 'points', texts: texts('Points', 'Points') },
   ];
   for (const d of designs) await services.cards.designs.create(ctx, d);
-  // The stamp card only where the demo has a stamp currency with its card.
-  const stamp = await services.rewards.stampCards.getCard(ctx.programId, 'stamps').catch(() => null);
+  // The stamp card shows n/N of the demo's stamp currency: its stamp card is the service kit for ten stamps (the paper card's rule).
+  let stamp = await services.rewards.stampCards.getCard(ctx.programId, 'stamps').catch(() => null);
+  if (!stamp) {
+    const { items } = await services.rewards.catalog.listRewards(ctx.programId, { limit: 500 });
+    const kit = items.find((r) => r.name.startsWith('Free AquaPure service kit'));
+    if (kit) stamp = await services.rewards.stampCards.setCard(ctx, 'stamps', { stampsPerCard: 10, rewardId: kit.id }).catch(() => null);
+  }
   if (stamp) {
     await services.cards.designs.create(ctx, { kind: 'stamp', name: 'Coffee stamp card', colors: { background: '#4e342e', foreground: '#ffffff', label: '#ffcc80' }, fields: ['memberName', 'stamps'], barcode: 'aztec', currency: 'stamps', texts: texts('Coffee stamps', 'Tampons café') });
   }

@@ -153,6 +153,13 @@ describe('demo data', () => {
     expect(standings.some((st) => st.accrued > 0 || st.next !== null)).toBe(true);
   });
 
+  // Virtual loyalty cards (#17)
+  it('has a card design of each kind, previewed without wallet credentials', async () => {
+    const { items } = await s.cards.designs.list(a.programId);
+    expect(items.map((d) => d.kind).sort()).toEqual(['accumulative', 'cashback', 'discount', 'stamp']);
+    expect((await s.cards.issuers.getApple(a.programId)).configured).toBe(false);
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -250,8 +250,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Virtual loyalty cards (src/modules/cards, #17)
   'POST /card-designs': write('program:write'),
   'GET /card-designs': read('program:read'),
-  'GET /card-designs/:id/preview': read('accounts:read', { list: true }),
-  'GET /cards/resolve/:token': read('accounts:read'),
+  'GET /card-designs/:id/preview': read('program:write'),
+  'GET /cards/resolve/:token': read('program:read'),
   'PUT /card-issuers/apple': write('program:write'),
   'GET /card-issuers/apple': read('program:read'),
   'PUT /card-issuers/google': write('program:write'),

@@ -17,7 +17,8 @@ import { API, expectProblem, rowCounts, seedProgram, type SeededProgram } from '
  */
 
 // Built at collection time so that every route becomes a test of its own.
-const t = await createTestApp();
+// A secret key, so that the programs can hold wallet credentials and their card routes answer 200 (#17).
+const t = await createTestApp({ services: { secretKey: Buffer.alloc(32, 3) } });
 afterAll(() => t.close());
 
 type Probe = {
@@ -321,8 +322,8 @@ function expectNoLeak(res: LightMyRequestResponse, sent: string): void {
 }
 
 beforeAll(async () => {
-  a = await seedProgram(t, 'A');
-  b = await seedProgram(t, 'B');
+  a = await seedProgram(t, 'A', { walletCredentials: true });
+  b = await seedProgram(t, 'B', { walletCredentials: true });
   bBaseline = await snapshot(b);
   bAudit = await auditCount(b);
   const aIds = idsIn(await snapshot(a));
