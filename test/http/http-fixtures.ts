@@ -1,8 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -65,24 +60,6 @@ export type SeededProgram = {
   cardDesignId: string;
 };
 
-/** A throwaway pass certificate signed by a throwaway CA (#17), made once per test process. */
-let walletCredentials: { apple: Record<string, string>; google: Record<string, string> } | null = null;
-function testWalletCredentials() {
-  if (walletCredentials) return walletCredentials;
-  const dir = mkdtempSync(join(tmpdir(), 'fixture-cards-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Fixture WWDR');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'pass.key', '-out', 'pass.csr', '-subj', '/CN=Fixture pass');
-  run('x509', '-req', '-in', 'pass.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'pass.pem', '-days', '20');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const google = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  walletCredentials = {
-    apple: { passTypeIdentifier: 'pass.test.fixture', teamIdentifier: 'ABCDE12345', organizationName: 'Fixture', certificatePem: read('pass.pem'), privateKeyPem: read('pass.key'), wwdrPem: read('ca.pem') },
-    google: { issuerId: '3388000000000001', serviceAccountEmail: 'wallet@fixture.iam.gserviceaccount.com', privateKeyPem: google },
-  };
-  return walletCredentials;
-}
-
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
   const r = await res;
   expect([200, 201], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
@@ -90,7 +67,7 @@ async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
 }
 
 /** Builds a program through the API only, the way an integrator would. */
-export async function seedProgram(t: TestApp, prefix: string, opts: { walletCredentials?: boolean } = {}): Promise<SeededProgram> {
+export async function seedProgram(t: TestApp, prefix: string): Promise<SeededProgram> {
   const program = await t.newProgram(`Program ${prefix}`);
   const post = <T>(path: string, body: unknown, headers?: Record<string, string>) => created<T>(t.call(program, 'POST', `${API}${path}`, body, headers));
   const lower = prefix.toLowerCase();
@@ -184,12 +161,6 @@ export async function seedProgram(t: TestApp, prefix: string, opts: { walletCred
 
   // Virtual loyalty cards (#17)
   const cardDesign = await post<{ id: string }>('/card-designs', { kind: 'cashback', name: `${prefix} card`, colors: { background: '#123456', foreground: '#ffffff', label: '#eeeeee' } });
-  // Wallet credentials where the app has a secret key (tenant isolation); elsewhere the 409 is left alone.
-  if (opts.walletCredentials) {
-    const creds = testWalletCredentials();
-    await created(t.call(program, 'PUT', `${API}/card-issuers/apple`, creds.apple));
-    await created(t.call(program, 'PUT', `${API}/card-issuers/google`, creds.google));
-  }
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
