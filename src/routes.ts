@@ -20,6 +20,7 @@ import { healthRoutes } from './modules/health/index.js';
 import { clubRoutes } from './modules/club/index.js';
 import { surveyRoutes } from './modules/surveys/index.js';
 import { courseRoutes } from './modules/courses/index.js';
+import { cardRoutes } from './modules/cards/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -52,5 +53,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(surveyRoutes(s.surveys));
     // Courses (#19)
     await api.register(courseRoutes(s.courses));
+    // Virtual loyalty cards (#17)
+    await api.register(cardRoutes(s.cards));
   };
 }

@@ -25,6 +25,7 @@ import { createHealthService, type HealthSignals } from './modules/health/index.
 import { createClubService } from './modules/club/index.js';
 import { createSurveysService } from './modules/surveys/index.js';
 import { createCoursesService } from './modules/courses/index.js';
+import { createCardsService } from './modules/cards/index.js';
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -150,7 +151,21 @@ export function createServices(
   const surveys = createSurveysService(database, { audit, events, messaging, programs, publicUrl: opts.publicUrl, now: opts.now });
   // Courses (#19): lesson files in the file store, completions posted as training_completed events for the rules.
   const courses = createCoursesService(database, { audit, events, programs, files: createDatabaseFileStore(), tierOf: tiers.tierOf, publicUrl: opts.publicUrl, now: opts.now, uploadLimitBytes: opts.uploadLimitBytes });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses };
+  // Virtual loyalty cards (#17): what a card shows is read from wallets, tiers and stamp cards; credentials sealed with the server key.
+  const cards = createCardsService(database, {
+    audit,
+    files: createDatabaseFileStore(),
+    walletsOf: (programId, r) => wallets.walletsOf(programId, r),
+    accountTier: async (programId, accountId) => {
+      const t = await tiers.accountTier(programId, accountId);
+      return { name: t.name, discountPercent: t.discountPercent, next: t.next ? { name: t.next.name, remaining: t.next.remaining } : null };
+    },
+    stampsPerCard: (programId, currency) => rewards.stampCards.getCard(programId, currency).then((c) => c.stampsPerCard, (err: unknown) => (err instanceof DomainError && err.status === 404 ? null : Promise.reject(err))),
+    secretKey: opts.secretKey ?? null,
+    publicUrl: opts.publicUrl,
+    now: opts.now,
+  });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -223,6 +223,13 @@ describe('demo data', () => {
     expect(rb.n).toBe(r.n);
   });
 
+  // Virtual loyalty cards (#17)
+  it('has card designs of the discount, accumulative and cashback kinds, previewed without wallet credentials', async () => {
+    const { items } = await s.cards.designs.list(a.programId);
+    expect(items.map((d) => d.kind)).toEqual(expect.arrayContaining(['accumulative', 'cashback', 'discount']));
+    expect((await s.cards.issuers.getApple(a.programId)).configured).toBe(false);
+  });
+
   it('with FEALTY_DEMO=off creates a blank program; a failing demo still shows the key, which is shown only once', async () => {
     const printed = async (run: () => Promise<void>) => {
       const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

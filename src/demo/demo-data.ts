@@ -31,6 +31,7 @@ import { loadDemoHealth } from './demo-health.js';
 import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
+import { loadDemoCards } from './demo-cards.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -608,6 +609,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoSurveys(services, ctx, plan, memberIds);
   // Courses (#19): two courses, a rule for completions, some people passing through the attempt path.
   await loadDemoCourses(services, ctx, plan, memberIds);
+  // Virtual loyalty cards (#17): a design of each kind.
+  await loadDemoCards(services, ctx);
 
   const summary: DemoSummary = {
     programId,

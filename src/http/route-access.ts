@@ -323,6 +323,25 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /s/:token/survey': { public: true },
   'GET /portal/surveys': { portal: true },
   'POST /portal/surveys/:token/answers': { portal: true },
+  // Virtual loyalty cards (src/modules/cards, #17)
+  'POST /card-designs': write('program:write'),
+  'GET /card-designs': read('program:read'),
+  'GET /card-designs/:id/preview': read('program:write'),
+  'GET /cards/resolve/:token': read('program:read'),
+  'PUT /card-issuers/apple': write('program:write'),
+  'GET /card-issuers/apple': read('program:read'),
+  'PUT /card-issuers/google': write('program:write'),
+  'GET /card-issuers/google': read('program:read'),
+  'GET /members/:memberId/card.pkpass': read('accounts:read', { memberParam: 'memberId' }),
+  'GET /members/:memberId/card/google': read('accounts:read', { memberParam: 'memberId' }),
+  'GET /portal/card.pkpass': { portal: true },
+  'GET /portal/card/google': { portal: true },
+  // Apple's PassKit web service: each call proves itself with the pass's ApplePass token.
+  'POST /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber': { public: true },
+  'DELETE /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber': { public: true },
+  'GET /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier': { public: true },
+  'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber': { public: true },
+  'POST /passkit/v1/log': { public: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

@@ -3,6 +3,7 @@ import type { OnPostedMany, PostedDetails } from '../modules/ledger/index.js';
 import type { DeliverReport } from '../modules/webhooks/index.js';
 import type { DeliverReport as MessagesReport } from '../modules/messaging/index.js';
 import type { Services } from '../services.js';
+import { deliverCardUpdates } from '../modules/cards/index.js';
 import { claimDay, releaseDay } from './job-runs.js';
 import type { JobLog } from './job-types.js';
 
@@ -159,6 +160,11 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   await step('messages', async () => {
     const campaigns = await s.campaigns.dispatchDue(now);
     report.messages = { campaigns, ...(await s.messaging.deliverDue(now)) };
+  });
+  // Virtual loyalty cards (#17): cards whose face changed get one update each, then the card outbox is delivered.
+  await step('cards', async () => {
+    await s.cards.syncAll();
+    await deliverCardUpdates(s.cards, s.cards.targets);
   });
   await step('maintenance', async () => {
     const claim = await claimDay(s.database, DAILY, now);

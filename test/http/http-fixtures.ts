@@ -70,6 +70,8 @@ export type SeededProgram = {
   courseId: string;
   courseFileId: string;
   lessonId: string;
+  /** A card design (#17). */
+  cardDesignId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -186,6 +188,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const survey = await post<{ id: string }>('/surveys', { name: `${prefix} survey`, kind: 'nps', mode: 'relationship', questions: [{ id: 'rec', type: 'nps', text: { en: 'Recommend?' } }] });
   const surveyAnswer = await post<{ id: string; taskId: string }>(`/surveys/${survey.id}/responses`, { memberId: members[0].id, answers: [{ questionId: 'rec', value: 2 }] });
 
+  // Virtual loyalty cards (#17)
+  const cardDesign = await post<{ id: string }>('/card-designs', { kind: 'cashback', name: `${prefix} card`, colors: { background: '#123456', foreground: '#ffffff', label: '#eeeeee' } });
+
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
   // Club events and stories (#19)
@@ -214,6 +219,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     courseId: course.id,
     courseFileId: courseFile.fileId,
     lessonId,
+    cardDesignId: cardDesign.id,
   };
 }
 

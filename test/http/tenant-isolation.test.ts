@@ -166,6 +166,8 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /portal/courses/:id/attempts': () => ({ body: { answers: [{ questionId: 'q1', selected: [1] }] } }),
   'GET /portal/courses/:id/files/:fileId': () => ({}),
   'GET /portal/courses/:id/certificate': () => ({}),
+  // Virtual loyalty cards (#17)
+  'GET /card-designs/:id/preview': (a) => ({ query: `memberId=${a.members[0].id}` }),
 };
 
 /**
@@ -212,6 +214,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'courses.id': [b.courseId],
     fileId: [b.courseFileId],
     lessonId: [b.lessonId],
+    'card-designs.id': [b.cardDesignId],
   };
 }
 
@@ -254,7 +257,24 @@ const SIGNED_LINKS = ['GET /t/o/:token', 'GET /t/c/:token', 'GET /messaging/unsu
   'GET /s/:token', 'POST /s/:token', 'GET /s/:token/survey', 'POST /portal/surveys/:token/answers',
   // Course certificates (#19): the verification link is HMAC-signed with the program's key.
   'GET /certificates/:token'];
-const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r));
+/**
+ * Card tokens and Apple's PassKit web service (#17): the token or the pass's ApplePass token is the
+ * credential; another program's token resolves to 404 and a wrong ApplePass token to 401 (src/modules/cards/cards.routes.test.ts).
+ */
+const CARD_TOKENS = [
+  'GET /cards/resolve/:token',
+  'POST /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+  'DELETE /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+  'GET /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier',
+  'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber',
+  // These answer 409 until a program uploads wallet credentials, which the seeded programs do not
+  // (no secret key here); the member is looked up first, so another program's member is a 404.
+  'GET /members/:memberId/card.pkpass',
+  'GET /members/:memberId/card/google',
+  'GET /portal/card.pkpass',
+  'GET /portal/card/google',
+];
+const outsideWalk = (r: RegisteredRoute) => PUBLIC_BY_CODE.includes(routeKey(r)) || SIGNED_LINKS.includes(routeKey(r)) || CARD_TOKENS.includes(routeKey(r));
 const paramRoutes = apiRoutes.filter((r) => paramsOf(r.url).length > 0 && !outsideWalk(r));
 const plainGetRoutes = apiRoutes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0 && !outsideWalk(r));
 

@@ -51,6 +51,8 @@ const ProgramSettingsPage = screen(() => import('./modules/program/components/pr
 const SurveysPage = screen(() => import('./modules/surveys/components/surveys-page'), 'SurveysPage');
 // Courses (#19)
 const CoursesPage = screen(() => import('./modules/courses/components/courses-page'), 'CoursesPage');
+// Virtual loyalty cards (#17)
+const CardsPage = screen(() => import('./modules/cards/components/cards-page'), 'CardsPage');
 
 const loading = (
   <Center mih="40vh">
@@ -111,6 +113,8 @@ export function AdminRoutes() {
           {/* Administering the program from the console (#21) */}
           <Route path="users" element={<UsersPage />} />
           <Route path="settings" element={<ProgramSettingsPage />} />
+          {/* Virtual loyalty cards (#17) */}
+          <Route path="cards" element={<CardsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

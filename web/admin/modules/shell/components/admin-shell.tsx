@@ -40,6 +40,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   // Administering the program from the console (#21)
   { to: '/users', key: 'users', perm: 'users:read', label: 'admin.nav.users' },
   { to: '/settings', key: 'settings', perm: 'program:read', label: 'admin.nav.settings' },
+  // Virtual loyalty cards (#17)
+  { to: '/cards', key: 'cards', perm: 'program:read', label: 'cards.nav' },
 ];
 
 export function AdminShell() {

@@ -13,6 +13,8 @@ import { ClubLink } from '../../club/components/club-screen';
 import { SurveysLink } from '../../surveys/components/surveys-screen';
 // Courses (#19)
 import { CoursesLink } from '../../courses/components/courses-link';
+// Virtual loyalty cards (#17)
+import { WalletButtons } from '../../cards/components/wallet-buttons';
 
 function TierCard({ tier }: { tier: PortalTier }) {
   const { t } = useTranslation();
@@ -75,6 +77,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       <FundsLink />
       <ClubLink />
       <CoursesLink />
+      <WalletButtons />
       <section className="card" aria-labelledby="recent-title">
         <div className="card-head">
           <h2 id="recent-title">{t('home.recent')}</h2>
