@@ -98,15 +98,15 @@ export function createServices(
   // Account health (#16): purchase cycles kept on each purchase (the events' hook below), risk recomputed daily; digests through messaging.
   // Account health reads NPS and open follow-up tasks from the surveys (created below; read at call time).
   const surveySignals: HealthSignals = {
-    npsByAccount: async (programId, accountIds) => {
+    npsByAccount: async (tx, programId, accountIds) => {
       const out = new Map<string, { value: number; n: number; ci95: [number, number] }>();
-      for (const [id, v] of await surveys.npsByAccount(programId, accountIds)) if (v.value !== null && v.ci95) out.set(id, { value: v.value, n: v.n, ci95: v.ci95 });
+      for (const [id, v] of await surveys.npsByAccount(programId, accountIds, tx)) if (v.value !== null && v.ci95) out.set(id, { value: v.value, n: v.n, ci95: v.ci95 });
       return out;
     },
-    openTasksByAccount: async (programId, accountIds) => {
+    openTasksByAccount: async (tx, programId, accountIds) => {
       const wanted = new Set(accountIds);
       const out = new Map<string, number>();
-      for (const [id, tasks] of await surveys.openTasksByAccount(programId)) if (wanted.has(id)) out.set(id, tasks.length);
+      for (const [id, tasks] of await surveys.openTasksByAccount(programId, tx)) if (wanted.has(id)) out.set(id, tasks.length);
       return out;
     },
   };

@@ -81,6 +81,7 @@ describe('statements per request', () => {
     console.info(`statements: single event ${single}, batch of 100 ${batch} (${(batch / 100).toFixed(1)} per event), adjustment ${adjustment}`);
     expect(single).toBeLessThanOrEqual(40);
     expect(batch / 100).toBeLessThanOrEqual(15);
-    expect(adjustment).toBeLessThanOrEqual(20);
+    // +1 since the four-eyes threshold of the currency is read (#21).
+    expect(adjustment).toBeLessThanOrEqual(21);
   }, 120_000);
 });

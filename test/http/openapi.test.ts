@@ -97,6 +97,14 @@ describe('error responses in the document', () => {
     'GET /api/v1/s/:token',
     'POST /api/v1/s/:token',
     'GET /api/v1/s/:token/survey',
+    // Course certificates (#19): the verification link is signed; anyone holding it may check it.
+    'GET /api/v1/certificates/:token',
+    // Apple's PassKit web service (#17): the pass's own ApplePass token, as Apple's protocol defines it (401 when wrong, no roles).
+    'POST /api/v1/passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+    'DELETE /api/v1/passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier/:serialNumber',
+    'GET /api/v1/passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier',
+    'GET /api/v1/passkit/v1/passes/:passTypeIdentifier/:serialNumber',
+    'POST /api/v1/passkit/v1/log',
     'POST /api/v1/messaging/unsubscribe',
   ];
 

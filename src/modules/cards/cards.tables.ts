@@ -44,7 +44,7 @@ export const cardIssuers = pgTable('card_issuers', {
 export const cards = pgTable(
   'cards',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     designId: text('design_id').notNull(),
     memberId: text('member_id').notNull(),
@@ -58,7 +58,13 @@ export const cards = pgTable(
     googleNotified: jsonb('google_notified').$type<{ day: string; count: number }>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
-  (t) => [uniqueIndex('cards_member_design_unique').on(t.programId, t.designId, t.memberId), index('cards_member_idx').on(t.programId, t.memberId)],
+  (t) => [
+    primaryKey({ name: 'cards_pkey', columns: [t.programId, t.id] }),
+    uniqueIndex('cards_member_design_unique').on(t.programId, t.designId, t.memberId),
+    index('cards_member_idx').on(t.programId, t.memberId),
+    // Apple's web service names a pass by its serial (the card id) alone.
+    index('cards_id_idx').on(t.id),
+  ],
 );
 
 /** A device that installed a pass (PassKit web service registration). */
@@ -72,7 +78,7 @@ export const cardDevices = pgTable(
     pushToken: text('push_token').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
-  (t) => [primaryKey({ name: 'card_devices_pkey', columns: [t.deviceLibraryId, t.passTypeId, t.cardId] }), index('card_devices_card_idx').on(t.cardId)],
+  (t) => [primaryKey({ name: 'card_devices_pkey', columns: [t.programId, t.deviceLibraryId, t.passTypeId, t.cardId] }), index('card_devices_card_idx').on(t.cardId)],
 );
 
 /**
@@ -82,7 +88,7 @@ export const cardDevices = pgTable(
 export const cardUpdates = pgTable(
   'card_updates',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     programId: text('program_id').notNull().references(() => programs.id),
     cardId: text('card_id').notNull(),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
@@ -90,5 +96,5 @@ export const cardUpdates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('card_updates_pending_idx').on(t.status, t.createdAt)],
+  (t) => [primaryKey({ name: 'card_updates_pkey', columns: [t.programId, t.id] }), index('card_updates_pending_idx').on(t.status, t.createdAt)],
 );

@@ -11,8 +11,9 @@ import { AT_RISK_SCORE, churnRisk, type RiskReason } from './health.risk.js';
 /** The account's NPS as the surveys module computes it (#16 items 1–3), wired after merge. */
 export type AccountNps = { value: number; n: number; ci95: [number, number] };
 export type HealthSignals = {
-  npsByAccount?: (programId: string, accountIds: string[]) => Promise<Map<string, AccountNps>>;
-  openTasksByAccount?: (programId: string, accountIds: string[]) => Promise<Map<string, number>>;
+  /** Called inside the health computation's transaction: read through `tx` (the embedded database has one connection). */
+  npsByAccount?: (tx: Tx, programId: string, accountIds: string[]) => Promise<Map<string, AccountNps>>;
+  openTasksByAccount?: (tx: Tx, programId: string, accountIds: string[]) => Promise<Map<string, number>>;
 };
 /** The daily digest, one per account manager with something to report; how it reaches them is the caller's (messaging). */
 export type HealthDigest = {
@@ -81,10 +82,14 @@ export function createHealthService(database: Database, deps: { now?: () => Date
     const wanted = opts.only ? accounts.filter((a) => opts.only!.includes(a.id)) : accounts;
     const ids = opts.only;
     const since = new Date(at.getTime() - WINDOW_DAYS * DAY_MS);
-    const [spend, messages, visits, tiers] = await Promise.all([repo.spendOf(tx, programId, at, ids), repo.messageStats(tx, programId, since, ids), repo.portalVisits(tx, programId, since, ids), repo.tierAtRisk(tx, programId, ids)]);
+    // One after another: a transaction is one connection.
+    const spend = await repo.spendOf(tx, programId, at, ids);
+    const messages = await repo.messageStats(tx, programId, since, ids);
+    const visits = await repo.portalVisits(tx, programId, since, ids);
+    const tiers = await repo.tierAtRisk(tx, programId, ids);
     const wantedIds = wanted.map((a) => a.id);
-    const nps = signals.npsByAccount && wantedIds.length ? await signals.npsByAccount(programId, wantedIds) : new Map<string, AccountNps>();
-    const tasks = signals.openTasksByAccount && wantedIds.length ? await signals.openTasksByAccount(programId, wantedIds) : new Map<string, number>();
+    const nps = signals.npsByAccount && wantedIds.length ? await signals.npsByAccount(tx, programId, wantedIds) : new Map<string, AccountNps>();
+    const tasks = signals.openTasksByAccount && wantedIds.length ? await signals.openTasksByAccount(tx, programId, wantedIds) : new Map<string, number>();
     return wanted.map((account) => {
       const h = history.get(account.id) ?? { purchases: 0, intervals: [], last: null };
       const cycle = purchaseCycle({ purchases: h.purchases, lastPurchaseAt: h.last, intervals: h.intervals }, at, fallbackOf(account));

@@ -641,11 +641,11 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
      * of the last 12 months, by each survey's per-account method (the first survey's when several),
      * and since when its last answer is a detractor's.
      */
-    async npsByAccount(programId: string, accountIds?: string[]): Promise<Map<string, { value: number | null; n: number; ci95: [number, number] | null; detractorSince?: string }>> {
+    async npsByAccount(programId: string, accountIds?: string[], tx?: Tx): Promise<Map<string, { value: number | null; n: number; ci95: [number, number] | null; detractorSince?: string }>> {
       const since = new Date(now().getTime() - 365 * DAY_MS);
       const conds = [eq(surveyResponses.programId, programId), eq(surveyResponses.mode, 'relationship'), gte(surveyResponses.answeredAt, since), sql`${surveyResponses.score} is not null`, sql`${surveys.kind} <> 'csat'`];
       if (accountIds) conds.push(accountIds.length ? inArray(surveyResponses.accountId, accountIds) : sql`false`);
-      const rows = await database.db
+      const rows = await (tx ?? database.db)
         .select({ r: surveyResponses, method: surveys.accountMethod })
         .from(surveyResponses)
         .innerJoin(surveys, and(eq(surveys.programId, surveyResponses.programId), eq(surveys.id, surveyResponses.surveyId)))
@@ -667,8 +667,8 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
     },
 
     /** For the account health page (#16): the open (or contacted) follow-up tasks per account. */
-    async openTasksByAccount(programId: string): Promise<Map<string, TaskView[]>> {
-      const rows = await database.db
+    async openTasksByAccount(programId: string, tx?: Tx): Promise<Map<string, TaskView[]>> {
+      const rows = await (tx ?? database.db)
         .select({ t: surveyTasks, r: surveyResponses })
         .from(surveyTasks)
         .innerJoin(surveyResponses, and(eq(surveyResponses.programId, surveyTasks.programId), eq(surveyResponses.id, surveyTasks.responseId)))
