@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { appleIssuerInput, appleIssuerView, cardDesignInput, cardDesignQuery, cardDesignView, cardFace, cardResolveView, googleIssuerInput, googleIssuerView, googleSaveView } from '../../contracts/cards.js';
-import { problem, ref } from '../../contracts/common.js';
+import { isDotSegment, problem, ref } from '../../contracts/common.js';
 import { cardError } from './cards.errors.js';
 import type { CardsService } from './cards.service.js';
 
@@ -9,7 +9,8 @@ const PKPASS = 'application/vnd.apple.pkpass';
 const memberParams = z.object({ memberId: ref });
 const pkpassResponse = { content: { [PKPASS]: { schema: z.string().describe('a signed .pkpass (zip)') } } };
 const designListItem = cardDesignView.extend({ issued: z.number().int(), installed: z.number().int(), lastUpdateAt: z.string().nullable() });
-const id = z.string().min(1).max(200);
+/** A path segment naming a device, pass type or serial: never `.` or `..` (a URL resolves them away). */
+const id = z.string().min(1).max(200).refine((s) => !isDotSegment(s), 'must not be "." or ".."');
 
 export function cardRoutes(cards: CardsService): FastifyPluginAsyncZod {
   return async (app) => {

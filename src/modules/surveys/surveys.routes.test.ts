@@ -147,12 +147,17 @@ describe('a relationship survey', () => {
 
   it('shows a clear page for a tampered or expired link', async () => {
     const tampered = token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    const bad = await t.app.inject({ method: 'GET', url: `/api/v1/s/${tampered}` });
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const bad = await t.app.inject({ method: 'GET', url: `/api/v1/s/${tampered}`, headers: html });
     expect(bad.statusCode).toBe(404);
     expect(bad.body).toContain('data-error="LINK_INVALID"');
+    // Not a browser: the same refusal as problem+json.
+    const api = await t.app.inject({ method: 'GET', url: `/api/v1/s/${tampered}` });
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    expect(api.json().code).toBe('LINK_INVALID');
     const other = (await pending(memberIds['B-OP1'])).items.find((i) => i.surveyId === id)!.token;
     days(30);
-    const expired = await t.app.inject({ method: 'GET', url: `/api/v1/s/${other}` });
+    const expired = await t.app.inject({ method: 'GET', url: `/api/v1/s/${other}`, headers: html });
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('data-error="LINK_EXPIRED"');
   });

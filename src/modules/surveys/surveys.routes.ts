@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { htmlPage, problem } from '../../contracts/common.js';
 import { openLinkInput, pendingSurvey, portalAnswerInput, publicSurvey, responseInput, responseView, resultsQuery, surveyInput, surveyPatch, surveyResults, surveyView, tagsInput, taskPatch, taskView, tasksQuery, type PublicSurvey } from '../../contracts/surveys.js';
 import { DomainError } from '../../lib/domain-error.js';
@@ -74,8 +74,12 @@ function htmlStatus(reply: FastifyReply, status: number, html: string) {
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
-function linkError(reply: FastifyReply, err: unknown, locale: string) {
-  if (!(err instanceof DomainError)) throw err;
+/**
+ * A bad link, shown to a person (a browser asks for HTML) as a page in their language; any other
+ * caller gets the problem+json every API error is.
+ */
+function linkError(req: FastifyRequest, reply: FastifyReply, err: unknown, locale: string) {
+  if (!(err instanceof DomainError) || !(req.headers.accept ?? '').includes('text/html')) throw err;
   const t = ui(locale);
   const dir = locale.startsWith('fa') ? 'rtl' : 'ltr';
   const text = err.code === 'LINK_EXPIRED' ? t.expired : err.code === 'SURVEY_CLOSED' ? t.closed : err.code === 'LINK_INVALID' ? t.invalid : null;
@@ -114,7 +118,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
     );
 
     // ── Public answer page (signed link, no sign-in) ──
-    app.get('/s/:token', { schema: { tags: ['surveys'], summary: 'The phone-first answer page of a signed survey link (HTML, no sign-in); an invalid link answers a 404 page, an expired one 410', params: tokenParams, querystring: langQuery, response: { 200: htmlPage } } }, async (req, reply) => {
+    app.get('/s/:token', { schema: { tags: ['surveys'], summary: 'The phone-first answer page of a signed survey link (HTML, no sign-in); an invalid link answers a 404 page, an expired one 410', params: tokenParams, querystring: langQuery, response: { 200: htmlPage, 404: problem, 409: problem, 410: problem, 422: problem } } }, async (req, reply) => {
       const locale = req.query.lang ?? 'en';
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
@@ -122,10 +126,10 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
         reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
         return reply.send(s.answered ? page(s.locale, s.dir, s.name, `<h1 data-done="already">${esc(t.already)}</h1>`) : form(s, `${req.params.token}${req.query.lang ? `?lang=${req.query.lang}` : ''}`));
       } catch (err) {
-        return linkError(reply, err, locale);
+        return linkError(req, reply, err, locale);
       }
     });
-    app.post('/s/:token', { schema: { tags: ['surveys'], summary: 'The answer page’s form (application/x-www-form-urlencoded, fields q_<questionId>); a link used twice records one answer', params: tokenParams, querystring: langQuery, response: { 200: htmlPage } } }, async (req, reply) => {
+    app.post('/s/:token', { schema: { tags: ['surveys'], summary: 'The answer page’s form (application/x-www-form-urlencoded, fields q_<questionId>); a link used twice records one answer', params: tokenParams, querystring: langQuery, response: { 200: htmlPage, 404: problem, 409: problem, 410: problem, 422: problem } } }, async (req, reply) => {
       const locale = req.query.lang ?? 'en';
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
@@ -143,7 +147,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
         }
         return html(page(s.locale, s.dir, s.name, `<h1 data-done="thanks">${esc(t.thanks)}</h1>`));
       } catch (err) {
-        return linkError(reply, err, locale);
+        return linkError(req, reply, err, locale);
       }
     });
     app.get('/s/:token/survey', { schema: { tags: ['surveys'], summary: 'The survey a signed link opens, in one locale (for an app’s own answer screen)', params: tokenParams, querystring: langQuery, response: { 200: publicSurvey, 404: problem, 410: problem } } }, async (req) => {
