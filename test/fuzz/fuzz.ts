@@ -375,8 +375,9 @@ function caseArb(o: Operation, phase: Phase, seed: Seed): fc.Arbitrary<Case> {
   );
   const pathParams = params.filter((p) => p.in === 'path');
   if (pathParams.length) {
-    // A PUT creates what it names, so only names no object may have are invalid there.
-    const badIds = o.method === 'put' ? [NUL, LONE, 'Not Valid!', 'x'.repeat(3000), '%ZZ'] : [NUL, LONE, 'nothing-here', 'ext:', 'ext:nothing-here', 'acc_00000000000000000000', "1' or '1'='1", '😀', 'x'.repeat(3000), '%ZZ', '..', '.', '-1', '0'];
+    // A PUT creates what it names; Apple's PassKit web service is asked about devices Fealty may not
+    // know (an unknown device has no passes: 204, as Apple specifies). There only names no object may have are invalid.
+    const badIds = o.path.includes('/passkit/v1/devices/') ? [NUL, LONE, 'x'.repeat(3000), '%ZZ', '.', '..'] : o.method === 'put' ? [NUL, LONE, 'Not Valid!', 'x'.repeat(3000), '%ZZ'] : [NUL, LONE, 'nothing-here', 'ext:', 'ext:nothing-here', 'acc_00000000000000000000', "1' or '1'='1", '😀', 'x'.repeat(3000), '%ZZ', '..', '.', '-1', '0'];
     mutations.push(fc.tuple(valid, fc.constantFrom(...pathParams), fc.constantFrom(...badIds)).map(([c, p, v]) => ({ ...c, path: { ...c.path, [p.name]: v }, note: `path ${p.name}=${JSON.stringify(v.slice(0, 30))}` })));
   }
   const required = params.filter((p) => p.in === 'header' && p.required);

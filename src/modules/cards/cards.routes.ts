@@ -105,7 +105,7 @@ export function cardRoutes(cards: CardsService): FastifyPluginAsyncZod {
           tags: ['passkit'],
           summary: 'The serial numbers of the device’s passes updated since a tag (204: none)',
           params: z.object({ deviceLibraryIdentifier: id, passTypeIdentifier: id }),
-          querystring: z.object({ passesUpdatedSince: z.string().max(30).optional() }),
+          querystring: z.object({ passesUpdatedSince: z.string().max(30).optional() }).strict(),
           response: { 200: z.object({ serialNumbers: z.array(z.string()), lastUpdated: z.string() }), 204: z.null() },
         },
       },
