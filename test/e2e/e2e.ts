@@ -269,7 +269,8 @@ async function main(): Promise<void> {
       await builder.locator('.rule-value input').fill('50000');
       // The condition reads as a sentence; its JsonLogic is behind the Advanced switch (#21).
       await page.getByTestId('condition-sentence').filter({ hasText: 'the amount is at least' }).waitFor();
-      await page.getByText('Advanced (JsonLogic)', { exact: true }).click();
+      // Mantine's switch: the input is visually hidden under its label.
+      await page.getByLabel('Advanced (JsonLogic)', { exact: true }).check({ force: true });
       const logic = await page.getByTestId('condition-jsonlogic').textContent();
       check(logic?.includes('">="') && logic.includes('50000') && logic.includes('event.amount'), `JsonLogic export: ${logic}`);
       await page.getByRole('button', { name: 'Simulate' }).click();
@@ -525,74 +526,6 @@ async function main(): Promise<void> {
       const sent = mine.find((c) => c.activity?.description === 'Shop window poster, e2e');
       check(sent?.status === 'submitted' && sent.cost === 64_000 && sent.documents.length === 1, `the claim is submitted for €640.00 with its photo: ${JSON.stringify(sent)}`);
       await shot(mobile, 'portal-phone-claim');
-    });
-    // Rule editor and redemptions (#21)
-    await step('console: a rule with a window and tier targeting is saved from the editor; an empty value and a taken name are refused', async () => {
-      const tiers = (await api<{ items: { code: string; name: string }[] }>('GET', '/tiers')).items;
-      check(tiers.length > 0, 'the demo has tiers');
-      await page.goto(`${BASE}/rules/new`);
-      const name = `E2E: autumn dealers on ${tiers[0].name}`;
-      await page.getByLabel('Name').fill(name);
-      const builder = page.getByTestId('condition-builder');
-      await builder.getByRole('button', { name: '+ Condition' }).click();
-      await builder.locator('.rule-operators input').click();
-      await page.getByRole('option', { name: 'at least' }).click();
-      // Left empty, the condition is refused before anything is sent.
-      await page.getByRole('button', { name: 'Save rule' }).click();
-      await page.getByText('Every condition needs a value').waitFor();
-      await builder.locator('.rule-value input').fill('50000');
-      await page.getByTestId('rule-active-from').fill('2026-09-01');
-      await page.getByTestId('rule-active-to').fill('2026-11-30');
-      await page.getByTestId('rule-target-tiers').click();
-      await page.getByRole('option', { name: tiers[0].name }).click();
-      await page.keyboard.press('Escape');
-      const sentence = (await page.getByTestId('condition-sentence').textContent()) ?? '';
-      check(/the amount is at least/.test(sentence) && !sentence.includes('{'), `the condition reads as a sentence: ${sentence}`);
-      await page.getByRole('button', { name: 'Save rule' }).click();
-      await page.getByText('Saved.').waitFor();
-      await shot(page, 'console-rule-window-targeting');
-      type Saved = { name: string; activeFrom: string | null; activeTo: string | null; target: { tiers?: string[] | null } | null; condition: unknown };
-      const saved = (await api<{ items: Saved[] }>('GET', '/rules?limit=200')).items.find((r) => r.name === name);
-      check(saved?.activeFrom === '2026-09-01T00:00:00.000Z' && saved.activeTo === '2026-12-01T00:00:00.000Z', `the window is stored: ${saved?.activeFrom} – ${saved?.activeTo}`);
-      check(JSON.stringify(saved?.target?.tiers) === JSON.stringify([tiers[0].code]), `tier targeting is stored: ${JSON.stringify(saved?.target)}`);
-      // The same name again (another case) is refused by the server.
-      await page.goto(`${BASE}/rules/new`);
-      await page.getByLabel('Name').fill(name.toUpperCase());
-      await page.getByRole('button', { name: 'Save rule' }).click();
-      await page.getByText('already used by rule').waitFor();
-    });
-
-    await step('portal: a redemption asks for the delivery address and shows as one line in the history', async () => {
-      const me = (await api<{ items: Member[] }>('GET', '/members?limit=200')).items.find((m) => !m.email && m.phone && m.status === 'active')!;
-      const jacket = await api<{ id: string; name: string }>('POST', '/rewards', {
-        name: 'E2E delivered jacket',
-        kind: 'gift',
-        cost: { currency: 'points', amount: 100 },
-        questions: [{ key: 'delivery', kind: 'address', label: 'Delivery address', required: true }],
-      });
-      await api('POST', '/adjustments', { memberId: me.id, currency: 'points', amount: 500, reason: 'E2E: points for the jacket' }, { 'idempotency-key': `e2e-jacket-${Date.now()}` });
-      await mobile.getByRole('link', { name: 'Rewards' }).click();
-      const card = mobile.getByTestId('reward').filter({ hasText: jacket.name });
-      await card.getByRole('button', { name: 'Redeem' }).click();
-      // Without an address the server refuses, and says where.
-      await card.getByRole('button', { name: 'Yes, redeem' }).click();
-      await card.getByRole('alert').waitFor();
-      await card.getByLabel('Street and number').fill('12 rue de la Paix');
-      await card.getByLabel('Postal code').fill('69002');
-      await card.getByLabel('City').fill('Lyon');
-      await card.getByLabel('Country code (e.g. FR)').fill('fr');
-      await shot(mobile, 'portal-phone-redeem-address');
-      await card.getByRole('button', { name: 'Yes, redeem' }).click();
-      await mobile.getByRole('status').filter({ hasText: jacket.name }).waitFor();
-      type R = { id: string; rewardId: string; shippingAddress: { city: string; country: string } | null; answers: Record<string, unknown> };
-      const made = (await api<{ items: R[] }>('GET', `/redemptions?memberId=${me.id}`)).items.find((r) => r.rewardId === jacket.id);
-      check(made?.shippingAddress?.city === 'Lyon' && made.shippingAddress.country === 'FR', `the address is on the redemption: ${JSON.stringify(made?.shippingAddress)}`);
-      await mobile.getByRole('link', { name: 'History' }).click();
-      const lines = mobile.getByTestId('history-redemption').filter({ hasText: jacket.name });
-      await lines.first().waitFor();
-      check((await lines.count()) === 1, 'one history line for the redemption');
-      check((await lines.first().getAttribute('data-status')) === 'requested', 'the line carries the redemption status');
-      await shot(mobile, 'portal-phone-history-redemption');
     });
     // Surveys (#16): the signed answer page on a 390 px phone, in Persian (right to left), no sign-in.
     await step('survey (390×844, RTL): a partner\'s customer answers the open survey link in Persian', async () => {
