@@ -24,6 +24,8 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
         manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Course lessons embed videos from these two players only (#19; src/contracts/courses.ts checks the links).
+        frameSrc: ["'self'", 'https://www.youtube-nocookie.com', 'https://player.vimeo.com'],
         formAction: ["'self'"],
       },
     },
