@@ -142,3 +142,16 @@ export const bulkApproveAnswer = z.object({
   approved: z.array(z.string()),
   skipped: z.array(z.object({ claimId: z.string(), reason: z.enum(['not_found', 'not_a_sale', 'not_submitted', 'flagged', 'not_verified', 'refused']), detail: z.string().optional() })),
 });
+
+type BulkSkipReason = z.infer<typeof bulkApproveAnswer>['skipped'][number]['reason'];
+/**
+ * Why a claim is not one bulk approval takes (null: it is): a submitted sales claim with no
+ * duplicate flag and every serial on the valid list. The server and the console both ask this.
+ */
+export function bulkApprovalBlock(c: Pick<ClaimView, 'kind' | 'status' | 'flags' | 'serialCheck'>): { reason: BulkSkipReason; detail?: string } | null {
+  if (c.kind !== 'sale') return { reason: 'not_a_sale' };
+  if (c.status !== 'submitted') return { reason: 'not_submitted', detail: c.status };
+  if (c.flags.length) return { reason: 'flagged', detail: c.flags.map((f) => f.kind).join(', ') };
+  if (!c.serialCheck || c.serialCheck.unknown.length) return { reason: 'not_verified', detail: c.serialCheck ? `not on the list: ${c.serialCheck.unknown.join(', ')}` : 'no serials to check' };
+  return null;
+}

@@ -12,7 +12,7 @@ import type { LedgerService } from '../ledger/index.js';
 import type { MessagingService } from '../messaging/index.js';
 import type { ClaimFlag, ClaimInput, ClaimStatus, ClaimView } from '../../contracts/claims.js';
 import type { z } from 'zod';
-import type { bulkApproveAnswer, validSerialsInput } from '../../contracts/claims.js';
+import { bulkApprovalBlock, type bulkApproveAnswer, type validSerialsInput } from '../../contracts/claims.js';
 import { claimDocuments, claims, claimSerials, claimValidSerials } from './claims.tables.js';
 import { claimError } from './claims.errors.js';
 import { reimbursementFor } from './claims.rules.js';
@@ -540,11 +540,8 @@ export function createClaimsService(
           return row ? { row, check: await serialCheckOf(tx, row) } : undefined;
         });
         const skip = (reason: z.infer<typeof bulkApproveAnswer>['skipped'][number]['reason'], detail?: string) => answer.skipped.push({ claimId, reason, ...(detail ? { detail } : {}) });
-        if (!c) skip('not_found');
-        else if (c.row.kind !== 'sale') skip('not_a_sale');
-        else if (c.row.status !== 'submitted') skip('not_submitted', c.row.status);
-        else if (c.row.flags.length) skip('flagged', c.row.flags.map((f) => f.kind).join(', '));
-        else if (!c.check || c.check.unknown.length) skip('not_verified', c.check ? `not on the list: ${c.check.unknown.join(', ')}` : 'no serials to check');
+        const block = c ? bulkApprovalBlock({ kind: c.row.kind, status: c.row.status, flags: c.row.flags, serialCheck: c.check }) : { reason: 'not_found' as const };
+        if (block) skip(block.reason, 'detail' in block ? block.detail : undefined);
         else {
           try {
             await this.approve(ctx, claimId, {});

@@ -10,10 +10,11 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useCursorPages } from '../../ui/hooks/use-cursor-pages';
 import { documentUrl, fetchPayoutCsv, type ClaimStatus, type ClaimView } from '../api/claims-api';
+import { bulkApprovalBlock } from '@contracts/claims';
 import { useAddValidSerials, useBulkApprove, useClaimAction, useClaims, useDocumentDecision } from '../hooks/use-claims';
 
 /** A sales claim the bulk approval takes: submitted, nothing flagged, every serial on the valid list. */
-const verified = (c: ClaimView) => c.kind === 'sale' && c.status === 'submitted' && !c.flags.length && c.serialCheck !== null && !c.serialCheck.unknown.length;
+const verified = (c: ClaimView) => bulkApprovalBlock(c) === null;
 
 const STATUSES = ['submitted', 'info_requested', 'approved', 'paid', 'rejected', 'draft'] as const;
 
