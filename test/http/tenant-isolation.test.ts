@@ -339,10 +339,14 @@ async function snapshot(s: SeededProgram): Promise<Record<string, unknown>> {
   return out;
 }
 
-/** Answers computed on read carry the time they were computed (account health's `computedAt`): not a change. */
+/**
+ * Answers computed on read move with the clock (account health's `computedAt`, a rebate's share of
+ * the period elapsed and the projection drawn from it): not a change.
+ */
+const CLOCK_FIELDS = new Set(['computedAt', 'elapsedBp', 'projected']);
 function withoutClock(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutClock);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'computedAt').map(([k, x]) => [k, withoutClock(x)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !CLOCK_FIELDS.has(k)).map(([k, x]) => [k, withoutClock(x)]));
   return v;
 }
 
