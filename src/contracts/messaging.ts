@@ -174,6 +174,8 @@ export const TRIGGERS = [
   // Surveys (#16): an invitation (and its one reminder) with the signed answer link; the outcome of a follow-up
   'survey_invitation',
   'survey_followup',
+  // Rights inside a company (#14): a company-wallet redemption over its limits waits for the partner admin
+  'approval_needed',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

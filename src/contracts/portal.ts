@@ -107,7 +107,13 @@ export const portalTransferInput = z
 
 /** `POST /portal/redemptions`: redeem from the member's own wallet. */
 export const portalRedemptionInput = z
-  .object({ rewardId: z.string().min(1).max(220), qty: z.number().int().min(1).max(100).default(1), answers: redemptionInput.shape.answers })
+  .object({
+    rewardId: z.string().min(1).max(220),
+    qty: z.number().int().min(1).max(100).default(1),
+    answers: redemptionInput.shape.answers,
+    /** Rights inside a company (#14): `company` pays from the company's wallet, within the role's rights. */
+    wallet: z.enum(['own', 'company']).default('own'),
+  })
   .strict();
 
 /** `GET /portal/auth/test-code` (only with FEALTY_TEST_ENDPOINTS=on): `?email=` or `?phone=`, `&program=` to read a national phone number. */
@@ -144,6 +150,8 @@ export const portalRedemption = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   answers: redemptionView.shape.answers,
+  /** Rights inside a company (#14): whose wallet pays; `company` ones may wait for the partner admin (`pending_approval`). */
+  wallet: z.enum(['own', 'company']),
 });
 
 export const portalListQuery = z
@@ -157,3 +165,21 @@ export const portalListQuery = z
 export const portalTier = accountTierView.extend({
   override: z.object({ tier: z.string().nullable(), discountPercent: z.number().nullable(), expiresAt: z.string() }).nullable(),
 });
+
+// Rights inside a company (#14)
+/** A company-wallet redemption waiting for the partner admin: who asked, for what, what it holds and why it waits. */
+export const portalApproval = z.object({
+  id: z.string(),
+  rewardId: z.string(),
+  reward: z.object({ name: z.string(), kind: rewardKind }),
+  qty: z.number().int(),
+  cost: z.object({ currency: z.string(), amount: z.number().int() }),
+  requester: z.object({ id: z.string(), name: z.string(), role: z.string() }).nullable(),
+  /** Which limit it went over, e.g. "over the limit of 5000 points per redemption". */
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+/** `POST /portal/approvals/:id/approve` takes an optional note; `/refuse` a reason, which the member sees. */
+export const portalApproveInput = z.object({ reason: z.string().trim().min(1).max(1000).optional() }).strict();
+export const portalRefuseInput = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();

@@ -20,8 +20,13 @@ export const isoCurrency = z
 export const rewardKind = z.enum(['gift', 'service', 'experience', 'voucher', 'donation', 'content', 'partner']);
 export type RewardKind = z.infer<typeof rewardKind>;
 
-/** The states of a redemption: `requested → approved → fulfilled`, or `cancelled` / `rejected`. */
-export const redemptionStatus = z.enum(['requested', 'approved', 'fulfilled', 'cancelled', 'rejected']);
+/**
+ * The states of a redemption: `requested → approved → fulfilled`, or `cancelled` / `rejected`.
+ * `pending_approval` (rights inside a company, #14): a company-wallet redemption over the member's
+ * limits, its cost held and stock reserved, waiting for the partner admin; approved it continues as
+ * `requested` (or `approved` when the reward auto-approves), refused it is `rejected`.
+ */
+export const redemptionStatus = z.enum(['pending_approval', 'requested', 'approved', 'fulfilled', 'cancelled', 'rejected']);
 export type RedemptionStatus = z.infer<typeof redemptionStatus>;
 
 const label = z.string().trim().min(1).max(200);
@@ -296,6 +301,8 @@ export const redemptionView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   answers: z.record(z.string(), z.union([z.string(), address])),
+  /** Rights inside a company (#14): the member who asked for a company-wallet redemption in the portal. */
+  requestedBy: z.string().nullable(),
 });
 
 /**
@@ -401,3 +408,54 @@ export const fulfilmentImportReport = z.object({
   /** `row` is the record's number in the file, the header being 1 (its line, unless a quoted cell spans lines). */
   rejected: z.array(z.object({ row: z.number().int(), redemptionId: z.string().nullable(), code: z.string(), message: z.string() })),
 });
+
+// Rights inside a company (#14)
+const limitAmount = amount.min(0, 'must not be negative');
+
+/**
+ * How much a member of the role may take from the company wallet without the partner admin's
+ * approval, in one currency's units (points, or money in minor units); absent or null is no limit.
+ * Example: `{"currency": "points", "perRedemption": 5000, "perMonth": 20000}`
+ */
+export const companyWalletLimit = z
+  .object({ currency: code, perRedemption: limitAmount.nullable().optional(), perMonth: limitAmount.nullable().optional() })
+  .strict();
+
+/**
+ * `PUT /roles/:code/rights`: what members of a role may do with their company's wallet in the
+ * portal. `redeem`: whether they may redeem from it at all. `limits`: per currency, the most per
+ * redemption and per calendar month (the program's time zone) without approval; a currency not
+ * listed has no limit. `rewards`: `"all"`, or the rewards they may take, by id and/or by category.
+ * Partner admins are not bound by these rights; they decide the redemptions that wait.
+ * Example: `{"redeem": true, "limits": [{"currency": "points", "perRedemption": 5000, "perMonth": 20000}], "rewards": {"categories": ["tools"]}}`
+ */
+export const companyWalletRightsInput = z
+  .object({
+    redeem: z.boolean(),
+    limits: z
+      .array(companyWalletLimit)
+      .max(50)
+      .refine((ls) => new Set(ls.map((l) => l.currency)).size === ls.length, 'must not repeat a currency')
+      .default([]),
+    rewards: z
+      .union([
+        z.literal('all'),
+        z
+          .object({ rewardIds: z.array(ref).max(500).optional(), categories: z.array(label).max(100).optional() })
+          .strict()
+          .refine((r) => (r.rewardIds?.length ?? 0) + (r.categories?.length ?? 0) > 0, 'name at least one reward or category, or say "all"'),
+      ])
+      .default('all'),
+  })
+  .strict();
+export type CompanyWalletRightsInput = z.infer<typeof companyWalletRightsInput>;
+
+export const companyWalletRightsView = z.object({
+  role: z.string(),
+  redeem: z.boolean(),
+  limits: z.array(z.object({ currency: z.string(), perRedemption: z.number().int().nullable(), perMonth: z.number().int().nullable() })),
+  rewards: z.union([z.literal('all'), z.object({ rewardIds: z.array(z.string()), categories: z.array(z.string()) })]),
+  /** Null until the rights of the role are first set (then they are the defaults: no redemption). */
+  updatedAt: z.string().nullable(),
+});
+export type CompanyWalletRightsView = z.infer<typeof companyWalletRightsView>;

@@ -25,6 +25,7 @@ import {
 } from './demo-catalog.js';
 import { createPrng, type Prng } from './prng.js';
 import { loadDemoRebates } from './demo-rebates.js';
+import { loadDemoCompanyRights } from './demo-company-rights.js';
 import { loadDemoAnalytics } from './demo-analytics.js';
 import { loadDemoFunds } from './demo-funds.js';
 import { loadDemoHealth } from './demo-health.js';
@@ -611,6 +612,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoCourses(services, ctx, plan, memberIds);
   // Virtual loyalty cards (#17): a design of each kind.
   await loadDemoCards(services, ctx);
+  // Rights inside a company (#14): limits per role on the company wallet, one redemption waiting for C-1001's partner admin.
+  await loadDemoCompanyRights(services, ctx, plan, memberIds);
 
   const summary: DemoSummary = {
     programId,

@@ -342,6 +342,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier': { public: true },
   'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber': { public: true },
   'POST /passkit/v1/log': { public: true },
+
+  // Rights inside a company (#14): roles' rights on the company wallet; the partner admin's approvals in the portal
+  'GET /company-rights': read('program:read'),
+  'GET /roles/:code/rights': read('program:read'),
+  'PUT /roles/:code/rights': write('program:write'),
+  'GET /portal/company-rights': { portal: true },
+  'GET /portal/approvals': { portal: true, partnerAdmin: true },
+  'POST /portal/approvals/:id/approve': { portal: true, partnerAdmin: true },
+  'POST /portal/approvals/:id/refuse': { portal: true, partnerAdmin: true },
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

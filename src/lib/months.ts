@@ -54,3 +54,11 @@ export function monthStart(month: string, timeZone = 'UTC'): Date {
   if (again !== t) t = again;
   return new Date(t);
 }
+
+/** The calendar month holding `at` on the wall clock of `timeZone`: `[from, to)` (monthly limits, #14). */
+export function monthBounds(at: Date, timeZone = 'UTC'): { from: Date; to: Date } {
+  const l = localOf(at, timeZone);
+  const next = l.month === 12 ? { year: l.year + 1, month: 1 } : { year: l.year, month: l.month + 1 };
+  const ym = (y: number, m: number) => `${y}-${String(m).padStart(2, '0')}`;
+  return { from: monthStart(ym(l.year, l.month), timeZone), to: monthStart(ym(next.year, next.month), timeZone) };
+}

@@ -663,6 +663,34 @@ async function main(): Promise<void> {
       await ctx.close();
     });
 
+    // Rights inside a company (#14): the demo left one company-wallet redemption waiting for C-1001's partner admin.
+    await step("portal (390×844): the partner admin approves a colleague's company-wallet redemption under Approvals", async () => {
+      const waiting = (await api<{ items: { id: string }[] }>('GET', '/redemptions?status=pending_approval&accountId=ext:C-1001')).items;
+      check(waiting.length >= 1, `the demo has a redemption waiting for C-1001's approval: ${waiting.length}`);
+      const ctx = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(10_000);
+      current = page;
+      await page.goto(`${BASE}/portal/${programCode}/`);
+      await page.getByLabel('Work e-mail', { exact: true }).fill(admin.email ?? '');
+      await page.getByRole('button', { name: 'Send me a code' }).click();
+      await page.getByLabel('6-digit code', { exact: true }).waitFor();
+      const { code } = (await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(admin.email ?? '')}&program=${programCode}`)).json()) as { code: string };
+      await page.getByLabel('6-digit code', { exact: true }).fill(code);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('h1.hello').waitFor();
+      await page.locator('select.lang').selectOption('en');
+      await page.goto(`${BASE}/portal/${programCode}/company`);
+      const first = page.getByTestId('approvals').getByTestId('approval').first();
+      await first.waitFor();
+      await shot(page, 'portal-phone-approvals');
+      await first.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.getByTestId('approvals').getByRole('status').filter({ hasText: 'Approved:' }).waitFor();
+      const after = await api<{ status: string }>('GET', `/redemptions/${waiting[waiting.length - 1].id}`);
+      check(after.status !== 'pending_approval', `the oldest waiting redemption is decided: ${after.status}`);
+      await ctx.close();
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

@@ -72,6 +72,8 @@ export type SeededProgram = {
   lessonId: string;
   /** A card design (#17). */
   cardDesignId: string;
+  /** Rights inside a company (#14): a company-wallet redemption of the second company's person, waiting for approval. */
+  pendingApprovalId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -199,6 +201,13 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const story = await created<{ id: string }>(t.callAs(portal, 'POST', `${API}/portal/club-stories`, { title: `${prefix} story`, text: 'How we won the school contract.' }));
   const withPhoto = await created<{ photos: { photoId: string }[] }>(t.callAs(portal, 'POST', `${API}/portal/club-stories/${story.id}/photos`, PNG_BYTES, { headers: { 'content-type': 'image/png' } }));
 
+  // Rights inside a company (#14): the second company's person asked for more than their role's limit.
+  const rights = await t.call(program, 'PUT', `${API}/roles/${role}/rights`, { redeem: true, limits: [{ currency: points, perRedemption: 50 }] });
+  expect(rights.statusCode, rights.body).toBe(200);
+  const asker = await t.loginMember(`${lower}-mem-2@example.test`);
+  const pending = await created<{ id: string; status: string }>(t.callAs(asker, 'POST', `${API}/portal/redemptions`, { rewardId: reward.id, wallet: 'company' }, { headers: { 'idempotency-key': `${prefix}-pending` } }));
+  expect(pending.status).toBe('pending_approval');
+
   return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id,
     channelId: channel.id,
     template,
@@ -220,6 +229,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     courseFileId: courseFile.fileId,
     lessonId,
     cardDesignId: cardDesign.id,
+    pendingApprovalId: pending.id,
   };
 }
 

@@ -168,6 +168,11 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /portal/courses/:id/certificate': () => ({}),
   // Virtual loyalty cards (#17)
   'GET /card-designs/:id/preview': (a) => ({ query: `memberId=${a.members[0].id}` }),
+  // Rights inside a company (#14)
+  'GET /roles/:code/rights': () => ({}),
+  'PUT /roles/:code/rights': () => ({ body: { redeem: true, limits: [], rewards: 'all' } }),
+  'POST /portal/approvals/:id/approve': (a) => ({ body: {}, headers: { 'idempotency-key': `${a.prefix}-steal-approval` } }),
+  'POST /portal/approvals/:id/refuse': () => ({ body: { reason: 'not yours' } }),
 };
 
 /**
@@ -215,6 +220,9 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     fileId: [b.courseFileId],
     lessonId: [b.lessonId],
     'card-designs.id': [b.cardDesignId],
+    // Rights inside a company (#14)
+    'roles.code': [b.role],
+    'approvals.id': [b.pendingApprovalId],
   };
 }
 

@@ -246,3 +246,13 @@ export async function accountTree(tx: Tx, programId: string): Promise<{ id: stri
     .from(accounts)
     .where(eq(accounts.programId, programId));
 }
+
+/** Rights inside a company (#14): the active partner admins of an account, who decide its company-wallet approvals. */
+export async function partnerAdminIds(tx: Tx, programId: string, accountId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.accountId, accountId), eq(members.partnerAdmin, true), eq(members.status, 'active')))
+    .orderBy(members.id);
+  return rows.map((r) => r.id);
+}

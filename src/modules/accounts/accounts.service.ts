@@ -91,6 +91,11 @@ export async function findMemberIn(tx: Tx, programId: string, ref: string): Prom
   return m && toMember(m);
 }
 
+/** Rights inside a company (#14): the active partner admins of an account. */
+export async function partnerAdminIdsIn(tx: Tx, programId: string, accountId: string): Promise<string[]> {
+  return repo.partnerAdminIds(tx, programId, accountId);
+}
+
 /** Accounts of the program by their external ids, in one query (file imports look up a chunk at once). */
 export async function findAccountsByExternalIdIn(tx: Tx, programId: string, externalIds: string[]): Promise<Map<string, Account>> {
   return new Map((await repo.findAccountsByExternalIds(tx, programId, externalIds)).map((a) => [a.externalId, toAccount(a)]));

@@ -9,6 +9,7 @@ export {
   managedAccountIdsIn,
   accountTreeIn,
   findActiveMembersByContactIn,
+  partnerAdminIdsIn,
   type AccountsService,
   type AccountsInTier,
   type AccountScope,

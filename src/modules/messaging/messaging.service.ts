@@ -253,7 +253,8 @@ export function createMessagingService(database: Database, deps: MessagingDeps) 
           {
             trigger: 'redemption_status',
             objectId: `${data.redemptionId}:${data.to}`,
-            ...to(wallet, data.accountId),
+            // Rights inside a company (#14): a company-wallet redemption asked for by a member is theirs to hear of.
+            ...(typeof data.requestedBy === 'string' ? { memberIds: [data.requestedBy] } : to(wallet, data.accountId)),
             data: { redemption: { id: data.redemptionId, rewardId: data.rewardId, rewardName: data.rewardName ?? data.rewardId, from: data.from ?? null, to: data.to, qty: data.qty, reason: data.reason ?? null } },
           },
         ];

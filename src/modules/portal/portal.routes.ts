@@ -17,7 +17,11 @@ import {
   portalTier,
   portalTransferInput,
   testCodeQuery,
+  portalApproval,
+  portalApproveInput,
+  portalRefuseInput,
 } from '../../contracts/portal.js';
+import { companyWalletRightsView } from '../../contracts/rewards.js';
 import { entryView, valueMovement, walletView } from '../../contracts/wallets.js';
 import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.js';
 import type { SessionsService } from '../sessions/index.js';
@@ -168,7 +172,7 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
       {
         schema: {
           tags: ['portal'],
-          summary: "Redeem a reward from the member's own wallet",
+          summary: "Redeem a reward from the member's own wallet, or from the company's (`wallet: \"company\"`) within the role's rights: over a limit it waits for the partner admin (pending_approval); a role without the right is 403 COMPANY_WALLET_NOT_ALLOWED",
           headers: idempotencyHeaders,
           body: portalRedemptionInput,
           response: { 200: portalRedemption, 201: portalRedemption, ...errors },
@@ -181,8 +185,35 @@ export function portalRoutes(portal: PortalService, sessions: SessionsService, o
       },
     );
 
-    app.get('/portal/redemptions', { schema: { tags: ['portal'], summary: "The member's redemptions, newest first", querystring: portalListQuery, response: { 200: page(portalRedemption), 422: problem } } }, async (req) =>
+    app.get('/portal/redemptions', { schema: { tags: ['portal'], summary: "The member's redemptions, newest first: from their own wallet and those they asked for from the company's", querystring: portalListQuery, response: { 200: page(portalRedemption), 422: problem } } }, async (req) =>
       portal.redemptions(memberOf(req), req.query),
     );
+
+    // Rights inside a company (#14)
+    app.get(
+      '/portal/company-rights',
+      { schema: { tags: ['portal'], summary: "What the member's role may take from the company wallet without approval (a partner admin: anything)", response: { 200: companyWalletRightsView, 401: problem } } },
+      async (req) => portal.companyRights(memberOf(req)),
+    );
+    app.get(
+      '/portal/approvals',
+      { schema: { tags: ['portal'], summary: "Partner admins: the company-wallet redemptions over a role's limits waiting for their decision, oldest first", response: { 200: z.object({ items: z.array(portalApproval) }), 403: problem } } },
+      async (req) => portal.approvals(memberOf(req)),
+    );
+    const approvalParams = z.object({ id: z.string().min(1).max(100) }).strict();
+    for (const [decision, body, summary] of [
+      ['approve', portalApproveInput, 'Partner admins: approve a waiting company-wallet redemption; it goes on as requested (or approved when the reward auto-approves)'],
+      ['refuse', portalRefuseInput, 'Partner admins: refuse a waiting company-wallet redemption with a reason; it is rejected, the held value released and the stock returned'],
+    ] as const) {
+      app.post(
+        `/portal/approvals/:id/${decision}`,
+        { schema: { tags: ['portal'], summary, params: approvalParams, headers: idempotencyHeaders, body, response: { 200: portalRedemption, ...errors } } },
+        async (req, reply) => {
+          const r = await portal.decide(req.ctx, memberOf(req), req.params.id, decision, req.body.reason, req.headers['idempotency-key']);
+          if (r.replayed) reply.header('idempotent-replay', 'true');
+          return reply.status(200).send(r.body);
+        },
+      );
+    }
   };
 }

@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.js';
 import { findAccountIn, findActiveMembersByContactIn, findMemberIn, toE164, type Account, type AccountsService, type Member } from '../accounts/index.js';
 import type { Currency, Program, ProgramsService } from '../programs/index.js';
 import type { RedemptionView, RewardsService, RewardView } from '../rewards/index.js';
-import type { RedemptionInput } from '../../contracts/rewards.js';
+import type { CompanyWalletRightsView, RedemptionInput } from '../../contracts/rewards.js';
 import type { SessionsService } from '../sessions/index.js';
 import type { TiersService } from '../tiers/index.js';
 import type { WalletsService } from '../wallets/index.js';
@@ -97,6 +97,7 @@ const toPortalRedemption = (r: RedemptionView): PortalRedemption => ({
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
   answers: r.answers,
+  wallet: r.memberId ? 'own' : 'company',
 });
 
 export type PortalDeps = {
@@ -363,15 +364,54 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       return { ...view, override: view.override && { tier: view.override.tier, discountPercent: view.override.discountPercent, expiresAt: view.override.expiresAt } };
     },
 
-    async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number; answers?: RedemptionInput['answers'] }, idempotencyKey?: string) {
+    async redeem(ctx: RequestContext, p: MemberPrincipal, input: { rewardId: string; qty: number; answers?: RedemptionInput['answers']; wallet?: 'own' | 'company' }, idempotencyKey?: string) {
       const key = `portal:${p.id}:${requireKey(idempotencyKey)}`;
-      const r = await rewards.redemptions.redeem(ctx, { memberId: p.id, rewardId: input.rewardId, qty: input.qty, ...(input.answers ? { answers: input.answers } : {}) }, key);
+      // The company wallet: the rights of the member's role decide (#14); the redemptions service checks them.
+      const owner = input.wallet === 'company' ? { accountId: p.accountId } : { memberId: p.id };
+      const r = await rewards.redemptions.redeem(ctx, { ...owner, rewardId: input.rewardId, qty: input.qty, ...(input.answers ? { answers: input.answers } : {}) }, key);
       return { ...r, body: toPortalRedemption(r.body) };
     },
 
+    /** The member's redemptions: from their own wallet, and those they asked for from the company's (#14). */
     async redemptions(p: MemberPrincipal, q: { limit: number; cursor?: string }) {
-      const page = await rewards.redemptions.list(p.programId, { memberId: p.id, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+      const page = await rewards.redemptions.list(p.programId, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }, { mine: p.id });
       return { items: page.items.map(toPortalRedemption), nextCursor: page.nextCursor };
+    },
+
+    // Rights inside a company (#14)
+    /** What the member's role may take from the company wallet; a partner admin may take anything. */
+    async companyRights(p: MemberPrincipal): Promise<CompanyWalletRightsView> {
+      const member = await memberOr404(p.programId, p.id);
+      if (member.partnerAdmin) return { role: member.role, redeem: true, limits: [], rewards: 'all', updatedAt: null };
+      return rewards.companyRights.get(p.programId, member.role);
+    },
+
+    /** Partner admins: the company-wallet redemptions waiting for their decision, oldest first. */
+    async approvals(p: MemberPrincipal) {
+      const page = await rewards.redemptions.list(p.programId, { status: 'pending_approval', accountId: p.accountId, limit: 500 });
+      const staff = await accounts.listAccountMembers(p.programId, p.accountId, { limit: 500 });
+      const people = new Map(staff.items.map((m) => [m.id, { id: m.id, name: m.name, role: m.role }]));
+      const items = page.items
+        .filter((r) => r.memberId === null)
+        .reverse()
+        .map((r) => ({
+          id: r.id,
+          rewardId: r.rewardId,
+          reward: r.reward,
+          qty: r.qty,
+          cost: r.cost,
+          requester: r.requestedBy ? (people.get(r.requestedBy) ?? null) : null,
+          reason: r.history.find((s) => s.status === 'pending_approval')?.reason ?? null,
+          createdAt: r.createdAt,
+        }));
+      return { items };
+    },
+
+    /** Partner admins approve or refuse one; the member hears of it (redemption_status). */
+    async decide(ctx: RequestContext, p: MemberPrincipal, id: string, decision: 'approve' | 'refuse', reason: string | undefined, idempotencyKey?: string) {
+      const key = idempotencyKey ? `portal:${p.id}:${idempotencyKey}` : undefined;
+      const r = await rewards.redemptions.decide(ctx, id, decision, reason, key);
+      return { ...r, body: toPortalRedemption(r.body) };
     },
   };
 }

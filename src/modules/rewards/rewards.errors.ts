@@ -26,6 +26,10 @@ export const rewardErrorStatus = {
   CURSOR_INVALID: 422,
   // Reward questions (#21)
   REDEMPTION_ANSWERS_INVALID: 422,
+  // Rights inside a company (#14)
+  ROLE_NOT_FOUND: 404,
+  COMPANY_WALLET_NOT_ALLOWED: 403,
+  COMPANY_WALLET_REWARD_NOT_ALLOWED: 403,
 } as const satisfies Record<string, number>;
 
 export type RewardErrorCode = keyof typeof rewardErrorStatus;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { companyRightsRoutes } from './company-rights/company-rights.routes.js';
 import { fulfilmentRoutes } from './fulfilment/fulfilment.routes.js';
 import { partnerRoutes } from './partners/partners.routes.js';
 import { redemptionRoutes } from './redemptions/redemptions.routes.js';
@@ -14,5 +15,6 @@ export function rewardRoutes(rewards: RewardsService): FastifyPluginAsyncZod {
     await app.register(redemptionRoutes(rewards.redemptions));
     await app.register(fulfilmentRoutes(rewards.fulfilment));
     await app.register(stampCardRoutes(rewards.stampCards));
+    await app.register(companyRightsRoutes(rewards.companyRights));
   };
 }

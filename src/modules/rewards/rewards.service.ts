@@ -1,12 +1,13 @@
-import type { Database } from '../../db/database.js';
+import type { Database, Tx } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { ProgramsService } from '../programs/index.js';
-import { createCatalogService, type OfferNotify } from './catalog/catalog.service.js';
+import { createCatalogService, type OfferNotification } from './catalog/catalog.service.js';
+import { createCompanyRightsService } from './company-rights/company-rights.service.js';
 import { createFulfilmentService } from './fulfilment/fulfilment.service.js';
 import { createPartnersService } from './partners/partners.service.js';
-import { createRedemptionsService, type Emit, type TierOf } from './redemptions/redemptions.service.js';
+import { createRedemptionsService, type ApprovalNotification, type Emit, type TierOf } from './redemptions/redemptions.service.js';
 import { createStampCardsService } from './stamp-cards/stamp-cards.service.js';
 
 export type RewardsDeps = {
@@ -18,8 +19,11 @@ export type RewardsDeps = {
   tierOf?: TierOf;
   /** Webhook publisher for `redemption.status_changed`; without it nothing is published. */
   emit?: Emit;
-  /** Messaging's `notify`: a reward published to an audience becomes a `new_offer` message to its members (#12). */
-  notify?: OfferNotify;
+  /**
+   * Messaging's `notify`: a reward published to an audience becomes a `new_offer` message to its
+   * members (#12); a company-wallet redemption over its limits an `approval_needed` one to the partner admins (#14).
+   */
+  notify?: (tx: Tx, programId: string, ns: (OfferNotification | ApprovalNotification)[]) => Promise<unknown>;
   now?: () => Date;
 };
 
@@ -28,7 +32,8 @@ export function createRewardsService(database: Database, deps: RewardsDeps) {
   const now = deps.now ?? (() => new Date());
   const catalog = createCatalogService(database, { audit: deps.audit, programs: deps.programs, now, notify: deps.notify });
   const partners = createPartnersService(database, { audit: deps.audit });
-  const redemptions = createRedemptionsService(database, { ledger: deps.ledger, audit: deps.audit, idempotency: deps.idempotency, now, tierOf: deps.tierOf, emit: deps.emit });
+  const companyRights = createCompanyRightsService(database, { audit: deps.audit, programs: deps.programs, now });
+  const redemptions = createRedemptionsService(database, { ledger: deps.ledger, audit: deps.audit, idempotency: deps.idempotency, now, tierOf: deps.tierOf, emit: deps.emit, companyRights, notify: deps.notify });
   const stampCards = createStampCardsService(database, { audit: deps.audit, programs: deps.programs, ledger: deps.ledger, redemptions, now });
   const fulfilment = createFulfilmentService(database, { redemptions, idempotency: deps.idempotency });
   return {
@@ -37,6 +42,7 @@ export function createRewardsService(database: Database, deps: RewardsDeps) {
     redemptions,
     stampCards,
     fulfilment,
+    companyRights,
     /** The hook for whoever credits stamps (the events service): turns full stamp cards into redemptions. */
     onStampsCredited: stampCards.onStampsCredited,
   };

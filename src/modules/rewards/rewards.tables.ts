@@ -67,7 +67,7 @@ export const rewards = pgTable(
   ],
 );
 
-export type StatusStep = { status: 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected'; at: string; by: { type: 'key' | 'user' | 'member' | 'system'; id: string }; reason?: string };
+export type StatusStep = { status: 'pending_approval' | 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected'; at: string; by: { type: 'key' | 'user' | 'member' | 'system'; id: string }; reason?: string };
 export type Address = { name?: string; company?: string; line1: string; line2?: string; city: string; postalCode?: string; region?: string; country: string; phone?: string };
 
 export const redemptions = pgTable(
@@ -85,7 +85,7 @@ export const redemptions = pgTable(
     unitCost: bigint('unit_cost', { mode: 'bigint' }).notNull(),
     costAmount: bigint('cost_amount', { mode: 'bigint' }).notNull(),
     holdId: text('hold_id'),
-    status: text('status', { enum: ['requested', 'approved', 'fulfilled', 'cancelled', 'rejected'] }).notNull(),
+    status: text('status', { enum: ['pending_approval', 'requested', 'approved', 'fulfilled', 'cancelled', 'rejected'] }).notNull(),
     source: text('source', { enum: ['request', 'stamp_card'] }).notNull().default('request'),
     /** The partner's price is copied at redemption time: a later price change does not alter what is owed. */
     partnerId: text('partner_id'),
@@ -104,6 +104,10 @@ export const redemptions = pgTable(
     fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
     /** The member's answers to the reward's questions, by key (#21). */
     answers: jsonb('answers').$type<Record<string, string | Address>>().notNull().default(sql`'{}'::jsonb`),
+    /** Rights inside a company (#14): the member who asked for a company-wallet redemption in the portal. */
+    requestedBy: text('requested_by'),
+    /** Rights inside a company (#14): it went over the role's limits and waited for the partner admin. */
+    approvalRequired: boolean('approval_required').notNull().default(false),
   },
   (t) => [
     primaryKey({ name: 'redemptions_pkey', columns: [t.programId, t.id] }),
@@ -118,6 +122,8 @@ export const redemptions = pgTable(
     index('redemptions_partner_idx').on(t.programId, t.partnerId, t.fulfilledAt),
     uniqueIndex('redemptions_voucher_uq').on(t.programId, t.voucherCode),
     check('redemptions_qty_positive', sql`${t.qty} > 0`),
+    foreignKey({ columns: [t.programId, t.requestedBy], foreignColumns: [members.programId, members.id], name: 'redemptions_requested_by_fk' }),
+    index('redemptions_requested_by_idx').on(t.programId, t.requestedBy, t.createdAt),
   ],
 );
 
@@ -137,5 +143,40 @@ export const stampCards = pgTable(
     foreignKey({ columns: [t.programId, t.currency], foreignColumns: [currencies.programId, currencies.code], name: 'stamp_cards_currency_fk' }),
     foreignKey({ columns: [t.programId, t.rewardId], foreignColumns: [rewards.programId, rewards.id], name: 'stamp_cards_reward_fk' }),
     check('stamp_cards_size_positive', sql`${t.stampsPerCard} > 0`),
+  ],
+);
+
+/**
+ * Rights inside a company (#14): what members of a role may take from their company's wallet in
+ * the portal. No row: nothing (only the partner admin redeems from the company wallet).
+ * `rewardIds` and `categories` both null: every reward; otherwise a reward listed by id or by category.
+ */
+export const companyWalletRights = pgTable(
+  'company_wallet_rights',
+  {
+    programId: text('program_id').notNull().references(() => programs.id),
+    role: text('role').notNull(),
+    redeem: boolean('redeem').notNull().default(false),
+    rewardIds: text('reward_ids').array(),
+    categories: text('categories').array(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'company_wallet_rights_pkey', columns: [t.programId, t.role] })],
+);
+
+/** Per currency: how much a member of the role may take without the partner admin's approval; null is no limit. */
+export const companyWalletLimits = pgTable(
+  'company_wallet_limits',
+  {
+    programId: text('program_id').notNull(),
+    role: text('role').notNull(),
+    currency: text('currency').notNull(),
+    perRedemption: bigint('per_redemption', { mode: 'bigint' }),
+    perMonth: bigint('per_month', { mode: 'bigint' }),
+  },
+  (t) => [
+    primaryKey({ name: 'company_wallet_limits_pkey', columns: [t.programId, t.role, t.currency] }),
+    foreignKey({ columns: [t.programId, t.role], foreignColumns: [companyWalletRights.programId, companyWalletRights.role], name: 'company_wallet_limits_rights_fk' }).onDelete('cascade'),
+    check('company_wallet_limits_nonneg', sql`(${t.perRedemption} is null or ${t.perRedemption} >= 0) and (${t.perMonth} is null or ${t.perMonth} >= 0)`),
   ],
 );

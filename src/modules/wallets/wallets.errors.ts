@@ -11,6 +11,8 @@ export const walletErrorStatus = {
   ADJUSTMENT_REQUEST_NOT_PENDING: 409,
   ADJUSTMENT_SELF_APPROVAL: 422,
   CURRENCY_UNKNOWN: 422,
+  // Employee incentives switched off by the company (#14)
+  EMPLOYEE_INCENTIVES_OFF: 409,
 } as const satisfies Record<string, number>;
 
 export type WalletErrorCode = keyof typeof walletErrorStatus;

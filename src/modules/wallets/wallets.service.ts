@@ -164,6 +164,10 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
         idempotency.run(tx, { programId: ctx.programId, scope: 'POST /transfers', key, request: input }, async () => {
           const from = await ownerOf(tx, ctx.programId, input.from, 'from.');
           const to = await ownerOf(tx, ctx.programId, input.to, 'to.');
+          // Employee incentives (#14): a company that switched them off gets no value moved to its staff.
+          if (to.type === 'member' && from.type === 'account' && !(await resolveAccountIn(tx, ctx.programId, to.accountId)).employeeIncentives) {
+            throw walletError('EMPLOYEE_INCENTIVES_OFF', 'The company has switched employee incentives off: its value cannot go to its staff.', [{ path: 'to.memberId', message: 'employee incentives are off for this company' }]);
+          }
           const beforeFrom = await snapshot(tx, ctx.programId, from, input.currency);
           const beforeTo = await snapshot(tx, ctx.programId, to, input.currency);
           const result = await ledger.transfer(tx, ctx, { idempotencyKey: `transfer:${key}`, from, to, currency: input.currency, amount: BigInt(input.amount), memo: input.memo ?? null });

@@ -115,6 +115,8 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     survey_followup: { followup: { note: 'We moved your deliveries to the morning slot.' } },
     rebate_settled: { rebate: { id: 'rbt_sample', name: 'Distributor quarterly rebate', period: '2026-Q4', final: true, amount: 64000, amountText: '640.00 EUR', total: 64000, currency: 'eur', rateBp: 300, basis: 2133333 } },
     // Account health (#16)
+    // Rights inside a company (#14)
+    approval_needed: { approval: { redemptionId: 'rdm_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', qty: 1, amount: 12000, currency: 'points', requester: { id: 'mem_sample2', name: 'Luc Bernard', role: 'sales' }, reason: 'over the limit of 5000 points per redemption' } },
     health_digest: { manager: { id: 'usr_sample', name: 'Claire Martin' }, digest: { date: '2026-12-03', atRisk: 2, revenueAtRisk: 1250000, openTasks: 1, link: 'https://fealty.example/at-risk', accounts: [{ accountId: 'acc_sample', name: 'Northwind Plumbing', score: 75, status: 'lapsed', reasons: 'lapsed, spend_drop', revenueAtRisk: 900000 }] } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-type Status = 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected';
+type Status = 'pending_approval' | 'requested' | 'approved' | 'fulfilled' | 'cancelled' | 'rejected';
 const OWNERS = [
   { ref: { accountId: 'ext:A' }, type: 'dealer' },
   { ref: { memberId: 'ext:alice' }, type: 'dealer' },

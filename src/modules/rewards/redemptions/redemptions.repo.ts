@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { pgConstraint, pgErrorCode, type Tx } from '../../../db/database.js';
 import { rewardError } from '../rewards.errors.js';
 import { redemptions, rewards, type StatusStep } from '../rewards.tables.js';
@@ -6,7 +6,7 @@ import { redemptions, rewards, type StatusStep } from '../rewards.tables.js';
 export type RedemptionRow = typeof redemptions.$inferSelect;
 type RedemptionInsert = typeof redemptions.$inferInsert;
 export type RedemptionChanges = Partial<Pick<RedemptionInsert, 'status' | 'voucherCode' | 'validUntil' | 'trackingNumber' | 'receiptNumber' | 'fulfilledAt'>>;
-export type RedemptionFilter = { status?: RedemptionRow['status']; memberId?: string; accountId?: string; rewardId?: string; partnerId?: string };
+export type RedemptionFilter = { status?: RedemptionRow['status']; memberId?: string; accountId?: string; rewardId?: string; partnerId?: string; mine?: string };
 
 function translate(err: unknown): never {
   if (pgErrorCode(err) === '23505' && pgConstraint(err) === 'redemptions_voucher_uq') {
@@ -28,11 +28,12 @@ export async function findRedemption(tx: Tx, programId: string, id: string, opts
 }
 
 /** Moves a redemption to a new state and appends the step to its history, in one statement. */
-export async function updateRedemption(tx: Tx, programId: string, id: string, changes: RedemptionChanges, step: StatusStep): Promise<RedemptionRow> {
+export async function updateRedemption(tx: Tx, programId: string, id: string, changes: RedemptionChanges, step: StatusStep | StatusStep[]): Promise<RedemptionRow> {
+  const steps = Array.isArray(step) ? step : [step];
   try {
     const [r] = await tx
       .update(redemptions)
-      .set({ ...changes, history: sql`${redemptions.history} || ${JSON.stringify([step])}::jsonb`, updatedAt: new Date(step.at) })
+      .set({ ...changes, history: sql`${redemptions.history} || ${JSON.stringify(steps)}::jsonb`, updatedAt: new Date(steps[0].at) })
       .where(and(eq(redemptions.programId, programId), eq(redemptions.id, id)))
       .returning();
     return r;
@@ -49,6 +50,8 @@ export async function listRedemptions(tx: Tx, programId: string, f: RedemptionFi
   if (f.accountId) where.push(eq(redemptions.accountId, f.accountId));
   if (f.rewardId) where.push(eq(redemptions.rewardId, f.rewardId));
   if (f.partnerId) where.push(eq(redemptions.partnerId, f.partnerId));
+  // A portal member's own: paid from their wallet, or asked for by them from the company's (#14).
+  if (f.mine) where.push(or(eq(redemptions.memberId, f.mine), eq(redemptions.requestedBy, f.mine))!);
   if (page.beforeId) where.push(lt(redemptions.id, page.beforeId));
   return tx.select().from(redemptions).where(and(...where)).orderBy(desc(redemptions.id)).limit(page.limit);
 }

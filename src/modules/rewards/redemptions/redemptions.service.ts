@@ -6,10 +6,11 @@ import type { RequestContext } from '../../../lib/context.js';
 import { decodeCursor, encodeCursor } from '../../../lib/cursor.js';
 import { DomainError, type FieldError } from '../../../lib/domain-error.js';
 import { newId } from '../../../lib/ids.js';
-import { findAccountIn, findMemberIn, resolveAccountIn, resolveMemberIn, type Account, type Member } from '../../accounts/index.js';
+import { findAccountIn, findMemberIn, partnerAdminIdsIn, resolveAccountIn, type Account, type Member } from '../../accounts/index.js';
 import type { AuditService } from '../../audit/index.js';
 import type { IdempotencyService } from '../../idempotency/index.js';
 import type { LedgerService, WalletOwner } from '../../ledger/index.js';
+import type { CompanyRightsService } from '../company-rights/company-rights.service.js';
 import { isActiveAt } from '../catalog/catalog.service.js';
 import * as catalogRepo from '../catalog/catalog.repo.js';
 import * as partnersRepo from '../partners/partners.repo.js';
@@ -29,11 +30,18 @@ export type TierOf = (tx: Tx, programId: string, accountId: string) => Promise<s
 
 export type Action = 'approve' | 'fulfil' | 'cancel' | 'reject';
 
+/** Rights inside a company (#14): an `approval_needed` message to the company's partner admins (messaging's `notify`). */
+export type ApprovalNotification = { trigger: 'approval_needed'; objectId: string; memberIds: string[]; data: Record<string, unknown> };
+export type ApprovalNotify = (tx: Tx, programId: string, ns: ApprovalNotification[]) => Promise<unknown>;
+/** The partner admin's answer to a company-wallet redemption that waits for approval. */
+export type CompanyDecision = 'approve' | 'refuse';
+
 /** Where each action may start from, and where it leads. Anything else is WRONG_STATE. */
 const TRANSITIONS: Record<Action, { from: RedemptionStatus[]; to: RedemptionStatus }> = {
   approve: { from: ['requested'], to: 'approved' },
   fulfil: { from: ['approved'], to: 'fulfilled' },
-  cancel: { from: ['requested', 'approved'], to: 'cancelled' },
+  // The program may also cancel a redemption that waits for the company's approval (#14).
+  cancel: { from: ['pending_approval', 'requested', 'approved'], to: 'cancelled' },
   reject: { from: ['requested', 'approved'], to: 'rejected' },
 };
 
@@ -69,6 +77,7 @@ export function toRedemption(r: repo.RedemptionRow, label: Label): RedemptionVie
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     answers: r.answers ?? {},
+    requestedBy: r.requestedBy,
   };
 }
 
@@ -86,11 +95,13 @@ export type NewRedemption = {
   source: 'request' | 'stamp_card';
   /** Answers to the reward's questions, checked by `createIn` for requests (#21). */
   answers?: Record<string, unknown>;
+  /** Rights inside a company (#14): a portal member (not a partner admin) redeeming from the company wallet. */
+  requestedBy?: Member;
 };
 
 export function createRedemptionsService(
   database: Database,
-  deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; now: () => Date; tierOf?: TierOf; emit?: Emit },
+  deps: { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; now: () => Date; tierOf?: TierOf; emit?: Emit; companyRights: CompanyRightsService; notify?: ApprovalNotify },
 ) {
   const { ledger, audit, idempotency, now } = deps;
   const tierOf: TierOf = deps.tierOf ?? (async () => null);
@@ -140,7 +151,23 @@ export function createRedemptionsService(
       qty: r.qty,
       cost: { currency: r.costCurrency, amount: Number(r.costAmount) },
       ...(reason ? { reason } : {}),
+      // Rights inside a company (#14): the member who asked hears of a company-wallet redemption.
+      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
     });
+  }
+
+  /** Rights inside a company (#14): tells the company's partner admins that a redemption waits for them. */
+  async function askApproval(tx: Tx, ctx: RequestContext, r: repo.RedemptionRow, reward: catalogRepo.RewardRow, requester: Member, reason: string) {
+    const admins = await partnerAdminIdsIn(tx, ctx.programId, r.accountId);
+    if (!admins.length || !deps.notify) return;
+    await deps.notify(tx, ctx.programId, [
+      {
+        trigger: 'approval_needed',
+        objectId: r.id,
+        memberIds: admins,
+        data: { approval: { redemptionId: r.id, rewardId: r.rewardId, rewardName: reward.name, qty: r.qty, amount: Number(r.costAmount), currency: r.costCurrency, requester: { id: requester.id, name: requester.name, role: requester.role }, reason } },
+      },
+    ]);
   }
 
   /**
@@ -164,6 +191,8 @@ export function createRedemptionsService(
     const unit = n.unitCost ?? { currency: reward.costCurrency, amount: reward.costAmount };
     const total = unit.amount * BigInt(qty);
     if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw rewardError('REWARD_INVALID', 'The total cost is beyond 2^53−1.', [{ path: 'qty', message: 'too many' }]);
+    // Rights inside a company (#14): refused (403), through, or held for the partner admin's approval.
+    const verdict = n.requestedBy ? await deps.companyRights.checkIn(tx, ctx.programId, n.requestedBy, reward, { currency: unit.currency, amount: total }, at) : { approvalRequired: false as const };
     const id = newId('rdm');
     let holdId: string | null = null;
     if (total > 0n) {
@@ -191,8 +220,10 @@ export function createRedemptionsService(
       throw rewardError('OUT_OF_STOCK', `"${reward.name}" sold out while this request was being made.`, [{ path: 'qty', message: 'not enough left' }]);
     }
     const system = { type: 'system' as const, id: n.source === 'stamp_card' ? 'stamp-card' : 'auto-approve' };
-    const history: StatusStep[] = [{ status: 'requested', at: at.toISOString(), by: n.source === 'stamp_card' ? system : ctx.actor }];
-    if (reward.autoApprove) history.push({ status: 'approved', at: at.toISOString(), by: { type: 'system', id: 'auto-approve' } });
+    const history: StatusStep[] = verdict.approvalRequired
+      ? [{ status: 'pending_approval', at: at.toISOString(), by: ctx.actor, reason: verdict.reason }]
+      : [{ status: 'requested', at: at.toISOString(), by: n.source === 'stamp_card' ? system : ctx.actor }];
+    if (reward.autoApprove && !verdict.approvalRequired) history.push({ status: 'approved', at: at.toISOString(), by: { type: 'system', id: 'auto-approve' } });
     const partnerPrice = reward.partnerId && reward.partnerPriceAmount !== null && reward.partnerPriceCurrency ? { currency: reward.partnerPriceCurrency, unit: reward.partnerPriceAmount } : null;
     const row = await repo.insertRedemption(tx, {
       id,
@@ -205,7 +236,7 @@ export function createRedemptionsService(
       unitCost: unit.amount,
       costAmount: total,
       holdId,
-      status: reward.autoApprove ? 'approved' : 'requested',
+      status: verdict.approvalRequired ? 'pending_approval' : reward.autoApprove ? 'approved' : 'requested',
       source: n.source,
       partnerId: partnerPrice ? reward.partnerId : null,
       partnerCurrency: partnerPrice?.currency ?? null,
@@ -214,6 +245,8 @@ export function createRedemptionsService(
       shippingAddress: n.shippingAddress ?? answeredAddress ?? null,
       note: n.note ?? null,
       answers: checked.answers,
+      requestedBy: n.requestedBy?.id ?? null,
+      approvalRequired: verdict.approvalRequired,
       history,
       createdAt: at,
       updatedAt: at,
@@ -221,7 +254,45 @@ export function createRedemptionsService(
     const view = toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity });
     await audit.record(tx, ctx, { action: 'redemption.created', objectType: 'redemption', objectId: id, after: { ...view, rewardStockLeft: stockLeft } });
     await publish(tx, ctx, row, null);
+    if (verdict.approvalRequired && n.requestedBy) await askApproval(tx, ctx, row, reward, n.requestedBy, verdict.reason);
     return row;
+  }
+
+  /**
+   * Rights inside a company (#14): the partner admin approves or refuses a company-wallet
+   * redemption that waits. Approved, it goes on as any request would (`requested`, or `approved`
+   * when the reward auto-approves); refused, it is `rejected`, its hold released and stock returned.
+   * Another company's redemption answers like an unknown one.
+   */
+  async function decideIn(tx: Tx, ctx: RequestContext, id: string, decision: CompanyDecision, reason?: string): Promise<repo.RedemptionRow> {
+    const before = await repo.findRedemption(tx, ctx.programId, id, { forUpdate: true });
+    const me = ctx.actor.type === 'member' ? await findMemberIn(tx, ctx.programId, ctx.actor.id) : undefined;
+    if (!before || !me || me.accountId !== before.accountId || before.memberId !== null) throw rewardError('REDEMPTION_NOT_FOUND', `No redemption "${id}" of your company.`);
+    if (!me.partnerAdmin || me.status !== 'active') throw rewardError('FORBIDDEN', "Only the company's partner admin decides its approvals.");
+    if (before.status !== 'pending_approval') {
+      throw rewardError('WRONG_STATE', `Cannot ${decision} a redemption that is ${before.status}; only one waiting for approval.`, [{ path: 'status', message: `is ${before.status}` }]);
+    }
+    const at = now();
+    const reward = (await catalogRepo.findReward(tx, ctx.programId, before.rewardId))!;
+    const by = ctx.actor;
+    const why = reason ? { reason } : {};
+    let changes: repo.RedemptionChanges;
+    let steps: StatusStep[];
+    if (decision === 'approve') {
+      changes = { status: reward.autoApprove ? 'approved' : 'requested' };
+      steps = [{ status: 'requested', at: at.toISOString(), by, ...why }];
+      if (reward.autoApprove) steps.push({ status: 'approved', at: at.toISOString(), by: { type: 'system', id: 'auto-approve' } });
+    } else {
+      if (before.holdId) await ledger.releaseHold(tx, ctx, { idempotencyKey: `redemption:${id}:refuse`, holdId: before.holdId, redemptionId: id, memo: 'refused by the company', at });
+      await catalogRepo.returnStock(tx, ctx.programId, before.rewardId, before.qty);
+      changes = { status: 'rejected' };
+      steps = [{ status: 'rejected', at: at.toISOString(), by, ...why }];
+    }
+    const after = await repo.updateRedemption(tx, ctx.programId, id, changes, steps);
+    const label = { name: reward.name, kind: reward.kind, charity: reward.charity };
+    await audit.record(tx, ctx, { action: decision === 'approve' ? 'redemption.company_approved' : 'redemption.company_refused', objectType: 'redemption', objectId: id, before: toRedemption(before, label), after: toRedemption(after, label) });
+    await publish(tx, ctx, after, before.status, reason);
+    return after;
   }
 
   /** Moves a redemption through one step in the caller's transaction, with its ledger and stock effects. */
@@ -262,7 +333,7 @@ export function createRedemptionsService(
    * staff, checked by their permissions at the HTTP layer) any wallet; a partner-portal member
    * (actor type `member`) only their own wallet, or their company's when they are its partner admin.
    */
-  async function ownerOf(tx: Tx, ctx: RequestContext, input: RedemptionInput): Promise<{ owner: WalletOwner; account: Account; member: Member | null }> {
+  async function ownerOf(tx: Tx, ctx: RequestContext, input: RedemptionInput): Promise<{ owner: WalletOwner; account: Account; member: Member | null; requestedBy?: Member }> {
     // Compared as a string: the portal's `member` actor arrives with the sessions module.
     const actorType: string = ctx.actor.type;
     if (input.memberId) {
@@ -278,15 +349,17 @@ export function createRedemptionsService(
     if (!account) throw rewardError('REDEMPTION_OWNER_UNKNOWN', `No account "${input.accountId}" in this program.`, [{ path: 'accountId', message: 'unknown account' }]);
     if (actorType === 'member') {
       const me = await findMemberIn(tx, ctx.programId, ctx.actor.id);
-      if (!me || me.accountId !== account.id || !me.partnerAdmin || me.status !== 'active') {
-        throw rewardError('FORBIDDEN', "Only the partner's admin may redeem from the company wallet.", [{ path: 'accountId', message: 'not allowed for this member' }]);
+      if (!me || me.accountId !== account.id || me.status !== 'active') {
+        throw rewardError('FORBIDDEN', "Only the company's own people may redeem from its wallet.", [{ path: 'accountId', message: 'not allowed for this member' }]);
       }
+      // The partner admin spends freely; anyone else within their role's rights (#14).
+      if (!me.partnerAdmin) return { owner: { type: 'account', accountId: account.id }, account, member: null, requestedBy: me };
     }
     return { owner: { type: 'account', accountId: account.id }, account, member: null };
   }
 
-  async function listIn(tx: Tx, programId: string, q: RedemptionListQuery) {
-    const filter: repo.RedemptionFilter = { status: q.status };
+  async function listIn(tx: Tx, programId: string, q: RedemptionListQuery, opts: { mine?: string } = {}) {
+    const filter: repo.RedemptionFilter = { status: q.status, ...(opts.mine ? { mine: opts.mine } : {}) };
     // An unknown reference in a filter matches nothing rather than failing the list.
     if (q.memberId) {
       const m = await findMemberIn(tx, programId, q.memberId);
@@ -329,10 +402,10 @@ export function createRedemptionsService(
     async redeem(ctx: RequestContext, input: RedemptionInput, idempotencyKey: string) {
       return inTransaction(database, (tx) =>
         idempotency.run(tx, { programId: ctx.programId, scope: 'POST /redemptions', key: idempotencyKey, request: input }, async () => {
-          const { owner, account, member } = await ownerOf(tx, ctx, input);
+          const { owner, account, member, requestedBy } = await ownerOf(tx, ctx, input);
           const reward = await catalogRepo.findReward(tx, ctx.programId, input.rewardId);
           if (!reward) throw rewardError('REWARD_UNKNOWN', `No reward "${input.rewardId}" in this program.`, [{ path: 'rewardId', message: 'unknown reward' }]);
-          const row = await createIn(tx, ctx, { owner, account, member, reward, qty: input.qty, shippingAddress: input.shippingAddress, note: input.note, source: 'request', answers: input.answers });
+          const row = await createIn(tx, ctx, { owner, account, member, reward, qty: input.qty, shippingAddress: input.shippingAddress, note: input.note, source: 'request', answers: input.answers, ...(requestedBy ? { requestedBy } : {}) });
           return { status: 201, body: toRedemption(row, { name: reward.name, kind: reward.kind, charity: reward.charity }) };
         }),
       );
@@ -358,8 +431,18 @@ export function createRedemptionsService(
       });
     },
 
-    async list(programId: string, q: RedemptionListQuery) {
-      return inTransaction(database, (tx) => listIn(tx, programId, q));
+    /** `mine`: a portal member's own redemptions, including those they asked for from the company wallet (#14). */
+    async list(programId: string, q: RedemptionListQuery, opts: { mine?: string } = {}) {
+      return inTransaction(database, (tx) => listIn(tx, programId, q, opts));
+    },
+
+    /** Rights inside a company (#14): the partner admin's decision, idempotent by the request's key. */
+    async decide(ctx: RequestContext, id: string, decision: CompanyDecision, reason: string | undefined, idempotencyKey?: string) {
+      return inTransaction(database, async (tx) => {
+        const run = async () => ({ status: 200, body: await viewOf(tx, await decideIn(tx, ctx, id, decision, reason)) });
+        if (!idempotencyKey) return { ...(await run()), replayed: false };
+        return idempotency.run(tx, { programId: ctx.programId, scope: `POST /portal/approvals/${id}/${decision}`, key: idempotencyKey, request: { reason: reason ?? null } }, run);
+      });
     },
   };
 }

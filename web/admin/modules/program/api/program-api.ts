@@ -39,3 +39,15 @@ export const patchProgram = (body: ProgramSettingsBody) => api.request<ProgramSe
 export const postCurrency = (body: CurrencyBody) => api.request<unknown>('/currencies', { method: 'POST', body });
 export const postRole = (body: { code: string; name: string }) => api.request<unknown>('/roles', { method: 'POST', body });
 export const postEventType = (body: { code: string; name: string }) => api.request<unknown>('/event-types', { method: 'POST', body });
+
+// Rights inside a company (#14)
+export type CompanyRightsView = {
+  role: string;
+  redeem: boolean;
+  limits: { currency: string; perRedemption: number | null; perMonth: number | null }[];
+  rewards: 'all' | { rewardIds: string[]; categories: string[] };
+  updatedAt: string | null;
+};
+export const fetchCompanyRights = () => api.request<{ items: CompanyRightsView[] }>('/company-rights').then((r) => r.items);
+export const putCompanyRights = (role: string, body: Omit<CompanyRightsView, 'role' | 'updatedAt'>) =>
+  api.request<CompanyRightsView>(`/roles/${encodeURIComponent(role)}/rights`, { method: 'PUT', body });

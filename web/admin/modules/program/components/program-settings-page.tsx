@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { fetchProgramSettings, patchProgram, postCurrency, postEventType, postRole, type CurrencyBody, type ProgramSettingsBody, type ProgramSettingsView } from '../api/program-api';
 import { useEventTypes } from '../hooks/use-program';
+import { CompanyRightsEditor } from './company-rights-editor';
 
 const LOCALES = ['en', 'fr', 'fa', 'uk', 'hi', 'tl'];
 const KINDS = ['points', 'money', 'stamps'] as const;
@@ -46,6 +47,7 @@ export function ProgramSettingsPage() {
             <GeneralSettings key={p.createdAt} program={p} />
             <Currencies program={p} />
             <Roles program={p} />
+            <CompanyRightsEditor program={p} />
             <EventTypes />
           </Stack>
         </fieldset>

@@ -96,8 +96,10 @@ function ConfirmStep({ target, onClose }: { target: { r: RedemptionView; action:
   );
 }
 
-const STATUSES = ['requested', 'approved', 'fulfilled', 'cancelled', 'rejected'] as const;
+const STATUSES = ['requested', 'approved', 'fulfilled', 'cancelled', 'rejected', 'pending_approval'] as const;
 const ACTIONS: Record<RedemptionStatus, RedemptionAction[]> = {
+  // Rights inside a company (#14): the company's partner admin decides in the portal; the console may only cancel.
+  pending_approval: ['cancel'],
   requested: ['approve', 'reject', 'cancel'],
   approved: ['fulfil', 'cancel'],
   fulfilled: [],
@@ -144,7 +146,7 @@ export function RedemptionsPage() {
           aria-label={t('redemptions.status')}
           value={status}
           onChange={setStatus}
-          data={[...STATUSES.map((s) => ({ value: s, label: t(`redemptions.statuses.${s}`) })), { value: 'all', label: t('rules.statuses.all') }]}
+          data={[...STATUSES.map((s) => ({ value: s, label: s === 'pending_approval' ? t('companyRights.pendingApproval') : t(`redemptions.statuses.${s}`) })), { value: 'all', label: t('rules.statuses.all') }]}
           w="fit-content"
         />
         <Group gap="xs">
@@ -201,7 +203,7 @@ export function RedemptionsPage() {
                     </Table.Td>
                     <Table.Td ta="end">{amount(r.cost.amount, r.cost.currency)}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light">{t(`redemptions.statuses.${r.status}`)}</Badge>
+                      <Badge variant="light">{r.status === 'pending_approval' ? t('companyRights.pendingApproval') : t(`redemptions.statuses.${r.status}`)}</Badge>
                     </Table.Td>
                     <Table.Td>
                       {can('redemptions:write') ? (

@@ -8,6 +8,7 @@ import { decimalToMinor, moneyDigits as moneyDigitsOf } from '@shared/format/for
 import { useFormat } from '@shared/format/use-format';
 import { useAmount, useCurrency } from '../../shell/hooks/use-amount';
 import { allocate, fetchCompany } from '../api/company-api';
+import { ApprovalsSection } from '../../company-rights/components/approvals-section';
 
 type Pending = { toMemberId: string; name: string; currency: string; amount: number; memo?: string };
 
@@ -101,6 +102,8 @@ export function CompanyScreen({ me }: { me: string }) {
               );
             })}
           </section>
+          {/* Rights inside a company (#14) */}
+          <ApprovalsSection onDecided={company.reload} />
           <section className="card" aria-labelledby="staff-title">
             <h2 id="staff-title">{t('company.staff')}</h2>
             {!c.account.employeeIncentives ? <p className="small muted">{t('company.incentivesOff')}</p> : null}

@@ -9,6 +9,7 @@ import { ErrorText } from '../../shell/components/error-text';
 import { useAmount } from '../../shell/hooks/use-amount';
 import { fetchRedemptions, fetchRewards, redeem, type Answer, type Reward } from '../api/rewards-api';
 import { cleanAnswers, RewardQuestions } from './reward-questions';
+import { fetchCompanyRights, mayTake } from '../../company-rights/api/company-rights-api';
 
 export function RewardsScreen() {
   const { t, i18n } = useTranslation();
@@ -17,7 +18,10 @@ export function RewardsScreen() {
   const rewards = useResource(() => fetchRewards(i18n.language), [i18n.language]);
   const wallets = useResource(fetchWallets);
   const redemptions = useResource(fetchRedemptions);
+  // Rights inside a company (#14): what the member's role may take from the company wallet.
+  const rights = useResource(fetchCompanyRights);
   const [confirming, setConfirming] = useState<Reward | null>(null);
+  const [fromCompany, setFromCompany] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -31,10 +35,10 @@ export function RewardsScreen() {
     setBusy(true);
     setError(null);
     try {
-      await redeem(r.id, key.current, cleanAnswers(r.questions ?? [], answers));
+      const made = await redeem(r.id, key.current, cleanAnswers(r.questions ?? [], answers), fromCompany ? 'company' : 'own');
       key.current = newIdempotencyKey();
       setAnswers({});
-      setDone(t('rewards.done', { name: r.name }));
+      setDone(made.status === 'pending_approval' ? t('companyRights.doneWaiting', { name: r.name }) : t('rewards.done', { name: r.name }));
       setConfirming(null);
       wallets.reload();
       redemptions.reload();
@@ -74,7 +78,7 @@ export function RewardsScreen() {
               {r.stock !== null ? <p className="small muted">{t('rewards.stock', { count: r.stock })}</p> : null}
               {confirming?.id === r.id ? (
                 <div className="confirm">
-                  <p>{t('rewards.confirm', { name: r.name, cost: cost.text })}</p>
+                  <p>{t(fromCompany ? 'companyRights.confirm' : 'rewards.confirm', { name: r.name, cost: cost.text })}</p>
                   {r.questions?.length ? <RewardQuestions questions={r.questions} answers={answers} onChange={setAnswers} errors={isApiError(error) ? error.fieldErrors() : {}} /> : null}
                   <ErrorText error={error} />
                   <div className="buttons">
@@ -87,9 +91,16 @@ export function RewardsScreen() {
                   </div>
                 </div>
               ) : (
-                <button type="button" className="primary" disabled={!r.availableNow || !affordable} onClick={() => { setConfirming(r); setDone(null); setError(null); setAnswers({}); }}>
-                  {!r.availableNow ? t('rewards.unavailable') : affordable ? t('rewards.redeem') : t('rewards.notEnough')}
-                </button>
+                <div className="buttons">
+                  <button type="button" className="primary" disabled={!r.availableNow || !affordable} onClick={() => { setConfirming(r); setFromCompany(false); setDone(null); setError(null); setAnswers({}); }}>
+                    {!r.availableNow ? t('rewards.unavailable') : affordable ? t('rewards.redeem') : t('rewards.notEnough')}
+                  </button>
+                  {r.availableNow && mayTake(rights.data, r) ? (
+                    <button type="button" className="secondary" data-testid="redeem-company" onClick={() => { setConfirming(r); setFromCompany(true); setDone(null); setError(null); setAnswers({}); }}>
+                      {t('companyRights.fromCompany')}
+                    </button>
+                  ) : null}
+                </div>
               )}
             </li>
           );
@@ -104,7 +115,8 @@ export function RewardsScreen() {
               <div>
                 <strong>{r.reward.name}</strong>
                 <div className="muted small">
-                  {f.date(r.createdAt)} · {t(`rewards.statuses.${r.status}`, { defaultValue: r.status })}
+                  {f.date(r.createdAt)} · {r.status === 'pending_approval' ? t('companyRights.waiting') : t(`rewards.statuses.${r.status}`, { defaultValue: r.status })}
+                  {r.wallet === 'company' ? ` · ${t('companyRights.companyWallet')}` : ''}
                   {r.voucherCode ? ` · ${r.voucherCode}` : ''}
                   {r.trackingNumber ? ` · ${t('rewards.tracking', { n: r.trackingNumber })}` : ''}
                 </div>
