@@ -342,6 +342,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /passkit/v1/devices/:deviceLibraryIdentifier/registrations/:passTypeIdentifier': { public: true },
   'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber': { public: true },
   'POST /passkit/v1/log': { public: true },
+  // Bulk grants (src/modules/grants, #14)
+  'POST /grants/preview': read('grants:write'),
+  'POST /grants': write('grants:write'),
+  'GET /grants': read('grants:read'),
+  'GET /grants/:id': read('grants:read'),
+  'GET /grants/:id/recipients': read('grants:read'),
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

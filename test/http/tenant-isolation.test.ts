@@ -168,6 +168,9 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /portal/courses/:id/certificate': () => ({}),
   // Virtual loyalty cards (#17)
   'GET /card-designs/:id/preview': (a) => ({ query: `memberId=${a.members[0].id}` }),
+  // Bulk grants (#14)
+  'GET /grants/:id': () => ({}),
+  'GET /grants/:id/recipients': () => ({}),
 };
 
 /**
@@ -215,6 +218,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     fileId: [b.courseFileId],
     lessonId: [b.lessonId],
     'card-designs.id': [b.cardDesignId],
+    'grants.id': [b.grantId],
   };
 }
 
