@@ -104,14 +104,14 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
     return res[0];
   }
 
-  /** One chunk: claims up to GRANT_CHUNK pending recipients nobody else holds, credits them, marks them granted. Answers how many it granted. */
-  async function grantChunk(g: GrantRow): Promise<number> {
+  /** One chunk: claims up to GRANT_CHUNK pending recipients nobody else holds, credits them, marks them granted. Answers how many rows it took and how many of them it credited now. */
+  async function grantChunk(g: GrantRow): Promise<{ claimed: number; granted: number }> {
     return inTransaction(database, async (tx) => {
       const res = await tx.execute(sql`
         select seq, owner_type, owner_id, account_id from grant_recipients
         where program_id = ${g.programId} and grant_id = ${g.id} and outcome = 'pending'
         order by seq limit ${GRANT_CHUNK} for update skip locked`);
-      if (!res.rows.length) return 0;
+      if (!res.rows.length) return { claimed: 0, granted: 0 };
       const ctx: RequestContext = { programId: g.programId, actor: { type: g.actorType as Actor['type'], id: g.actorId } };
       const currencies = new Map((await programs.listCurrenciesIn(tx, g.programId)).map((c) => [c.code, c] as const));
       const program = await programs.getProgramIn(tx, g.programId);
@@ -131,14 +131,16 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
       });
       const posted = await creditMany(tx, ctx, inputs, { currencyOf: (c) => currencies.get(c), timeZone: program.timeZone, ledger });
       const done = res.rows.map((r, i) => ({ seq: Number(r.seq), txn: posted[i].transactionId }));
+      // A replayed credit (its row's mark was lost) was counted when it was posted.
+      const fresh = posted.filter((x) => !x.replayed).length;
       await tx.execute(sql`
         update grant_recipients r set outcome = 'granted', transaction_id = d.txn, granted_at = ${at.toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(done)}::jsonb) as d(seq int, txn text)
         where r.program_id = ${g.programId} and r.grant_id = ${g.id} and r.seq = d.seq`);
       await tx.execute(sql`
-        update grants set processed = processed + ${done.length}, status = case when status = 'queued' then 'running' else status end, started_at = coalesce(started_at, ${at.toISOString()}::timestamptz)
+        update grants set processed = processed + ${fresh}, status = case when status = 'queued' then 'running' else status end, started_at = coalesce(started_at, ${at.toISOString()}::timestamptz)
         where program_id = ${g.programId} and id = ${g.id}`);
-      return done.length;
+      return { claimed: done.length, granted: fresh };
     });
   }
 
@@ -168,8 +170,8 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
     try {
       for (;;) {
         const n = await grantChunk(g);
-        if (!n) break;
-        granted += n;
+        if (!n.claimed) break;
+        granted += n.granted;
         onProgress?.(granted, g.count);
       }
       await finish(g);
