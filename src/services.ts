@@ -168,7 +168,7 @@ export function createServices(
     now: opts.now,
   });
   // Bulk grants (#14): recipients from accounts (and tiers), each credit a ledger posting set of the batch path.
-  const grants = createGrantsService(database, { ledger, audit, idempotency, programs });
+  const grants = createGrantsService(database, { ledger, audit, idempotency, programs, now: opts.now });
   return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards, grants };
 }
 

@@ -32,6 +32,8 @@ import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
+// Bulk grants (#14)
+import { loadDemoGrants } from './demo-grants.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -611,6 +613,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoCourses(services, ctx, plan, memberIds);
   // Virtual loyalty cards (#17): a design of each kind.
   await loadDemoCards(services, ctx);
+  // Bulk grants (#14): a completed thank-you grant to the installers.
+  await loadDemoGrants(services, ctx, plan.now);
 
   const summary: DemoSummary = {
     programId,

@@ -44,7 +44,7 @@ function toView(g: GrantRow): GrantView {
   };
 }
 
-export type GrantsDeps = { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; programs: ProgramsService };
+export type GrantsDeps = { ledger: LedgerService; audit: AuditService; idempotency: IdempotencyService; programs: ProgramsService; now?: () => Date };
 
 /**
  * Bulk grants. Creating a grant fixes its recipients (the preview's answer, stored one row each);
@@ -56,6 +56,7 @@ export type GrantsDeps = { ledger: LedgerService; audit: AuditService; idempoten
  */
 export function createGrantsService(database: Database, deps: GrantsDeps) {
   const { ledger, audit, idempotency, programs } = deps;
+  const now = deps.now ?? (() => new Date());
   const background = new Map<string, Promise<void>>();
 
   async function resolve(tx: Tx, programId: string, input: GrantInput): Promise<{ reached: Reached[]; currency: Currency }> {
@@ -64,7 +65,7 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
     if (input.select.roles && input.recipients === 'accounts') {
       throw grantError('GRANT_INVALID', 'Roles select members: grant to members, or leave roles out.', [{ path: 'select.roles', message: 'only for recipients "members"' }]);
     }
-    if (input.expiresAt && new Date(input.expiresAt).getTime() <= Date.now()) {
+    if (input.expiresAt && new Date(input.expiresAt).getTime() <= now().getTime()) {
       throw grantError('GRANT_INVALID', 'The expiry is in the past.', [{ path: 'expiresAt', message: 'must be in the future' }]);
     }
     let test: ((data: unknown) => boolean) | null = null;
@@ -115,7 +116,7 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
       const ctx: RequestContext = { programId: g.programId, actor: { type: g.actorType as Actor['type'], id: g.actorId } };
       const currencies = new Map((await programs.listCurrenciesIn(tx, g.programId)).map((c) => [c.code, c] as const));
       const program = await programs.getProgramIn(tx, g.programId);
-      const at = new Date();
+      const at = now();
       const inputs: CreditInput[] = res.rows.map((r) => {
         const ownerId = String(r.owner_id);
         const accountId = String(r.account_id);
