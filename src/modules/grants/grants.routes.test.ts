@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { createServices } from '../../services.js';
 import { createTestApp, type TestApp, type TestProgram } from '../../../test/support/app.js';
 
 /**
@@ -180,6 +181,29 @@ describe('run', () => {
       where x.program_id = ${q.programId} group by p.transaction_id having sum(p.amount) <> 0`);
     expect(unbalanced.rows).toEqual([]);
     expect((await call('GET', `/grants/${g.id}`)).json()).toMatchObject({ status: 'completed', processed: 2000, count: 2000, excluded: 0 });
+  });
+});
+
+describe('resuming', () => {
+  it('a server stopping mid-run leaves the grant running; the scheduled job runs it on and grants each recipient once', async () => {
+    const q = await t.newProgram('Resumed');
+    await t.call(q, 'POST', '/api/v1/currencies', { code: 'points', name: 'Points', kind: 'points' });
+    await t.database.db.execute(sql`
+      insert into accounts (id, program_id, external_id, name, type)
+      select 'acc_rs_' || i, ${q.programId}, 'R-' || lpad(i::text, 5, '0'), 'Resumed ' || i, 'installer'
+      from generate_series(1, 2500) as i`);
+    const stopping = createServices(t.database);
+    const ctx = { programId: q.programId, actor: { type: 'system' as const, id: 'resume-test' } };
+    const g = await stopping.grants.create(ctx, { recipients: 'accounts', select: { types: ['installer'] }, currency: 'points', amount: 3, memo: 'Resume' }, 'resume');
+    await stopping.grants.stop();
+    const half = (await t.call(q, 'GET', `/api/v1/grants/${g.body.id}`)).json();
+    expect(half.processed).toBeLessThan(2500);
+    expect(['queued', 'running']).toContain(half.status);
+    const report = await t.services.grants.runPending();
+    expect(report.granted).toBe(2500 - half.processed);
+    expect((await t.call(q, 'GET', `/api/v1/grants/${g.body.id}`)).json()).toMatchObject({ status: 'completed', processed: 2500 });
+    const sums = await t.database.db.execute(sql`select count(*)::int as n, sum(available)::bigint::text as total from wallets where program_id = ${q.programId} and owner_type = 'account'`);
+    expect(sums.rows[0]).toEqual({ n: 2500, total: '7500' });
   });
 });
 

@@ -58,6 +58,7 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
   const { ledger, audit, idempotency, programs } = deps;
   const now = deps.now ?? (() => new Date());
   const background = new Map<string, Promise<void>>();
+  let stopping = false;
 
   async function resolve(tx: Tx, programId: string, input: GrantInput): Promise<{ reached: Reached[]; currency: Currency }> {
     const currency = (await programs.listCurrenciesIn(tx, programId)).find((c) => c.code === input.currency);
@@ -170,6 +171,8 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
     let granted = 0;
     try {
       for (;;) {
+        // A stopping server leaves the rest `running`: the scheduled job here or on another server runs it on.
+        if (stopping) return { granted };
         const n = await grantChunk(g);
         if (!n.claimed) break;
         granted += n.granted;
@@ -254,6 +257,12 @@ export function createGrantsService(database: Database, deps: GrantsDeps) {
       let granted = 0;
       for (const g of open) granted += (await run(g.programId, g.id)).granted;
       return { grants: open.length, granted };
+    },
+
+    /** Stops every run of this process after its current chunk (server shutdown); the grants stay `running` for the next runner. */
+    async stop(): Promise<void> {
+      stopping = true;
+      await this.idle();
     },
 
     /** Waits for the runs this process started in the background (tests, shutdown). */
