@@ -16,6 +16,8 @@ import { adjustmentApprovalRoutes, walletRoutes } from './modules/wallets/index.
 import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
+// Bulk grants (#14)
+import { grantRoutes } from './modules/grants/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { clubRoutes } from './modules/club/index.js';
 import { surveyRoutes } from './modules/surveys/index.js';
@@ -55,5 +57,7 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(courseRoutes(s.courses));
     // Virtual loyalty cards (#17)
     await api.register(cardRoutes(s.cards));
+    // Bulk grants (#14)
+    await api.register(grantRoutes(s.grants));
   };
 }

@@ -49,6 +49,8 @@ export async function startServer(config: Config, opts: { logger?: boolean; onFi
     url,
     // Stop the jobs (a running one finishes), stop accepting, let in-flight requests finish, then close the database cleanly.
     stop: () => (stopping ??= (async () => {
+      // Bulk grants (#14): running grants stop after their current chunk, before the jobs wait for their handlers.
+      await services.grants.stop();
       await jobs?.stop();
       await importWatch.stop();
       await control?.stop();

@@ -21,6 +21,8 @@ import { createClaimsService, createFundsService } from './modules/funds/index.j
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
+// Bulk grants (#14)
+import { createGrantsService } from './modules/grants/index.js';
 import { createHealthService, type HealthSignals } from './modules/health/index.js';
 import { createClubService } from './modules/club/index.js';
 import { createSurveysService } from './modules/surveys/index.js';
@@ -165,7 +167,9 @@ export function createServices(
     publicUrl: opts.publicUrl,
     now: opts.now,
   });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards };
+  // Bulk grants (#14): recipients from accounts (and tiers), each credit a ledger posting set of the batch path.
+  const grants = createGrantsService(database, { ledger, audit, idempotency, programs, now: opts.now });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards, grants };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -46,6 +46,9 @@ export const PERMISSIONS = [
   'surveys:read',
   'surveys:write',
   'tasks:write',
+  // Bulk grants (#14): see and run grants to many recipients (owners and program managers).
+  'grants:read',
+  'grants:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

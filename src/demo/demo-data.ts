@@ -33,6 +33,8 @@ import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
+// Bulk grants (#14)
+import { loadDemoGrants } from './demo-grants.js';
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -614,6 +616,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoCards(services, ctx);
   // Rights inside a company (#14): limits per role on the company wallet, one redemption waiting for C-1001's partner admin.
   await loadDemoCompanyRights(services, ctx, plan, memberIds);
+  // Bulk grants (#14): a completed thank-you grant to the installers.
+  await loadDemoGrants(services, ctx, plan.now);
 
   const summary: DemoSummary = {
     programId,

@@ -351,6 +351,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /portal/approvals': { portal: true, partnerAdmin: true },
   'POST /portal/approvals/:id/approve': { portal: true, partnerAdmin: true },
   'POST /portal/approvals/:id/refuse': { portal: true, partnerAdmin: true },
+  // Bulk grants (src/modules/grants, #14)
+  'POST /grants/preview': read('grants:write'),
+  'POST /grants': write('grants:write'),
+  'GET /grants': read('grants:read'),
+  'GET /grants/:id': read('grants:read'),
+  'GET /grants/:id/recipients': read('grants:read'),
 };
 
 /** The access rule of a route; HEAD follows its GET. `url` is the path as registered, with or without /api/v1. */

@@ -203,6 +203,7 @@ describe('fealty jobs run-due', () => {
       messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
       maintenance: { ran: true, idempotencyKeysPurged: 0, sessionsPurged: 0, signInCodesPurged: 0, importFilesPurged: { imports: 0, bytes: 0 }, tiers: expect.any(Object) },
       surveys: { invited: 0, reminded: 0, escalated: 0 },
+      grants: { grants: 0, granted: 0 },
       errors: [],
     });
 

@@ -35,6 +35,8 @@ export type RunDueReport = {
   };
   /** Surveys (#16): relationship waves due, one reminder per unanswered invitation, follow-up tasks escalated. Each is marked once, so every run is safe. */
   surveys: { invited: number; reminded: number; escalated: number };
+  /** Bulk grants (#14): grants left queued or running (a server stopped mid-run) run on; each recipient is granted once. */
+  grants: { grants: number; granted: number };
   /** Jobs that failed this time; the others still ran, and the next run picks up what is left. */
   errors: { job: string; message: string }[];
 };
@@ -99,6 +101,7 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
     messages: { campaigns: 0, claimed: 0, sent: 0, held: 0, suppressed: 0, retrying: 0, failed: 0 },
     maintenance: noMaintenance(),
     surveys: { invited: 0, reminded: 0, escalated: 0 },
+    grants: { grants: 0, granted: 0 },
     errors: [],
   };
   const step = async (job: string, fn: () => Promise<void>) => {
@@ -182,6 +185,10 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
       await releaseDay(s.database, DAILY, now, claim.previous);
       throw err;
     }
+  });
+  // Bulk grants (#14)
+  await step('grants', async () => {
+    report.grants = await s.grants.runPending();
   });
   return report;
 }

@@ -74,6 +74,8 @@ export type SeededProgram = {
   cardDesignId: string;
   /** Rights inside a company (#14): a company-wallet redemption of the second company's person, waiting for approval. */
   pendingApprovalId: string;
+  /** Bulk grants (#14): a completed grant to the first account. */
+  grantId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -81,7 +83,7 @@ export const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d494844520000000100
 
 async function created<T>(res: Promise<LightMyRequestResponse>): Promise<T> {
   const r = await res;
-  expect([200, 201], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
+  expect([200, 201, 202], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
   return r.json() as T;
 }
 
@@ -192,6 +194,9 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
 
   // Virtual loyalty cards (#17)
   const cardDesign = await post<{ id: string }>('/card-designs', { kind: 'cashback', name: `${prefix} card`, colors: { background: '#123456', foreground: '#ffffff', label: '#eeeeee' } });
+  // Bulk grants (#14): run to its end before the snapshots are taken.
+  const grant = await post<{ id: string }>('/grants', { recipients: 'accounts', select: { externalIds: [accounts[0].externalId] }, currency: points, amount: 5, memo: `${prefix} grant` }, { 'idempotency-key': `${prefix}-grant` });
+  await t.services.grants.idle();
 
   const user = await t.loginAs(program, 'owner', { email: `${lower}-owner@example.test` });
   const portal = await t.loginMember(`${lower}-mem-1@example.test`);
@@ -230,6 +235,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     lessonId,
     cardDesignId: cardDesign.id,
     pendingApprovalId: pending.id,
+    grantId: grant.id,
   };
 }
 

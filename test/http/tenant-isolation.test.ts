@@ -173,6 +173,9 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'PUT /roles/:code/rights': () => ({ body: { redeem: true, limits: [], rewards: 'all' } }),
   'POST /portal/approvals/:id/approve': (a) => ({ body: {}, headers: { 'idempotency-key': `${a.prefix}-steal-approval` } }),
   'POST /portal/approvals/:id/refuse': () => ({ body: { reason: 'not yours' } }),
+  // Bulk grants (#14)
+  'GET /grants/:id': () => ({}),
+  'GET /grants/:id/recipients': () => ({}),
 };
 
 /**
@@ -223,6 +226,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     // Rights inside a company (#14)
     'roles.code': [b.role],
     'approvals.id': [b.pendingApprovalId],
+    'grants.id': [b.grantId],
   };
 }
 

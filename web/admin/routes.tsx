@@ -37,6 +37,8 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// Bulk grants (#14)
+const GrantsPage = screen(() => import('./modules/grants/components/grants-page'), 'GrantsPage');
 // Account health (#16)
 const AtRiskPage = screen(() => import('./modules/health/components/at-risk-page'), 'AtRiskPage');
 // Club events and success stories (#19)
@@ -115,6 +117,8 @@ export function AdminRoutes() {
           <Route path="settings" element={<ProgramSettingsPage />} />
           {/* Virtual loyalty cards (#17) */}
           <Route path="cards" element={<CardsPage />} />
+          {/* Bulk grants (#14) */}
+          <Route path="grants" element={<GrantsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<PlaceholderPage feature="notFound" />} />
         </Route>

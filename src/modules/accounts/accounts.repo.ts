@@ -256,3 +256,50 @@ export async function partnerAdminIds(tx: Tx, programId: string, accountId: stri
     .orderBy(members.id);
   return rows.map((r) => r.id);
 }
+
+/** Bulk grants (#14): who a grant may reach, one row per account or per member with its account's fields, in external-id order. */
+export type AudienceRow = {
+  id: string;
+  externalId: string;
+  accountId: string;
+  accountExternalId: string;
+  type: string;
+  segment: string | null;
+  region: string | null;
+  accountStatus: string;
+  employeeIncentives: boolean;
+  accountAttributes: Record<string, unknown>;
+  role: string | null;
+  memberStatus: string | null;
+  memberAttributes: Record<string, unknown> | null;
+};
+
+export async function grantAudience(tx: Tx, programId: string, recipients: 'accounts' | 'members', withAttributes: boolean): Promise<AudienceRow[]> {
+  const attrs = withAttributes ? sql`a.attributes` : sql`'{}'::jsonb`;
+  const res =
+    recipients === 'accounts'
+      ? await tx.execute(sql`
+          select a.id, a.external_id, a.id as account_id, a.external_id as account_external_id, a.type, a.segment, a.region, a.status as account_status,
+            a.employee_incentives, ${attrs} as account_attributes, null as role, null as member_status, null as member_attributes
+          from accounts a where a.program_id = ${programId} order by a.external_id`)
+      : await tx.execute(sql`
+          select m.id, m.external_id, a.id as account_id, a.external_id as account_external_id, a.type, a.segment, a.region, a.status as account_status,
+            a.employee_incentives, ${attrs} as account_attributes, m.role, m.status as member_status, ${withAttributes ? sql`m.attributes` : sql`'{}'::jsonb`} as member_attributes
+          from members m join accounts a on a.program_id = m.program_id and a.id = m.account_id
+          where m.program_id = ${programId} order by m.external_id`);
+  return res.rows.map((r) => ({
+    id: String(r.id),
+    externalId: String(r.external_id),
+    accountId: String(r.account_id),
+    accountExternalId: String(r.account_external_id),
+    type: String(r.type),
+    segment: r.segment == null ? null : String(r.segment),
+    region: r.region == null ? null : String(r.region),
+    accountStatus: String(r.account_status),
+    employeeIncentives: r.employee_incentives === true || r.employee_incentives === 't',
+    accountAttributes: (r.account_attributes ?? {}) as Record<string, unknown>,
+    role: r.role == null ? null : String(r.role),
+    memberStatus: r.member_status == null ? null : String(r.member_status),
+    memberAttributes: (r.member_attributes ?? null) as Record<string, unknown> | null,
+  }));
+}

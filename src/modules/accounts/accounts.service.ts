@@ -339,3 +339,8 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+/** Bulk grants (#14): every account, or every member with its account's fields, that a grant's selection is matched against. */
+export async function grantAudienceIn(tx: Tx, programId: string, recipients: 'accounts' | 'members', withAttributes: boolean): Promise<repo.AudienceRow[]> {
+  return repo.grantAudience(tx, programId, recipients, withAttributes);
+}

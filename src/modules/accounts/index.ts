@@ -21,3 +21,6 @@ export { accountRoutes } from './accounts.routes.js';
 export { accountErrorStatus, type AccountErrorCode } from './accounts.errors.js';
 export { participantCounts, accountDimensions } from './accounts.reports.js';
 export { managerOfRef } from './accounts.scope-reads.js';
+// Bulk grants (#14)
+export { grantAudienceIn } from './accounts.service.js';
+export type { AudienceRow } from './accounts.repo.js';

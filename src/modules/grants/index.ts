@@ -1,0 +1,3 @@
+export { createGrantsService, GRANT_CHUNK, type GrantsService } from './grants.service.js';
+export { grantRoutes } from './grants.routes.js';
+export { grantErrorStatus, type GrantErrorCode } from './grants.errors.js';
