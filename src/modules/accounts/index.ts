@@ -11,6 +11,7 @@ export {
   findActiveMembersByContactIn,
   type AccountsService,
   type AccountsInTier,
+  type OnMemberStatusChange,
   type AccountScope,
   type Account,
   type Member,
