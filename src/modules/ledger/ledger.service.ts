@@ -473,21 +473,27 @@ export function createLedgerService(database: Database, deps: { programs: Progra
         const set = new PostingSet();
         const dst = input.policy === 'moveToCompany' ? walletFor(locked, companyOwner, currency) : null;
         const sink = dst ? null : await system(tx, ctx.programId, 'expiry', currency);
-        let total = 0n;
+        // One posting per wallet and bucket: the entries show what left and arrived, the lots carry the dates.
+        const moved = { available: 0n, pending: 0n };
         for (const lot of lots) {
-          const bucket: Bucket = lot.status === 'pending' ? 'pending' : 'available';
+          const bucket = lot.status === 'pending' ? 'pending' : 'available';
           await repo.adjustLot(tx, ctx.programId, lot.id, -lot.remaining);
           if (bucket === 'available') await repo.insertConsumptions(tx, ctx.programId, opened.id, [{ lotId: lot.id, amount: lot.remaining }]);
-          set.post(src, bucket, -lot.remaining);
           if (dst && bucket === 'pending') {
             await repo.insertLots(tx, ctx.programId, opened.id, [{ walletId: dst.id, status: 'pending', amount: lot.remaining, remaining: lot.remaining, availableAt: lot.availableAt, expiresAt: lot.expiresAt }], opened.at);
-            set.post(dst, 'pending', lot.remaining);
           } else if (dst) {
             await receive(tx, ctx.programId, opened.id, dst, lot.remaining, { newLot: { expiresAt: lot.expiresAt }, at: opened.at });
-            set.post(dst, 'available', lot.remaining);
+            // receive() reads the balance to cover a deficit first: keep it current lot by lot.
+            dst.available += lot.remaining;
           }
-          total += lot.remaining;
+          moved[bucket] += lot.remaining;
         }
+        if (dst) dst.available -= moved.available;
+        for (const bucket of ['available', 'pending'] as const) {
+          set.post(src, bucket, -moved[bucket]);
+          if (dst) set.post(dst, bucket, moved[bucket]);
+        }
+        const total = moved.available + moved.pending;
         if (sink) set.post(sink, 'available', total);
         const postings = await set.write(tx, ctx.programId, opened.id, opened.at);
         out.push({ transactionId: opened.id, kind, at: opened.at, replayed: false, holdId: null, postings });
