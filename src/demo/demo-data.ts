@@ -32,6 +32,7 @@ import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
+import { loadDemoOffboarding } from './demo-offboarding.js'; // offboarding (#14)
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -611,6 +612,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoCourses(services, ctx, plan, memberIds);
   // Virtual loyalty cards (#17): a design of each kind.
   await loadDemoCards(services, ctx);
+  // Offboarding (#14): one salesperson who left under the program's policy, their balance moved to the company.
+  await loadDemoOffboarding(services, ctx, now);
 
   const summary: DemoSummary = {
     programId,
