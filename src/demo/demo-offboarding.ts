@@ -1,4 +1,4 @@
-import { accountListQuery } from '../contracts/accounts.js';
+import { accountListQuery, memberListQuery } from '../contracts/accounts.js';
 import { redemptionInput, rewardListQuery } from '../contracts/rewards.js';
 import { inTransaction } from '../db/database.js';
 import type { RequestContext } from '../lib/context.js';
@@ -12,13 +12,19 @@ const DAY = 86_400_000;
  * the member page shows the cancelled redemption and the balance moved to the company wallet.
  */
 export async function loadDemoOffboarding(services: Services, ctx: RequestContext, now: Date): Promise<void> {
-  const { items } = await services.accounts.listAccounts(ctx.programId, accountListQuery.parse({ limit: 1, type: 'dealer' }));
-  const account = items[0];
+  // A dealer with room for one more person (a company has at most six in the demo).
+  let account: { id: string } | undefined;
+  for (const a of (await services.accounts.listAccounts(ctx.programId, accountListQuery.parse({ limit: 50, type: 'dealer' }))).items) {
+    if ((await services.accounts.listAccountMembers(ctx.programId, a.id, memberListQuery.omit({ accountId: true }).parse({ limit: 10 }))).items.length < 6) {
+      account = a;
+      break;
+    }
+  }
   if (!account) return;
   const role = (await services.programs.listRoles(ctx.programId))[0]?.code;
   const currency = (await services.programs.listCurrencies(ctx.programId)).find((c) => c.kind === 'points');
   if (!role || !currency) return;
-  const member = await services.accounts.createMember(ctx, account.id, { externalId: 'DEMO-LEFT-1', name: 'Noor Haddad', role, email: 'noor.haddad@demo.example' });
+  const member = await services.accounts.createMember(ctx, account.id, { externalId: 'E-2999', name: 'Noor Haddad', role, email: 'noor.haddad@demo.example' });
   const mine = { type: 'member' as const, memberId: member.id, accountId: account.id };
   const lots = [
     { amount: 1200n, expiresAt: new Date(now.getTime() + 90 * DAY) },
