@@ -686,7 +686,8 @@ async function main(): Promise<void> {
       await page.getByTestId('mark-left-confirm').getByText('move to the company wallet').waitFor();
       await shot(page, 'console-member-mark-left');
       await page.getByTestId('mark-left-submit').click();
-      await page.getByText('Member left: balance moved to the company wallet').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+      // The member page's history shows what happened on leaving.
+      await page.getByText('Member left: balance moved to the company wallet').first().waitFor({ timeout: 10_000 });
       check((await api<{ status: string }>('GET', `/members/${who.id}`)).status === 'left', 'the member is left');
       check((await points(`/members/${who.id}/wallets`)) === 0 && (await points(`/accounts/${who.accountId}/wallets`)) >= company + mine, `the balance moved (${mine} → company ${company})`);
       await ctx.close();
