@@ -677,8 +677,16 @@ async function main(): Promise<void> {
       }
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('navigation').waitFor();
-      const who = (await api<{ items: { id: string; accountId: string; status: string }[] }>('GET', '/members?limit=100&status=active')).items[0];
       const points = async (path: string) => (await api<{ currency: string; available: number }[]>('GET', path)).find((w) => w.currency === 'points')?.available ?? 0;
+      // A person with points of their own, so that leaving moves something.
+      let who: { id: string; accountId: string } | undefined;
+      for (const m of (await api<{ items: { id: string; accountId: string; partnerAdmin: boolean }[] }>('GET', '/members?limit=100&status=active')).items) {
+        if (!m.partnerAdmin && (await points(`/members/${m.id}/wallets`)) > 0) {
+          who = m;
+          break;
+        }
+      }
+      if (!who) throw new Error('no active member with points in the demo');
       const mine = await points(`/members/${who.id}/wallets`);
       const company = await points(`/accounts/${who.accountId}/wallets`);
       await page.goto(`${BASE}/members/${who.id}`);
