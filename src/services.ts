@@ -28,6 +28,8 @@ import { createClubService } from './modules/club/index.js';
 import { createSurveysService } from './modules/surveys/index.js';
 import { createCoursesService } from './modules/courses/index.js';
 import { createCardsService } from './modules/cards/index.js';
+import { createOffboardingService } from './modules/offboarding/index.js'; // offboarding (#14)
+import { lockAccountEventsIn } from './modules/events/index.js'; // offboarding (#14)
 
 /**
  * Composition of the domain services: each gets the database and the services it depends on.
@@ -89,7 +91,8 @@ export function createServices(
   };
   // Tiers read the same clock: a promotion is dated like the event's awards, an override expires on it.
   const tiers = createTiersService(database, { audit, programs, now: opts.now, emit, emitMany, notify: messaging.notify });
-  const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier });
+  // Offboarding (#14): a member's status change to `left` applies the program's policy (the service is made below; called only later).
+  const accounts = createAccountsService(database, { audit, programs, accountsInTier: tiers.accountsInTier, onMemberStatusChange: (tx, ctx, b, a) => offboarding.onMemberStatusChangeIn(tx, ctx, b, a) });
   const ledger = createLedgerService(database, { programs });
   const idempotency = createIdempotencyService(database);
   // Rewards reads the same clock, so a stamp card filled by an event is dated like its stamps.
@@ -169,7 +172,9 @@ export function createServices(
   });
   // Bulk grants (#14): recipients from accounts (and tiers), each credit a ledger posting set of the batch path.
   const grants = createGrantsService(database, { ledger, audit, idempotency, programs, now: opts.now });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards, grants };
+  // Offboarding (#14): a leaving member's balance by the program's policy, under the events' account lock.
+  const offboarding = createOffboardingService({ audit, programs, ledger, lockAccount: lockAccountEventsIn, cancelOpenRedemptions: rewards.redemptions.cancelOpenOfMemberIn });
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards, grants, offboarding };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,6 +10,15 @@ export const accountStatus = z.enum(['active', 'suspended', 'closed']);
 /** Member status: `left` means the person has left the partner company (offboarding). */
 export const memberStatus = z.enum(['active', 'inactive', 'left']);
 
+/**
+ * What happens to a member's personal balance when they leave (status `left`, docs/channel-programs.md "Offboarding"):
+ * `moveToCompany` (the default) moves it to the company wallet of their account, lots keeping their expiry dates;
+ * `keepUntilExpiry` leaves it on their wallet, unusable, until its lots expire; `forfeit` removes it.
+ * Example: `PATCH /program {"offboardingPolicy": "forfeit"}`
+ */
+export const offboardingPolicy = z.enum(['moveToCompany', 'keepUntilExpiry', 'forfeit']);
+export type OffboardingPolicy = z.infer<typeof offboardingPolicy>;
+
 /** The channels a member can be reached on; messages go only to the channels the member uses. */
 export const channel = z.enum(['email', 'sms', 'messenger', 'push', 'wallet']);
 

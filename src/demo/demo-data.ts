@@ -35,6 +35,7 @@ import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
 // Bulk grants (#14)
 import { loadDemoGrants } from './demo-grants.js';
+import { loadDemoOffboarding } from './demo-offboarding.js'; // offboarding (#14)
 
 export const DEFAULT_DEMO_SEED = 'aquapure';
 
@@ -618,6 +619,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoCompanyRights(services, ctx, plan, memberIds);
   // Bulk grants (#14): a completed thank-you grant to the installers.
   await loadDemoGrants(services, ctx, plan.now);
+  // Offboarding (#14): one salesperson who left under the program's policy, their balance moved to the company.
+  await loadDemoOffboarding(services, ctx, now);
 
   const summary: DemoSummary = {
     programId,

@@ -691,6 +691,44 @@ async function main(): Promise<void> {
       await ctx.close();
     });
 
+    // Offboarding (#14): "Mark as left" says what the policy does with the balance, then the entries show the move.
+    await step('console: a member is marked as left and their balance moves to the company wallet', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+      const page = await ctx.newPage();
+      await page.goto(`${BASE}/`);
+      if (owner) {
+        await page.getByLabel('E-mail').fill(OWNER.email);
+        await page.locator('input[type=password]').fill(OWNER.password);
+      } else {
+        await page.getByRole('button', { name: 'Sign in with an API key instead' }).click();
+        await page.getByLabel('API key').fill(KEY);
+      }
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('navigation').waitFor();
+      const points = async (path: string) => (await api<{ currency: string; available: number }[]>('GET', path)).find((w) => w.currency === 'points')?.available ?? 0;
+      // A person with points of their own, so that leaving moves something.
+      let who: { id: string; accountId: string } | undefined;
+      for (const m of (await api<{ items: { id: string; accountId: string; partnerAdmin: boolean }[] }>('GET', '/members?limit=100&status=active')).items) {
+        if (!m.partnerAdmin && (await points(`/members/${m.id}/wallets`)) > 0) {
+          who = m;
+          break;
+        }
+      }
+      if (!who) throw new Error('no active member with points in the demo');
+      const mine = await points(`/members/${who.id}/wallets`);
+      const company = await points(`/accounts/${who.accountId}/wallets`);
+      await page.goto(`${BASE}/members/${who.id}`);
+      await page.getByTestId('member-mark-left').click();
+      await page.getByTestId('mark-left-confirm').getByText('move to the company wallet').waitFor();
+      await shot(page, 'console-member-mark-left');
+      await page.getByTestId('mark-left-submit').click();
+      // The member page's history shows what happened on leaving.
+      await page.getByText('Member left: balance moved to the company wallet').first().waitFor({ timeout: 10_000 });
+      check((await api<{ status: string }>('GET', `/members/${who.id}`)).status === 'left', 'the member is left');
+      check((await points(`/members/${who.id}/wallets`)) === 0 && (await points(`/accounts/${who.accountId}/wallets`)) >= company + mine, `the balance moved (${mine} → company ${company})`);
+      await ctx.close();
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

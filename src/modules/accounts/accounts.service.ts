@@ -139,7 +139,10 @@ const parentNotFound = () => accountError('PARENT_NOT_FOUND', 'The parent accoun
 /** The ids of the accounts holding a tier, as a subquery (the tiers module's answer, wired in the composition root). */
 export type AccountsInTier = (programId: string, tier: string) => SQL;
 
-export function createAccountsService(database: Database, deps: { audit: AuditService; programs: ProgramsService; accountsInTier?: AccountsInTier }) {
+/** Called in the transaction of a member's status change, after it is written (offboarding, #14). */
+export type OnMemberStatusChange = (tx: Tx, ctx: RequestContext, before: Member, after: Member) => Promise<void>;
+
+export function createAccountsService(database: Database, deps: { audit: AuditService; programs: ProgramsService; accountsInTier?: AccountsInTier; onMemberStatusChange?: OnMemberStatusChange }) {
   const { audit, programs } = deps;
 
   async function checkRole(tx: Tx, programId: string, role: string): Promise<void> {
@@ -244,6 +247,8 @@ export function createAccountsService(database: Database, deps: { audit: AuditSe
     if (Object.keys(changes).length === 0) return toMember(before);
     const after = await repo.updateMember(tx, ctx.programId, before.id, changes);
     await audit.record(tx, ctx, { action: 'member.updated', objectType: 'member', objectId: before.id, before: toMember(before), after: toMember(after) });
+    // The row is locked FOR UPDATE above: a second `left` sees the first and changes nothing.
+    if (after.status !== before.status && deps.onMemberStatusChange) await deps.onMemberStatusChange(tx, ctx, toMember(before), toMember(after));
     return toMember(after);
   }
 

@@ -12,6 +12,7 @@ export {
   partnerAdminIdsIn,
   type AccountsService,
   type AccountsInTier,
+  type OnMemberStatusChange,
   type AccountScope,
   type Account,
   type Member,

@@ -112,6 +112,9 @@ export function createEventsService(
         throw err;
       }
     }
+    // One event of an account at a time, from here to the commit: its history (stats, tier, caps) is read under the lock,
+    // and so is the member: offboarding (#14) takes the same lock, so a member who just left receives nothing.
+    await reads.lockAccounts([account.id]);
     let member: Member | null = null;
     if (input.memberId) {
       member = (await reads.member(input.memberId)) ?? null;
@@ -303,8 +306,6 @@ export function createEventsService(
       throw eventError('EVENT_TYPE_UNKNOWN', `Unknown event type "${input.type}".`, [{ path: 'type', message: 'unknown event type; declare custom types with POST /event-types' }]);
     }
     const { account, member } = await resolveParties(tx, ctx, reads, program, input);
-    // One event of an account at a time, from here to the commit: its history (stats, tier, caps) is read under the lock.
-    await reads.lockAccounts([account.id]);
     const inserted = await repo.insertEvent(tx, {
       programId: ctx.programId,
       id: input.id,

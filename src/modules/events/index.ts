@@ -4,3 +4,5 @@ export { simulateRule, type SimulationResult } from './events.simulate.js';
 export { eventErrorStatus, type EventErrorCode } from './events.errors.js';
 export { activeInEvents, activeEventAccountsBetween, activityByAccountMonth, purchasesByAccount, purchasesByAccountMonth } from './events.reports.js';
 export { lineVolumeIn } from './events.volume.js';
+/** Offboarding (#14) takes the events' per-account lock: a member leaves between two events of their account, never during one. */
+export { lockAccounts as lockAccountEventsIn } from './events.repo.js';

@@ -7,3 +7,4 @@ export { creditMany, type CreditInput, type SystemWalletMemo } from './ledger.ba
 export { walletsByRef, type WalletBalances } from './ledger.wallet-reads.js';
 export type { OnPostedMany } from './ledger.due.js';
 export type { DueOptions } from './ledger.expiry.js';
+export { publicEntryKind, type PublicEntryKind } from './ledger.types.js'; // offboarding (#14)

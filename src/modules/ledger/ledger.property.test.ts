@@ -41,6 +41,8 @@ const op = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), i: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('reverse' as const), i: fc.nat(), num: fc.integer({ min: 1, max: 4 }), den: fc.integer({ min: 1, max: 4 }) }) },
+  // Offboarding (#14): a member (owners 1 or 2) leaves; their lots move to the company or are forfeited.
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('offboard' as const), w: fc.integer({ min: 1, max: 2 }), forfeit: fc.boolean() }) },
 );
 
 type Lot = { id: string; remaining: bigint; expires_at: string | null; created_at: string };
@@ -127,6 +129,27 @@ async function runSequence(ops: Op[], allowNegative: boolean) {
           await s.ledger.matureDue(new Date(clock), { programId: program.id });
           await s.ledger.expireDue(new Date(clock), { programId: program.id });
           break;
+        case 'offboard': {
+          const m = owners[o.w] as Extract<WalletOwner, { type: 'member' }>;
+          const company = owners[0];
+          const total = async () => JSON.parse(await balances(program.id)) as { owner_id: string; available: string; pending: string }[];
+          const sum = (rows: { owner_id: string; available: string; pending: string }[], id: string) => rows.filter((r) => r.owner_id === id).reduce((x, r) => x + BigInt(r.available) + BigInt(r.pending), 0n);
+          const lotsOf = await openLots(program.id, m);
+          const pendingOf = BigInt(String((await database.db.execute(sql`select coalesce(sum(l.remaining), 0)::text as p from lots l join wallets w on w.id = l.wallet_id where w.program_id = ${program.id} and w.owner_id = ${m.memberId} and l.status = 'pending'`)).rows[0].p));
+          const movable = lotsOf.reduce((x, l) => x + BigInt(String(l.remaining)), 0n) + pendingOf;
+          const was = await total();
+          const input = { idempotencyKey, at, member: { memberId: m.memberId, accountId: m.accountId }, policy: o.forfeit ? ('forfeit' as const) : ('moveToCompany' as const) };
+          await tx((t) => s.ledger.offboard(t, ctx, input));
+          const now = await total();
+          // Exactly the value in the member's lots leaves them, and (moveToCompany) arrives at the company.
+          expect(sum(was, m.memberId) - sum(now, m.memberId)).toBe(movable);
+          const companyId = company.type === 'account' ? company.accountId : '';
+          expect(sum(now, companyId) - sum(was, companyId)).toBe(o.forfeit ? 0n : movable);
+          // A repeat moves nothing twice.
+          await tx((t) => s.ledger.offboard(t, ctx, input));
+          expect(await total()).toEqual(now);
+          break;
+        }
         case 'reverse': {
           if (!reversible.length) continue;
           const id = reversible[o.i % reversible.length];
@@ -137,7 +160,7 @@ async function runSequence(ops: Op[], allowNegative: boolean) {
       }
       if (source && transactionId) {
         // Greedy over the lots in consumption order is what the ledger must have done.
-        let left = BigInt(o.op === 'advance' || o.op === 'commit' || o.op === 'release' || o.op === 'reverse' || o.op === 'credit' ? 0 : o.amount);
+        let left = BigInt(o.op === 'advance' || o.op === 'commit' || o.op === 'release' || o.op === 'reverse' || o.op === 'credit' || o.op === 'offboard' ? 0 : o.amount);
         const expected = new Map<string, bigint>();
         for (const lot of lotsBefore) {
           if (left === 0n) break;

@@ -281,6 +281,14 @@ export async function openLots(tx: Tx, programId: string, walletId: string): Pro
   return res.rows.map(toLot);
 }
 
+/** Every lot of a wallet with value left, pending or available, in the order debits consume them (offboarding moves them all). */
+export async function lotsWithValue(tx: Tx, programId: string, walletId: string): Promise<LotRow[]> {
+  const res = await tx.execute(sql`
+    select * from lots where program_id = ${programId} and wallet_id = ${walletId} and remaining > 0
+    order by expires_at asc nulls last, created_at asc, id asc`);
+  return res.rows.map(toLot);
+}
+
 export async function lotsOfTransaction(tx: Tx, programId: string, transactionId: string): Promise<LotRow[]> {
   const res = await tx.execute(sql`select * from lots where program_id = ${programId} and transaction_id = ${transactionId} order by id`);
   return res.rows.map(toLot);

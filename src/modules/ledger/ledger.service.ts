@@ -443,6 +443,64 @@ export function createLedgerService(database: Database, deps: { programs: Progra
       return { transactionId: opened.id, kind: 'reverse', at: opened.at, replayed: false, holdId: null, postings, shortfall };
     },
 
+    /**
+     * Offboarding: empties a leaving member's wallets, one posting set per currency (key
+     * `<idempotencyKey>:<currency>`, so a repeat moves nothing twice). `moveToCompany`: every lot with
+     * value left, pending or available, reappears on the company wallet with the same dates (pending
+     * stays pending until its date, then expires on its own schedule); `forfeit`: the lots are emptied
+     * into the expiry system wallet. Held value (open holds) and a negative balance stay where they
+     * are: the caller settles holds first, and debt is the member's, not the company's.
+     */
+    async offboard(tx: Tx, ctx: RequestContext, input: WriteCommon & { member: { memberId: string; accountId: string }; policy: 'moveToCompany' | 'forfeit' }): Promise<LedgerResult[]> {
+      const memberOwner: WalletOwner = { type: 'member', memberId: input.member.memberId, accountId: input.member.accountId };
+      const companyOwner: WalletOwner = { type: 'account', accountId: input.member.accountId };
+      const kind: TransactionKind = input.policy === 'moveToCompany' ? 'offboard_transfer' : 'offboard_forfeit';
+      const out: LedgerResult[] = [];
+      for (const wallet of await repo.walletsOfOwner(tx, ctx.programId, 'member', input.member.memberId)) {
+        const currency = wallet.currency;
+        const c = { ...input, idempotencyKey: `${input.idempotencyKey}:${currency}` };
+        // Locked before the key is taken: what is moved is read under the lock, so a concurrent credit is either in or after.
+        const owners = input.policy === 'moveToCompany' ? [memberOwner, companyOwner] : [memberOwner];
+        const locked = await lockWallets(tx, ctx.programId, owners.map((owner) => ({ owner, currency })));
+        const src = walletFor(locked, memberOwner, currency);
+        const lots = await repo.lotsWithValue(tx, ctx.programId, src.id);
+        if (!lots.length) continue;
+        const opened = await begin(tx, ctx, kind, c, { member: memberOwner, currency, policy: input.policy });
+        if ('replay' in opened) {
+          out.push(opened.replay);
+          continue;
+        }
+        const set = new PostingSet();
+        const dst = input.policy === 'moveToCompany' ? walletFor(locked, companyOwner, currency) : null;
+        const sink = dst ? null : await system(tx, ctx.programId, 'expiry', currency);
+        // One posting per wallet and bucket: the entries show what left and arrived, the lots carry the dates.
+        const moved = { available: 0n, pending: 0n };
+        for (const lot of lots) {
+          const bucket = lot.status === 'pending' ? 'pending' : 'available';
+          await repo.adjustLot(tx, ctx.programId, lot.id, -lot.remaining);
+          if (bucket === 'available') await repo.insertConsumptions(tx, ctx.programId, opened.id, [{ lotId: lot.id, amount: lot.remaining }]);
+          if (dst && bucket === 'pending') {
+            await repo.insertLots(tx, ctx.programId, opened.id, [{ walletId: dst.id, status: 'pending', amount: lot.remaining, remaining: lot.remaining, availableAt: lot.availableAt, expiresAt: lot.expiresAt }], opened.at);
+          } else if (dst) {
+            await receive(tx, ctx.programId, opened.id, dst, lot.remaining, { newLot: { expiresAt: lot.expiresAt }, at: opened.at });
+            // receive() reads the balance to cover a deficit first: keep it current lot by lot.
+            dst.available += lot.remaining;
+          }
+          moved[bucket] += lot.remaining;
+        }
+        if (dst) dst.available -= moved.available;
+        for (const bucket of ['available', 'pending'] as const) {
+          set.post(src, bucket, -moved[bucket]);
+          if (dst) set.post(dst, bucket, moved[bucket]);
+        }
+        const total = moved.available + moved.pending;
+        if (sink) set.post(sink, 'available', total);
+        const postings = await set.write(tx, ctx.programId, opened.id, opened.at);
+        out.push({ transactionId: opened.id, kind, at: opened.at, replayed: false, holdId: null, postings });
+      }
+      return out;
+    },
+
     /** Makes pending credits available when their date has come, a chunk of wallets per transaction (ledger.maturity.ts). Safe to run twice or concurrently. */
     async matureDue(now: Date, opts: DueOptions = {}): Promise<{ transactions: number; amount: bigint }> {
       return matureDueChunked(database, now, opts);

@@ -5,7 +5,8 @@ import type { Bucket } from './ledger.repo.js';
 /** The owner of a wallet that holds value for someone: a company or one of its employees. */
 export type WalletOwner = { type: 'account'; accountId: string } | { type: 'member'; memberId: string; accountId: string };
 
-export type TransactionKind = 'earn' | 'adjust' | 'redeem' | 'transfer' | 'hold' | 'release' | 'expire' | 'mature' | 'reverse';
+/** `offboard_transfer` / `offboard_forfeit`: a leaving member's balance moved to the company or removed (ledger.offboard.ts). */
+export type TransactionKind = 'earn' | 'adjust' | 'redeem' | 'transfer' | 'hold' | 'release' | 'expire' | 'mature' | 'reverse' | 'offboard_transfer' | 'offboard_forfeit';
 
 /** What every write carries: the idempotency key and what the posting set refers to. */
 export type WriteCommon = {
@@ -50,3 +51,12 @@ export type LedgerResult = {
   /** For a reversal that was told to take only what is there: what it could not take back. */
   shortfall?: bigint;
 };
+
+/** The kinds of the public entry list (API.md): offboarding shows as the transfer or expiry it is, its memo saying why. */
+export type PublicEntryKind = Exclude<TransactionKind, 'offboard_transfer' | 'offboard_forfeit'>;
+
+export function publicEntryKind(kind: string): PublicEntryKind {
+  if (kind === 'offboard_transfer') return 'transfer';
+  if (kind === 'offboard_forfeit') return 'expire';
+  return kind as PublicEntryKind;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { code } from '../../contracts/common.js';
+import { offboardingPolicy } from '../../contracts/accounts.js';
 import { programCode } from '../../contracts/portal.js';
 import { PERMISSIONS } from '../../contracts/permissions.js';
 import type { ProgramsService } from './programs.service.js';
@@ -16,6 +17,7 @@ const program = z.object({
   accountShare: z.number().int(),
   allowNegative: z.boolean(),
   autoCreateAccounts: z.boolean(),
+  offboardingPolicy,
   createdAt: z.string(),
 });
 const currency = z.object({
@@ -61,6 +63,7 @@ export const programPatch = z
     accountShare: z.number().int().min(0).max(100).optional(),
     allowNegative: z.boolean().optional(),
     autoCreateAccounts: z.boolean().optional(),
+    offboardingPolicy: offboardingPolicy.optional().describe('What a leaving member\'s personal balance becomes: moveToCompany (default), keepUntilExpiry or forfeit.'),
   })
   .strict();
 

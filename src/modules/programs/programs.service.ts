@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { sha256 } from '../../lib/hash.js';
 import type { AuditService } from '../audit/index.js';
 import { RESERVED_PROGRAM_CODES } from '../../contracts/portal.js';
+import type { OffboardingPolicy } from '../../contracts/accounts.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from '../../contracts/permissions.js';
 import { programError } from './programs.errors.js';
 import * as repo from './programs.repo.js';
@@ -21,6 +22,8 @@ export type Program = {
   accountShare: number;
   allowNegative: boolean;
   autoCreateAccounts: boolean;
+  /** What a leaving member's balance becomes (docs/channel-programs.md "Offboarding"). */
+  offboardingPolicy: OffboardingPolicy;
   createdAt: string;
 };
 export type Currency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; expiry: { months: number } | null };
@@ -55,6 +58,7 @@ const toProgram = (p: repo.ProgramRow): Program => ({
   accountShare: p.accountShare,
   allowNegative: p.allowNegative,
   autoCreateAccounts: p.autoCreateAccounts,
+  offboardingPolicy: p.offboardingPolicy,
   createdAt: p.createdAt.toISOString(),
 });
 const toCurrency = (c: repo.CurrencyRow): Currency => ({
@@ -234,7 +238,7 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return toProgram(p);
     },
 
-    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'code' | 'phoneCountry' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts'>>) {
+    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'code' | 'phoneCountry' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts' | 'offboardingPolicy'>>) {
       return inTransaction(database, async (tx) => {
         const before = await repo.findProgram(tx, ctx.programId);
         if (!before) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');

@@ -19,6 +19,8 @@ export const programs = pgTable(
     accountShare: integer('account_share').notNull().default(80),
     allowNegative: boolean('allow_negative').notNull().default(false),
     autoCreateAccounts: boolean('auto_create_accounts').notNull().default(false),
+    /** Offboarding (#14): what a leaving member's balance becomes (src/contracts/accounts.ts `offboardingPolicy`). */
+    offboardingPolicy: text('offboarding_policy', { enum: ['moveToCompany', 'keepUntilExpiry', 'forfeit'] }).notNull().default('moveToCompany'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

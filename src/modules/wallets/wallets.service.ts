@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.js';
 import { resolveAccountIn, resolveMemberIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { IdempotencyService } from '../idempotency/index.js';
-import { walletsByRef, type LedgerResult, type LedgerService, type WalletOwner } from '../ledger/index.js';
+import { publicEntryKind, walletsByRef, type LedgerResult, type LedgerService, type WalletOwner } from '../ledger/index.js';
 import * as approvals from './approvals.repo.js';
 import { walletError } from './wallets.errors.js';
 
@@ -53,7 +53,7 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
   function movement(r: LedgerResult, currency: string, amount: number, memo: string | null): Movement {
     return {
       id: r.transactionId,
-      kind: r.kind,
+      kind: publicEntryKind(r.kind),
       at: r.at.toISOString(),
       currency,
       amount,
@@ -126,7 +126,7 @@ export function createWalletsService(database: Database, deps: { ledger: LedgerS
           currency: e.currency,
           amount: Number(e.amount),
           bucket: e.bucket,
-          kind: e.kind as EntryView['kind'],
+          kind: publicEntryKind(e.kind),
           eventId: e.eventId,
           ruleId: e.ruleId,
           redemptionId: e.redemptionId,

@@ -42,6 +42,16 @@ export async function updateRedemption(tx: Tx, programId: string, id: string, ch
   }
 }
 
+/** Offboarding (#14): a member's redemptions still holding value from their own wallet, oldest first. */
+export async function openIdsOfMember(tx: Tx, programId: string, memberId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: redemptions.id })
+    .from(redemptions)
+    .where(and(eq(redemptions.programId, programId), eq(redemptions.memberId, memberId), inArray(redemptions.status, ['requested', 'approved'])))
+    .orderBy(redemptions.id);
+  return rows.map((r) => r.id);
+}
+
 /** Newest first. */
 export async function listRedemptions(tx: Tx, programId: string, f: RedemptionFilter, page: { limit: number; beforeId?: string }): Promise<RedemptionRow[]> {
   const where: SQL[] = [eq(redemptions.programId, programId)];

@@ -393,6 +393,16 @@ export function createRedemptionsService(
     transitionIn,
     viewOf,
 
+    /**
+     * Offboarding (#14): cancels the member's open redemptions (`requested`, `approved`) paid from
+     * their own wallet, in the caller's transaction: each hold is released, the stock returned.
+     */
+    async cancelOpenOfMemberIn(tx: Tx, ctx: RequestContext, memberId: string, reason: string): Promise<string[]> {
+      const ids = await repo.openIdsOfMember(tx, ctx.programId, memberId);
+      for (const id of ids) await transitionIn(tx, ctx, id, 'cancel', { reason });
+      return ids;
+    },
+
     /** Who redeemed a reward and when, `(member_id, at)`, as a subquery (a campaign's `acted`). */
     redeemedReward(programId: string, rewardId: string): SQL {
       return repo.redeemedRewardSql(programId, rewardId);

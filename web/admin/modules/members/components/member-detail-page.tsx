@@ -11,6 +11,7 @@ import { EntriesTable } from '../../wallets/components/entries-table';
 import { WalletCards } from '../../wallets/components/wallet-cards';
 import { useMember } from '../hooks/use-members';
 import { MemberFormModal } from './member-form';
+import { MarkLeftModal } from './mark-left-modal';
 
 export function MemberDetailPage() {
   const { t } = useTranslation();
@@ -20,6 +21,7 @@ export function MemberDetailPage() {
   const m = member.data;
   const { can } = useSession();
   const [editing, setEditing] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const company = useAccount(m?.accountId ?? '').data;
   if (member.error) return <ErrorAlert error={member.error} />;
   if (!m) return null;
@@ -36,6 +38,11 @@ export function MemberDetailPage() {
           {can('accounts:write') ? (
             <Button variant="default" onClick={() => setEditing(true)} data-testid="member-edit">
               {t('admin.edit')}
+            </Button>
+          ) : null}
+          {can('accounts:write') && m.status !== 'left' ? (
+            <Button variant="default" color="red" onClick={() => setLeaving(true)} data-testid="member-mark-left">
+              {t('offboarding.markLeft')}
             </Button>
           ) : null}
         </>
@@ -66,6 +73,7 @@ export function MemberDetailPage() {
         <EntriesTable owner={owner} />
       </Stack>
       <MemberFormModal member={m} opened={editing} onClose={() => setEditing(false)} />
+      {leaving ? <MarkLeftModal member={m} opened={leaving} onClose={() => setLeaving(false)} /> : null}
     </Page>
   );
 }

@@ -1,5 +1,6 @@
 import type { CurrencyInfo } from '@shared/format/format';
 import { api } from '../../../api-client';
+import type { OffboardingPolicy } from '@contracts/accounts';
 
 export type ProgramView = {
   id: string;
@@ -9,6 +10,8 @@ export type ProgramView = {
   accountShare: number;
   allowNegative: boolean;
   autoCreateAccounts: boolean;
+  /** Offboarding (#14): what a leaving member's balance becomes. */
+  offboardingPolicy: OffboardingPolicy;
   createdAt: string;
   currencies: (CurrencyInfo & { name: string; expiry: { months: number } | null })[];
   roles: { code: string; name: string }[];
@@ -30,6 +33,7 @@ export type ProgramSettingsBody = Partial<{
   accountShare: number;
   allowNegative: boolean;
   autoCreateAccounts: boolean;
+  offboardingPolicy: OffboardingPolicy;
 }>;
 export type ProgramSettingsView = ProgramView & { code: string; phoneCountry: string | null };
 export type CurrencyBody = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency?: string; expiry?: { months: number } };

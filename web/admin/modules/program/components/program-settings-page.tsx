@@ -7,6 +7,9 @@ import { useSession } from '../../auth/components/session-provider';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { fetchProgramSettings, patchProgram, postCurrency, postEventType, postRole, type CurrencyBody, type ProgramSettingsBody, type ProgramSettingsView } from '../api/program-api';
+import { offboardingPolicy as offboardingPolicySchema, type OffboardingPolicy } from '@contracts/accounts';
+
+const OFFBOARDING_POLICIES = offboardingPolicySchema.options;
 import { useEventTypes } from '../hooks/use-program';
 import { CompanyRightsEditor } from './company-rights-editor';
 
@@ -68,6 +71,7 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
     accountShare: program.accountShare,
     allowNegative: program.allowNegative,
     autoCreateAccounts: program.autoCreateAccounts,
+    offboardingPolicy: program.offboardingPolicy,
   });
   const [saved, setSaved] = useState(false);
   const mutation = useMutation({
@@ -95,6 +99,7 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
     if (v.accountShare !== program.accountShare) body.accountShare = v.accountShare;
     if (v.allowNegative !== program.allowNegative) body.allowNegative = v.allowNegative;
     if (v.autoCreateAccounts !== program.autoCreateAccounts) body.autoCreateAccounts = v.autoCreateAccounts;
+    if (v.offboardingPolicy !== program.offboardingPolicy) body.offboardingPolicy = v.offboardingPolicy;
     mutation.mutate(body);
   }
   return (
@@ -111,6 +116,18 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
           </SimpleGrid>
           <Switch label={t('admin.settings.allowNegative')} description={t('admin.settings.allowNegativeHint')} checked={v.allowNegative} onChange={(e) => set('allowNegative', e.currentTarget.checked)} />
           <Switch label={t('admin.settings.autoCreateAccounts')} description={t('admin.settings.autoCreateAccountsHint')} checked={v.autoCreateAccounts} onChange={(e) => set('autoCreateAccounts', e.currentTarget.checked)} />
+          {/* Offboarding (#14) */}
+          <Select
+            label={t('offboarding.policy')}
+            description={t(`offboarding.policyHint.${v.offboardingPolicy}`)}
+            data={OFFBOARDING_POLICIES.map((value) => ({ value, label: t(`offboarding.policies.${value}`) }))}
+            value={v.offboardingPolicy}
+            onChange={(x) => set('offboardingPolicy', (x as OffboardingPolicy | null) ?? program.offboardingPolicy)}
+            error={errors.offboardingPolicy}
+            allowDeselect={false}
+            w={{ base: '100%', sm: '50%' }}
+            data-testid="program-offboarding-policy"
+          />
           {errors.name || errors.code || errors.timeZone || errors.phoneCountry || errors.accountShare || errors.defaultLocale ? null : <ErrorAlert error={mutation.error} />}
           {saved ? (
             <Text c="teal" role="status">

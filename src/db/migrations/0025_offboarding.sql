@@ -1,0 +1,1 @@
+ALTER TABLE "programs" ADD COLUMN "offboarding_policy" text DEFAULT 'moveToCompany' NOT NULL;

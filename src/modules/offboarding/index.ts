@@ -1,0 +1,1 @@
+export { createOffboardingService, type OffboardingService, type OffboardingDeps, type OffboardedCurrency } from './offboarding.service.js';
