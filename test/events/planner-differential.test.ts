@@ -138,6 +138,42 @@ describe('one award planner', () => {
     );
   }, 300_000);
 
+  it('refused items in a batch leave nothing behind and the others earn exactly as one by one', async () => {
+    // The batch runs its events together and, when one is refused, its chunk again one by one: the outcome must not show it.
+    const refused = fc.constantFrom('unknown-account', 'return-too-much', 'id-reused', 'none', 'none');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(step, refused), { minLength: 4, maxLength: 12 }), async (pairs) => {
+        const events: EventInput[] = [];
+        const base = eventsOf(pairs.map(([s]) => s));
+        base.forEach((e, i) => {
+          const kind = pairs[i][1];
+          const firstPurchase = base.find((x) => x.type === 'purchase');
+          if (kind === 'unknown-account') events.push({ ...e, id: `X-${i}`, type: 'purchase', accountId: 'ext:NOPE', memberId: undefined, originalEventId: undefined, amount: 500, currency: 'EUR' });
+          if (kind === 'return-too-much' && firstPurchase) events.push({ id: `X-${i}`, type: 'return', occurredAt: e.occurredAt, accountId: firstPurchase.accountId, originalEventId: firstPurchase.id, amount: 1_000_000 });
+          if (kind === 'id-reused' && events.length) events.push({ ...events[0], amount: (events[0].amount ?? 0) + 1 });
+          events.push(e);
+        });
+        const single = await program();
+        const singleStatus: string[] = [];
+        for (const e of events) {
+          const r = await t.call(single.p, 'POST', '/api/v1/events', e);
+          expect([200, 201, 409, 422]).toContain(r.statusCode);
+          singleStatus.push(r.statusCode >= 400 ? 'rejected' : 'processed');
+        }
+        const batch = await program();
+        const r = await t.call(batch.p, 'POST', '/api/v1/events/batch', { events });
+        expect(r.statusCode).toBe(200);
+        const items = r.json().items as { status: string; problem?: { code: string } }[];
+        expect(items.map((x) => x.status)).toEqual(singleStatus);
+        const accepted = events.filter((_, i) => items[i].status === 'processed' && !events.slice(0, i).some((x) => x.id === events[i].id));
+        expect(await stateOf(batch.p, accepted)).toEqual(await stateOf(single.p, accepted));
+        const unknown = await t.call(batch.p, 'GET', '/api/v1/events/X-0');
+        if (!events.some((e) => e.id === 'X-0')) expect(unknown.statusCode).toBe(404);
+      }),
+      { numRuns: 5, endOnFailure: true },
+    );
+  }, 300_000);
+
   it('a simulation of each rule over the period says what live processing awarded', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 6, maxLength: 16 }), async (steps) => {

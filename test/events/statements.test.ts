@@ -80,7 +80,8 @@ describe('statements per request', () => {
     );
     console.info(`statements: single event ${single}, batch of 100 ${batch} (${(batch / 100).toFixed(1)} per event), adjustment ${adjustment}`);
     expect(single).toBeLessThanOrEqual(40);
-    expect(batch / 100).toBeLessThanOrEqual(15);
+    // 14.2 before caps were kept for the batch and its events ran together in chunks (#11): 9.2.
+    expect(batch / 100).toBeLessThanOrEqual(10);
     // +1 since the four-eyes threshold of the currency is read (#21).
     expect(adjustment).toBeLessThanOrEqual(21);
   }, 120_000);

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { findAccountIn, findMemberIn, type Account, type Member } from '../accounts/index.js';
 import type { Currency, Program, ProgramsService } from '../programs/index.js';
-import type { CompiledRule, RulesService } from '../rules/index.js';
+import { budgetKeyOf, capKeyOf, type BudgetKey, type CapKey, type CompiledRule, type RulesService } from '../rules/index.js';
 import * as repo from './events.repo.js';
 
 /**
@@ -26,30 +26,43 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
   let currencies: Promise<Map<string, Currency>> | undefined;
   const eventTypes = new Map<string, Promise<boolean>>();
   const compiled = new Map<string, Promise<CompiledRule[]>>();
-  const accounts = new Map<string, Account>();
-  const members = new Map<string, Member>();
+  let accounts = new Map<string, Account>();
+  let members = new Map<string, Member>();
   /** Rows of events that existed before the batch, by id (see `prefetchEvents`); absent ids are new. */
   let stored: Map<string, repo.EventRow> | null = null;
   /** Ids met in this transaction: an id met twice must be looked up again (its first copy may be stored now). */
-  const met = new Set<string>();
+  let met = new Set<string>();
   /** System wallet ids (they never change once created). */
-  const systemWallets = new Map<string, string>();
+  let systemWallets = new Map<string, string>();
   /** What the event in progress will keep if it is applied (see `settle`). */
   let staged: (() => void)[] = [];
   /** Awards of the events applied so far, written by `flush`. */
   let awards: repo.NewAward[] = [];
   /** Answers and traces of the events applied so far, written by `flush`. */
-  const answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[]; context: EventContext | null }>();
+  let answers = new Map<string, { answer: Record<string, unknown>; trace: unknown[]; context: EventContext | null }>();
   /** Monthly stats: as stored when first read per account, plus what applied events added; `added`: written by `flush`. */
-  const stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
-  const added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
+  let stats = new Map<string, Map<string, { purchases: number; spend: bigint }>>();
+  let added = new Map<string, { accountId: string; month: string; purchases: number; spend: bigint }>();
   /** Accounts and budgets this transaction holds locks on (see `lockAccounts`, `lockBudgets`). */
-  const lockedAccounts = new Set<string>();
+  let lockedAccounts = new Set<string>();
   /** What each budget locked by this transaction has used, kept up to date by its events (see `budgetUsed`). */
-  const lockedBudgets = new Map<string, bigint>();
+  let lockedBudgets = new Map<string, bigint>();
   const budgetKey = (k: { ruleId: string; currency: string }) => `${k.ruleId}|${k.currency}`;
   /** The tier each account held before its next event, until an event changes it (see `tier`). */
-  const tiers = new Map<string, Promise<unknown>>();
+  let tiers = new Map<string, Promise<unknown>>();
+  /**
+   * What each cap locked by an applied event of this transaction has used, claims included (see
+   * `capUsed`): a cap belongs to one account, which the transaction holds locked, so no one else
+   * changes it before the commit.
+   */
+  let lockedCaps = new Map<string, bigint>();
+  /** Claims on caps and budgets of the applied events, written together by `flush` (summed per key). */
+  let pendingCaps = new Map<string, { key: CapKey; amount: bigint }>();
+  let pendingBudgets = new Map<string, { key: BudgetKey; amount: bigint }>();
+  const addClaim = <K>(m: Map<string, { key: K; amount: bigint }>, id: string, key: K, amount: bigint) => {
+    const r = m.get(id);
+    m.set(id, { key, amount: (r?.amount ?? 0n) + amount });
+  };
   const addTo = (m: Map<string, { purchases: number; spend: bigint }>, month: string, purchases: number, spend: bigint) => {
     const r = m.get(month) ?? { purchases: 0, spend: 0n };
     m.set(month, { purchases: r.purchases + purchases, spend: r.spend + spend });
@@ -121,7 +134,58 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
         }
       });
     },
+    /** What a cap an applied event of this transaction locked has used so far, or undefined if none did. */
+    capUsed(k: CapKey): bigint | undefined {
+      return lockedCaps.get(capKeyOf(k));
+    },
+    /**
+     * The event in progress claims on caps and budgets (`used`: what they had used, as locked or
+     * known): kept if it is applied, the caps then known for the batch's next events, and the
+     * claims written by `flush` with one statement each for the whole batch.
+     */
+    claimLimits(used: Map<string, bigint>, capClaims: { key: CapKey; amount: bigint }[], budgetClaims: { key: BudgetKey; amount: bigint }[]) {
+      staged.push(() => {
+        for (const [id, u] of used) if (!lockedCaps.has(id)) lockedCaps.set(id, u);
+        for (const c of capClaims) {
+          const id = capKeyOf(c.key);
+          lockedCaps.set(id, (lockedCaps.get(id) ?? 0n) + c.amount);
+          addClaim(pendingCaps, id, c.key, c.amount);
+        }
+        for (const c of budgetClaims) addClaim(pendingBudgets, budgetKeyOf(c.key), c.key, c.amount);
+      });
+    },
+    /** A return gave back to caps in the database: their usage is read again when next needed. */
+    forgetCaps() {
+      lockedCaps = new Map();
+    },
     systemWallets: { get: (key: string) => systemWallets.get(key), learn: (key: string, id: string) => void staged.push(() => systemWallets.set(key, id)) },
+    /**
+     * What this object holds now, to go back to if the work done from here on is rolled back to a
+     * savepoint taken now (a chunk of a batch, see processBatch): the returned function restores
+     * it, and forgets the tiers (read again) and the event in progress.
+     */
+    snapshot(): () => void {
+      const saved = {
+        accounts: new Map(accounts),
+        members: new Map(members),
+        met: new Set(met),
+        systemWallets: new Map(systemWallets),
+        awards: [...awards],
+        answers: new Map(answers),
+        stats: new Map([...stats].map(([k, m]) => [k, new Map(m)] as const)),
+        added: new Map(added),
+        lockedAccounts: new Set(lockedAccounts),
+        lockedBudgets: new Map(lockedBudgets),
+        lockedCaps: new Map(lockedCaps),
+        pendingCaps: new Map(pendingCaps),
+        pendingBudgets: new Map(pendingBudgets),
+      };
+      return () => {
+        ({ accounts, members, met, systemWallets, awards, answers, stats, added, lockedAccounts, lockedBudgets, lockedCaps, pendingCaps, pendingBudgets } = saved);
+        staged = [];
+        tiers = new Map();
+      };
+    },
     /**
      * Called after each event: what it learnt or wrote here is kept when it was applied, and
      * forgotten when it was rolled back to its savepoint (a system wallet it created is gone then).
@@ -187,6 +251,13 @@ export function createReads(tx: Tx, programId: string, deps: { programs: Program
     },
     /** Writes what the applied events left here: their awards, answers and traces, and the monthly stats they added. */
     async flush(): Promise<void> {
+      if (pendingCaps.size || pendingBudgets.size) {
+        const caps = [...pendingCaps.values()].filter((c) => c.amount !== 0n);
+        const budgets = [...pendingBudgets.values()].filter((c) => c.amount !== 0n);
+        pendingCaps = new Map();
+        pendingBudgets = new Map();
+        await deps.rules.claimLimits(tx, programId, caps, budgets);
+      }
       // PostgreSQL takes at most 65,535 parameters per statement: 17 per award.
       for (let i = 0; i < awards.length; i += 2000) await repo.insertAwards(tx, awards.slice(i, i + 2000));
       awards = [];

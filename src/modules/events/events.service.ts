@@ -11,7 +11,7 @@ import { jsonSafe } from '../../lib/json.js';
 import { findAccountIn, findMemberIn, managedAccountIdsIn, type AccountsService, type Account, type Member } from '../accounts/index.js';
 import { creditMany, type CreditInput, type LedgerService, type WalletOwner } from '../ledger/index.js';
 import type { ProgramsService, Program, Currency } from '../programs/index.js';
-import { budgetKeyOf, evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
+import { budgetKeyOf, capKeyOf, evaluateRules, limitsNeeded, planAwards, type LimitUsage, type PlanEnv, type PlanTraceEntry, type RuleContext, type RulesService } from '../rules/index.js';
 import { eventError } from './events.errors.js';
 import { createReads, type EventContext, type Reads } from './events.reads.js';
 import * as repo from './events.repo.js';
@@ -53,6 +53,8 @@ class RaceLost extends Error {}
 /** A failure that running the event again resolves: a lost creation race. Deadlocks and serialisation failures are retried by `inTransaction`. */
 const isRace = (err: unknown) => err instanceof RaceLost || pgErrorCode(err) === '23505';
 const RACE_ATTEMPTS = 5;
+/** Events of a batch run together in one savepoint (see processBatch); a refusal runs its chunk again one by one. */
+const CHUNK = 100;
 
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 function monthsBack(month: string, n: number): string {
@@ -149,13 +151,16 @@ export function createEventsService(
       now: now(),
     };
     // Budgets (shared by all accounts, in the global order), then this account's caps: locked and read before planning.
-    // A budget the batch locked before its first event is known here already: no statement for it.
+    // A budget the batch locked before its first event, and a cap an earlier event of the batch locked, are known
+    // here already: no statement for them. The claims are written by `reads.flush`, once per batch.
     const needed = limitsNeeded(compiled, evaluations, env);
     const unknown = needed.budgets.filter((k) => reads.budgetUsed(k) === undefined);
-    const used: LimitUsage = needed.caps.length || unknown.length ? await rules.lockLimits(tx, ctx.programId, needed.caps, unknown) : { caps: new Map(), budgets: new Map() };
+    const unknownCaps = needed.caps.filter((k) => reads.capUsed(k) === undefined);
+    const used: LimitUsage = unknownCaps.length || unknown.length ? await rules.lockLimits(tx, ctx.programId, unknownCaps, unknown) : { caps: new Map(), budgets: new Map() };
     for (const k of needed.budgets) if (reads.budgetUsed(k) !== undefined) used.budgets.set(budgetKeyOf(k), reads.budgetUsed(k)!);
+    for (const k of needed.caps) if (reads.capUsed(k) !== undefined) used.caps.set(capKeyOf(k), reads.capUsed(k)!);
     const plan = planAwards(compiled, evaluations, env, used);
-    await rules.claimLimits(tx, ctx.programId, plan.capClaims, plan.budgetClaims);
+    reads.claimLimits(used.caps, plan.capClaims, plan.budgetClaims);
     reads.addToBudgets(plan.budgetClaims);
     const trace = plan.trace;
     const t = env.now;
@@ -250,6 +255,7 @@ export function createEventsService(
       const delta = target - a.reversed;
       if (delta <= 0n) continue;
       // What the return takes back no longer counts against the rule's cap and budget.
+      reads.forgetCaps();
       if (a.capScopeKey && a.capPeriodKey) await rules.giveBackCap(tx, ctx.programId, { ruleId: a.ruleId, effectIndex: a.effectIndex, scopeKey: a.capScopeKey, periodKey: a.capPeriodKey }, delta);
       if (a.countsAgainstBudget) {
         await rules.giveBackBudget(tx, ctx.programId, a.ruleId, a.currency, delta);
@@ -397,9 +403,11 @@ export function createEventsService(
     /**
      * Up to 1,000 events; each is atomic on its own and answered in input order.
      *
-     * The whole batch is one transaction (one commit instead of one per event) and each event
-     * runs in a savepoint of it: an event that is refused rolls back to its savepoint, the
-     * others stay. The program, event types, currencies, rules, parties and tiers are read once
+     * The whole batch is one transaction (one commit instead of one per event). Its events run
+     * in chunks of 100, each chunk in one savepoint; when an event of a chunk is refused, the
+     * chunk is rolled back and runs again with a savepoint per event: the refused event rolls
+     * back to its savepoint, the others stay. Caps are locked once per key per batch and the
+     * claims on caps and budgets written once at its end. The program, event types, currencies, rules, parties and tiers are read once
      * per batch, and the awards, answers and monthly stats are written once at its end
      * (events.reads.ts); the webhook messages of the applied events, and of the refused ones, are
      * emitted together at the end too. A database failure (not a refusal) fails the whole batch,
@@ -431,31 +439,76 @@ export function createEventsService(
         await reads.lockBudgets(budgets, true);
         const results: Result[] = [];
         const messages: Message[] = [];
-        for (const [i, { eventId, p }] of parsed.entries()) {
-          if (!p.success) {
-            const errors: FieldError[] = p.error.issues.map((iss) => ({ path: iss.path.join('.') || '(event)', message: iss.message }));
-            results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) });
-            continue;
+        const rejectedInput = (i: number, eventId: string, error: z.ZodError): Result => {
+          const errors: FieldError[] = error.issues.map((iss) => ({ path: iss.path.join('.') || '(event)', message: iss.message }));
+          return { eventId, status: 'rejected', awards: [], problem: problemOf(new DomainError('VALIDATION_FAILED', 422, `Event ${i} has invalid fields.`, errors)) };
+        };
+        /**
+         * A chunk in one savepoint, its events one after another without a savepoint each: two
+         * statements fewer per event. If one of them is refused (or loses a creation race), the
+         * chunk is rolled back, what the batch holds in memory goes back to where the chunk began,
+         * and the chunk runs again event by event (`oneByOne`): the same answers as if it had run
+         * that way from the start.
+         */
+        const together = async (chunk: [number, (typeof parsed)[number]][]): Promise<boolean> => {
+          const restore = reads.snapshot();
+          const out: Result[] = [];
+          const sent: Message[] = [];
+          try {
+            await tx.transaction(async (sp) => {
+              for (const [i, { eventId, p }] of chunk) {
+                if (!p.success) {
+                  out.push(rejectedInput(i, eventId, p.error));
+                  continue;
+                }
+                if (p.data.type === 'return') await reads.flush();
+                const outbox: Message[] = [];
+                const r = await processIn(sp, ctx, reads, outbox, p.data);
+                reads.settle(true);
+                out.push(r.answer);
+                sent.push(...outbox);
+              }
+            });
+          } catch (err) {
+            restore();
+            if (err instanceof DomainError || isRace(err)) return false;
+            throw err;
           }
-          // A return reads the awards of its original event, which may be among those not written yet.
-          if (p.data.type === 'return') await reads.flush();
-          for (let attempt = 1; ; attempt++) {
-            const outbox: Message[] = [];
-            try {
-              const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
-              reads.settle(true);
-              results.push(r.answer);
-              messages.push(...outbox);
-            } catch (err) {
-              reads.settle(false);
-              // A lost creation race: the savepoint is gone, the event runs again and finds what the other transaction created.
-              if (isRace(err) && attempt < RACE_ATTEMPTS) continue;
-              if (!(err instanceof DomainError)) throw err;
-              results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
-              if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
+          results.push(...out);
+          messages.push(...sent);
+          return true;
+        };
+        const oneByOne = async (chunk: [number, (typeof parsed)[number]][]) => {
+          for (const [i, { eventId, p }] of chunk) {
+            if (!p.success) {
+              results.push(rejectedInput(i, eventId, p.error));
+              continue;
             }
-            break;
+            // A return reads the awards of its original event, which may be among those not written yet.
+            if (p.data.type === 'return') await reads.flush();
+            for (let attempt = 1; ; attempt++) {
+              const outbox: Message[] = [];
+              try {
+                const r = await tx.transaction((sp) => processIn(sp, ctx, reads, outbox, p.data));
+                reads.settle(true);
+                results.push(r.answer);
+                messages.push(...outbox);
+              } catch (err) {
+                reads.settle(false);
+                // A lost creation race: the savepoint is gone, the event runs again and finds what the other transaction created.
+                if (isRace(err) && attempt < RACE_ATTEMPTS) continue;
+                if (!(err instanceof DomainError)) throw err;
+                results.push({ eventId, status: 'rejected', awards: [], problem: problemOf(err) });
+                if (err.status === 422) messages.push({ type: 'event.rejected', data: { eventId: p.data.id, problem: problemOf(err) } });
+              }
+              break;
+            }
           }
+        };
+        const entries = [...parsed.entries()];
+        for (let start = 0; start < entries.length; start += CHUNK) {
+          const chunk = entries.slice(start, start + CHUNK);
+          if (!(await together(chunk))) await oneByOne(chunk);
         }
         await reads.flush();
         await emitAll(tx, ctx.programId, messages);
