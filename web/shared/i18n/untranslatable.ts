@@ -60,7 +60,7 @@ export const SAME_AS_ENGLISH: Readonly<Record<string, readonly string[]>> = {
     'Action', 'Actions', 'Active', 'Budget', 'Cashback', 'Club', 'Code', 'Condition', 'Date', 'Description', 'E-mail', 'Excel',
     'Exclusive', 'Images', 'Marketing', 'marketing', 'Menu', 'Notifications', 'Options', 'Participation', 'Permissions', 'Photos',
     'Points', 'points', 'Question', 'question', 'questions', 'Quiz', 'Segment', 'Service', 'Showroom', 'Stock', 'Type',
-    'Point', 'Version', 'Webhooks', 'min', 's',
+    'Point', 'point', 'Version', 'Webhooks', 'min', 's',
   ],
   fa: [],
   uk: [],
