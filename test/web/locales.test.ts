@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../web/shared/i18n/i18n';
-import { checkLocale, dynamicPrefixes, flatten, unusedKeys, type Bundle } from '../../web/shared/i18n/translation-check';
+import { LANGUAGES } from '../../web/shared/i18n/languages.js';
+import { checkLocale, dynamicPrefixes, flatten, unusedKeys, type Bundle } from '../../web/shared/i18n/translation-check.js';
 
 /**
  * The translation check on the shipped files: in both apps, every language of LANGUAGES has every

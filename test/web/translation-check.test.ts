@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n } from '../../web/shared/i18n/i18n';
-import { checkLocale, dynamicPrefixes, unusedKeys, type Bundle } from '../../web/shared/i18n/translation-check';
+import { createI18n } from '../../web/shared/i18n/i18n-options.js';
+import { checkLocale, dynamicPrefixes, unusedKeys, type Bundle } from '../../web/shared/i18n/translation-check.js';
 
 /** The translation check itself: it must fail on each kind of mistake, not only pass on good files. */
 const en: Bundle = { home: { title: 'Your points', balance: 'Balance: {{amount}}', points_one: '{{count}} point', points_other: '{{count}} points', export: 'CSV' } };

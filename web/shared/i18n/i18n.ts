@@ -1,23 +1,12 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { formatNumber } from '../format/format';
+import { i18nOptions, numberFormatter, type Bundle } from './i18n-options.js';
+import { LANGUAGES } from './languages.js';
 
-/**
- * The languages both apps ship, each named in itself. Adding one: a line here, then
- * `locales/<code>.json` in web/admin and web/portal (the bundle loaders pick the files up, and
- * test/web/locales.test.ts checks them).
- */
-export const LANGUAGES = [
-  { code: 'en', name: 'English', dir: 'ltr' },
-  { code: 'fr', name: 'Français', dir: 'ltr' },
-  { code: 'fa', name: 'فارسی', dir: 'rtl' },
-  { code: 'uk', name: 'Українська', dir: 'ltr' },
-  { code: 'hi', name: 'हिन्दी', dir: 'ltr' },
-  { code: 'tl', name: 'Tagalog', dir: 'ltr' },
-] as const;
+export { LANGUAGES } from './languages.js';
+export type { Bundle } from './i18n-options.js';
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
-export type Bundle = { [key: string]: string | Bundle };
 export type BundleLoaders = Record<LanguageCode, () => Promise<{ default: Bundle }>>;
 
 /**
@@ -29,23 +18,6 @@ export function bundleLoaders(english: Bundle, files: Record<string, () => Promi
     LANGUAGES.map((l) => [l.code, l.code === 'en' ? async () => ({ default: english }) : (files[`./locales/${l.code}.json`] ?? (async () => ({ default: {} })))]),
   ) as BundleLoaders;
 }
-
-/**
- * An interpolated number in the language's own digits and grouping: `{{count}} روز` reads
- * "۳۰ روز", `{{count}} अंक` "1,00,000 अंक". Only `count` and `{{x, number}}` are formatted, so
- * a year or an identifier passed as a number is left as it is.
- */
-const numberFormatter = {
-  type: 'formatter' as const,
-  init() {},
-  add() {},
-  addCached() {},
-  format(value: unknown, format: string | undefined, lng: string | undefined, options?: { interpolationkey?: string }): unknown {
-    if (typeof value !== 'number' || !lng) return value;
-    if (format === 'number' || (!format && options?.interpolationkey === 'count')) return formatNumber(lng, value);
-    return value;
-  },
-};
 
 const STORAGE_KEY = 'fealty.lang';
 let loaders: BundleLoaders | null = null;
@@ -71,23 +43,6 @@ export function pickLanguage(stored: string | null, browser: readonly string[]):
 function applyDocumentLanguage(code: string): void {
   document.documentElement.lang = code;
   document.documentElement.dir = directionOf(code);
-}
-
-/** The options both apps and the tests start i18next with (plural suffixes `_one`, `_few`, `_many`, `_other` from Intl.PluralRules). */
-export function i18nOptions(english: Bundle) {
-  return {
-    lng: 'en',
-    fallbackLng: 'en',
-    resources: { en: { translation: english } },
-    interpolation: { escapeValue: false, alwaysFormat: true },
-  };
-}
-
-/** An i18next instance outside the apps (tests), with the same number formatting and plural rules. */
-export async function createI18n(resources: Record<string, Bundle>, lng: string): Promise<i18n> {
-  const instance = i18next.createInstance().use(numberFormatter);
-  await instance.init({ ...i18nOptions(resources.en ?? {}), lng, resources: Object.fromEntries(Object.entries(resources).map(([l, b]) => [l, { translation: b }])) });
-  return instance;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SAME_AS_ENGLISH, UNTRANSLATABLE } from './untranslatable';
+import { SAME_AS_ENGLISH, UNTRANSLATABLE } from './untranslatable.js';
 
 /**
  * The translation check, as pure functions over bundles and source texts (test/web/locales.test.ts
