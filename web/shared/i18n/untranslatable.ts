@@ -36,6 +36,11 @@ export const UNTRANSLATABLE = [
   'SMS',
   'HTTP',
   'HTTPS',
+  'http(s)',
+  'E-mail',
+  'e-mail',
+  // The keyboard's key, as printed on it.
+  'Enter',
   'HMAC',
   'SHA-256',
   'UTF-8',
