@@ -28,6 +28,9 @@ describe('the translation check', () => {
   it('fails when a placeholder differs', () => {
     expect(problems('uk', withHome(uk, { balance: 'Баланс: {{total}}' }))).toEqual(['placeholders home.balance']);
     expect(problems('uk', withHome(uk, { points_many: '{{count}} балів {{x}}' }))).toEqual(['placeholders home.points_many']);
+    // English's "One point" leaves {{count}} out; Ukrainian's one form (1, 21, 31…) needs it.
+    const one: Bundle = { home: { ...(en.home as Bundle), points_one: 'One point' } };
+    expect(checkLocale('uk', one, uk)).toEqual([]);
   });
 
   it('fails when English is left: the English value, or a Latin word in a non-Latin script', () => {

@@ -90,9 +90,10 @@ export function checkLocale(lang: string, englishBundle: Bundle, bundle: Bundle)
   for (const key of expected) if (!(key in other)) findings.push({ lang, key, problem: 'missing' });
   for (const key of Object.keys(other)) if (!expected.has(key)) findings.push({ lang, key, problem: 'extra' });
 
-  // A plural group compares with English's whole group: "One point" may leave {{count}} out.
+  // A plural group compares with English's whole group: "One point" may leave {{count}} out, and
+  // Ukrainian's `_one` (1, 21, 31…) must not.
   const englishPlaceholders = (key: string) => {
-    if (key in english) return placeholders(english[key]);
+    if (!PLURAL_SUFFIX.test(key)) return placeholders(english[key] ?? '');
     const base = pluralBase(key);
     return [...new Set(Object.keys(english).filter((k) => PLURAL_SUFFIX.test(k) && pluralBase(k) === base).flatMap((k) => placeholders(english[k])))].sort();
   };
