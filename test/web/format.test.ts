@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountToInput, decimalToMinor, formatAmount, formatMoney, minorToDecimal, minorToInput, moneyDigits, parseAmountInput, parseMajor } from '../../web/shared/format/format.js';
+import { amountToInput, decimalToMinor, formatAmount, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber, minorToDecimal, minorToInput, moneyDigits, parseAmountInput, parseMajor } from '../../web/shared/format/format.js';
 
 /** Money in minor units shows as money, exactly; points and stamps as grouped integers. */
 const eur = { code: 'eur-credit', kind: 'money', moneyCurrency: 'EUR', minorDigits: 2 } as const;
@@ -92,7 +92,7 @@ describe('amount fields in major units', () => {
     expect(minorToInput(-1999, 2, 'en')).toBe('-19.99');
     expect(amountToInput(1500, null)).toBe('1500');
     expect(amountToInput(null, 2)).toBe('');
-    for (const locale of ['en', 'fr', 'fa'])
+    for (const locale of ['en', 'fr', 'fa', 'uk', 'hi', 'tl'])
       for (const [minor, digits] of [[0, 2], [1, 2], [76115, 2], [1005, 3], [42, 0], [9007199254740991, 2]] as const)
         expect(parseAmountInput(amountToInput(minor, digits, locale), digits, locale), `${locale} ${minor}`).toEqual({ amount: minor });
   });
@@ -105,5 +105,29 @@ describe('amount fields in major units', () => {
     expect(moneyDigits({ code: 'points', kind: 'points', moneyCurrency: null })).toBeNull();
     expect(moneyDigits({ code: 'stamps', kind: 'stamps', moneyCurrency: null })).toBeNull();
     expect(moneyDigits(null)).toBeNull();
+  });
+
+  it('writes numbers, money and dates the way each of the six languages does', () => {
+    const nbsp = /[\u00a0\u202f]/g;
+    expect(formatNumber('hi', 100000)).toBe('1,00,000');
+    expect(formatNumber('hi', 12345678)).toBe('1,23,45,678');
+    expect(formatNumber('fa', 1234567)).toBe('۱٬۲۳۴٬۵۶۷');
+    expect(formatNumber('uk', 100000).replace(nbsp, ' ')).toBe('100 000');
+    const eur = (locale: string) => formatMoney(locale, 50000, 'EUR').replace(nbsp, ' ').replace(/\u200e/g, '');
+    expect(['en', 'fr', 'fa', 'uk', 'hi', 'tl'].map(eur)).toEqual(['€500.00', '500,00 €', '€۵۰۰٫۰۰', '500,00 EUR', '€500.00', '€500.00']);
+    expect(formatMoney('hi', 10000000, 'INR')).toBe('₹1,00,000.00');
+    expect(formatMoney('tl', 150000, 'PHP')).toBe('₱1,500.00');
+    expect(formatMoney('uk', 150000, 'UAH').replace(nbsp, ' ')).toBe('1 500,00 ₴');
+    // Persian: its own digits and the Persian calendar (21 March 2026 is 1 Farvardin 1405).
+    const nowruz = formatDate('fa', '2026-03-21T12:00:00Z', 'Asia/Tehran');
+    expect(nowruz).toMatch(/فروردین/);
+    expect(nowruz).toMatch(/۱۴۰۵/);
+    expect(nowruz).not.toMatch(/[0-9]/);
+    // A month bucket is a Gregorian month, named so in every language.
+    expect(formatMonth('fa', '2026-03')).toMatch(/۲۰۲۶/);
+    // The same instant falls on different days in different time zones.
+    expect(formatDate('en', '2026-03-21T23:30:00Z', 'Asia/Manila')).toBe('Mar 22, 2026');
+    expect(formatDate('en', '2026-03-21T23:30:00Z', 'UTC')).toBe('Mar 21, 2026');
+    expect(formatDateTime('uk', '2026-03-21T09:00:00Z', 'Europe/Kyiv')).toMatch(/11:00/);
   });
 });

@@ -1,15 +1,12 @@
 import './portal.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { setupI18n } from '@shared/i18n/i18n';
+import { bundleLoaders, setupI18n, type Bundle } from '@shared/i18n/i18n';
 import en from './locales/en.json';
 import { PortalApp } from './app';
 
-await setupI18n(en, {
-  en: async () => ({ default: en }),
-  fr: () => import('./locales/fr.json'),
-  fa: () => import('./locales/fa.json'),
-});
+// Every language of LANGUAGES (en, fr, fa, uk, hi, tl) from its locales/<code>.json, loaded on demand.
+await setupI18n(en, bundleLoaders(en, import.meta.glob<{ default: Bundle }>('./locales/*.json')));
 
 const root = document.getElementById('root');
 if (root) {

@@ -118,6 +118,24 @@ describe('a relationship survey', () => {
     expect(r.body).not.toContain('contact_email');
   });
 
+  it('renders the page in each of the six languages with its lang and direction, and a menu of all six', async () => {
+    const send = { en: 'Send', fr: 'Envoyer', fa: 'ارسال', uk: 'Надіслати', hi: 'भेजें', tl: 'Ipadala' } as const;
+    for (const [lang, word] of Object.entries(send)) {
+      const r = await t.app.inject({ method: 'GET', url: `/api/v1/s/${token}?lang=${lang}` });
+      expect(r.statusCode, lang).toBe(200);
+      expect(r.body, lang).toContain(`<html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}">`);
+      expect(r.body, lang).toContain(`>${word}</button>`);
+      for (const other of Object.keys(send)) expect(r.body, `${lang} menu`).toContain(other === lang ? `<span lang="${other}" aria-current="true">` : `href="?lang=${other}"`);
+    }
+    // A bad link speaks the browser's language when the page knows it, right to left for Persian.
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/s/not-a-token', headers: { accept: 'text/html', 'accept-language': 'uk-UA,uk;q=0.9,en;q=0.5' } });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.body).toContain('<html lang="uk" dir="ltr">');
+    expect(bad.body).toContain('Це посилання на опитування недійсне.');
+    const badFa = await t.app.inject({ method: 'GET', url: '/api/v1/s/not-a-token', headers: { accept: 'text/html', 'accept-language': 'fa-IR' } });
+    expect(badFa.body).toContain('<html lang="fa" dir="rtl">');
+  });
+
   it('refuses an NPS of 11 or 3.5 and stores nothing', async () => {
     for (const value of [11, 3.5, -1]) {
       const r = await t.call(p, 'POST', `/api/v1/surveys/${id}/responses`, { memberId: memberIds['A-DM1'], answers: [{ questionId: 'rec', value }] });

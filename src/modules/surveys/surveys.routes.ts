@@ -23,14 +23,36 @@ const UI: Record<string, { send: string; thanks: string; already: string; invali
   tl: { send: 'Ipadala', thanks: 'Salamat — naitala ang iyong sagot.', already: 'Naitala na ang iyong sagot. Salamat.', invalid: 'Hindi wasto ang link ng survey na ito. Pakigamit ang link mula sa iyong mensahe.', expired: 'Nag-expire na ang link ng survey na ito.', closed: 'Sarado na ang survey na ito.', fix: 'Pakisuri ang iyong mga sagot:', contact: 'Maaari ka ba naming kontakin tungkol sa iyong sagot? (opsyonal)', consent: 'Oo, maaari ninyo akong kontakin tungkol sa sagot na ito.', name: 'Pangalan', email: 'E-mail o telepono', low: 'Malabong mangyari', high: 'Tiyak na tiyak' },
 };
 const ui = (locale: string) => UI[locale.split('-')[0]] ?? UI.en;
+/** The page's languages, each named in itself, for its language menu (the apps' six). */
+const PAGE_LANGUAGES: readonly (readonly [string, string])[] = [['en', 'English'], ['fr', 'Français'], ['fa', 'فارسی'], ['uk', 'Українська'], ['hi', 'हिन्दी'], ['tl', 'Tagalog']];
+const RTL_LANGUAGES = new Set(['fa', 'ar', 'he', 'ur']);
+const dirOf = (locale: string): 'ltr' | 'rtl' => (RTL_LANGUAGES.has(locale.split('-')[0]) ? 'rtl' : 'ltr');
+
+/** A bad link's page speaks `?lang`, else the browser's first language the page knows, else English. */
+function pageLocale(lang: string | undefined, acceptLanguage: string | undefined): string {
+  if (lang) return lang;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const base = part.split(';')[0].trim().split('-')[0].toLowerCase();
+    if (UI[base]) return base;
+  }
+  return 'en';
+}
+
+/** Links to the same page in each language (`?lang=`), the current one marked; works without JavaScript. */
+function languageMenu(locale: string): string {
+  const current = locale.split('-')[0];
+  const links = PAGE_LANGUAGES.map(([code, name]) => (code === current ? `<span lang="${code}" aria-current="true">${esc(name)}</span>` : `<a href="?lang=${code}" lang="${code}" hreflang="${code}">${esc(name)}</a>`));
+  return `<nav class="langs" aria-label="Language">${links.join(' · ')}</nav>`;
+}
 const STYLE =
   'body{font:16px/1.4 system-ui,sans-serif;margin:0;padding:16px;max-width:560px;margin-inline:auto;color:#1b1b1f}h1{font-size:1.3rem}fieldset{border:0;padding:0;margin:0 0 20px}legend{font-weight:600;margin-bottom:8px}' +
   '.scale{display:grid;grid-template-columns:repeat(11,1fr);gap:4px}.scale.five{grid-template-columns:repeat(5,1fr)}.scale label{display:block}.scale input{position:absolute;opacity:0}.scale span{display:block;text-align:center;padding:10px 0;border:1px solid #888;border-radius:6px;min-height:24px}' +
   '.scale input:checked+span{background:#1f5fbf;color:#fff;border-color:#1f5fbf}.scale input:focus-visible+span{outline:3px solid #f5a623}.ends{display:flex;justify-content:space-between;font-size:.8rem;color:#555}' +
+  '.langs{font-size:.85rem;margin-block-end:12px}.langs a,.langs span{display:inline-block;padding:10px 4px;min-height:24px}' +
   'textarea,input[type=text]{width:100%;box-sizing:border-box;font:inherit;padding:8px}button{font:inherit;width:100%;padding:14px;background:#1f5fbf;color:#fff;border:0;border-radius:8px}.opt{display:block;padding:8px 0}.err{color:#b00020}';
 
 function page(locale: string, dir: 'ltr' | 'rtl', title: string, body: string): string {
-  return `<!doctype html><html lang="${esc(locale)}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="${esc(locale)}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${languageMenu(locale)}${body}</body></html>`;
 }
 
 function form(s: PublicSurvey & { open: boolean }, action: string, bad: string[] = []): string {
@@ -81,7 +103,7 @@ function htmlStatus(reply: FastifyReply, status: number, html: string) {
 function linkError(req: FastifyRequest, reply: FastifyReply, err: unknown, locale: string) {
   if (!(err instanceof DomainError) || !(req.headers.accept ?? '').includes('text/html')) throw err;
   const t = ui(locale);
-  const dir = locale.startsWith('fa') ? 'rtl' : 'ltr';
+  const dir = dirOf(locale);
   const text = err.code === 'LINK_EXPIRED' ? t.expired : err.code === 'SURVEY_CLOSED' ? t.closed : err.code === 'LINK_INVALID' ? t.invalid : null;
   if (!text) throw err;
   return reply.status(err.status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(locale, dir, text, `<h1 data-error="${esc(err.code)}">${esc(text)}</h1>`));
@@ -119,7 +141,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
 
     // ── Public answer page (signed link, no sign-in) ──
     app.get('/s/:token', { schema: { tags: ['surveys'], summary: 'The phone-first answer page of a signed survey link (HTML, no sign-in); an invalid link answers a 404 page, an expired one 410', params: tokenParams, querystring: langQuery, response: { 200: htmlPage, 404: problem, 409: problem, 410: problem, 422: problem } } }, async (req, reply) => {
-      const locale = req.query.lang ?? 'en';
+      const locale = pageLocale(req.query.lang, req.headers['accept-language']);
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
         const t = ui(s.locale);
@@ -130,7 +152,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
       }
     });
     app.post('/s/:token', { schema: { tags: ['surveys'], summary: 'The answer page’s form (application/x-www-form-urlencoded, fields q_<questionId>); a link used twice records one answer', params: tokenParams, querystring: langQuery, response: { 200: htmlPage, 404: problem, 409: problem, 410: problem, 422: problem } } }, async (req, reply) => {
-      const locale = req.query.lang ?? 'en';
+      const locale = pageLocale(req.query.lang, req.headers['accept-language']);
       try {
         const s = await surveys.byToken(req.params.token, req.query.lang);
         const t = ui(s.locale);

@@ -1,6 +1,7 @@
 /**
- * Numbers, money and dates through Intl in the user's language: `fa` gets Persian digits,
- * `fr` a narrow no-break space between thousands. Amounts are integers; money is in minor units.
+ * Numbers, money and dates through Intl in the user's language: `fa` gets Persian digits and the
+ * Persian calendar, `hi` Indian grouping (1,00,000), `fr` and `uk` a no-break space between
+ * thousands. Amounts are integers; money is in minor units.
  */
 export type CurrencyInfo = {
   code: string;
@@ -11,13 +12,29 @@ export type CurrencyInfo = {
   minorDigits?: number | null;
 };
 
+/**
+ * The Intl tag of a UI language: what the language's readers expect, spelled out rather than
+ * left to the engine's default (which differs between browsers). A tag with a region or an
+ * extension (`fa-AF`, `fa-IR-u-ca-gregory`) is the person's own choice and is kept.
+ */
+const INTL_TAGS: Record<string, string> = {
+  fa: 'fa-IR-u-ca-persian-nu-arabext',
+  hi: 'hi-IN-u-nu-latn',
+  uk: 'uk-UA',
+  tl: 'fil-PH',
+};
+
+export function intlLocale(locale: string): string {
+  return INTL_TAGS[locale] ?? locale;
+}
+
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 function nf(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = numberFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(locale, options);
+    f = new Intl.NumberFormat(intlLocale(locale), options);
     numberFormats.set(key, f);
   }
   return f;
@@ -132,18 +149,23 @@ export function formatAmount(locale: string, amount: number, currency?: Currency
   return formatNumber(locale, amount);
 }
 
-export function formatDate(locale: string, iso: string | Date): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(typeof iso === 'string' ? new Date(iso) : iso);
+/** A day in the locale's calendar; `timeZone` (an IANA name such as `Asia/Manila`) decides which day an instant falls on, the device's when absent. */
+export function formatDate(locale: string, iso: string | Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone }).format(typeof iso === 'string' ? new Date(iso) : iso);
 }
 
-export function formatDateTime(locale: string, iso: string | Date): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(typeof iso === 'string' ? new Date(iso) : iso);
+/** A moment with its time, in `timeZone` (the device's when absent); the zone is named when given, so "09:00" is never ambiguous. */
+export function formatDateTime(locale: string, iso: string | Date, timeZone?: string): string {
+  const options: Intl.DateTimeFormatOptions = timeZone
+    ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }
+    : { dateStyle: 'medium', timeStyle: 'short' };
+  return new Intl.DateTimeFormat(intlLocale(locale), options).format(typeof iso === 'string' ? new Date(iso) : iso);
 }
 
-/** `2026-03` → "Mar 2026" (or "mars 2026", "مارس ۲۰۲۶"). */
+/** `2026-03` → "Mar 2026" (or "mars 2026", "مارس ۲۰۲۶"): a Gregorian month bucket, so named in the Gregorian calendar in every locale. */
 export function formatMonth(locale: string, month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return new Intl.DateTimeFormat(intlLocale(locale), { month: 'short', year: 'numeric', timeZone: 'UTC', calendar: 'gregory' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 /** The integer an amount field stands for, or why it cannot be sent (`tooLarge`: past 2^53). */

@@ -1,16 +1,23 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { i18nOptions, numberFormatter, type Bundle } from './i18n-options.js';
+import { LANGUAGES } from './languages.js';
 
-/** The languages both apps ship. Persian is there to keep the right-to-left layout honest. */
-export const LANGUAGES = [
-  { code: 'en', name: 'English', dir: 'ltr' },
-  { code: 'fr', name: 'Français', dir: 'ltr' },
-  { code: 'fa', name: 'فارسی', dir: 'rtl' },
-] as const;
+export { LANGUAGES } from './languages.js';
+export type { Bundle } from './i18n-options.js';
 
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
-export type Bundle = { [key: string]: string | Bundle };
 export type BundleLoaders = Record<LanguageCode, () => Promise<{ default: Bundle }>>;
+
+/**
+ * The bundle loaders of an app from its `import.meta.glob('./locales/*.json')`: each language
+ * loads its own file; a language whose file is not there yet shows English.
+ */
+export function bundleLoaders(english: Bundle, files: Record<string, () => Promise<{ default: Bundle }>>): BundleLoaders {
+  return Object.fromEntries(
+    LANGUAGES.map((l) => [l.code, l.code === 'en' ? async () => ({ default: english }) : (files[`./locales/${l.code}.json`] ?? (async () => ({ default: {} })))]),
+  ) as BundleLoaders;
+}
 
 const STORAGE_KEY = 'fealty.lang';
 let loaders: BundleLoaders | null = null;
@@ -44,12 +51,7 @@ function applyDocumentLanguage(code: string): void {
  */
 export async function setupI18n(english: Bundle, bundleLoaders: BundleLoaders): Promise<i18n> {
   loaders = bundleLoaders;
-  await i18next.use(initReactI18next).init({
-    lng: 'en',
-    fallbackLng: 'en',
-    resources: { en: { translation: english } },
-    interpolation: { escapeValue: false },
-  });
+  await i18next.use(initReactI18next).use(numberFormatter).init(i18nOptions(english));
   // Only a language the person picked is remembered (chooseLanguage): storing every change
   // would keep the browser's language from the first screen and hide the member's own locale later.
   i18next.on('languageChanged', (lng) => applyDocumentLanguage(lng));

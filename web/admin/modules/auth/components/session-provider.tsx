@@ -1,8 +1,10 @@
+import { useDirection } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../../../api-client';
 import { currentUser, login, logout, signInWithKey, type ConsoleUser, type SessionAnswer } from '../api/auth-api';
 import { can, type Permission } from '../permissions';
+import { chosenLanguage, directionOf, isLanguage, switchLanguage } from '@shared/i18n/i18n';
 
 export type Session =
   | { status: 'loading' }
@@ -22,9 +24,23 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 const signedIn = (me: SessionAnswer): Session => ({ status: 'signedIn', via: 'session', user: me.user, permissions: me.permissions });
 
+/** The console speaks the user's own locale (`uk-UA` → Ukrainian; the program's when they set none), when it ships that language. */
+function useUserLanguage() {
+  const { setDirection } = useDirection();
+  // Through a ref: the session effect runs once, whatever Mantine hands back on each render.
+  const direction = useRef(setDirection);
+  direction.current = setDirection;
+  return useCallback((me: SessionAnswer) => {
+    const lang = me.user.locale.split('-')[0].toLowerCase();
+    if (!isLanguage(lang)) return;
+    void switchLanguage(lang).then(() => direction.current(directionOf(lang)));
+  }, []);
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
   const queryClient = useQueryClient();
+  const showUserLanguage = useUserLanguage();
 
   useEffect(() => {
     let cancelled = false;
@@ -39,6 +55,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       }
       const me = await currentUser().catch(() => null);
+      // Back on a signed-in browser: a language picked on this device stays, else the user's own.
+      if (me && !cancelled && !chosenLanguage()) showUserLanguage(me);
       if (!cancelled) setSession(me ? signedIn(me) : { status: 'signedOut' });
     })();
     // An expired session anywhere sends the user back to the sign-in screen.
@@ -48,13 +66,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [showUserLanguage]);
 
   const signIn = useCallback(async (email: string, password: string) => {
     const me = await login(email, password);
     queryClient.clear();
+    // The device's language until the user is known; from now on their own locale.
+    showUserLanguage(me);
     setSession(signedIn(me));
-  }, [queryClient]);
+  }, [queryClient, showUserLanguage]);
 
   const signInKey = useCallback(async (key: string) => {
     await signInWithKey(key);
