@@ -70,6 +70,19 @@ function startServer(dataDir: string): ChildProcess {
   return child;
 }
 
+/** Signs a person in to the program's portal by e-mail with the test mailbox's code, then picks English as a person would. */
+async function signInByEmail(page: Page, programCode: string, email: string): Promise<void> {
+  await page.goto(`${BASE}/portal/${programCode}/`);
+  await page.getByLabel('Work e-mail', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.getByLabel('6-digit code', { exact: true }).waitFor();
+  const { code } = (await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(email)}&program=${programCode}`)).json()) as { code: string };
+  await page.getByLabel('6-digit code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('h1.hello').waitFor();
+  await page.locator('select.lang').selectOption('en');
+}
+
 async function waitForHealth(child: ChildProcess): Promise<void> {
   // The demo loads on first start: 20 s on an idle machine, several times that on a busy one.
   for (let i = 0; i < 600; i++) {
@@ -636,15 +649,7 @@ async function main(): Promise<void> {
       const page = await ctx.newPage();
       page.setDefaultTimeout(10_000);
       current = page;
-      await page.goto(`${BASE}/portal/${programCode}/`);
-      await page.getByLabel('Work e-mail', { exact: true }).fill(employee.email ?? '');
-      await page.getByRole('button', { name: 'Send me a code' }).click();
-      await page.getByLabel('6-digit code', { exact: true }).waitFor();
-      const { code } = (await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(employee.email ?? '')}&program=${programCode}`)).json()) as { code: string };
-      await page.getByLabel('6-digit code', { exact: true }).fill(code);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.locator('h1.hello').waitFor();
-      await page.locator('select.lang').selectOption('en');
+      await signInByEmail(page, programCode, employee.email ?? '');
       await page.goto(`${BASE}/portal/${programCode}/courses/${course.id}`);
       await page.getByRole('heading', { name: 'E2E safety basics' }).waitFor();
       await page.getByTestId('lesson-one').getByRole('button', { name: 'I have read this lesson' }).click();
@@ -671,15 +676,7 @@ async function main(): Promise<void> {
       const page = await ctx.newPage();
       page.setDefaultTimeout(10_000);
       current = page;
-      await page.goto(`${BASE}/portal/${programCode}/`);
-      await page.getByLabel('Work e-mail', { exact: true }).fill(admin.email ?? '');
-      await page.getByRole('button', { name: 'Send me a code' }).click();
-      await page.getByLabel('6-digit code', { exact: true }).waitFor();
-      const { code } = (await (await fetch(`${BASE}/api/v1/portal/auth/test-code?email=${encodeURIComponent(admin.email ?? '')}&program=${programCode}`)).json()) as { code: string };
-      await page.getByLabel('6-digit code', { exact: true }).fill(code);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.locator('h1.hello').waitFor();
-      await page.locator('select.lang').selectOption('en');
+      await signInByEmail(page, programCode, admin.email ?? '');
       await page.goto(`${BASE}/portal/${programCode}/company`);
       const first = page.getByTestId('approvals').getByTestId('approval').first();
       await first.waitFor();

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../web/shared/i18n/languages.js';
@@ -38,9 +38,7 @@ for (const app of ['admin', 'portal']) {
     });
 
     for (const { code } of LANGUAGES.filter((l) => l.code !== 'en')) {
-      const file = join('web', app, 'locales', `${code}.json`);
-      // A language is registered before its translation lands; until then it shows English.
-      it.skipIf(!existsSync(file))(`${code}: every key, no other, the same placeholders, no English left, one digit system`, () => {
+      it(`${code}: every key, no other, the same placeholders, no English left, one digit system`, () => {
         expect(checkLocale(code, english, load(app, code))).toEqual([]);
       });
     }
