@@ -14,7 +14,10 @@ export const permission = z.enum(PERMISSIONS);
 /** Example: `{"email": "admin@aquapure.example", "password": "…"}` */
 export const loginInput = z.object({ email, password: z.string().min(1).max(200) }).strict();
 
-/** The signed-in console user, as login and `GET /auth/me` answer it. `locale` falls back to the program's. */
+/**
+ * The signed-in console user, as login and `GET /auth/me` answer it. `locale` falls back to the
+ * program's; `ownLocale` is the one the user chose (null: none, and the console keeps the device's language).
+ */
 export const sessionUser = z.object({
   id: z.string(),
   email: z.string(),
@@ -22,6 +25,7 @@ export const sessionUser = z.object({
   role: consoleRole,
   programId: z.string(),
   locale: z.string(),
+  ownLocale: z.string().nullable(),
 });
 
 /**

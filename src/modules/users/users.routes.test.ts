@@ -22,7 +22,7 @@ describe('login', () => {
     const r = await login('OWNER@fealty.test', TEST_PASSWORD);
     expect(r.statusCode).toBe(200);
     const body = r.json();
-    expect(body.user).toEqual({ id: owner.id, email: 'owner@fealty.test', name: 'Test owner', role: 'owner', programId: p.programId, locale: 'en' });
+    expect(body.user).toEqual({ id: owner.id, email: 'owner@fealty.test', name: 'Test owner', role: 'owner', programId: p.programId, locale: 'en', ownLocale: null });
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(body.permissions).toContain('users:write');
     const cookie = String([r.headers['set-cookie']].flat()[0]);

@@ -162,7 +162,7 @@ export function createUsersService(database: Database, deps: { audit: AuditServi
 
   async function sessionUserOf(u: repo.UserRow): Promise<SessionUser> {
     const locale = u.locale ?? (await programs.getProgram(u.programId)).defaultLocale;
-    return { id: u.id, email: u.email, name: u.name, role: u.role, programId: u.programId, locale };
+    return { id: u.id, email: u.email, name: u.name, role: u.role, programId: u.programId, locale, ownLocale: u.locale ?? null };
   }
 }
 

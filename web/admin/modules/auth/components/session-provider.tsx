@@ -24,14 +24,19 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 const signedIn = (me: SessionAnswer): Session => ({ status: 'signedIn', via: 'session', user: me.user, permissions: me.permissions });
 
-/** The console speaks the user's own locale (`uk-UA` → Ukrainian; the program's when they set none), when it ships that language. */
+/**
+ * The console speaks the user's own locale (`uk-UA` → Ukrainian) when they set one and it ships
+ * that language; a user who set none keeps the device's language (not the program's: a French
+ * program's English-speaking manager should not get French because the members speak it).
+ */
 function useUserLanguage() {
   const { setDirection } = useDirection();
   // Through a ref: the session effect runs once, whatever Mantine hands back on each render.
   const direction = useRef(setDirection);
   direction.current = setDirection;
   return useCallback((me: SessionAnswer) => {
-    const lang = me.user.locale.split('-')[0].toLowerCase();
+    if (!me.user.ownLocale) return;
+    const lang = me.user.ownLocale.split('-')[0].toLowerCase();
     if (!isLanguage(lang)) return;
     void switchLanguage(lang).then(() => direction.current(directionOf(lang)));
   }, []);
