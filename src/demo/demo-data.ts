@@ -33,6 +33,7 @@ import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
+import { loadDemoRewards } from './demo-rewards.js';
 // Bulk grants (#14)
 import { loadDemoGrants } from './demo-grants.js';
 import { loadDemoOffboarding } from './demo-offboarding.js'; // offboarding (#14)
@@ -613,6 +614,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoSurveys(services, ctx, plan, memberIds);
   // Courses (#19): two courses, a rule for completions, some people passing through the attempt path.
   await loadDemoCourses(services, ctx, plan, memberIds);
+  // The rewards catalog (#21): the rewards the history names, for the console, the portal, the stamp card and company rights.
+  await loadDemoRewards(services, ctx);
   // Virtual loyalty cards (#17): a design of each kind.
   await loadDemoCards(services, ctx);
   // Rights inside a company (#14): limits per role on the company wallet, one redemption waiting for C-1001's partner admin.
