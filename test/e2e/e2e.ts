@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 
 /**
  * The browser tests of the console and the partner portal, against a real server (embedded
@@ -724,6 +725,63 @@ async function main(): Promise<void> {
       check((await api<{ status: string }>('GET', `/members/${who.id}`)).status === 'left', 'the member is left');
       check((await points(`/members/${who.id}/wallets`)) === 0 && (await points(`/accounts/${who.accountId}/wallets`)) >= company + mine, `the balance moved (${mine} → company ${company})`);
       await ctx.close();
+    });
+
+    // Accessibility in six languages (#20): the console dashboard and the portal home in each language, screenshot and axe (WCAG 2 A and AA), no serious or critical violation.
+    await step('a11y: console dashboard and portal home in en, fr, fa, uk, hi, tl — axe finds no serious or critical violation', async () => {
+      const problems: string[] = [];
+      const audit = async (page: Page, name: string, lang: string) => {
+        const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+        check(html.lang === lang, `${name}: <html lang> is ${html.lang}, not ${lang}`);
+        check(html.dir === (lang === 'fa' ? 'rtl' : 'ltr'), `${name}: <html dir> is ${html.dir} in ${lang}`);
+        await shot(page, name);
+        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+        for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+          problems.push(`${name}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ')}${v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''}`);
+        }
+      };
+      const languages = ['en', 'fr', 'fa', 'uk', 'hi', 'tl'];
+      const consoleCtx = await browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+      const consolePage = await consoleCtx.newPage();
+      consolePage.setDefaultTimeout(15_000);
+      current = consolePage;
+      await consolePage.goto(`${BASE}/`);
+      if (owner) {
+        await consolePage.getByLabel('E-mail').fill(OWNER.email);
+        await consolePage.locator('input[type=password]').fill(OWNER.password);
+      } else {
+        await consolePage.getByRole('button', { name: 'Sign in with an API key instead' }).click();
+        await consolePage.getByLabel('API key').fill(KEY);
+      }
+      await consolePage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await consolePage.getByRole('navigation').waitFor();
+      for (const lang of languages) {
+        await consolePage.goto(`${BASE}/`);
+        await consolePage.getByTestId('stat-accounts-30').waitFor();
+        await consolePage.locator('header select').selectOption(lang);
+        await consolePage.waitForFunction((l) => document.documentElement.lang === l, lang);
+        await consolePage.locator('.recharts-bar-rectangle').first().waitFor();
+        await consolePage.waitForLoadState('networkidle');
+        await audit(consolePage, `console-dashboard-${lang}`, lang);
+      }
+      await consolePage.locator('header select').selectOption('en');
+      await consoleCtx.close();
+      const phoneCtx = await browser!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      const phonePage = await phoneCtx.newPage();
+      phonePage.setDefaultTimeout(15_000);
+      current = phonePage;
+      await signInByEmail(phonePage, programCode, employee.email ?? '');
+      for (const lang of languages) {
+        await phonePage.locator('select.lang').selectOption(lang);
+        await phonePage.waitForFunction((l) => document.documentElement.lang === l, lang);
+        await phonePage.getByTestId('balance-points-available').waitFor();
+        await phonePage.waitForLoadState('networkidle');
+        await audit(phonePage, `portal-home-${lang}`, lang);
+      }
+      await phonePage.locator('select.lang').selectOption('en');
+      await phoneCtx.close();
+      if (problems.length) console.log(`    axe:\n      ${problems.join('\n      ')}`);
+      check(problems.length === 0, `axe found ${problems.length} serious or critical violation(s) (listed above)`);
     });
 
     // The two screenshots the README shows.

@@ -26,7 +26,9 @@ export function RebateCard({ s, compact = false }: { s: RebateStanding; compact?
     <section className="card" aria-label={s.name} data-testid={`rebate-${s.rebateId}`}>
       <div className="card-head">
         <h2>{s.name}</h2>
-        <span className="muted small">{s.period}</span>
+        <span className="muted small" dir="ltr">
+          {s.period}
+        </span>
       </div>
       <p className="big">{s.bracket ? t('rebates.rate', { rate: from }) : t('rebates.noRate')}</p>
       {s.next ? (

@@ -43,8 +43,9 @@ export function PortalShell({ session, path, unread = 0, onSignOut, children }: 
       </a>
       <header className="top">
         <div className="who">
-          <strong>{session.account.name}</strong>
-          <span>{session.member.name}</span>
+          {/* Names keep their own direction (and their ellipsis at their end) inside a right-to-left page. */}
+          <strong dir="auto">{session.account.name}</strong>
+          <span dir="auto">{session.member.name}</span>
         </div>
         <LanguageSelect />
         <button type="button" className="link" onClick={onSignOut}>
