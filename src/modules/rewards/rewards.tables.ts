@@ -168,7 +168,7 @@ export const companyWalletRights = pgTable(
 export const companyWalletLimits = pgTable(
   'company_wallet_limits',
   {
-    programId: text('program_id').notNull(),
+    programId: text('program_id').notNull().references(() => programs.id),
     role: text('role').notNull(),
     currency: text('currency').notNull(),
     perRedemption: bigint('per_redemption', { mode: 'bigint' }),

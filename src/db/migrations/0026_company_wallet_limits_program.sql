@@ -1,0 +1,1 @@
+ALTER TABLE "company_wallet_limits" ADD CONSTRAINT "company_wallet_limits_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;
