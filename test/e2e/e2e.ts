@@ -71,6 +71,20 @@ function startServer(dataDir: string): ChildProcess {
   return child;
 }
 
+/** Signs in to the console as the demo's owner (or with the bootstrap API key when the owner could not be made). */
+async function signInToConsole(page: Page, asOwner: boolean): Promise<void> {
+  await page.goto(`${BASE}/`);
+  if (asOwner) {
+    await page.getByLabel('E-mail').fill(OWNER.email);
+    await page.locator('input[type=password]').fill(OWNER.password);
+  } else {
+    await page.getByRole('button', { name: 'Sign in with an API key instead' }).click();
+    await page.getByLabel('API key').fill(KEY);
+  }
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('navigation').waitFor();
+}
+
 /** Signs a person in to the program's portal by e-mail with the test mailbox's code, then picks English as a person would. */
 async function signInByEmail(page: Page, programCode: string, email: string): Promise<void> {
   await page.goto(`${BASE}/portal/${programCode}/`);
@@ -81,7 +95,10 @@ async function signInByEmail(page: Page, programCode: string, email: string): Pr
   await page.getByLabel('6-digit code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('h1.hello').waitFor();
+  // The member's own language arrives with their profile; pick English only once it has been applied.
+  await page.waitForLoadState('networkidle');
   await page.locator('select.lang').selectOption('en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
 }
 
 async function waitForHealth(child: ChildProcess): Promise<void> {
@@ -607,16 +624,7 @@ async function main(): Promise<void> {
     adminPage.setDefaultTimeout(10_000);
     current = adminPage;
     await step('console: an adjustment picked by the account name, and Adjust on the account page', async () => {
-      await adminPage.goto(`${BASE}/`);
-      if (owner) {
-        await adminPage.getByLabel('E-mail').fill(OWNER.email);
-        await adminPage.locator('input[type=password]').fill(OWNER.password);
-      } else {
-        await adminPage.getByRole('button', { name: 'Sign in with an API key instead' }).click();
-        await adminPage.getByLabel('API key').fill(KEY);
-      }
-      await adminPage.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await adminPage.getByRole('navigation').waitFor();
+      await signInToConsole(adminPage, owner);
       const target = await api<{ id: string; name: string; externalId: string }>('GET', '/accounts/ext:C-1001');
       const balance = async () => (await api<{ currency: string; available: number }[]>('GET', `/accounts/${target.id}/wallets`)).find((w) => w.currency === 'points')?.available ?? 0;
       const before = await balance();
@@ -693,16 +701,7 @@ async function main(): Promise<void> {
     await step('console: a member is marked as left and their balance moves to the company wallet', async () => {
       const ctx = await browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
       const page = await ctx.newPage();
-      await page.goto(`${BASE}/`);
-      if (owner) {
-        await page.getByLabel('E-mail').fill(OWNER.email);
-        await page.locator('input[type=password]').fill(OWNER.password);
-      } else {
-        await page.getByRole('button', { name: 'Sign in with an API key instead' }).click();
-        await page.getByLabel('API key').fill(KEY);
-      }
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('navigation').waitFor();
+      await signInToConsole(page, owner);
       const points = async (path: string) => (await api<{ currency: string; available: number }[]>('GET', path)).find((w) => w.currency === 'points')?.available ?? 0;
       // A person with points of their own, so that leaving moves something.
       let who: { id: string; accountId: string } | undefined;
@@ -746,16 +745,7 @@ async function main(): Promise<void> {
       const consolePage = await consoleCtx.newPage();
       consolePage.setDefaultTimeout(15_000);
       current = consolePage;
-      await consolePage.goto(`${BASE}/`);
-      if (owner) {
-        await consolePage.getByLabel('E-mail').fill(OWNER.email);
-        await consolePage.locator('input[type=password]').fill(OWNER.password);
-      } else {
-        await consolePage.getByRole('button', { name: 'Sign in with an API key instead' }).click();
-        await consolePage.getByLabel('API key').fill(KEY);
-      }
-      await consolePage.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await consolePage.getByRole('navigation').waitFor();
+      await signInToConsole(consolePage, owner);
       for (const lang of languages) {
         await consolePage.goto(`${BASE}/`);
         await consolePage.getByTestId('stat-accounts-30').waitFor();
