@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { inTransaction } from '../../db/database.js';
 import { createTestApp, type TestApp, type TestProgram } from '../../../test/support/app.js';
+import { startTestSmtp, type TestSmtp } from '../../../test/support/smtp-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.js';
 
 /**
@@ -19,35 +18,6 @@ let t: TestApp;
 let clock: Date;
 const at = (iso: string) => (clock = new Date(iso));
 const later = (ms: number) => (clock = new Date(clock.getTime() + ms));
-
-type Smtp = { port: number; mails: ParsedMail[]; close(): Promise<void>; refuseNext: number };
-async function startSmtp(): Promise<Smtp> {
-  const state: Smtp = { port: 0, mails: [], refuseNext: 0, close: async () => {} };
-  const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'club' && auth.password === 'smtp-pass-W9x') return cb(null, { user: auth.username });
-      cb(new Error('Invalid username or password'));
-    },
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream).then((m) => {
-        state.mails.push(m);
-        cb();
-      }, cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  state.port = (server.server.address() as AddressInfo).port;
-  state.close = () => new Promise<void>((r) => server.close(() => r()));
-  return state;
-}
 
 /** An HTTP gateway that refuses every message with this status. */
 async function startRefuser(status: number): Promise<{ url: string; calls: number; close(): Promise<void> }> {
@@ -65,13 +35,13 @@ async function startRefuser(status: number): Promise<{ url: string; calls: numbe
   return state;
 }
 
-let smtp: Smtp;
+let smtp: TestSmtp;
 let rx: WebhookReceiver;
 
 beforeAll(async () => {
   at('2026-03-02T10:00:00Z');
   t = await createTestApp({ now: () => clock, services: { secretKey: Buffer.alloc(32, 9), publicUrl: 'https://loyalty.test', devMailbox: true } });
-  smtp = await startSmtp();
+  smtp = await startTestSmtp({ login: { user: 'club', password: 'smtp-pass-W9x' }, refuses: (a) => a.startsWith('nobody@') });
   rx = await startWebhookReceiver();
 });
 afterAll(async () => {

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/database.js';
 import { createServices } from '../../services.js';
 import { createTestApp, sessionCookieOf, type TestApp, type TestProgram } from '../../../test/support/app.js';
+import { startTestSmtp, type TestSmtp } from '../../../test/support/smtp-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.js';
 import type { CodeLog } from '../portal/index.js';
 
@@ -18,26 +16,9 @@ import type { CodeLog } from '../portal/index.js';
 
 const API = '/api/v1';
 let t: TestApp;
-let smtp: { port: number; mails: ParsedMail[]; close(): Promise<void> };
+let smtp: TestSmtp;
 let rx: WebhookReceiver;
 let seq = 0;
-
-async function startSmtp() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _s, cb) {
-      simpleParser(stream).then((m) => {
-        mails.push(m);
-        cb();
-      }, cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.server.address() as AddressInfo).port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const post = (path: string, body: unknown) =>
   t.app.inject({ method: 'POST', url: `${API}${path}`, remoteAddress: `10.7.0.${seq++ % 250}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
@@ -63,7 +44,7 @@ async function consoleView(p: TestProgram, memberId: string) {
 
 beforeAll(async () => {
   t = await createTestApp({ services: { secretKey: Buffer.alloc(32, 5), devMailbox: true } });
-  smtp = await startSmtp();
+  smtp = await startTestSmtp();
   rx = await startWebhookReceiver();
 });
 afterAll(async () => {
