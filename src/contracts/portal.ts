@@ -92,6 +92,8 @@ export const portalSession = z.object({
   partnerAdmin: z.boolean(),
   locale: z.string(),
   currencies: z.array(portalCurrency),
+  /** Spend currency (#21): ISO 4217 code of the program's purchase amounts, so spend reads as money. */
+  spendCurrency: z.string(),
   csrfToken: z.string(),
 });
 

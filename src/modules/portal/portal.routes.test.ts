@@ -123,7 +123,7 @@ describe('portal sign-in with a one-time code', () => {
 describe('a signed-in member', () => {
   it('reads themselves, their wallets and their history, and nothing of anyone else', async () => {
     const me = (await t.callAs(employee, 'GET', `${API}/portal/me`)).json();
-    expect(me).toMatchObject({ member: { id: employee.id, name: 'Taras Foreman' }, account: { name: 'Aqua Install' }, partnerAdmin: false, csrfToken: employee.csrfToken });
+    expect(me).toMatchObject({ member: { id: employee.id, name: 'Taras Foreman' }, account: { name: 'Aqua Install' }, partnerAdmin: false, spendCurrency: 'EUR', csrfToken: employee.csrfToken });
     const wallets = (await t.callAs(employee, 'GET', `${API}/portal/wallets`)).json();
     expect(wallets.items).toEqual([expect.objectContaining({ currency: 'points', available: 700 })]);
     const entries = (await t.callAs(employee, 'GET', `${API}/portal/entries`)).json();

@@ -301,9 +301,9 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     async me(p: MemberPrincipal) {
       const member = await memberOr404(p.programId, p.id);
       const account = await accountOf(p.programId, member.accountId);
-      const { defaultLocale } = await programs.getProgram(p.programId);
+      const { defaultLocale, spendCurrency } = await programs.getProgram(p.programId);
       const currencies = (await programs.listCurrencies(p.programId)).map(toPortalCurrency);
-      return { member: toPortalMember(member), account: toPortalAccount(account), partnerAdmin: member.partnerAdmin, locale: member.locale ?? defaultLocale, currencies };
+      return { member: toPortalMember(member), account: toPortalAccount(account), partnerAdmin: member.partnerAdmin, locale: member.locale ?? defaultLocale, currencies, spendCurrency };
     },
 
     async wallets(p: MemberPrincipal) {

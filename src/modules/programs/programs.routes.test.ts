@@ -50,6 +50,22 @@ describe('program setup', () => {
     expect(audit.items[0]).toMatchObject({ action: 'program.updated', before: { accountShare: 80 }, after: { accountShare: 70 }, actor: { type: 'key' } });
   });
 
+  it('has a spend currency, EUR unless set, refusing what ISO 4217 does not know (#21)', async () => {
+    expect((await t.call(p, 'GET', '/api/v1/program')).json().spendCurrency).toBe('EUR');
+    for (const bad of ['eur', 'ABC', 'EURO', '']) {
+      const r = await t.call(p, 'PATCH', '/api/v1/program', { spendCurrency: bad });
+      expect(r.statusCode, bad).toBe(422);
+      expect(r.json().errors[0].path).toBe('spendCurrency');
+    }
+    expect((await t.call(p, 'GET', '/api/v1/program')).json().spendCurrency).toBe('EUR');
+    const r = await t.call(p, 'PATCH', '/api/v1/program', { spendCurrency: 'UAH' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().spendCurrency).toBe('UAH');
+    const audit = (await t.call(p, 'GET', '/api/v1/audit?action=program.updated')).json();
+    expect(audit.items[0]).toMatchObject({ before: { spendCurrency: 'EUR' }, after: { spendCurrency: 'UAH' } });
+    await t.call(p, 'PATCH', '/api/v1/program', { spendCurrency: 'EUR' });
+  });
+
   it('shows a new API key once, lists it by prefix and revokes it', async () => {
     const created = await t.call(p, 'POST', '/api/v1/api-keys', { name: 'ERP' });
     expect(created.statusCode).toBe(201);

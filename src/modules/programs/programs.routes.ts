@@ -18,6 +18,7 @@ const program = z.object({
   allowNegative: z.boolean(),
   autoCreateAccounts: z.boolean(),
   offboardingPolicy,
+  spendCurrency: z.string().describe('ISO 4217 code of the money purchase amounts are in (event `amount`, spend, tier thresholds), in its minor units: 125000 with EUR is €1,250.00.'),
   createdAt: z.string(),
 });
 const currency = z.object({
@@ -64,6 +65,12 @@ export const programPatch = z
     allowNegative: z.boolean().optional(),
     autoCreateAccounts: z.boolean().optional(),
     offboardingPolicy: offboardingPolicy.optional().describe('What a leaving member\'s personal balance becomes: moveToCompany (default), keepUntilExpiry or forfeit.'),
+    spendCurrency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+      .refine((c) => Intl.supportedValuesOf('currency').includes(c), 'is not a currency ISO 4217 knows')
+      .optional()
+      .describe('The money purchase amounts are in (default EUR). Changing it relabels amounts, it converts nothing.'),
   })
   .strict();
 

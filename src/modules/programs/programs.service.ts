@@ -24,6 +24,8 @@ export type Program = {
   autoCreateAccounts: boolean;
   /** What a leaving member's balance becomes (docs/channel-programs.md "Offboarding"). */
   offboardingPolicy: OffboardingPolicy;
+  /** ISO 4217 code of the money purchase amounts (`amount`, spend, tier thresholds) are in, in its minor units. */
+  spendCurrency: string;
   createdAt: string;
 };
 export type Currency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; expiry: { months: number } | null };
@@ -59,6 +61,7 @@ const toProgram = (p: repo.ProgramRow): Program => ({
   allowNegative: p.allowNegative,
   autoCreateAccounts: p.autoCreateAccounts,
   offboardingPolicy: p.offboardingPolicy,
+  spendCurrency: p.spendCurrency,
   createdAt: p.createdAt.toISOString(),
 });
 const toCurrency = (c: repo.CurrencyRow): Currency => ({
@@ -238,7 +241,7 @@ export function createProgramsService(database: Database, deps: { audit: AuditSe
       return toProgram(p);
     },
 
-    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'code' | 'phoneCountry' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts' | 'offboardingPolicy'>>) {
+    async updateProgram(ctx: RequestContext, patch: Partial<Pick<Program, 'name' | 'code' | 'phoneCountry' | 'timeZone' | 'defaultLocale' | 'accountShare' | 'allowNegative' | 'autoCreateAccounts' | 'offboardingPolicy' | 'spendCurrency'>>) {
       return inTransaction(database, async (tx) => {
         const before = await repo.findProgram(tx, ctx.programId);
         if (!before) throw programError('PROGRAM_NOT_FOUND', 'The program does not exist.');

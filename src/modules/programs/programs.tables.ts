@@ -21,6 +21,8 @@ export const programs = pgTable(
     autoCreateAccounts: boolean('auto_create_accounts').notNull().default(false),
     /** Offboarding (#14): what a leaving member's balance becomes (src/contracts/accounts.ts `offboardingPolicy`). */
     offboardingPolicy: text('offboarding_policy', { enum: ['moveToCompany', 'keepUntilExpiry', 'forfeit'] }).notNull().default('moveToCompany'),
+    // Spend currency (#21): the money (ISO 4217) the program's purchase amounts are in, so spend is shown and entered as money.
+    spendCurrency: text('spend_currency').notNull().default('EUR'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -12,6 +12,8 @@ export type ProgramView = {
   autoCreateAccounts: boolean;
   /** Offboarding (#14): what a leaving member's balance becomes. */
   offboardingPolicy: OffboardingPolicy;
+  /** Spend currency (#21): ISO 4217 code of purchase amounts, spend and tier thresholds (minor units). */
+  spendCurrency: string;
   createdAt: string;
   currencies: (CurrencyInfo & { name: string; expiry: { months: number } | null })[];
   roles: { code: string; name: string }[];
@@ -34,6 +36,7 @@ export type ProgramSettingsBody = Partial<{
   allowNegative: boolean;
   autoCreateAccounts: boolean;
   offboardingPolicy: OffboardingPolicy;
+  spendCurrency: string;
 }>;
 export type ProgramSettingsView = ProgramView & { code: string; phoneCountry: string | null };
 export type CurrencyBody = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency?: string; expiry?: { months: number } };

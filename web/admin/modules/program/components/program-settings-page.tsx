@@ -15,6 +15,7 @@ import { CompanyRightsEditor } from './company-rights-editor';
 
 const LOCALES = ['en', 'fr', 'fa', 'uk', 'hi', 'tl'];
 const KINDS = ['points', 'money', 'stamps'] as const;
+const ISO_CURRENCIES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : ['EUR', 'USD', 'UAH', 'INR', 'PHP', 'IRR'];
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC', 'Europe/Paris'];
 
 /** The server's field errors by path, for forms whose schema lives on the server only. */
@@ -72,6 +73,7 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
     allowNegative: program.allowNegative,
     autoCreateAccounts: program.autoCreateAccounts,
     offboardingPolicy: program.offboardingPolicy,
+    spendCurrency: program.spendCurrency,
   });
   const [saved, setSaved] = useState(false);
   const mutation = useMutation({
@@ -100,6 +102,7 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
     if (v.allowNegative !== program.allowNegative) body.allowNegative = v.allowNegative;
     if (v.autoCreateAccounts !== program.autoCreateAccounts) body.autoCreateAccounts = v.autoCreateAccounts;
     if (v.offboardingPolicy !== program.offboardingPolicy) body.offboardingPolicy = v.offboardingPolicy;
+    if (v.spendCurrency !== program.spendCurrency) body.spendCurrency = v.spendCurrency;
     mutation.mutate(body);
   }
   return (
@@ -113,6 +116,8 @@ function GeneralSettings({ program }: { program: ProgramSettingsView }) {
             <Select label={t('admin.settings.defaultLocale')} data={[...new Set([program.defaultLocale, ...LOCALES])]} value={v.defaultLocale} onChange={(x) => set('defaultLocale', x ?? program.defaultLocale)} error={errors.defaultLocale} allowDeselect={false} />
             <TextInput label={t('admin.settings.phoneCountry')} description={t('admin.settings.phoneCountryHint')} value={v.phoneCountry} onChange={(e) => set('phoneCountry', e.currentTarget.value)} error={errors.phoneCountry} maxLength={2} />
             <NumberInput label={t('admin.settings.accountShare')} description={t('admin.settings.accountShareHint')} value={v.accountShare} onChange={(x) => set('accountShare', typeof x === 'number' ? x : Number(x) || 0)} min={0} max={100} allowDecimal={false} suffix=" %" error={errors.accountShare} />
+            {/* Spend currency (#21) */}
+            <Select label={t('admin.settings.spendCurrency')} description={t('admin.settings.spendCurrencyHint')} data={[...new Set([program.spendCurrency, ...ISO_CURRENCIES])]} value={v.spendCurrency} onChange={(x) => set('spendCurrency', x ?? program.spendCurrency)} error={errors.spendCurrency} searchable allowDeselect={false} data-testid="program-spend-currency" />
           </SimpleGrid>
           <Switch label={t('admin.settings.allowNegative')} description={t('admin.settings.allowNegativeHint')} checked={v.allowNegative} onChange={(e) => set('allowNegative', e.currentTarget.checked)} />
           <Switch label={t('admin.settings.autoCreateAccounts')} description={t('admin.settings.autoCreateAccountsHint')} checked={v.autoCreateAccounts} onChange={(e) => set('autoCreateAccounts', e.currentTarget.checked)} />

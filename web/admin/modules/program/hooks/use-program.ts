@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
+import { formatMoney, minorDigitsOf } from '@shared/format/format';
 import { useFormat } from '@shared/format/use-format';
 import { fetchEventTypes, fetchProgram } from '../api/program-api';
 
@@ -27,4 +28,17 @@ export function useAmountFormat() {
 export function useCurrencyName() {
   const program = useProgram().data;
   return useCallback((code: string) => program?.currencies.find((c) => c.code === code)?.name ?? code, [program]);
+}
+
+/**
+ * The program's spend currency (#21): purchase amounts, spend, tier thresholds and discount steps
+ * are money in it, in minor units — shown as money and typed in major units.
+ */
+export function useSpend() {
+  const iso = useProgram().data?.spendCurrency ?? 'EUR';
+  const f = useFormat();
+  return useMemo(() => {
+    const digits = minorDigitsOf(iso);
+    return { iso, digits, format: (minor: number) => formatMoney(f.locale, minor, iso, digits) };
+  }, [iso, f]);
 }

@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Button, Card, Group, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { accumulativeInput } from '@contracts/tiers';
@@ -6,11 +6,13 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
 import type { AccumulativeView } from '../api/tiers-api';
 import { useAccumulative, useSaveAccumulative } from '../hooks/use-tiers';
+import { useSpend } from '../../program/hooks/use-program';
+import { useAmountInput } from '@shared/format/use-amount-input';
 
 type Num = number | string;
-type Values = { steps: { minSpend: Num; discountPercent: Num }[] };
+/** `minSpend` as typed: money in major units of the program's spend currency (#21). */
+type Values = { steps: { minSpend: string; discountPercent: Num }[] };
 const num = (v: Num) => (v === '' ? Number.NaN : Number(v));
-const toBody = (v: Values) => ({ steps: v.steps.map((s) => ({ minSpend: num(s.minSpend), discountPercent: num(s.discountPercent) })) });
 
 /** The accumulative discount steps (cumulative spend → discount); an empty table switches it off. */
 export function AccumulativeEditor({ canWrite }: { canWrite: boolean }) {
@@ -23,9 +25,20 @@ function AccumulativeForm({ initial, canWrite }: { initial: AccumulativeView; ca
   const { t } = useTranslation();
   const save = useSaveAccumulative();
   const [saved, setSaved] = useState(false);
-  const form = useContractForm<Values, typeof accumulativeInput>(accumulativeInput, { steps: initial.steps }, toBody);
+  const spend = useSpend();
+  const amountInput = useAmountInput();
+  const minorOf = (text: string) => {
+    const r = text.trim() ? amountInput.parse(text, spend.digits, spend.iso) : null;
+    return r && 'amount' in r ? r.amount : Number.NaN;
+  };
+  const toBody = (v: Values) => ({ steps: v.steps.map((s) => ({ minSpend: minorOf(s.minSpend), discountPercent: num(s.discountPercent) })) });
+  const form = useContractForm<Values, typeof accumulativeInput>(
+    accumulativeInput,
+    { steps: initial.steps.map((s) => ({ minSpend: amountInput.toText(s.minSpend, spend.digits), discountPercent: s.discountPercent })) },
+    toBody,
+  );
   const { values, setValues, errors, setErrors } = form;
-  const setStep = (i: number, key: 'minSpend' | 'discountPercent', v: Num) => {
+  const setStep = (i: number, key: 'minSpend' | 'discountPercent', v: Num | string) => {
     setSaved(false);
     setValues((s) => ({ steps: s.steps.map((x, j) => (j === i ? { ...x, [key]: v } : x)) }));
     setErrors((e) => {
@@ -60,7 +73,7 @@ function AccumulativeForm({ initial, canWrite }: { initial: AccumulativeView; ca
             </Text>
             {values.steps.map((s, i) => (
               <Group key={i} align="flex-start" wrap="nowrap">
-                <NumberInput label={t('tiers.accumulative.minSpend', { n: i + 1 })} value={s.minSpend} onChange={(v) => setStep(i, 'minSpend', v)} error={errors[`steps.${i}.minSpend`]} min={0} allowDecimal={false} />
+                <TextInput label={t('tiers.accumulative.minSpendMoney', { n: i + 1, currency: spend.iso })} inputMode="decimal" value={s.minSpend} onChange={(e) => setStep(i, 'minSpend', e.currentTarget.value)} error={errors[`steps.${i}.minSpend`]} />
                 <NumberInput label={t('tiers.accumulative.discountPercent', { n: i + 1 })} value={s.discountPercent} onChange={(v) => setStep(i, 'discountPercent', v)} error={errors[`steps.${i}.discountPercent`]} min={0} max={100} decimalScale={2} />
                 <ActionIcon variant="subtle" color="red" mt={28} aria-label={t('tiers.accumulative.remove', { n: i + 1 })} onClick={() => setValues((v) => ({ steps: v.steps.filter((_, j) => j !== i) }))}>
                   ×

@@ -6,6 +6,8 @@ import { ErrorAlert } from '../../ui/components/error-alert';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
 import type { TierView } from '../api/tiers-api';
 import { useSaveTier } from '../hooks/use-tiers';
+import { useSpend } from '../../program/hooks/use-program';
+import { useAmountInput } from '@shared/format/use-amount-input';
 
 type Num = number | string;
 type Values = {
@@ -16,7 +18,8 @@ type Values = {
   metric: 'spend' | 'units' | 'points';
   period: 'rolling' | 'year' | 'quarter';
   rollingMonths: Num;
-  min: Num;
+  /** The threshold as typed: money in major units for spend (the program's spend currency), a whole number otherwise. */
+  min: string;
   discountPercent: Num;
   multiplier: Num;
   perks: string[];
@@ -26,7 +29,10 @@ type Values = {
 const num = (v: Num) => (v === '' ? Number.NaN : Number(v));
 const opt = (v: Num) => (v === '' ? undefined : Number(v));
 
-const fromTier = (x: TierView | null): Values =>
+/** How the threshold reads and parses: spend as money in the program's spend currency (#21). */
+type MinField = { toText: (min: number, metric: Values['metric']) => string; parse: (text: string, metric: Values['metric']) => number };
+
+const fromTier = (x: TierView | null, minField: MinField): Values =>
   x
     ? {
         code: x.code,
@@ -36,7 +42,7 @@ const fromTier = (x: TierView | null): Values =>
         metric: x.qualify.metric,
         period: 'rollingMonths' in x.qualify.period ? 'rolling' : x.qualify.period.calendar,
         rollingMonths: 'rollingMonths' in x.qualify.period ? x.qualify.period.rollingMonths : 12,
-        min: x.qualify.min,
+        min: minField.toText(x.qualify.min, x.qualify.metric),
         discountPercent: x.benefits.discountPercent,
         multiplier: x.benefits.multiplier,
         perks: x.benefits.perks,
@@ -44,11 +50,11 @@ const fromTier = (x: TierView | null): Values =>
       }
     : { code: '', name: '', rank: '', ladder: 'default', metric: 'spend', period: 'rolling', rollingMonths: 12, min: '', discountPercent: '', multiplier: '', perks: [], graceDays: 30 };
 
-const toFields = (v: Values) => ({
+const toFields = (v: Values, minField: MinField) => ({
   name: v.name,
   rank: num(v.rank),
   ladder: v.ladder.trim() || undefined,
-  qualify: { metric: v.metric, period: v.period === 'rolling' ? { rollingMonths: num(v.rollingMonths) } : { calendar: v.period }, min: num(v.min) },
+  qualify: { metric: v.metric, period: v.period === 'rolling' ? { rollingMonths: num(v.rollingMonths) } : { calendar: v.period }, min: minField.parse(v.min, v.metric) },
   benefits: { discountPercent: opt(v.discountPercent), multiplier: opt(v.multiplier), perks: v.perks },
   graceDays: opt(v.graceDays),
 });
@@ -57,8 +63,22 @@ const toFields = (v: Values) => ({
 export function TierForm({ tier, onDone }: { tier: TierView | null; onDone: () => void }) {
   const { t } = useTranslation();
   const save = useSaveTier(tier?.code ?? null);
-  const form = useContractForm<Values, typeof tierInput | typeof tierPatch>(tier ? tierPatch : tierInput, fromTier(tier), (v) => (tier ? toFields(v) : { code: v.code.trim(), ...toFields(v) }));
+  const spend = useSpend();
+  const amountInput = useAmountInput();
+  const digitsOf = (metric: Values['metric']) => (metric === 'spend' ? spend.digits : null);
+  const minField: MinField = {
+    toText: (min, metric) => amountInput.toText(min, digitsOf(metric)),
+    parse: (text, metric) => {
+      if (!text.trim()) return Number.NaN;
+      const r = amountInput.parse(text, digitsOf(metric), spend.iso);
+      return 'amount' in r ? r.amount : Number.NaN;
+    },
+  };
+  const form = useContractForm<Values, typeof tierInput | typeof tierPatch>(tier ? tierPatch : tierInput, fromTier(tier, minField), (v) => (tier ? toFields(v, minField) : { code: v.code.trim(), ...toFields(v, minField) }));
   const { values, set, errors } = form;
+  // What is wrong with a threshold typed so far ("12,505" in euros), before the schema's own message.
+  const typed = values.min.trim() ? amountInput.parse(values.min, digitsOf(values.metric), spend.iso) : null;
+  const minMessage = typed && 'message' in typed ? typed.message : undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -92,7 +112,15 @@ export function TierForm({ tier, onDone }: { tier: TierView | null; onDone: () =
             error={errors['qualify.metric']}
             allowDeselect={false}
           />
-          <NumberInput label={t('tiers.form.min')} value={values.min} onChange={(v) => set('min', v)} error={errors['qualify.min']} min={1} allowDecimal={false} required />
+          <TextInput
+            label={values.metric === 'spend' ? t('tiers.form.minMoney', { currency: spend.iso }) : t('tiers.form.min')}
+            inputMode="decimal"
+            value={values.min}
+            onChange={(e) => set('min', e.currentTarget.value)}
+            error={errors['qualify.min'] ?? minMessage}
+            data-testid="tier-min"
+            required
+          />
         </Group>
         <Group grow align="flex-start">
           <Select

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
+import { useSpend } from '../../program/hooks/use-program';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import type { TierView } from '../api/tiers-api';
@@ -13,6 +14,7 @@ import { TierForm } from './tier-form';
 export function TiersPage() {
   const { t } = useTranslation();
   const f = useFormat();
+  const spend = useSpend();
   const { can } = useSession();
   const tiers = useTiers();
   const evaluate = useEvaluateTiers();
@@ -59,7 +61,7 @@ export function TiersPage() {
                   <Table.Td>
                     <Badge variant="light">{x.name}</Badge>
                   </Table.Td>
-                  <Table.Td>{t(`tiers.metric.${x.qualify.metric}`, { min: f.number(x.qualify.min), period: period(x.qualify) })}</Table.Td>
+                  <Table.Td>{t(`tiers.metric.${x.qualify.metric}`, { min: x.qualify.metric === 'spend' ? spend.format(x.qualify.min) : f.number(x.qualify.min), period: period(x.qualify) })}</Table.Td>
                   <Table.Td ta="end">{f.percent(x.benefits.discountPercent / 100)}</Table.Td>
                   <Table.Td ta="end">× {f.number(x.benefits.multiplier)}</Table.Td>
                   <Table.Td>{x.benefits.perks.join(', ')}</Table.Td>

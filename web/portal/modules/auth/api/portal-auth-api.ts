@@ -5,7 +5,7 @@ export type PortalMember = { id: string; accountId: string; name: string; role: 
 export type PortalAccount = { id: string; name: string; type: string; status: 'active' | 'suspended' | 'closed'; employeeIncentives: boolean };
 export type PortalCurrency = { code: string; name: string; kind: 'points' | 'money' | 'stamps'; moneyCurrency: string | null; minorDigits: number | null };
 /** Answer of verify and `GET /portal/me` (src/contracts/portal.ts, `portalSession`). */
-export type PortalSession = { member: PortalMember; account: PortalAccount; partnerAdmin: boolean; locale?: string; currencies: PortalCurrency[]; csrfToken: string };
+export type PortalSession = { member: PortalMember; account: PortalAccount; partnerAdmin: boolean; locale?: string; currencies: PortalCurrency[]; spendCurrency: string; csrfToken: string };
 
 /** Where the code goes: an e-mail address or a phone number, as typed (the server normalises it). */
 export type Contact = { email: string } | { phone: string };

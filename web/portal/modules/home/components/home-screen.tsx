@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { formatMoney } from '@shared/format/format';
 import { useFormat } from '@shared/format/use-format';
 import { Link } from '../../../router';
 import { useResource } from '../../../use-resource';
@@ -16,9 +17,11 @@ import { CoursesLink } from '../../courses/components/courses-link';
 // Virtual loyalty cards (#17)
 import { WalletButtons } from '../../cards/components/wallet-buttons';
 
-function TierCard({ tier }: { tier: PortalTier }) {
+function TierCard({ tier, spendCurrency }: { tier: PortalTier; spendCurrency: string }) {
   const { t } = useTranslation();
   const f = useFormat();
+  // Spend is money in the program's spend currency (#21), not a count.
+  const remaining = (n: number, metric: string) => (metric === 'spend' ? formatMoney(f.locale, n, spendCurrency) : f.number(n));
   const done = tier.next ? tier.metricValue / (tier.metricValue + tier.next.remaining) : 1;
   return (
     <section className="card" aria-labelledby="tier-title" data-testid="tier-card">
@@ -30,7 +33,7 @@ function TierCard({ tier }: { tier: PortalTier }) {
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(done * 100)} aria-label={t('home.progressTo', { name: tier.next.name })}>
             <div style={{ width: `${Math.round(done * 100)}%` }} />
           </div>
-          <p className="small">{t(`home.remaining.${tier.next.metric}`, { amount: f.number(tier.next.remaining), name: tier.next.name })}</p>
+          <p className="small">{t(`home.remaining.${tier.next.metric}`, { amount: remaining(tier.next.remaining, tier.next.metric), name: tier.next.name })}</p>
         </>
       ) : null}
     </section>
@@ -71,7 +74,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
           </section>
         );
       })}
-      {tier.data ? <TierCard tier={tier.data} /> : null}
+      {tier.data ? <TierCard tier={tier.data} spendCurrency={session.spendCurrency} /> : null}
       <SurveysLink />
       <RebatesSummary />
       <FundsLink />

@@ -1,0 +1,1 @@
+ALTER TABLE "programs" ADD COLUMN "spend_currency" text DEFAULT 'EUR' NOT NULL;
