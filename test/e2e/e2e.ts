@@ -294,12 +294,12 @@ async function main(): Promise<void> {
       await page.getByLabel('Name').fill('E2E: 1 point per euro on orders of €500 or more');
       const builder = page.getByTestId('condition-builder');
       await builder.getByRole('button', { name: '+ Condition' }).click();
-      // The new condition starts on the first field (event amount): set "at least 50000" (cents).
+      // The new condition starts on the first field (event amount): "at least 500", typed in euros (the spend currency, #21).
       await builder.locator('.rule-operators input').click();
       await page.getByRole('option', { name: 'at least' }).click();
-      await builder.locator('.rule-value input').fill('50000');
-      // The condition reads as a sentence; its JsonLogic is behind the Advanced switch (#21).
-      await page.getByTestId('condition-sentence').filter({ hasText: 'the amount is at least' }).waitFor();
+      await builder.locator('.rule-value input').fill('500');
+      // The condition reads as a sentence, in money; its JsonLogic (in cents) is behind the Advanced switch (#21).
+      await page.getByTestId('condition-sentence').filter({ hasText: 'the amount is at least €500' }).waitFor();
       // Mantine's switch: the input is visually hidden under its label.
       await page.getByLabel('Advanced (JsonLogic)', { exact: true }).check({ force: true });
       const logic = await page.getByTestId('condition-jsonlogic').textContent();

@@ -5,8 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { QueryBuilder, formatQuery, type Field, type RuleGroupType } from 'react-querybuilder';
 import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
 import { NUMERIC_CONDITION_FIELDS } from '@contracts/rules';
-import { formatMoney } from '@shared/format/format';
-import { useProgram } from '../../program/hooks/use-program';
+import { decimalToMinor, formatMoney } from '@shared/format/format';
+import { builderToLogic, logicToBuilder, MONEY_FIELDS, toJsonLogic } from './condition-money';
+import { useProgram, useSpend } from '../../program/hooks/use-program';
 import { conditionSentence } from './condition-sentence';
 
 /** What a condition can look at: the rules engine's context (event, account with stats, member). */
@@ -23,27 +24,19 @@ const BASE_FIELDS: { name: string; number?: boolean }[] = [
   { name: 'member.role' },
 ];
 
-/** Fields that hold money in minor units: shown as money in the sentence (#21). */
-const MONEY_FIELDS = new Set(['event.amount', 'account.stats.spend12m', 'line.amount']);
 
 /** The builder refuses an empty value (#21): the server would too (422 at the condition's path). */
-function valueValidator(numeric: boolean) {
+function valueValidator(numeric: boolean, moneyDigits: number | null = null) {
   return (r: { value?: unknown; operator?: string }) => {
     const values = Array.isArray(r.value) ? r.value : typeof r.value === 'string' && (r.operator === 'in' || r.operator === 'notIn' || r.operator === 'between') ? r.value.split(',') : [r.value];
-    return values.length > 0 && values.every((v) => v !== undefined && v !== null && String(v).trim() !== '' && (!numeric || Number.isFinite(Number(v))));
+    const ok = (v: unknown) => (moneyDigits !== null ? decimalToMinor(String(v).trim(), moneyDigits) !== null : !numeric || Number.isFinite(Number(v)));
+    return values.length > 0 && values.every((v) => v !== undefined && v !== null && String(v).trim() !== '' && ok(v));
   };
 }
 
 const TEXT_OPS = ['=', '!=', 'in', 'notIn'] as const;
 const NUMBER_OPS = ['=', '!=', '<', '<=', '>', '>=', 'between'] as const;
 const EMPTY: RuleGroupType = { combinator: 'and', rules: [] };
-
-/** The builder's query as JsonLogic; an empty builder means "no condition" (null). */
-export function toJsonLogic(q: RuleGroupType): unknown {
-  if (!q.rules.length) return null;
-  const out: unknown = formatQuery(q, { format: 'jsonlogic', parseNumbers: true });
-  return out === false ? null : out;
-}
 
 function varsOf(logic: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(logic)) logic.forEach((x) => varsOf(x, into));
@@ -56,25 +49,22 @@ function varsOf(logic: unknown, into: Set<string>): Set<string> {
   return into;
 }
 
-/**
- * A condition the builder can show: parse it, and accept it only if it exports back to the same
- * JsonLogic; anything richer (arithmetic, `reduce` over lines…) stays in the JSON editor.
- */
-function parseCondition(logic: unknown): RuleGroupType | null {
-  if (logic === null || logic === undefined) return EMPTY;
-  try {
-    const q = parseJsonLogic(logic as Parameters<typeof parseJsonLogic>[0]);
-    return JSON.stringify(toJsonLogic(q)) === JSON.stringify(logic) ? q : null;
-  } catch {
-    return null;
-  }
+type BuilderProps = { value: unknown; onChange: (logic: unknown) => void; error?: string };
+
+/** Waits for the program: money fields are typed in its spend currency's major units. */
+export function ConditionBuilder(props: BuilderProps) {
+  return useProgram().data ? <ConditionBuilderFor {...props} /> : null;
 }
 
-export function ConditionBuilder({ value, onChange, error }: { value: unknown; onChange: (logic: unknown) => void; error?: string }) {
+function ConditionBuilderFor({ value, onChange, error }: BuilderProps) {
   const { t, i18n } = useTranslation();
   const program = useProgram().data;
+  const spendCurrency = useSpend();
+  const digits = spendCurrency.digits;
+  /** The builder's query (money in major units) as the JsonLogic stored (minor units). */
+  const logicOf = (q: RuleGroupType) => builderToLogic(q, digits);
   // Parsed once: after that the builder owns the state and reports changes up.
-  const [initial] = useState(() => parseCondition(value));
+  const [initial] = useState(() => logicToBuilder(value, digits));
   const [mode, setMode] = useState<'builder' | 'json'>(initial ? 'builder' : 'json');
   const [query, setQuery] = useState<RuleGroupType>(initial ?? EMPTY);
   const [json, setJson] = useState(value === null || value === undefined ? '' : JSON.stringify(value, null, 2));
@@ -84,7 +74,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
   // Raw JsonLogic is for the people who write it; the sentence is for everyone (#21).
   const [advanced, setAdvanced] = useState(!initial);
   const [current, setCurrent] = useState<unknown>(value ?? null);
-  const spend = useMemo(() => (program as { spendCurrency?: string | null } | undefined)?.spendCurrency ?? program?.currencies.find((c) => c.kind === 'money' && c.moneyCurrency)?.moneyCurrency ?? null, [program]);
+  const spend = program?.spendCurrency ?? null;
   const sentence = useMemo(
     () =>
       conditionSentence(current, {
@@ -111,12 +101,12 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
     for (const name of extra) if (!all.some((f) => f.name === name)) all.push({ name });
     return all.map((f) => ({
       name: f.name,
-      label: t(`rules.fields.${f.name.replace(/\./g, '_')}`, { defaultValue: f.name }),
-      inputType: f.number || (NUMERIC_CONDITION_FIELDS as readonly string[]).includes(f.name) ? 'number' : 'text',
-      validator: valueValidator(Boolean(f.number)),
+      label: t(`rules.fields.${f.name.replace(/\./g, '_')}`, { defaultValue: f.name }) + (MONEY_FIELDS.has(f.name) ? ` (${spendCurrency.iso})` : ''),
+      inputType: MONEY_FIELDS.has(f.name) ? 'text' : f.number || (NUMERIC_CONDITION_FIELDS as readonly string[]).includes(f.name) ? 'number' : 'text',
+      validator: valueValidator(Boolean(f.number), MONEY_FIELDS.has(f.name) ? digits : null),
       operators: (f.number ? NUMBER_OPS : TEXT_OPS).map((op) => ({ name: op, value: op, label: t(`rules.operators.${op}`) })),
     }));
-  }, [extra, t]);
+  }, [extra, t, spendCurrency.iso, digits]);
 
   const translations = useMemo(
     () => ({
@@ -135,7 +125,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
 
   function switchMode(next: string): boolean {
     if (next === 'json') {
-      const logic = toJsonLogic(query);
+      const logic = logicOf(query);
       setJson(logic === null ? '' : JSON.stringify(logic, null, 2));
       setMode('json');
       return true;
@@ -147,7 +137,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
       setJsonError(t('rules.invalidJson'));
       return false;
     }
-    const q = parseCondition(logic);
+    const q = logicToBuilder(logic, digits);
     if (!q) {
       setJsonError(t('rules.builder.tooComplex'));
       return false;
@@ -199,7 +189,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
               translations={translations}
               onQueryChange={(q) => {
                 setQuery(q);
-                report(toJsonLogic(q));
+                report(logicOf(q));
               }}
             />
           </QueryBuilderMantine>
@@ -222,7 +212,7 @@ export function ConditionBuilder({ value, onChange, error }: { value: unknown; o
               <Text size="xs" c="dimmed">
                 {t('rules.builder.preview')}
               </Text>
-              <pre className="json" data-testid="condition-jsonlogic">{JSON.stringify(toJsonLogic(query))}</pre>
+              <pre className="json" data-testid="condition-jsonlogic">{JSON.stringify(logicOf(query))}</pre>
             </>
           ) : null}
         </Stack>
