@@ -205,6 +205,18 @@ describe('demo data', () => {
     expect(shape((await s.club.list(b.programId, { limit: 10, when: 'all' })).items)).toEqual(shape(events));
   });
 
+  it('has two published courses, one required for foremen, completed by some through the attempt path (#19)', async () => {
+    const courses = await s.courses.list(a.programId, { limit: 10 });
+    expect(courses.map((c) => c.title).sort()).toEqual(['Installing the WT-200 water treatment unit', 'Selling water treatment to households']);
+    expect(courses.every((c) => c.status === 'published' && c.completions > 0)).toBe(true);
+    const install = courses.find((c) => c.title.startsWith('Installing'))!;
+    expect(install.requiredFor).toEqual([{ role: 'foreman', dueAt: expect.any(String) }]);
+    expect(new Date(install.requiredFor[0].dueAt).getTime()).toBeGreaterThan(NOW.getTime());
+    const report = await s.courses.report(a.programId, install.id, 'role');
+    expect(report.rows.map((r) => r.key).sort()).toEqual(['engineer', 'foreman']);
+    expect(report.rows.reduce((n, r) => n + r.completed, 0)).toBe(install.completions);
+  });
+
   // Surveys (#16)
   it('has a year of quarterly NPS answers by role, detractors with follow-up tasks, the latest still open', async () => {
     const [survey] = (await s.surveys.list(a.programId)).items;

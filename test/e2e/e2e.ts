@@ -775,6 +775,31 @@ async function main(): Promise<void> {
       check(problems.length === 0, `axe found ${problems.length} serious or critical violation(s) (listed above)`);
     });
 
+    // Courses (#19): the console's builder makes a course required for a role by a due date.
+    await step('console: the course builder makes a course required for foremen by a date', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'en-GB' });
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(10_000);
+      current = page;
+      await signInToConsole(page, owner);
+      await page.goto(`${BASE}/courses`);
+      await page.getByRole('button', { name: 'New course' }).click();
+      await page.getByTestId('course-title').fill('E2E required course');
+      await page.getByLabel('Lesson 1: title').fill('Ladders');
+      await page.getByLabel('Question 1', { exact: true }).fill('Do you check the ladder first?');
+      await page.getByLabel('Options', { exact: true }).fill('No\nYes');
+      await page.getByLabel('Yes', { exact: true }).check();
+      await page.getByRole('button', { name: 'Add a required role' }).click();
+      await page.getByTestId('course-required-role-0').fill('foreman');
+      await page.getByTestId('course-required-due-0').fill('2030-06-30');
+      await page.getByRole('button', { name: 'Create the course' }).click();
+      await page.getByText('Required for foreman by').first().waitFor();
+      const made = (await api<{ title: string; requiredFor: { role: string; dueAt: string }[] }[]>('GET', '/courses')).find((c) => c.title === 'E2E required course');
+      check(made?.requiredFor.length === 1 && made.requiredFor[0].role === 'foreman' && made.requiredFor[0].dueAt.startsWith('2030-06-30T23:59:59'), `required for foremen by 30 June 2030: ${JSON.stringify(made?.requiredFor)}`);
+      await shot(page, 'console-course-required');
+      await ctx.close();
+    });
+
     // The two screenshots the README shows.
     mkdirSync('docs/screenshots', { recursive: true });
     for (const name of ['console-dashboard', 'portal-phone-home']) {

@@ -236,4 +236,14 @@ describe('success stories', () => {
     expect((await upload(s2.id, await photo())).statusCode).toBe(409);
     expect((await api('GET', `/club-stories/${id}`, undefined, other)).statusCode).toBe(404);
   });
+
+  it('are shown only to the roles they are published to', async () => {
+    const s = (await t.callAs(portal, 'POST', '/api/v1/portal/club-stories', { title: 'For the sales team', text: 'How we sold 40 units.' })).json();
+    await ok('POST', `/club-stories/${s.id}/publish`, { audience: { roles: ['sales'] } });
+    const installer = await t.loginMember('m3@club.test');
+    expect(((await t.callAs(installer, 'GET', '/api/v1/portal/club-stories')).json() as { published: { id: string }[] }).published.map((x) => x.id)).not.toContain(s.id);
+    const forInstallers = (await t.callAs(portal, 'POST', '/api/v1/portal/club-stories', { title: 'Third', text: 'x' })).json();
+    await ok('POST', `/club-stories/${forInstallers.id}/publish`, { audience: { roles: ['installer'] } });
+    expect(((await t.callAs(installer, 'GET', '/api/v1/portal/club-stories')).json() as { published: { id: string }[] }).published.map((x) => x.id)).toContain(forInstallers.id);
+  });
 });

@@ -123,6 +123,22 @@ describe('building a course', () => {
     expect((await t.call(p, 'POST', '/api/v1/courses', course({ lessons: [{ id: 'l', title: 'L', videoUrl: 'javascript:alert(1)' }] }))).statusCode).toBe(422);
   });
 
+  it('refuses a PDF given as a lesson image, a quiz without questions and a pass mark outside 1–100, each with its path (422)', async () => {
+    const pdfAsImage = await t.call(p, 'POST', '/api/v1/courses', course({ lessons: [{ id: 'l1', title: 'L', body: '', imageFileIds: [pdfId] }] }));
+    expect(pdfAsImage.statusCode).toBe(422);
+    expect(pdfAsImage.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'lessons.0.imageFileIds.0', message: expect.stringMatching(/not an image/) })]));
+    for (const [quiz, path] of [
+      [{ questions: [], passPercent: 80 }, 'quiz.questions'],
+      [{ questions, passPercent: 0 }, 'quiz.passPercent'],
+      [{ questions, passPercent: 101 }, 'quiz.passPercent'],
+      [{ questions, passPercent: 80, attemptsAllowed: 0 }, 'quiz.attemptsAllowed'],
+    ] as const) {
+      const r = await t.call(p, 'POST', '/api/v1/courses', course({ quiz }));
+      expect(r.statusCode, JSON.stringify(quiz)).toBe(422);
+      expect(r.json().errors.map((e: { path: string }) => e.path), JSON.stringify(quiz)).toContain(path);
+    }
+  });
+
   it('refuses a file that is neither an image nor a PDF, whatever it claims to be (422)', async () => {
     const r = await upload(p, Buffer.from('MZ\x90\x00 not really a picture'), 'image/png', 'photo.png');
     expect(r.statusCode).toBe(422);
@@ -242,6 +258,22 @@ describe('completion report', () => {
     ]);
     const byRole = (await t.call(p, 'GET', `/api/v1/courses/${c.id}/report?by=role`)).json();
     expect(byRole.rows).toEqual([expect.objectContaining({ key: 'installer', eligible: 3, started: 2, completed: 1, overdue: 2 })]);
+  });
+});
+
+describe('completion report by tier (#19)', () => {
+  it('counts only the members of accounts holding one of the audience’s tiers', async () => {
+    const gold = await t.call(p, 'POST', '/api/v1/tiers', { code: 'gold', name: 'Gold', rank: 1, qualify: { metric: 'spend', period: { rollingMonths: 3 }, min: 500000 } });
+    expect(gold.statusCode, gold.body).toBe(201);
+    const o = await t.call(p, 'PUT', '/api/v1/accounts/ext:D-2/tier-override', { tier: 'gold', expiresAt: '2099-01-01T00:00:00Z', reason: 'Strategic partner' });
+    expect(o.statusCode, o.body).toBeLessThan(300);
+    const c = await createCourse({ title: 'Gold installers only', audience: { roles: ['installer'], tiers: ['gold'] } });
+    const byAccount = (await t.call(p, 'GET', `/api/v1/courses/${c.id}/report?by=account`)).json();
+    expect(byAccount.rows).toEqual([expect.objectContaining({ name: 'Dealer D-2', eligible: 1 })]);
+    const silverOnly = await createCourse({ title: 'Nobody holds silver', audience: { tiers: ['silver'] } });
+    expect((await t.call(p, 'GET', `/api/v1/courses/${silverOnly.id}/report?by=role`)).json().rows).toEqual([]);
+    // The player agrees: D-1's installer does not see the gold course.
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}`)).statusCode).toBe(404);
   });
 });
 

@@ -412,6 +412,18 @@ export function createCoursesService(
         const c = await courseRow(tx, programId, courseId);
         const roles = c.audience?.roles?.length ? c.audience.roles : null;
         const types = c.audience?.accountTypes?.length ? c.audience.accountTypes : null;
+        // A tier is computed (qualification, grace, overrides), not a column: the accounts holding
+        // one of the audience's tiers now are found one by one, as the course player decides.
+        let inTier: string[] | null = null;
+        if (c.audience?.tiers?.length) {
+          const wanted = c.audience.tiers;
+          const accs = await tx.execute<{ id: string }>(sql`select distinct m.account_id as id from members m where m.program_id = ${programId} and m.status = 'active' order by 1`);
+          inTier = [];
+          for (const { id } of accs.rows) {
+            const tier = await deps.tierOf(tx, programId, id);
+            if (tier && wanted.includes(tier)) inTier.push(id);
+          }
+        }
         const due = c.requiredFor;
         const key = by === 'account' ? sql`a.id` : sql`m.role`;
         const name = by === 'account' ? sql`min(a.name)` : sql`m.role`;
@@ -427,6 +439,7 @@ export function createCoursesService(
           where m.program_id = ${programId} and m.status = 'active'
             ${roles ? sql`and m.role in (${sql.join(roles.map((r) => sql`${r}`), sql`, `)})` : sql``}
             ${types ? sql`and a.type in (${sql.join(types.map((r) => sql`${r}`), sql`, `)})` : sql``}
+            ${inTier ? (inTier.length ? sql`and a.id in (${sql.join(inTier.map((r) => sql`${r}`), sql`, `)})` : sql`and false`) : sql``}
           group by ${key}
           order by 2, 1`);
         return { courseId: c.id, by, rows: rows.rows.map((r) => ({ key: r.key, name: r.name, eligible: Number(r.eligible), started: Number(r.started), completed: Number(r.completed), overdue: Number(r.overdue ?? 0) })) };

@@ -203,6 +203,9 @@ function StoryCard({ s }: { s: StoryView }) {
   const { can } = useSession();
   const { publish, reject } = useClubMutations();
   const [segments, setSegments] = useState('');
+  const [tiers, setTiers] = useState('');
+  const [roles, setRoles] = useState('');
+  const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
   const [award, setAward] = useState(true);
   const [reason, setReason] = useState('');
   return (
@@ -234,8 +237,10 @@ function StoryCard({ s }: { s: StoryView }) {
         {can('club:write') && s.status === 'submitted' ? (
           <Group gap="xs" align="flex-end">
             <TextInput size="xs" w={220} label={t('club.publishTo')} value={segments} onChange={(e) => setSegments(e.currentTarget.value)} placeholder={t('club.everyone')} />
+            <TextInput size="xs" w={180} label={t('club.tiers')} value={tiers} onChange={(e) => setTiers(e.currentTarget.value)} placeholder={t('club.everyone')} />
+            <TextInput size="xs" w={180} label={t('club.roles')} value={roles} onChange={(e) => setRoles(e.currentTarget.value)} placeholder={t('club.everyone')} />
             <Checkbox size="xs" label={t('club.awardPoints')} checked={award} onChange={(e) => setAward(e.currentTarget.checked)} />
-            <Button size="xs" loading={publish.isPending && publish.variables?.id === s.id} onClick={() => publish.mutate({ id: s.id, segments: segments.split(',').map((x) => x.trim()).filter(Boolean), awardPoints: award })}>
+            <Button size="xs" loading={publish.isPending && publish.variables?.id === s.id} onClick={() => publish.mutate({ id: s.id, segments: list(segments), tiers: list(tiers), roles: list(roles), awardPoints: award })}>
               {t('club.publish')}
             </Button>
             <Textarea size="xs" w={240} autosize minRows={1} label={t('club.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />

@@ -18,7 +18,11 @@ export function useClubMutations() {
     create: useMutation({ mutationFn: createClubEvent, onSuccess: refresh }),
     invite: useMutation({ mutationFn: inviteAudience, onSuccess: refresh }),
     checkIn: useMutation({ mutationFn: ({ id, ticket }: { id: string; ticket: string }) => checkIn(id, ticket), onSuccess: refresh }),
-    publish: useMutation({ mutationFn: ({ id, segments, awardPoints }: { id: string; segments: string[]; awardPoints: boolean }) => publishStory(id, { audience: segments.length ? { segments } : {}, awardPoints }), onSuccess: () => qc.invalidateQueries({ queryKey: ['club-stories'] }) }),
+    publish: useMutation({
+      mutationFn: ({ id, segments, tiers, roles, awardPoints }: { id: string; segments: string[]; tiers: string[]; roles: string[]; awardPoints: boolean }) =>
+        publishStory(id, { audience: { ...(segments.length ? { segments } : {}), ...(tiers.length ? { tiers } : {}), ...(roles.length ? { roles } : {}) }, awardPoints }),
+      onSuccess: () => qc.invalidateQueries({ queryKey: ['club-stories'] }),
+    }),
     reject: useMutation({ mutationFn: ({ id, reason }: { id: string; reason: string }) => rejectStory(id, reason), onSuccess: () => qc.invalidateQueries({ queryKey: ['club-stories'] }) }),
   };
 }

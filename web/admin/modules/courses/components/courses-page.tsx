@@ -2,12 +2,15 @@ import { Badge, Button, Card, Checkbox, Group, NumberInput, SegmentedControl, St
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '@shared/format/use-format';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { createCourse, fetchCourseReport, fetchCourses, setCourseStatus, uploadCourseFile, type CourseInputRaw, type CourseView } from '../api/courses-api';
 
 type Lesson = { id: string; title: string; body: string; videoUrl: string; imageFileIds: string[]; attachmentFileIds: string[] };
 type Question = { id: string; text: string; options: string; correct: number[] };
+/** A role that must complete the course by a day (the date input's `YYYY-MM-DD`, due at the end of that day UTC). */
+type Required = { role: string; dueDate: string };
 
 const blankLesson = (n: number): Lesson => ({ id: `lesson-${n}`, title: '', body: '', videoUrl: '', imageFileIds: [], attachmentFileIds: [] });
 const blankQuestion = (n: number): Question => ({ id: `q${n}`, text: '', options: '', correct: [] });
@@ -23,6 +26,9 @@ function CourseBuilder({ onDone }: { onDone: () => void }) {
   const [passPercent, setPass] = useState<number>(80);
   const [attempts, setAttempts] = useState<number | ''>(3);
   const [roles, setRoles] = useState('');
+  const [accountTypes, setAccountTypes] = useState('');
+  const [tiers, setTiers] = useState('');
+  const [required, setRequired] = useState<Required[]>([]);
   const [error, setError] = useState<unknown>(null);
   const create = useMutation({ mutationFn: createCourse, onSuccess: () => { qc.invalidateQueries({ queryKey: ['courses'] }); onDone(); }, onError: setError });
   const setLesson = (i: number, patch: Partial<Lesson>) => setLessons((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
@@ -39,13 +45,16 @@ function CourseBuilder({ onDone }: { onDone: () => void }) {
   }
   function submit() {
     setError(null);
-    const roleList = roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const list = (v: string) => v.split(',').map((r) => r.trim()).filter(Boolean);
+    const audience = { ...(list(roles).length ? { roles: list(roles) } : {}), ...(list(accountTypes).length ? { accountTypes: list(accountTypes) } : {}), ...(list(tiers).length ? { tiers: list(tiers) } : {}) };
+    const requiredFor = required.filter((r) => r.role.trim()).map((r) => ({ role: r.role.trim(), dueAt: r.dueDate ? `${r.dueDate}T23:59:59Z` : '' }));
     const body: CourseInputRaw = {
       title,
       description,
       lessons: lessons.map((l) => ({ id: l.id, title: l.title, body: l.body, imageFileIds: l.imageFileIds, attachmentFileIds: l.attachmentFileIds, ...(l.videoUrl ? { videoUrl: l.videoUrl } : {}) })),
       quiz: { questions: questions.map((q) => ({ id: q.id, text: q.text, options: q.options.split('\n').map((o) => o.trim()).filter(Boolean), correct: q.correct })), passPercent, ...(attempts ? { attemptsAllowed: attempts } : {}) },
-      ...(roleList.length ? { audience: { roles: roleList } } : {}),
+      ...(Object.keys(audience).length ? { audience } : {}),
+      ...(requiredFor.length ? { requiredFor } : {}),
     };
     create.mutate(body);
   }
@@ -55,6 +64,19 @@ function CourseBuilder({ onDone }: { onDone: () => void }) {
         <TextInput label={t('courses.name')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required data-testid="course-title" />
         <Textarea label={t('courses.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} />
         <TextInput label={t('courses.roles')} description={t('courses.rolesHelp')} value={roles} onChange={(e) => setRoles(e.currentTarget.value)} />
+        <Group grow>
+          <TextInput label={t('courses.accountTypes')} description={t('courses.listHelp')} value={accountTypes} onChange={(e) => setAccountTypes(e.currentTarget.value)} />
+          <TextInput label={t('courses.tiers')} description={t('courses.listHelp')} value={tiers} onChange={(e) => setTiers(e.currentTarget.value)} />
+        </Group>
+        <Text fw={600}>{t('courses.required')}</Text>
+        {required.map((r, i) => (
+          <Group key={i} align="end">
+            <TextInput label={t('courses.requiredRole')} value={r.role} onChange={(e) => { const v = e.currentTarget.value; setRequired((rs) => rs.map((x, j) => (j === i ? { ...x, role: v } : x))); }} data-testid={`course-required-role-${i}`} />
+            <TextInput type="date" label={t('courses.dueDate')} value={r.dueDate} onChange={(e) => { const v = e.currentTarget.value; setRequired((rs) => rs.map((x, j) => (j === i ? { ...x, dueDate: v } : x))); }} data-testid={`course-required-due-${i}`} />
+            <Button variant="subtle" color="red" onClick={() => setRequired((rs) => rs.filter((_, j) => j !== i))}>{t('courses.remove')}</Button>
+          </Group>
+        ))}
+        <Button variant="light" onClick={() => setRequired((rs) => [...rs, { role: '', dueDate: '' }])}>{t('courses.addRequired')}</Button>
         <Text fw={600}>{t('courses.lessons')}</Text>
         {lessons.map((l, i) => (
           <Card key={i} withBorder padding="sm">
@@ -141,6 +163,7 @@ function Report({ course }: { course: CourseView }) {
 
 export function CoursesPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const qc = useQueryClient();
   const courses = useQuery({ queryKey: ['courses'], queryFn: fetchCourses });
   const [building, setBuilding] = useState(false);
@@ -158,6 +181,11 @@ export function CoursesPage() {
               <Text size="sm" c="dimmed">
                 {t('courses.summary', { lessons: c.lessons.length, questions: c.quiz.questions.length, pass: c.quiz.passPercent, completions: c.completions })}
               </Text>
+              {c.requiredFor.length ? (
+                <Text size="sm" data-testid={`course-required-${c.id}`}>
+                  {c.requiredFor.map((r) => t('courses.requiredBy', { role: r.role, date: f.date(r.dueAt) })).join(' · ')}
+                </Text>
+              ) : null}
             </div>
             <Group>
               <Badge variant="light">{t(`courses.status.${c.status}`)}</Badge>
