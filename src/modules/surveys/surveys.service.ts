@@ -6,6 +6,7 @@ import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
 import type { FieldError } from '../../lib/domain-error.js';
 import { newId } from '../../lib/ids.js';
+import { addMonths } from '../../lib/months.js';
 import { findAccountIn, findMemberIn, managedAccountIdsIn } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { EventsService } from '../events/index.js';
@@ -599,9 +600,14 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
             picked.push(m);
           }
           const n = await inviteIn(tx, s, picked, occasion, at);
-          const next = new Date(s.nextRunAt);
-          do next.setUTCMonth(next.getUTCMonth() + s.schedule.everyMonths);
-          while (next.getTime() <= at.getTime());
+          // Counted from startsAt, in the program's time zone, the day clamped to the month's end:
+          // Aug 31 + 6 months is Feb 28 (not Mar 3), and the wave after it is Aug 31 again (no drift to the 28th).
+          const { timeZone } = await programs.getProgramIn(tx, s.programId);
+          const start = new Date(s.schedule.startsAt);
+          let k = 0;
+          let next: Date;
+          do next = addMonths(start, ++k * s.schedule.everyMonths, timeZone);
+          while (next.getTime() <= at.getTime() || next.getTime() <= s.nextRunAt.getTime());
           await tx.update(surveys).set({ nextRunAt: next }).where(and(eq(surveys.programId, s.programId), eq(surveys.id, s.id)));
           await audit.record(tx, ctxOf(s.programId), { action: 'survey.wave_sent', objectType: 'survey', objectId: s.id, after: { occasion, invited: n, nextRunAt: next.toISOString() } });
           return n;
