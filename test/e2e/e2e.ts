@@ -405,7 +405,8 @@ async function main(): Promise<void> {
       await preview.waitFor();
       check((await preview.getByTestId('preview-row').count()) === 3, 'the preview shows the three rows');
       check((await preview.locator('[data-ok=no]').count()) === 1, 'one row (the 31st of February) is flagged');
-      check((await preview.getByText('123450').count()) === 1, '1 234,50 with scale 2 is 123450 minor units');
+      check((await preview.getByText('€1,234.50').count()) === 1, '1 234,50 with scale 2 is shown as money: €1,234.50');
+      check((await preview.locator('td[title="123450"]').count()) === 1, 'and stored exactly as 123450 minor units');
       // A dry run first: every row checked, nothing written.
       await page.getByLabel('Dry run: check every row, write nothing').check({ force: true });
       await page.getByRole('button', { name: 'Check the whole file' }).click();

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { importMapping } from '@contracts/imports';
 import { useFormat } from '@shared/format/use-format';
+import { formatMoney } from '@shared/format/format';
 import { isApiError } from '@shared/api/api-error';
 import { useSession } from '../../auth/components/session-provider';
 import { ErrorAlert } from '../../ui/components/error-alert';
@@ -12,7 +13,7 @@ import { issuesToErrors } from '../../ui/hooks/use-contract-form';
 import { fetchRejects, type ImportMapping, type ImportPreview, type ImportView } from '../api/imports-api';
 import { rememberedFile } from '../file-memory';
 import { fromSource, guessDrafts, IMPORT_FIELDS, toSource } from '../fields';
-import { useProgram } from '../../program/hooks/use-program';
+import { useProgram, useSpend } from '../../program/hooks/use-program';
 import { useImport, usePreviewImport, useRunImport, useUploadImport } from '../hooks/use-imports';
 import { IMPORTS_WRITE } from '../permissions';
 import { MappingEditor, type MappingDraft } from './mapping-editor';
@@ -82,6 +83,26 @@ const valueAt = (record: Record<string, unknown> | null, path: string): string =
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 };
 
+/**
+ * An amount the server read (integer minor units) as money: in the row's own currency when the
+ * file gives one Intl knows, else in the program's spend currency. Anything else (a text the
+ * server rejected) is shown as it came.
+ */
+function formatAmounts(locale: string, raw: string, record: Record<string, unknown> | null, spendCurrency: string): string {
+  const own = typeof record?.currency === 'string' && /^[A-Z]{3}$/.test(record.currency) ? record.currency : spendCurrency;
+  return raw
+    .split(', ')
+    .map((v) => {
+      if (!/^-?\d+$/.test(v)) return v;
+      try {
+        return formatMoney(locale, Number(v), own);
+      } catch {
+        return formatMoney(locale, Number(v), spendCurrency);
+      }
+    })
+    .join(', ');
+}
+
 /** A date the server read, as the program sees it: in the file's time zone (the mapping's, else the program's). */
 function formatInZone(locale: string, iso: string, timeZone: string | undefined): string {
   const d = new Date(iso);
@@ -93,9 +114,15 @@ function formatInZone(locale: string, iso: string, timeZone: string | undefined)
   }
 }
 
-function PreviewTable({ preview, paths, datePaths, timeZone }: { preview: ImportPreview; paths: string[]; datePaths: Set<string>; timeZone: string | undefined }) {
+function PreviewTable({ preview, paths, datePaths, amountPaths, timeZone }: { preview: ImportPreview; paths: string[]; datePaths: Set<string>; amountPaths: Set<string>; timeZone: string | undefined }) {
   const { t } = useTranslation();
   const { locale } = useFormat();
+  const spend = useSpend();
+  const cell = (record: Record<string, unknown> | null, p: string): string => {
+    if (datePaths.has(p) && typeof record?.[p] === 'string') return formatInZone(locale, record[p] as string, timeZone);
+    const raw = valueAt(record, p);
+    return amountPaths.has(p) && raw !== '' ? formatAmounts(locale, raw, record, spend.iso) : raw;
+  };
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped data-testid="import-preview">
@@ -117,8 +144,8 @@ function PreviewTable({ preview, paths, datePaths, timeZone }: { preview: Import
               <Table.Tr key={r.row} data-testid="preview-row" data-ok={r.errors.length ? 'no' : 'yes'}>
                 <Table.Td>{r.row}</Table.Td>
                 {paths.map((p) => (
-                  <Table.Td key={p} bg={bad.has(p) ? 'red.0' : undefined} className="mono">
-                    {datePaths.has(p) && typeof r.record?.[p] === 'string' ? formatInZone(locale, r.record[p] as string, timeZone) : valueAt(r.record, p)}
+                  <Table.Td key={p} bg={bad.has(p) ? 'red.0' : undefined} className="mono" title={amountPaths.has(p) ? valueAt(r.record, p) : undefined}>
+                    {cell(r.record, p)}
                   </Table.Td>
                 ))}
                 <Table.Td>
@@ -435,7 +462,7 @@ function ImportDetail({ importId }: { importId: string }) {
           <Title order={2} size="h4">
             {t('imports.preview.title', { count: preview.data.rows.length })}
           </Title>
-          <PreviewTable preview={preview.data} paths={mappedPaths} datePaths={new Set(IMPORT_FIELDS[view.kind].filter((f) => f.type === 'date').map((f) => f.path))} timeZone={mapping?.timeZone ?? program?.timeZone} />
+          <PreviewTable preview={preview.data} paths={mappedPaths} datePaths={new Set(IMPORT_FIELDS[view.kind].filter((f) => f.type === 'date').map((f) => f.path))} amountPaths={new Set(IMPORT_FIELDS[view.kind].filter((f) => f.type === 'amount').map((f) => f.path))} timeZone={mapping?.timeZone ?? program?.timeZone} />
         </Stack>
       ) : null}
     </Page>
