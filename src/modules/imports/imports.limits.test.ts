@@ -66,7 +66,9 @@ describe('XLSX bombs', () => {
     expect(lying.json().code).toBe('IMPORT_FILE_INVALID');
     expect(lying.json().detail).toMatch(/damaged XLSX file/);
     // Stopped after its declared 500 bytes, not after 250 MB: the server's memory did not grow by it.
-    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(50 * 1024 * 1024);
+    // The margin leaves room for garbage the collector has not yet reclaimed (about 55 MB seen on a
+    // busy machine) and still fails if the 250 MB were inflated.
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(150 * 1024 * 1024);
     expect((await health()).status).toBe(200);
   }, 180_000);
 
