@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -146,5 +147,31 @@ describe('balance buckets', () => {
 
   it('a wallet cannot name a program that does not exist', async () => {
     await expect(database.handle.pool.query(`insert into wallets (id, program_id, currency, owner_type, owner_id) values ('wal_orphan', 'prg_nowhere', 'PTS', 'account', 'acc_x')`)).rejects.toMatchObject({ code: '23503' });
+  });
+});
+
+describe('docs/deployment.md', () => {
+  // The "Citus role" table of "Distributing with Citus": first cell the tables (comma-separated, backticks and remarks in parentheses dropped), second cell the role.
+  const rows = () => {
+    const doc = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Distributing with Citus'));
+    const table = section.slice(section.indexOf('| tables | Citus role |'), section.indexOf('\n\n', section.indexOf('| tables | Citus role |')));
+    return table
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split('|').map((c) => c.trim()))
+      .map(([, tablesCell, role]) => ({ role, tables: tablesCell.replace(/\([^)]*\)/g, '').split(',').map((s) => s.replace(/`/g, '').trim()).filter((s) => s && !s.includes('.*')) }));
+  };
+
+  it('lists every tenant table as distributed by program_id, every global table as a reference or local table, and no table that does not exist', () => {
+    const listed = rows();
+    const distributed = new Set(listed.filter((r) => r.role.startsWith('distributed by `program_id`')).flatMap((r) => r.tables));
+    const others = new Set(listed.filter((r) => !r.role.startsWith('distributed')).flatMap((r) => r.tables));
+    expect(distributed.size).toBeGreaterThan(20);
+    expect({
+      tenantTablesNotListedAsDistributed: tenantTables().filter((t) => !distributed.has(t)),
+      globalTablesNotListedAsReferenceOrLocal: Object.keys(GLOBAL_TABLES).filter((t) => !others.has(t)),
+      listedButNotInTheSchema: [...distributed, ...others].filter((t) => !tables.includes(t)),
+    }).toEqual({ tenantTablesNotListedAsDistributed: [], globalTablesNotListedAsReferenceOrLocal: [], listedButNotInTheSchema: [] });
   });
 });
