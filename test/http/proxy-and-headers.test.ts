@@ -71,6 +71,15 @@ describe('rate limits', () => {
     expect((await login('10.0.0.1', { 'x-forwarded-for': '192.0.2.8' })).statusCode).toBe(401);
   });
 
+  it('limits the public links (no key, no session) per client address', async () => {
+    const open = (ip: string) => t.app.inject({ method: 'GET', url: `${API}/certificates/not-a-certificate`, remoteAddress: ip });
+    for (let i = 0; i < 3; i++) expect((await open('203.0.113.9')).statusCode).not.toBe(429);
+    const limited = await open('203.0.113.9');
+    expectProblem(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await open('203.0.113.10')).statusCode).not.toBe(429);
+  });
+
   it('limits each API key on its own, and never counts health checks', async () => {
     const fresh = await t.newProgram('Fresh key');
     for (let i = 0; i < 5; i++) expect((await t.call(null, 'GET', `${API}/health`)).statusCode).toBe(200);
