@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { amount, code, cursor, isoDateTime, positiveAmount, queryInt, ref } from './common.js';
+import { amount, code, cursor, isoCurrency, isoDateTime, positiveAmount, queryInt, ref } from './common.js';
 
 /** Claims of channel partners (docs/channel-programs.md): MDF claims against a fund, and sales claims. */
 export const CLAIM_KINDS = ['mdf', 'sale'] as const;
 export const CLAIM_STATUSES = ['draft', 'submitted', 'info_requested', 'approved', 'paid', 'rejected', 'cancelled'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
-const isoCurrency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const isoDate = z.union([z.iso.date(), isoDateTime]);
 
 export const claimActivity = z

@@ -13,6 +13,22 @@ export const amount = z
 /** A strictly positive amount, e.g. what an adjustment or transfer moves. */
 export const positiveAmount = amount.refine((v) => v > 0, 'must be greater than zero').meta({ exclusiveMinimum: 0 });
 
+/** The ISO 4217 codes the runtime knows (Intl), the list `isoCurrency` accepts and the OpenAPI document declares. */
+export const ISO_CURRENCIES: readonly string[] = Intl.supportedValuesOf('currency');
+const isoCurrencySet = new Set(ISO_CURRENCIES);
+
+/**
+ * An ISO 4217 currency code such as `EUR`: the currency of real money. Three capital letters that
+ * name a currency; the OpenAPI document carries the list as an `enum`, so a generated client or a
+ * fuzzer sends only codes the server takes.
+ */
+export const isoCurrency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  // Only a code of the right shape is looked up, so a bad one gets one error, not two.
+  .refine((c) => !/^[A-Z]{3}$/.test(c) || isoCurrencySet.has(c), 'must be an ISO 4217 code such as EUR')
+  .meta({ enum: [...ISO_CURRENCIES] });
+
 /** A code such as a currency or role code: `points`, `purchasing`. */
 export const code = z
   .string()

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { amount, attributesInput as attributes, code, cursor, isoDateTime, queryInt, ref } from './common.js';
-
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
+import { amount, attributesInput as attributes, code, cursor, isoCurrency, isoDateTime, queryInt, ref } from './common.js';
 
 /** One line of an invoice or order: what the rules can look at per product. */
 export const eventLine = z
@@ -27,11 +25,7 @@ export const eventInput = z
     accountId: ref,
     memberId: ref.optional(),
     amount: amount.min(0, 'must not be negative').optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
-      .refine((c) => isoCurrencies.has(c), 'unknown ISO 4217 currency')
-      .optional(),
+    currency: isoCurrency.optional(),
     lines: z.array(eventLine).max(1000).optional(),
     originalEventId: z.string().min(1).max(200).optional(),
     attributes: attributes.optional(),

@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import { amount, attributes, code, externalId, isoDateTime, listQuery, ref } from './common.js';
-
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
+import { amount, attributes, code, externalId, isoCurrency, isoDateTime, listQuery, ref } from './common.js';
 
 /** An ISO 4217 currency code such as `EUR`: the currency of real money (a partner's price). */
-export const isoCurrency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
-  // Only a code of the right shape is looked up, so a bad one gets one error, not two.
-  .refine((c) => !/^[A-Z]{3}$/.test(c) || isoCurrencies.has(c), 'must be an ISO 4217 code such as EUR');
+export { isoCurrency };
 
 /**
  * What a reward is: `gift` (merchandise, appliances), `service` (free delivery, storage,

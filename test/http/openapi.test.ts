@@ -137,6 +137,23 @@ describe('error responses in the document', () => {
       expect(h?.required, path).toBe(true);
     }
   });
+  it('declares the ISO 4217 list wherever the server takes only a real currency code (a request field of three capital letters)', async () => {
+    const found: { at: string; enumOk: boolean }[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n.pattern === '^[A-Z]{3}$') found.push({ at, enumOk: Array.isArray(n.enum) && n.enum.includes('EUR') && n.enum.includes('UAH') && !n.enum.includes('ZZZ') });
+      for (const [k, v] of Object.entries(n)) walk(v, `${at}.${k}`);
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) walk(op.requestBody, `${method.toUpperCase()} ${path}`);
+    expect(found.length).toBeGreaterThanOrEqual(6);
+    expect(found.filter((f) => !f.enumOk).map((f) => f.at)).toEqual([]);
+    // What the document says is what the server does: a code of the right shape that names no currency is refused.
+    const refused = await t.call(p, 'POST', `${API}/currencies`, { code: 'zed-credit', name: 'Zed credit', kind: 'money', moneyCurrency: 'ZZZ' });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().errors[0].path).toBe('moneyCurrency');
+  });
+
   it('declares the same patterns the server applies: a code the server takes (`Sales`) matches the documented one', async () => {
     const role = (doc.paths[`${API}/roles`].post.requestBody as { content: Record<string, { schema: { properties: Record<string, { pattern?: string }> } }> }).content['application/json'].schema.properties.code;
     expect(role.pattern).toBeTruthy();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { code } from '../../contracts/common.js';
+import { code, isoCurrency } from '../../contracts/common.js';
 import { offboardingPolicy } from '../../contracts/accounts.js';
 import { programCode } from '../../contracts/portal.js';
 import { PERMISSIONS } from '../../contracts/permissions.js';
@@ -65,10 +65,7 @@ export const programPatch = z
     allowNegative: z.boolean().optional(),
     autoCreateAccounts: z.boolean().optional(),
     offboardingPolicy: offboardingPolicy.optional().describe('What a leaving member\'s personal balance becomes: moveToCompany (default), keepUntilExpiry or forfeit.'),
-    spendCurrency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
-      .refine((c) => Intl.supportedValuesOf('currency').includes(c), 'is not a currency ISO 4217 knows')
+    spendCurrency: isoCurrency
       .optional()
       .describe('The money purchase amounts are in (default EUR). Changing it relabels amounts, it converts nothing.'),
   })
@@ -79,7 +76,7 @@ export const currencyInput = z
     code,
     name: z.string().min(1).max(200),
     kind: z.enum(['points', 'money', 'stamps']),
-    moneyCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+    moneyCurrency: isoCurrency.optional(),
     expiry: z.object({ months: z.number().int().min(1).max(120) }).strict().optional(),
   })
   .strict();
