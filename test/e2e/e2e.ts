@@ -57,6 +57,22 @@ async function api<T>(method: string, path: string, body?: unknown, headers: Rec
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * What the browser refused under the server's Content-Security-Policy (src/http/security-headers.ts),
+ * on any page of any context: the console and the portal must live within it, so the run fails on one.
+ */
+const cspViolations: string[] = [];
+function watchCsp(b: Browser): void {
+  const newContext = b.newContext.bind(b);
+  b.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const ctx = await newContext(...args);
+    ctx.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.page()?.url() ?? '?'}: ${m.text()}`);
+    });
+    return ctx;
+  };
+}
+
 const digits = (s: string | null) => Number((s ?? '').replace(/[^\d-]/g, ''));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: false });
 
@@ -185,6 +201,7 @@ async function main(): Promise<void> {
     });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    watchCsp(browser);
 
     await step(`weight: the portal's first load is at most ${PORTAL_FIRST_LOAD_BUDGET / 1000} kB compressed, its assets brotli and cached for a year`, async () => {
       const portal = await firstLoad(browser!, `${BASE}/portal/`, { width: 390, height: 844 });
@@ -799,6 +816,10 @@ async function main(): Promise<void> {
       check(made?.requiredFor.length === 1 && made.requiredFor[0].role === 'foreman' && made.requiredFor[0].dueAt.startsWith('2030-06-30T23:59:59'), `required for foremen by 30 June 2030: ${JSON.stringify(made?.requiredFor)}`);
       await shot(page, 'console-course-required');
       await ctx.close();
+    });
+
+    await step('security: no page of the console or the portal broke the Content-Security-Policy', async () => {
+      check(cspViolations.length === 0, `${cspViolations.length} refused by the CSP:\n    ${[...new Set(cspViolations)].slice(0, 10).join('\n    ')}`);
     });
 
     // The two screenshots the README shows.
