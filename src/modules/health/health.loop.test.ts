@@ -63,6 +63,10 @@ describe('the closed loop through the mailbox', () => {
     const tasks = (await api('GET', '/tasks')).items;
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ status: 'open', score: 2, assigneeId: manager.id, escalatedAt: null });
+    // The account's health page: its NPS trend by quarter with n and the interval, and the open task.
+    const h = await api('GET', '/accounts/ext:SOUTH/health');
+    expect(h).toMatchObject({ nps: { value: -100, n: 1 }, openTasks: 1, npsTrend: [{ period: '2026-Q4', n: 1, nps: -100, ci95: [-100, -100] }] });
+    expect((await api('GET', '/accounts/ext:CALM/health')).npsTrend).toEqual([]);
   });
 
   it('the next digest names the new detractor; the calm account is not listed', async () => {
