@@ -114,6 +114,8 @@ export function createServices(
       for (const [id, tasks] of await surveys.openTasksByAccount(programId, tx)) if (wanted.has(id)) out.set(id, tasks.length);
       return out;
     },
+    npsTrend: (tx, programId, accountId) => surveys.npsTrendIn(tx, programId, accountId),
+    loop: (tx, programId, since, at) => surveys.loopDigestIn(tx, programId, since, at),
   };
   const health = createHealthService(database, { now: opts.now, signals: opts.healthSignals ?? surveySignals, messaging, publicUrl: opts.publicUrl });
   const events = createEventsService(database, { programs, accounts, rules, ledger, now: opts.now, afterCredit: rewards.onStampsCredited, tiers, emit, emitMany, afterPurchase: health.onPurchaseIn, afterEvent: async (tx, ctx, e) => void (await surveys.onEventIn(tx, ctx.programId, e)) });

@@ -32,6 +32,8 @@ export const accountHealthView = z.object({
   revenueAtRisk: z.number().int(),
   spend: z.object({ last3m: z.number().int(), prev3m: z.number().int(), trailing12m: z.number().int() }),
   openTasks: z.number().int(),
+  /** The account's relationship NPS by quarter (last two years), each with its n and 95 % interval. */
+  npsTrend: z.array(z.object({ period: z.string(), n: z.number().int(), nps: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]).nullable() })),
   computedAt: z.string(),
 });
 export type AccountHealthView = z.infer<typeof accountHealthView>;

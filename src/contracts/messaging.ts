@@ -174,6 +174,8 @@ export const TRIGGERS = [
   // Surveys (#16): an invitation (and its one reminder) with the signed answer link; the outcome of a follow-up
   'survey_invitation',
   'survey_followup',
+  // a follow-up task open past its survey's escalation days, to the program managers (a staff e-mail)
+  'survey_task_escalated',
   // Rights inside a company (#14): a company-wallet redemption over its limits waits for the partner admin
   'approval_needed',
 ] as const;

@@ -111,6 +111,8 @@ export const taskView = z.object({
   score: z.number().nullable(),
   comment: z.string().nullable(),
   note: z.string().nullable(),
+  /** The themes tagged on its answer. */
+  tags: z.array(z.string()),
   escalatedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -118,6 +120,10 @@ export const taskView = z.object({
 export type TaskView = z.infer<typeof taskView>;
 export const tasksQuery = z.object({ status: z.enum(TASK_STATUSES).optional(), accountId: ref.optional(), limit: queryInt(1, 200).optional() }).strict();
 export const taskPatch = z.object({ status: z.enum(TASK_STATUSES).optional(), note: z.string().min(1).max(2000).optional(), tellRespondent: z.boolean().optional() }).strict();
+/** `GET /surveys/:id/responses`: answers newest first, to read and tag (themes); `withComment=true` keeps those with an open text. */
+export const responsesQuery = z.object({ withComment: z.enum(['true', 'false']).optional(), limit: queryInt(1, 500).optional() }).strict();
+export const responseListItem = z.object({ id: z.string(), accountId: z.string(), memberId: z.string().nullable(), role: z.string().nullable(), score: z.number().nullable(), comment: z.string().nullable(), tags: z.array(z.string()), source: z.string(), answeredAt: z.string() });
+export type ResponseListItem = z.infer<typeof responseListItem>;
 export const tagsInput = z.object({ tags: z.array(z.string().min(1).max(40)).max(20) }).strict();
 
 /** The answer page's view of a survey: the texts in one locale. */

@@ -315,6 +315,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /surveys/:id/responses': write('surveys:write'),
   'GET /surveys/:id/results': read('surveys:read'),
   'POST /surveys/:id/links': write('surveys:write'),
+  'GET /surveys/:id/responses': read('surveys:read', { list: true }),
   'PUT /survey-responses/:id/tags': write('surveys:write'),
   'GET /tasks': read('surveys:read', { list: true }),
   'PATCH /tasks/:id': write('tasks:write', { list: true }),

@@ -135,6 +135,11 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
       throw err;
     }
   });
+  // Surveys (#16): before the messages, so that invitations and reminders go out in this same run;
+  // before account health, so that the digests see today's escalations.
+  await step('surveys', async () => {
+    report.surveys = await s.surveys.runDaily(now);
+  });
   // Account health (#16): before the messages step, so that the digests go out in this same run.
   await step('health', async () => {
     const claim = await claimDay(s.database, HEALTH, now);
@@ -151,10 +156,6 @@ export async function runDue(s: Services, now: Date): Promise<RunDueReport> {
   // Club events (#19): a reminder a day before each event to those going, once per event (its row says so).
   await step('club-reminders', async () => {
     await s.club.remindDue(now);
-  });
-  // Surveys (#16): before the messages, so that invitations and reminders go out in this same run.
-  await step('surveys', async () => {
-    report.surveys = await s.surveys.runDaily(now);
   });
   // After maturity and expiry, so that their messages go out in this same run.
   await step('webhooks', async () => {

@@ -152,6 +152,7 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'PATCH /surveys/:id': () => ({ body: { status: 'closed' } }),
   'POST /surveys/:id/responses': (a) => ({ body: { memberId: a.members[0].id, answers: [{ questionId: 'rec', value: 10 }] } }),
   'GET /surveys/:id/results': () => ({}),
+  'GET /surveys/:id/responses': () => ({}),
   'POST /surveys/:id/links': (a) => ({ body: { accountId: a.accounts[0].id } }),
   'PUT /survey-responses/:id/tags': () => ({ body: { tags: ['stolen'] } }),
   'PATCH /tasks/:id': () => ({ body: { status: 'contacted' } }),

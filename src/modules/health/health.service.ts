@@ -14,7 +14,14 @@ export type HealthSignals = {
   /** Called inside the health computation's transaction: read through `tx` (the embedded database has one connection). */
   npsByAccount?: (tx: Tx, programId: string, accountIds: string[]) => Promise<Map<string, AccountNps>>;
   openTasksByAccount?: (tx: Tx, programId: string, accountIds: string[]) => Promise<Map<string, number>>;
+  /** One account's relationship NPS by quarter, each with n and its interval. */
+  npsTrend?: (tx: Tx, programId: string, accountId: string) => Promise<NpsPoint[]>;
+  /** The closed loop for the digest: detractors' answers of `[since, at)`, tasks unresolved past their escalation days. */
+  loop?: (tx: Tx, programId: string, since: Date, at: Date) => Promise<{ detractors: LoopDetractor[]; overdue: LoopTask[] }>;
 };
+export type NpsPoint = { period: string; n: number; nps: number | null; ci95: [number, number] | null };
+export type LoopDetractor = { taskId: string; accountId: string; surveyName: string; score: number | null; comment: string; role: string; answeredAt: string };
+export type LoopTask = { taskId: string; accountId: string; surveyName: string; score: number | null; status: string; openDays: number; escalated: boolean };
 /** The daily digest, one per account manager with something to report; how it reaches them is the caller's (messaging). */
 export type HealthDigest = {
   programId: string;
@@ -22,6 +29,10 @@ export type HealthDigest = {
   accounts: { accountId: string; name: string; status: string; score: number; reasons: string[]; revenueAtRisk: number }[];
   revenueAtRisk: number;
   openTasks: number;
+  /** Detractors who answered since the last digest (the day before), each with its task. */
+  detractors: (LoopDetractor & { accountName: string })[];
+  /** Follow-up tasks still not resolved past their survey's escalation days. */
+  overdueTasks: (LoopTask & { accountName: string })[];
 };
 
 /** Signals count over this window: messages unopened, portal visits. */
@@ -127,6 +138,7 @@ export function createHealthService(database: Database, deps: { now?: () => Date
       revenueAtRisk: revenueAtRisk(c),
       spend: { last3m: num(c.spend.last3m), prev3m: num(c.spend.prev3m), trailing12m: num(c.spend.trailing12m) },
       openTasks: c.openTasks,
+      npsTrend: [],
       computedAt: at.toISOString(),
     };
   }
@@ -135,12 +147,19 @@ export function createHealthService(database: Database, deps: { now?: () => Date
     const list = await computeIn(tx, programId, at);
     const byManager = new Map<string, Computed[]>();
     for (const c of list) if (c.account.managerId && c.account.status === 'active') byManager.set(c.account.managerId, [...(byManager.get(c.account.managerId) ?? []), c]);
+    // The loop since the previous digest (a day ago): new detractors, and tasks past their escalation days.
+    const loop = signals.loop ? await signals.loop(tx, programId, new Date(at.getTime() - DAY_MS), at) : { detractors: [], overdue: [] };
     const out: HealthDigest[] = [];
     for (const [managerId, cs] of [...byManager].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const risky = cs.filter(atRisk).sort((a, b) => b.score - a.score || (a.account.id < b.account.id ? -1 : 1));
       const openTasks = cs.reduce((n, c) => n + c.openTasks, 0);
-      if (!risky.length && !openTasks) continue;
+      const names = new Map(cs.map((c) => [c.account.id, c.account.name] as const));
+      const detractors = loop.detractors.filter((d) => names.has(d.accountId)).map((d) => ({ ...d, accountName: names.get(d.accountId)! }));
+      const overdueTasks = loop.overdue.filter((d) => names.has(d.accountId)).map((d) => ({ ...d, accountName: names.get(d.accountId)! }));
+      if (!risky.length && !openTasks && !detractors.length) continue;
       out.push({
+        detractors,
+        overdueTasks,
         programId,
         managerId,
         accounts: risky.map((c) => ({ accountId: c.account.id, name: c.account.name, status: c.cycle.status, score: c.score, reasons: c.reasons.map((r) => r.code), revenueAtRisk: revenueAtRisk(c) })),
@@ -198,7 +217,8 @@ export function createHealthService(database: Database, deps: { now?: () => Date
         const account = await resolveAccountIn(tx, programId, accountRef);
         const at = now();
         const [c] = await computeIn(tx, programId, at, { only: [account.id] });
-        return view(c, at);
+        const npsTrend = signals.npsTrend ? await signals.npsTrend(tx, programId, account.id) : [];
+        return { ...view(c, at), npsTrend };
       });
     },
 
@@ -256,14 +276,14 @@ export function createHealthService(database: Database, deps: { now?: () => Date
       return out;
     },
 
-    /** What each account manager should hear today: their at-risk accounts (score ≥ AT_RISK_SCORE) and open tasks. */
+    /** What each account manager should hear today: their at-risk accounts (score ≥ AT_RISK_SCORE), new detractors, open and overdue tasks. */
     async digests(programId: string, at: Date): Promise<HealthDigest[]> {
       return inTransaction(database, (tx) => digestsIn(tx, programId, at));
     },
 
     /**
-     * The daily digest (`health_digest`), one e-mail per account manager with at-risk accounts or
-     * open tasks, queued once per manager and UTC day (the dedupe key): a second run the same day queues nothing.
+     * The daily digest (`health_digest`), one e-mail per account manager with at-risk accounts, new
+     * detractors or open tasks (the overdue ones listed), queued once per manager and UTC day (the dedupe key): a second run the same day queues nothing.
      */
     async sendDigests(at: Date): Promise<{ managers: number; queued: number }> {
       const out = { managers: 0, queued: 0 };
@@ -284,6 +304,10 @@ export function createHealthService(database: Database, deps: { now?: () => Date
                 atRisk: d.accounts.length,
                 revenueAtRisk: d.revenueAtRisk,
                 openTasks: d.openTasks,
+                newDetractors: d.detractors.length,
+                overdue: d.overdueTasks.length,
+                detractors: d.detractors.map((x) => ({ accountName: x.accountName, score: x.score ?? '', role: x.role, comment: x.comment, surveyName: x.surveyName })),
+                overdueTasks: d.overdueTasks.map((x) => ({ accountName: x.accountName, score: x.score ?? '', status: x.status, openDays: x.openDays, escalated: x.escalated })),
                 link: `${(deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '')}/at-risk`,
                 accounts: d.accounts.map((a) => ({ ...a, reasons: a.reasons.join(', ') })),
               },

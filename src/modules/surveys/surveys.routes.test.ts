@@ -77,6 +77,7 @@ describe('bad input changes nothing', () => {
 describe('a relationship survey', () => {
   let id: string;
   let token: string;
+  let openToken: string;
 
   it('sends a wave to a sample per account and role, once, and throttles the next survey', async () => {
     const s = await api('POST', '/surveys', survey());
@@ -203,6 +204,7 @@ describe('a relationship survey', () => {
 
   it('takes answers from an open link attributed to an account, without creating members', async () => {
     const link = await api('POST', `/surveys/${id}/links`, { accountId: 'ext:A', days: 30 });
+    openToken = link.token;
     expect(link.url).toContain('/api/v1/s/o.');
     const page = await t.app.inject({ method: 'GET', url: `/api/v1/s/${link.token}` });
     expect(page.body).toContain('contact_email');
@@ -215,11 +217,43 @@ describe('a relationship survey', () => {
     expect(res.promoters).toBe(2);
   });
 
+  it('lists the answers with an open text, tags them (themes) and counts the tags', async () => {
+    const list = (await api('GET', `/surveys/${id}/responses?withComment=true`)).items as { id: string; comment: string; tags: string[] }[];
+    expect(list.map((r) => r.comment)).toEqual(['Deliveries are late and the price went up']);
+    expect((await api('GET', `/surveys/${id}/responses`)).items).toHaveLength(4);
+    expect((await t.call(p, 'GET', `/api/v1/surveys/${id}/responses?limit=0`)).statusCode).toBe(422);
+    expect((await t.call(other, 'GET', `/api/v1/surveys/${id}/responses`)).statusCode).toBe(404);
+    const tagged = await api('PUT', `/survey-responses/${list[0].id}/tags`, { tags: ['Delivery', 'price', 'delivery '] });
+    expect(tagged.tags).toEqual(['delivery', 'price']);
+    expect((await t.call(p, 'PUT', `/api/v1/survey-responses/${list[0].id}/tags`, { tags: [''] })).statusCode).toBe(422);
+    const res = await api('GET', `/surveys/${id}/results`);
+    expect(res.themes).toEqual([{ tag: 'delivery', count: 1 }, { tag: 'price', count: 1 }]);
+    const task = (await api('GET', '/tasks')).items.find((x: { responseId: string }) => x.responseId === list[0].id);
+    expect(task.tags).toEqual(['delivery', 'price']);
+  });
+
   it('refuses answers to a closed survey (409) and keeps programs apart', async () => {
     await api('PATCH', `/surveys/${id}`, { status: 'closed' });
     const r = await t.call(p, 'POST', `/api/v1/surveys/${id}/responses`, { memberId: memberIds['A-DM2'], answers: [{ questionId: 'rec', value: 9 }] });
     expect(r.statusCode, r.body).toBe(409);
     expect(r.json().code).toBe('SURVEY_CLOSED');
+    // Its link in a browser: a clear page in the asked language, for the form's answer too; nothing stored.
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const page = await t.app.inject({ method: 'GET', url: `/api/v1/s/${openToken}?lang=fr`, headers: html });
+    expect(page.statusCode).toBe(409);
+    expect(page.body).toContain('<html lang="fr" dir="ltr">');
+    expect(page.body).toContain('data-error="SURVEY_CLOSED"');
+    expect(page.body).toContain('Ce questionnaire est clos.');
+    expect(page.body).not.toContain('<form');
+    const fa = await t.app.inject({ method: 'POST', url: `/api/v1/s/${openToken}?lang=fa`, headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'q_rec=10' });
+    expect(fa.statusCode).toBe(409);
+    expect(fa.body).toContain('<html lang="fa" dir="rtl">');
+    expect(fa.body).toContain('این نظرسنجی بسته شده است.');
+    // Not a browser: problem+json.
+    const json = await t.app.inject({ method: 'GET', url: `/api/v1/s/${openToken}` });
+    expect(json.statusCode).toBe(409);
+    expect(json.json().code).toBe('SURVEY_CLOSED');
+    expect((await api('GET', `/surveys/${id}/results`)).n).toBe(4);
     expect((await t.call(other, 'GET', `/api/v1/surveys/${id}`)).statusCode).toBe(404);
     expect((await t.call(other, 'GET', `/api/v1/surveys/${id}/results`)).statusCode).toBe(404);
     expect((await t.call(other, 'GET', '/api/v1/tasks')).json().items).toHaveLength(0);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { htmlPage, problem } from '../../contracts/common.js';
-import { openLinkInput, pendingSurvey, portalAnswerInput, publicSurvey, responseInput, responseView, resultsQuery, surveyInput, surveyPatch, surveyResults, surveyView, tagsInput, taskPatch, taskView, tasksQuery, type PublicSurvey } from '../../contracts/surveys.js';
+import { openLinkInput, pendingSurvey, portalAnswerInput, publicSurvey, responseInput, responseListItem, responsesQuery, responseView, resultsQuery, surveyInput, surveyPatch, surveyResults, surveyView, tagsInput, taskPatch, taskView, tasksQuery, type PublicSurvey } from '../../contracts/surveys.js';
 import { DomainError } from '../../lib/domain-error.js';
 import { surveyError } from './surveys.errors.js';
 import type { SurveysService } from './surveys.service.js';
@@ -130,6 +130,9 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
     app.post('/surveys/:id/links', { schema: { tags: ['surveys'], summary: 'An open survey link attributed to an account, for its customers, retailers or intermediaries (no members are created)', params, body: openLinkInput, response: { 201: z.object({ token: z.string(), url: z.string(), expiresAt: z.string() }), ...errors } } }, async (req, reply) =>
       reply.status(201).send(await surveys.openLink(req.ctx, req.params.id, req.body)),
     );
+    app.get('/surveys/:id/responses', { schema: { tags: ['surveys'], summary: 'The survey’s answers, newest first, to read and tag (withComment=true: those with an open text)', params, querystring: responsesQuery, response: { 200: z.object({ items: z.array(responseListItem) }), 404: problem } } }, async (req) =>
+      surveys.responses(req.ctx.programId, req.params.id, req.query, await surveys.scopeIds(req.ctx.programId, req.ctx.accountScope)),
+    );
     app.put('/survey-responses/:id/tags', { schema: { tags: ['surveys'], summary: 'Tag an answer (themes of open text)', params, body: tagsInput, response: { 200: z.object({ id: z.string(), tags: z.array(z.string()) }), 404: problem } } }, async (req) => surveys.tag(req.ctx, req.params.id, req.body.tags));
 
     app.get('/tasks', { schema: { tags: ['surveys'], summary: 'Follow-up tasks of detractor answers, newest first', querystring: tasksQuery, response: { 200: z.object({ items: z.array(taskView) }) } } }, async (req) =>
@@ -172,7 +175,7 @@ export function surveyRoutes(surveys: SurveysService): FastifyPluginAsyncZod {
         return linkError(req, reply, err, locale);
       }
     });
-    app.get('/s/:token/survey', { schema: { tags: ['surveys'], summary: 'The survey a signed link opens, in one locale (for an app’s own answer screen)', params: tokenParams, querystring: langQuery, response: { 200: publicSurvey, 404: problem, 410: problem } } }, async (req) => {
+    app.get('/s/:token/survey', { schema: { tags: ['surveys'], summary: 'The survey a signed link opens, in one locale (for an app’s own answer screen); a closed survey answers 409', params: tokenParams, querystring: langQuery, response: { 200: publicSurvey, 404: problem, 409: problem, 410: problem } } }, async (req) => {
       const { open: _open, ...s } = await surveys.byToken(req.params.token, req.query.lang);
       return s;
     });

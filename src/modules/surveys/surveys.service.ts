@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { AccountMethod, LocaleText, NpsFigure, PublicSurvey, ResponseInput, ResponseView, SurveyInput, SurveyQuestion, SurveyResults, SurveyView, TaskView } from '../../contracts/surveys.js';
+import type { AccountMethod, LocaleText, NpsFigure, PublicSurvey, ResponseInput, ResponseListItem, ResponseView, SurveyInput, SurveyQuestion, SurveyResults, SurveyView, TaskView } from '../../contracts/surveys.js';
 import { surveyInput } from '../../contracts/surveys.js';
 import { inTransaction, type Database, type Tx } from '../../db/database.js';
 import type { RequestContext } from '../../lib/context.js';
@@ -22,6 +22,9 @@ type InvitationRow = typeof surveyInvitations.$inferSelect;
 type ResponseRow = typeof surveyResponses.$inferSelect;
 type TaskRow = typeof surveyTasks.$inferSelect;
 type Answer = ResponseInput['answers'][number];
+export type DigestDetractor = { taskId: string; accountId: string; surveyName: string; score: number | null; comment: string; role: string; answeredAt: string };
+export type DigestTask = { taskId: string; accountId: string; surveyName: string; score: number | null; status: 'open' | 'contacted' | 'resolved'; openDays: number; escalated: boolean };
+type Staff = { id: string; email: string; name: string; locale: string | null };
 type Respondent = { memberId: string | null; accountId: string; role: string | null; locale: string | null };
 
 const DAY_MS = 86_400_000;
@@ -63,6 +66,7 @@ const taskView = (t: TaskRow, r?: ResponseRow): TaskView => ({
   score: r?.score ?? null,
   comment: r?.comment ?? null,
   note: t.note,
+  tags: r?.tags ?? [],
   escalatedAt: t.escalatedAt?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),
@@ -342,6 +346,15 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
 
   const ctxOf = (programId: string): RequestContext => ({ programId, actor: SYSTEM });
 
+  /** The program managers an escalation goes to (the owners when the program has none); read-only. */
+  async function programManagersIn(tx: Tx, programId: string): Promise<Staff[]> {
+    const res = await tx.execute<{ id: string; email: string; name: string; locale: string | null; role: string }>(
+      sql`select id, email, name, locale, role from users where program_id = ${programId} and disabled_at is null and role in ('program_manager', 'owner') order by id`,
+    );
+    const pms = res.rows.filter((u) => u.role === 'program_manager');
+    return (pms.length ? pms : res.rows).map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale }));
+  }
+
   return {
     /** The accounts an account manager limited to their own may see (undefined: all). */
     async scopeIds(programId: string, scope?: { managerId: string }): Promise<string[] | undefined> {
@@ -444,6 +457,8 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
     async byToken(token: string, lang?: string): Promise<PublicSurvey & { open: boolean }> {
       return inTransaction(database, async (tx) => {
         const { s, inv, who, open } = await resolveToken(tx, token);
+        // A closed survey's link: the closed page (an already answered one still thanks its respondent).
+        if (s.status !== 'active' && !inv?.answeredAt) throw surveyError('SURVEY_CLOSED', 'This survey is closed and takes no more answers.');
         const p = await programs.getProgramIn(tx, s.programId);
         const locale = lang ?? who.locale ?? p.defaultLocale;
         return { ...publicView(s, locale, !!inv?.answeredAt), open };
@@ -505,6 +520,18 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
           themes: [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([tag, count]) => ({ tag, count })),
           suggestedTags: suggestKeywords(rows.map((r) => r.comment).filter((c): c is string => !!c)),
         };
+      });
+    },
+
+    /** A survey's answers, newest first (those with an open text when asked), to read and tag. */
+    async responses(programId: string, surveyId: string, q: { withComment?: 'true' | 'false'; limit?: number }, accountIds?: string[]): Promise<{ items: ResponseListItem[] }> {
+      return inTransaction(database, async (tx) => {
+        const s = await findSurvey(tx, programId, surveyId);
+        const conds = [eq(surveyResponses.programId, programId), eq(surveyResponses.surveyId, s.id)];
+        if (q.withComment === 'true') conds.push(sql`${surveyResponses.comment} is not null`);
+        if (accountIds) conds.push(accountIds.length ? inArray(surveyResponses.accountId, accountIds) : sql`false`);
+        const rows = await tx.select().from(surveyResponses).where(and(...conds)).orderBy(desc(surveyResponses.answeredAt), desc(surveyResponses.id)).limit(q.limit ?? 100);
+        return { items: rows.map((r) => ({ id: r.id, accountId: r.accountId, memberId: r.memberId, role: r.role, score: r.score, comment: r.comment, tags: r.tags, source: r.source, answeredAt: r.answeredAt.toISOString() })) };
       });
     },
 
@@ -628,14 +655,31 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
       });
       escalated = await inTransaction(database, async (tx) => {
         const rows = await tx
-          .select({ t: surveyTasks })
+          .select({ t: surveyTasks, s: surveys, r: surveyResponses })
           .from(surveyTasks)
           .innerJoin(surveys, and(eq(surveys.programId, surveyTasks.programId), eq(surveys.id, surveyTasks.surveyId)))
+          .innerJoin(surveyResponses, and(eq(surveyResponses.programId, surveyTasks.programId), eq(surveyResponses.id, surveyTasks.responseId)))
           .where(and(eq(surveyTasks.status, 'open'), isNull(surveyTasks.escalatedAt), sql`${surveyTasks.createdAt} + make_interval(days => ${surveys.escalationDays}) <= ${at.toISOString()}::timestamptz`))
           .for('update', { of: surveyTasks, skipLocked: true });
-        for (const { t } of rows) {
+        const managers = new Map<string, Staff[]>();
+        for (const { t, s, r } of rows) {
           await tx.update(surveyTasks).set({ escalatedAt: at, updatedAt: at }).where(and(eq(surveyTasks.programId, t.programId), eq(surveyTasks.id, t.id)));
-          await audit.record(tx, ctxOf(t.programId), { action: 'survey_task.escalated', objectType: 'survey_task', objectId: t.id, after: { to: 'program_manager', openSince: t.createdAt.toISOString() } });
+          if (!managers.has(t.programId)) managers.set(t.programId, await programManagersIn(tx, t.programId));
+          const to = managers.get(t.programId)!;
+          const account = await findAccountIn(tx, t.programId, t.accountId);
+          const openDays = Math.floor((at.getTime() - t.createdAt.getTime()) / DAY_MS);
+          // One e-mail per task and program manager: the dedupe key is the task's id.
+          for (const u of to) {
+            await messaging.queueStaffMessage(tx, t.programId, {
+              userId: u.id,
+              to: u.email,
+              trigger: 'survey_task_escalated',
+              objectId: t.id,
+              locale: u.locale,
+              data: { manager: { id: u.id, name: u.name }, task: { id: t.id, surveyName: s.name, accountId: t.accountId, accountName: account?.name ?? t.accountId, score: r.score, comment: r.comment ?? '', assigneeId: t.assigneeId ?? '', openDays, link: `${publicUrl}/surveys` } },
+            });
+          }
+          await audit.record(tx, ctxOf(t.programId), { action: 'survey_task.escalated', objectType: 'survey_task', objectId: t.id, after: { to: 'program_manager', notified: to.map((u) => u.id), openSince: t.createdAt.toISOString() } });
         }
         return rows.length;
       });
@@ -670,6 +714,45 @@ export function createSurveysService(database: Database, deps: SurveysDeps) {
         out.set(accountId, { value: f.nps, n: f.n, ci95: f.ci95, ...(last.score! <= 6 ? { detractorSince: last.answeredAt.toISOString() } : {}) });
       }
       return out;
+    },
+
+    /**
+     * For the account managers' daily digest (#16): the detractors' answers of `[since, at)` and the
+     * follow-up tasks not resolved past their survey's `escalationDays` (escalated or about to be).
+     */
+    async loopDigestIn(tx: Tx, programId: string, since: Date, at: Date): Promise<{ detractors: DigestDetractor[]; overdue: DigestTask[] }> {
+      const fresh = await tx
+        .select({ t: surveyTasks, r: surveyResponses, s: surveys })
+        .from(surveyTasks)
+        .innerJoin(surveyResponses, and(eq(surveyResponses.programId, surveyTasks.programId), eq(surveyResponses.id, surveyTasks.responseId)))
+        .innerJoin(surveys, and(eq(surveys.programId, surveyTasks.programId), eq(surveys.id, surveyTasks.surveyId)))
+        .where(and(eq(surveyTasks.programId, programId), gte(surveyResponses.answeredAt, since), sql`${surveyResponses.answeredAt} < ${at.toISOString()}::timestamptz`))
+        .orderBy(asc(surveyResponses.answeredAt), asc(surveyTasks.id));
+      const late = await tx
+        .select({ t: surveyTasks, r: surveyResponses, s: surveys })
+        .from(surveyTasks)
+        .innerJoin(surveyResponses, and(eq(surveyResponses.programId, surveyTasks.programId), eq(surveyResponses.id, surveyTasks.responseId)))
+        .innerJoin(surveys, and(eq(surveys.programId, surveyTasks.programId), eq(surveys.id, surveyTasks.surveyId)))
+        .where(and(eq(surveyTasks.programId, programId), inArray(surveyTasks.status, ['open', 'contacted']), sql`${surveyTasks.createdAt} + make_interval(days => ${surveys.escalationDays}) <= ${at.toISOString()}::timestamptz`))
+        .orderBy(asc(surveyTasks.createdAt), asc(surveyTasks.id));
+      return {
+        detractors: fresh.map(({ t, r, s }) => ({ taskId: t.id, accountId: t.accountId, surveyName: s.name, score: r.score, comment: r.comment ?? '', role: r.role ?? '', answeredAt: r.answeredAt.toISOString() })),
+        overdue: late.map(({ t, r, s }) => ({ taskId: t.id, accountId: t.accountId, surveyName: s.name, score: r.score, status: t.status, openDays: Math.floor((at.getTime() - t.createdAt.getTime()) / DAY_MS), escalated: t.escalatedAt !== null })),
+      };
+    },
+
+    /** For the account health page (#16): the account's relationship NPS by quarter over the last two years, each with n and its interval. */
+    async npsTrendIn(tx: Tx, programId: string, accountId: string): Promise<(NpsFigure & { period: string })[]> {
+      const since = new Date(now().getTime() - 730 * DAY_MS);
+      const rows = await tx
+        .select({ r: surveyResponses })
+        .from(surveyResponses)
+        .innerJoin(surveys, and(eq(surveys.programId, surveyResponses.programId), eq(surveys.id, surveyResponses.surveyId)))
+        .where(and(eq(surveyResponses.programId, programId), eq(surveyResponses.accountId, accountId), eq(surveyResponses.mode, 'relationship'), gte(surveyResponses.answeredAt, since), sql`${surveyResponses.score} is not null`, sql`${surveys.kind} <> 'csat'`))
+        .orderBy(asc(surveyResponses.answeredAt));
+      const periods = new Map<string, ResponseRow[]>();
+      for (const { r } of rows) periods.set(periodKey(r.answeredAt, 'quarter'), [...(periods.get(periodKey(r.answeredAt, 'quarter')) ?? []), r]);
+      return [...periods.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([period, v]) => ({ period, ...figure(v) }));
     },
 
     /** For the account health page (#16): the open (or contacted) follow-up tasks per account. */

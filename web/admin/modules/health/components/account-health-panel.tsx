@@ -2,11 +2,13 @@ import { Card, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useFormat } from '@shared/format/use-format';
+import { NpsIntervalChart } from '../../surveys/components/nps-interval-chart';
+import { TasksTable } from '../../surveys/components/tasks-table';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { useAccountHealth } from '../hooks/use-health';
 import { CycleStatusBadge } from './status-badge';
 
-/** The account page's health panel (#16): purchase cycle with its intervals, churn risk with reasons, NPS (placeholder when none). */
+/** The account page's health panel (#16): NPS and its trend by quarter with intervals, purchase cycle with its intervals, churn risk with reasons, the follow-up tasks. */
 export function AccountHealthPanel({ accountId }: { accountId: string }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
@@ -88,6 +90,13 @@ export function AccountHealthPanel({ accountId }: { accountId: string }) {
             </ResponsiveContainer>
           </div>
         ) : null}
+        <Text size="sm" fw={600}>{t('health.npsTrend')}</Text>
+        {h.npsTrend.some((p) => p.nps !== null) ? (
+          <NpsIntervalChart rows={h.npsTrend.map((p) => ({ ...p, label: p.period }))} label={t('health.npsTrend')} testId="health-nps-trend" />
+        ) : (
+          <Text size="sm" c="dimmed">{t('health.noNps')}</Text>
+        )}
+        <TasksTable accountId={accountId} />
       </Stack>
     </Card>
   );

@@ -1,44 +1,26 @@
-import { Badge, Button, Card, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, CartesianGrid, ComposedChart, ErrorBar, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { surveyInput, type NpsFigure } from '@contracts/surveys';
-import { useFormat } from '@shared/format/use-format';
 import { useSession } from '../../auth/components/session-provider';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { Page } from '../../ui/components/page';
 import { useContractForm } from '../../ui/hooks/use-contract-form';
-import type { SurveyView, TaskView } from '../api/surveys-api';
-import { useSurveyMutations, useSurveyResults, useSurveys, useTasks } from '../hooks/use-surveys';
+import type { SurveyView } from '../api/surveys-api';
+import { useSurveyMutations, useSurveyResults, useSurveys } from '../hooks/use-surveys';
+import { NpsIntervalChart } from './nps-interval-chart';
+import { TasksTable } from './tasks-table';
+import { ThemesPanel } from './themes-panel';
+
+export { NpsIntervalChart };
 
 type Values = { name: string; mode: 'relationship' | 'transactional'; question: string; why: string; startsAt: string; everyMonths: number; perRole: number; eventType: string; throttleDays: number };
-
-/** NPS bars with their 95 % interval as error bars: a wide bar reads as "not enough answers yet". */
-export function NpsIntervalChart({ rows }: { rows: (NpsFigure & { label: string })[] }) {
-  const data = rows.filter((r) => r.nps !== null).map((r) => ({ label: `${r.label} (n=${r.n})`, nps: r.nps!, err: [r.nps! - r.ci95![0], r.ci95![1] - r.nps!] }));
-  if (!data.length) return null;
-  return (
-    <div style={{ width: '100%', height: 240 }} dir="ltr">
-      <ResponsiveContainer>
-        <ComposedChart data={data} margin={{ top: 10, right: 10, bottom: 10, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="label" fontSize={11} />
-          <YAxis domain={[-100, 100]} fontSize={11} />
-          <ReferenceLine y={0} stroke="#888" />
-          <Tooltip />
-          <Bar dataKey="nps" fill="#1f5fbf" isAnimationActive={false}>
-            <ErrorBar dataKey="err" width={6} strokeWidth={1.5} stroke="#b00020" direction="y" />
-          </Bar>
-        </ComposedChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
 
 const figureText = (f: NpsFigure) => (f.nps === null ? '—' : `${f.nps} [${f.ci95![0]}; ${f.ci95![1]}]`);
 
 function Results({ survey }: { survey: SurveyView }) {
   const { t } = useTranslation();
+  const { can } = useSession();
   const [by, setBy] = useState<'quarter' | 'month'>('quarter');
   const r = useSurveyResults(survey.id, by);
   if (r.error) return <ErrorAlert error={r.error} />;
@@ -54,98 +36,31 @@ function Results({ survey }: { survey: SurveyView }) {
       </Group>
       <SegmentedControl size="xs" w="fit-content" value={by} onChange={(v) => setBy(v as 'quarter' | 'month')} data={[{ value: 'quarter', label: t('surveys.byQuarter') }, { value: 'month', label: t('surveys.byMonth') }]} />
       <Text size="sm" fw={600}>{t('surveys.overTime')}</Text>
-      <NpsIntervalChart rows={d.byPeriod.map((p) => ({ ...p, label: p.period }))} />
+      <NpsIntervalChart rows={d.byPeriod.map((p) => ({ ...p, label: p.period }))} label={t('surveys.overTime')} testId="nps-over-time" />
       <Text size="sm" fw={600}>{t('surveys.byRole')}</Text>
-      <NpsIntervalChart rows={Object.entries(d.byRole).map(([label, f]) => ({ ...f, label }))} />
-      <Group align="start" grow>
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('surveys.segment')}</Table.Th>
-              <Table.Th>NPS [95 %]</Table.Th>
-              <Table.Th>n</Table.Th>
+      <NpsIntervalChart rows={Object.entries(d.byRole).map(([label, f]) => ({ ...f, label }))} label={t('surveys.byRole')} testId="nps-by-role" />
+      <Text size="sm" fw={600}>{t('surveys.bySegment')}</Text>
+      <NpsIntervalChart rows={Object.entries(d.bySegment).map(([label, f]) => ({ ...f, label }))} label={t('surveys.bySegment')} testId="nps-by-segment" />
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('surveys.segment')}</Table.Th>
+            <Table.Th>NPS [95 %]</Table.Th>
+            <Table.Th>n</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {Object.entries(d.bySegment).map(([k, f]) => (
+            <Table.Tr key={k}>
+              <Table.Td>{k}</Table.Td>
+              <Table.Td>{figureText(f)}</Table.Td>
+              <Table.Td>{f.n}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {Object.entries(d.bySegment).map(([k, f]) => (
-              <Table.Tr key={k}>
-                <Table.Td>{k}</Table.Td>
-                <Table.Td>{figureText(f)}</Table.Td>
-                <Table.Td>{f.n}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        <Stack gap={4}>
-          <Text size="sm" fw={600}>{t('surveys.themes')}</Text>
-          {d.themes.map((x) => (
-            <Text key={x.tag} size="sm">{x.tag}: {x.count}</Text>
           ))}
-          {d.suggestedTags.length ? <Text size="xs" c="dimmed">{t('surveys.suggested')}: {d.suggestedTags.map((w) => `${w.word} (${w.count})`).join(', ')}</Text> : null}
-        </Stack>
-      </Group>
+        </Table.Tbody>
+      </Table>
+      <ThemesPanel surveyId={survey.id} results={d} canTag={can('surveys:write')} />
     </Stack>
-  );
-}
-
-function Tasks() {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const { can } = useSession();
-  const [status, setStatus] = useState<string>('open');
-  const tasks = useTasks(status || undefined);
-  const m = useSurveyMutations();
-  const [notes, setNotes] = useState<Record<string, string>>({});
-  const write = can('tasks:write');
-  const move = (task: TaskView, to: TaskView['status']) => m.task.mutate({ id: task.id, status: to, ...(notes[task.id] ? { note: notes[task.id] } : {}), ...(to === 'resolved' ? { tellRespondent: true } : {}) });
-  return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Group justify="space-between">
-          <Text fw={600}>{t('surveys.tasks')}</Text>
-          <Select w={180} value={status} onChange={(v) => setStatus(v ?? '')} data={[{ value: '', label: t('surveys.allTasks') }, ...(['open', 'contacted', 'resolved'] as const).map((s) => ({ value: s, label: t(`surveys.taskStatus.${s}`) }))]} />
-        </Group>
-        <ErrorAlert error={tasks.error ?? m.task.error} />
-        <Table.ScrollContainer minWidth={700}>
-          <Table data-testid="survey-tasks">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('surveys.account')}</Table.Th>
-                <Table.Th>{t('surveys.score')}</Table.Th>
-                <Table.Th>{t('surveys.comment')}</Table.Th>
-                <Table.Th>{t('surveys.status')}</Table.Th>
-                <Table.Th>{t('surveys.note')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(tasks.data ?? []).map((x) => (
-                <Table.Tr key={x.id}>
-                  <Table.Td className="mono">{x.accountId}</Table.Td>
-                  <Table.Td>{x.score ?? '—'}</Table.Td>
-                  <Table.Td>{x.comment ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={x.status === 'resolved' ? 'teal' : x.escalatedAt ? 'red' : 'orange'}>{t(`surveys.taskStatus.${x.status}`)}</Badge>
-                    {x.escalatedAt ? <Text size="xs" c="red">{t('surveys.escalated', { date: f.date(x.escalatedAt) })}</Text> : null}
-                  </Table.Td>
-                  <Table.Td>
-                    {write && x.status !== 'resolved' ? (
-                      <Group gap={4} wrap="nowrap">
-                        <TextInput size="xs" aria-label={t('surveys.note')} value={notes[x.id] ?? x.note ?? ''} onChange={(e) => setNotes({ ...notes, [x.id]: e.currentTarget.value })} />
-                        {x.status === 'open' ? <Button size="xs" variant="default" onClick={() => move(x, 'contacted')}>{t('surveys.contacted')}</Button> : null}
-                        <Button size="xs" onClick={() => move(x, 'resolved')} disabled={!(notes[x.id] ?? x.note)}>{t('surveys.resolve')}</Button>
-                      </Group>
-                    ) : (
-                      <Text size="sm">{x.note ?? '—'}</Text>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        {tasks.data && !tasks.data.length ? <Text c="dimmed" size="sm">{t('surveys.noTasks')}</Text> : null}
-      </Stack>
-    </Card>
   );
 }
 
@@ -233,7 +148,7 @@ export function SurveysPage() {
         ))}
         {surveys.data && !surveys.data.length ? <Text c="dimmed">{t('surveys.none')}</Text> : null}
       </Stack>
-      <Tasks />
+      <TasksTable />
     </Page>
   );
 }
