@@ -16,6 +16,7 @@ import { adjustmentApprovalRoutes, walletRoutes } from './modules/wallets/index.
 import { claimRoutes, fundRoutes } from './modules/funds/index.js';
 import { webhookRoutes } from './modules/webhooks/index.js';
 import { rebateRoutes } from './modules/rebates/index.js';
+import { spiffRoutes } from './modules/spiffs/index.js';
 // Bulk grants (#14)
 import { grantRoutes } from './modules/grants/index.js';
 import { healthRoutes } from './modules/health/index.js';
@@ -45,6 +46,8 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(claimRoutes(s.claims, s.funds));
     // Volume rebates (#14)
     await api.register(rebateRoutes(s.rebates));
+    // SPIFFs (#13)
+    await api.register(spiffRoutes(s.spiffs));
     // Account health (#16)
     await api.register(healthRoutes(s.health));
     // Club events and success stories (#19)

@@ -21,6 +21,7 @@ import { createClaimsService, createFundsService } from './modules/funds/index.j
 import { createDatabaseFileStore } from './modules/files/index.js';
 import { createWebhooksService } from './modules/webhooks/index.js';
 import { createRebatesService } from './modules/rebates/index.js';
+import { createSpiffsService } from './modules/spiffs/index.js';
 // Bulk grants (#14)
 import { createGrantsService } from './modules/grants/index.js';
 import { createHealthService, type HealthSignals } from './modules/health/index.js';
@@ -143,6 +144,8 @@ export function createServices(
   const claims = createClaimsService(database, { ledger, audit, events, messaging, files: createDatabaseFileStore(), uploadLimitBytes: opts.uploadLimitBytes });
   // Volume rebates (#14): volumes from the tiers' monthly buckets (or the stored events with a line filter), payouts on the ledger.
   const rebates = createRebatesService(database, { ledger, audit, idempotency, programs, tiers, messaging, now: opts.now });
+  // SPIFFs (#13): each writes its own earning rule; earnings are read from that rule's awards.
+  const spiffs = createSpiffsService(database, { rules, audit, now: opts.now });
   // Club events and success stories (#19): attendance and published stories are events for the earning rules.
   const club = createClubService(database, { audit, events, messaging, idempotency, files: createDatabaseFileStore(), tierOf: tiers.tierOf, now: opts.now });
   // Four eyes on large adjustments (#21): requests are posted through the wallets' adjustment path; names of the people from users.
@@ -176,7 +179,7 @@ export function createServices(
   const grants = createGrantsService(database, { ledger, audit, idempotency, programs, now: opts.now });
   // Offboarding (#14): a leaving member's balance by the program's policy, under the events' account lock.
   const offboarding = createOffboardingService({ audit, programs, ledger, lockAccount: lockAccountEventsIn, cancelOpenRedemptions: rewards.redemptions.cancelOpenOfMemberIn });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, health, club, adjustmentApprovals, surveys, courses, cards, grants, offboarding };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, spiffs, health, club, adjustmentApprovals, surveys, courses, cards, grants, offboarding };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -119,6 +119,13 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /rebates/:id/settlements': read('accounts:read', { list: true }),
   'GET /accounts/:accountId/rebates': read('accounts:read', { accountParam: 'accountId' }),
   'GET /portal/rebates': { portal: true },
+  // SPIFFs (src/modules/spiffs, #13)
+  'POST /spiffs': write('program:write'),
+  'GET /spiffs': read('program:read'),
+  'GET /spiffs/:id': read('program:read'),
+  'PATCH /spiffs/:id': write('program:write'),
+  'GET /spiffs/:id/report': read('accounts:read', { list: true }),
+  'GET /portal/spiffs': { portal: true },
   // Account health (src/modules/health, #16)
   'GET /accounts/:accountId/health': read('accounts:read', { accountParam: 'accountId' }),
   'GET /health/accounts': read('accounts:read', { list: true }),

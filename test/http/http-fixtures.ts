@@ -56,6 +56,7 @@ export type SeededProgram = {
   documentId: string;
   /** A quarterly volume rebate over every account (#14). */
   rebateId: string;
+  spiffId: string;
   /** Club (#19): an upcoming event the portal member is going to, and that member's story with one photo. */
   clubEventId: string;
   storyId: string;
@@ -179,6 +180,8 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const proof = await t.app.inject({ method: 'POST', url: `${API}/claims/${claim.id}/documents?fileName=ad.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} layout\n%%EOF\n`) });
   const document = await created<{ documentId: string }>(Promise.resolve(proof));
   const rebate = await post<{ id: string }>('/rebates', { name: `${prefix} volume rebate`, period: { calendar: 'quarter' }, basis: { metric: 'spend' }, scheme: 'retroactive', thresholds: [{ min: 1, rateBp: 100 }], payout: { currency: `${lower}-eur` }, graceDays: 0 });
+  // SPIFFs (#13)
+  const spiff = await post<{ id: string }>('/spiffs', { name: `${prefix} SPIFF`, skus: ['WT-200'], reward: { currency: `${lower}-eur`, perUnit: 100 }, period: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }, budget: 10_000 });
   // Courses (#19)
   const courseFile = await created<{ fileId: string }>(t.app.inject({ method: 'POST', url: `${API}/courses/files?fileName=guide.pdf`, headers: { authorization: `Bearer ${program.apiKey}`, 'content-type': 'application/pdf' }, payload: Buffer.from(`%PDF-1.4\n% ${prefix} guide\n%%EOF\n`) }));
   const lessonId = `${lower}-lesson`;
@@ -223,6 +226,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     claimId: claim.id,
     documentId: document.documentId,
     rebateId: rebate.id,
+    spiffId: spiff.id,
     clubEventId: clubEvent.id,
     storyId: story.id,
     photoId: withPhoto.photos[0].photoId,

@@ -125,6 +125,10 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'POST /rebates/:id/settlements': (a) => ({ body: { period: '2026-Q1', final: false }, headers: { 'idempotency-key': `${a.prefix}-steal-rebate` } }),
   'GET /rebates/:id/settlements': () => ({}),
   'GET /accounts/:accountId/rebates': () => ({}),
+  // SPIFFs (#13)
+  'GET /spiffs/:id': () => ({}),
+  'PATCH /spiffs/:id': () => ({ body: { name: 'Hijacked SPIFF', status: 'archived' } }),
+  'GET /spiffs/:id/report': () => ({}),
   // Account health (#16)
   'GET /accounts/:accountId/health': () => ({}),
   // Club events and success stories (#19)
@@ -213,6 +217,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'claims.id': [b.claimId],
     documentId: [b.documentId],
     'rebates.id': [b.rebateId],
+    'spiffs.id': [b.spiffId],
     'club-events.id': [b.clubEventId],
     'club-stories.id': [b.storyId],
     photoId: [b.photoId],

@@ -37,6 +37,8 @@ const WebhooksPage = screen(() => import('./modules/webhooks/components/webhooks
 // Funds and claims (#13)
 const ClaimsPage = screen(() => import('./modules/claims/components/claims-page'), 'ClaimsPage');
 const RebatesPage = screen(() => import('./modules/rebates/components/rebates-page'), 'RebatesPage');
+// SPIFFs (#13)
+const SpiffsPage = screen(() => import('./modules/spiffs/components/spiffs-page'), 'SpiffsPage');
 // Bulk grants (#14)
 const GrantsPage = screen(() => import('./modules/grants/components/grants-page'), 'GrantsPage');
 // Account health (#16)
@@ -100,6 +102,8 @@ export function AdminRoutes() {
           <Route path="audit" element={<AuditPage />} />
           {/* Volume rebates (#14) */}
           <Route path="rebates" element={<RebatesPage />} />
+          {/* SPIFFs (#13) */}
+          <Route path="spiffs" element={<SpiffsPage />} />
           {/* Account health (#16) */}
           <Route path="at-risk" element={<AtRiskPage />} />
           {/* Surveys and follow-up tasks (#16) */}

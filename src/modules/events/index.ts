@@ -6,3 +6,5 @@ export { activeInEvents, activeEventAccountsBetween, activityByAccountMonth, pur
 export { lineVolumeIn } from './events.volume.js';
 /** Offboarding (#14) takes the events' per-account lock: a member leaves between two events of their account, never during one. */
 export { lockAccounts as lockAccountEventsIn } from './events.repo.js';
+// SPIFFs (#13): earnings under a SPIFF's rule, per earner, with the units sold.
+export { ruleEarningsIn, type RuleEarning } from './events.rule-earnings.js';

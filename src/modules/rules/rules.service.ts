@@ -108,6 +108,43 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     return view(tx, r, (await repo.findVersion(tx, programId, id, r.currentVersion))!);
   }
 
+  async function createIn(tx: Tx, ctx: RequestContext, input: RuleInput): Promise<RuleView> {
+    await validate(tx, ctx.programId, input);
+    await assertNameFree(tx, ctx.programId, input.name);
+    const id = newId('rul');
+    const { status, ...definition } = input;
+    await repo.insertRule(tx, { id, programId: ctx.programId, currentVersion: 1, status: status ?? 'active', eventType: input.eventType });
+    await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: 1, definition, createdBy: ctx.actor });
+    const out = await load(tx, ctx.programId, id);
+    await audit.record(tx, ctx, { action: 'rule.created', objectType: 'rule', objectId: id, after: out });
+    return out;
+  }
+
+  async function updateIn(tx: Tx, ctx: RequestContext, id: string, patch: RulePatch): Promise<RuleView> {
+    const r = await repo.findRule(tx, ctx.programId, id, true);
+    if (!r) throw ruleError('RULE_NOT_FOUND', 'No such rule in this program.');
+    const before = await load(tx, ctx.programId, id);
+    const current = (await repo.findVersion(tx, ctx.programId, id, r.currentVersion))!.definition as RuleInput;
+    const { status, ...changes } = patch;
+    const contentChanged = Object.keys(changes).length > 0;
+    const next: RuleInput = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as RuleInput;
+    if (contentChanged) {
+      await validate(tx, ctx.programId, next);
+      if (changes.name !== undefined) await assertNameFree(tx, ctx.programId, next.name, id);
+      await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: r.currentVersion + 1, definition: next, createdBy: ctx.actor });
+    }
+    await repo.updateRule(tx, ctx.programId, id, { currentVersion: contentChanged ? r.currentVersion + 1 : r.currentVersion, status: status ?? r.status, eventType: next.eventType });
+    const after = await load(tx, ctx.programId, id);
+    await audit.record(tx, ctx, { action: 'rule.updated', objectType: 'rule', objectId: id, before, after });
+    return after;
+  }
+
+  async function removeIn(tx: Tx, ctx: RequestContext, id: string): Promise<void> {
+    const before = await load(tx, ctx.programId, id);
+    await repo.updateRule(tx, ctx.programId, id, { status: 'deleted' });
+    await audit.record(tx, ctx, { action: 'rule.deleted', objectType: 'rule', objectId: id, before });
+  }
+
   return {
     /** Validates a rule without storing it (used to simulate drafts). */
     async validateDraft(programId: string, input: RuleInput): Promise<RuleDefinition> {
@@ -118,18 +155,14 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
     },
 
     async create(ctx: RequestContext, input: RuleInput): Promise<RuleView> {
-      return inTransaction(database, async (tx) => {
-        await validate(tx, ctx.programId, input);
-        await assertNameFree(tx, ctx.programId, input.name);
-        const id = newId('rul');
-        const { status, ...definition } = input;
-        await repo.insertRule(tx, { id, programId: ctx.programId, currentVersion: 1, status: status ?? 'active', eventType: input.eventType });
-        await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: 1, definition, createdBy: ctx.actor });
-        const out = await load(tx, ctx.programId, id);
-        await audit.record(tx, ctx, { action: 'rule.created', objectType: 'rule', objectId: id, after: out });
-        return out;
-      });
+      return inTransaction(database, (tx) => createIn(tx, ctx, input));
     },
+
+    /** The same inside a caller's transaction (a SPIFF creates its rule with itself). */
+    createIn,
+
+    /** A rule inside a caller's transaction. */
+    getIn: load,
 
     async get(programId: string, id: string): Promise<RuleView> {
       return inTransaction(database, (tx) => load(tx, programId, id));
@@ -145,33 +178,14 @@ export function createRulesService(database: Database, deps: { audit: AuditServi
 
     /** A change creates a new version; awards already made keep the version that made them. */
     async update(ctx: RequestContext, id: string, patch: RulePatch): Promise<RuleView> {
-      return inTransaction(database, async (tx) => {
-        const r = await repo.findRule(tx, ctx.programId, id, true);
-        if (!r) throw ruleError('RULE_NOT_FOUND', 'No such rule in this program.');
-        const before = await load(tx, ctx.programId, id);
-        const current = (await repo.findVersion(tx, ctx.programId, id, r.currentVersion))!.definition as RuleInput;
-        const { status, ...changes } = patch;
-        const contentChanged = Object.keys(changes).length > 0;
-        const next: RuleInput = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as RuleInput;
-        if (contentChanged) {
-          await validate(tx, ctx.programId, next);
-          if (changes.name !== undefined) await assertNameFree(tx, ctx.programId, next.name, id);
-          await repo.insertVersion(tx, { programId: ctx.programId, ruleId: id, version: r.currentVersion + 1, definition: next, createdBy: ctx.actor });
-        }
-        await repo.updateRule(tx, ctx.programId, id, { currentVersion: contentChanged ? r.currentVersion + 1 : r.currentVersion, status: status ?? r.status, eventType: next.eventType });
-        const after = await load(tx, ctx.programId, id);
-        await audit.record(tx, ctx, { action: 'rule.updated', objectType: 'rule', objectId: id, before, after });
-        return after;
-      });
+      return inTransaction(database, (tx) => updateIn(tx, ctx, id, patch));
     },
+    updateIn,
 
     async remove(ctx: RequestContext, id: string): Promise<void> {
-      await inTransaction(database, async (tx) => {
-        const before = await load(tx, ctx.programId, id);
-        await repo.updateRule(tx, ctx.programId, id, { status: 'deleted' });
-        await audit.record(tx, ctx, { action: 'rule.deleted', objectType: 'rule', objectId: id, before });
-      });
+      await inTransaction(database, (tx) => removeIn(tx, ctx, id));
     },
+    removeIn,
 
     async versions(programId: string, id: string) {
       return inTransaction(database, async (tx) => {

@@ -25,6 +25,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/audit', key: 'audit', perm: 'audit:read' },
   // Volume rebates (#14)
   { to: '/rebates', key: 'rebates', perm: 'program:read', label: 'rebates.nav' },
+  // SPIFFs (#13)
+  { to: '/spiffs', key: 'spiffs', perm: 'program:read', label: 'spiffs.nav' },
   // Surveys and follow-up tasks (#16)
   { to: '/surveys', key: 'surveys', perm: 'surveys:read', label: 'surveys.nav' },
   // Courses (#19)

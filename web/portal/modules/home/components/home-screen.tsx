@@ -10,6 +10,7 @@ import { fetchEntries, fetchTier, fetchWallets, type PortalTier } from '../api/w
 import { EntryList } from './entry-list';
 import { FundsLink } from '../../claims/components/claims-screen';
 import { RebatesSummary } from '../../rebates/components/rebates-screen';
+import { SpiffsCards } from '../../spiffs/components/spiffs-card';
 import { ClubLink } from '../../club/components/club-screen';
 import { SurveysLink } from '../../surveys/components/surveys-screen';
 // Courses (#19)
@@ -76,6 +77,7 @@ export function HomeScreen({ session }: { session: PortalSession }) {
       })}
       {tier.data ? <TierCard tier={tier.data} spendCurrency={session.spendCurrency} /> : null}
       <SurveysLink />
+      <SpiffsCards />
       <RebatesSummary />
       <FundsLink />
       <ClubLink />
