@@ -117,6 +117,9 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     // Account health (#16)
     // Rights inside a company (#14)
     approval_needed: { approval: { redemptionId: 'rdm_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', qty: 1, amount: 12000, currency: 'points', requester: { id: 'mem_sample2', name: 'Luc Bernard', role: 'sales' }, reason: 'over the limit of 5000 points per redemption' } },
+    // Join by QR (#17)
+    join_approved: { join: { requestId: 'jrq_sample', portalUrl: 'https://loyalty.example.com/portal/aquapure/', card: true } },
+    join_requested: { join: { requestId: 'jrq_sample', name: 'Luc Bernard', role: 'sales', via: 'account' } },
     health_digest: { manager: { id: 'usr_sample', name: 'Claire Martin' }, digest: { date: '2026-12-03', atRisk: 2, revenueAtRisk: 1250000, openTasks: 1, link: 'https://fealty.example/at-risk', accounts: [{ accountId: 'acc_sample', name: 'Northwind Plumbing', score: 75, status: 'lapsed', reasons: 'lapsed, spend_drop', revenueAtRisk: 900000 }] } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
