@@ -330,10 +330,16 @@ export function createJoinService(database: Database, deps: JoinDeps) {
       });
     },
 
-    /** Demo data: requests written as if from the page, without a proof of work. */
-    async seedIn(tx: Tx, programId: string, rows: { accountId: string; name: string; email: string; role: string }[]) {
-      await settingsIn(tx, programId);
-      for (const r of rows) await tx.insert(joinRequests).values({ id: newId('jrq'), programId, accountId: r.accountId, name: r.name, email: r.email, role: r.role, via: 'program', consentVersion: JOIN_CONSENT_VERSION, consentAt: now() }).onConflictDoNothing();
+    /** Demo data: pending requests written as if from the page (no proof of work); `accountRef`: an id or `ext:`. */
+    async seedPending(ctx: RequestContext, rows: { accountRef: string; name: string; email: string; role: string; locale?: string }[]) {
+      return inTransaction(database, async (tx) => {
+        for (const r of rows) {
+          const acc = await accounts.resolveAccountIn(tx, ctx.programId, r.accountRef);
+          const id = newId('jrq');
+          await tx.insert(joinRequests).values({ id, programId: ctx.programId, accountId: acc.id, name: r.name, email: r.email, role: r.role, via: 'program', locale: r.locale ?? null, consentVersion: JOIN_CONSENT_VERSION, consentAt: now() }).onConflictDoNothing();
+          await audit.record(tx, ctx, { action: 'join.requested', objectType: 'join_request', objectId: id, after: { accountId: acc.id, name: r.name, role: r.role, via: 'program', consentVersion: JOIN_CONSENT_VERSION } });
+        }
+      });
     },
   };
 }
