@@ -24,6 +24,7 @@ import { clubRoutes } from './modules/club/index.js';
 import { surveyRoutes } from './modules/surveys/index.js';
 import { courseRoutes } from './modules/courses/index.js';
 import { cardRoutes } from './modules/cards/index.js';
+import { joinRoutes } from './modules/join/index.js';
 
 /** Every route under /api/v1, module by module; who may call each is in src/http/route-access.ts. */
 export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): FastifyPluginAsyncZod {
@@ -60,6 +61,8 @@ export function apiRoutes(s: Services, opts: { testEndpoints?: boolean } = {}): 
     await api.register(courseRoutes(s.courses));
     // Virtual loyalty cards (#17)
     await api.register(cardRoutes(s.cards));
+    // Join by QR (#17)
+    await api.register(joinRoutes(s.join));
     // Bulk grants (#14)
     await api.register(grantRoutes(s.grants));
   };

@@ -29,6 +29,7 @@ import { createClubService } from './modules/club/index.js';
 import { createSurveysService } from './modules/surveys/index.js';
 import { createCoursesService } from './modules/courses/index.js';
 import { createCardsService } from './modules/cards/index.js';
+import { createJoinService } from './modules/join/index.js';
 import { createOffboardingService } from './modules/offboarding/index.js'; // offboarding (#14)
 import { lockAccountEventsIn } from './modules/events/index.js'; // offboarding (#14)
 
@@ -62,6 +63,8 @@ export function createServices(
     uploadLimitBytes?: number;
     /** Account health (#16): NPS and open tasks per account, from the surveys module once wired (default: none). */
     healthSignals?: HealthSignals;
+    /** Join by QR (#17): zero bits of the join page's proof of work (default 16). */
+    joinPowDifficulty?: number;
   } = {},
 ) {
   const audit = createAuditService(database);
@@ -175,11 +178,22 @@ export function createServices(
     publicUrl: opts.publicUrl,
     now: opts.now,
   });
+  // Join by QR (#17): approval creates the member through the accounts service; the page offers the card when the program has a design.
+  const join = createJoinService(database, {
+    audit,
+    programs,
+    accounts,
+    notify: messaging.notify,
+    hasCardDesign: (programId) => cards.designs.list(programId).then((r) => r.items.length > 0),
+    publicUrl: opts.publicUrl,
+    now: opts.now,
+    powDifficulty: opts.joinPowDifficulty,
+  });
   // Bulk grants (#14): recipients from accounts (and tiers), each credit a ledger posting set of the batch path.
   const grants = createGrantsService(database, { ledger, audit, idempotency, programs, now: opts.now });
   // Offboarding (#14): a leaving member's balance by the program's policy, under the events' account lock.
   const offboarding = createOffboardingService({ audit, programs, ledger, lockAccount: lockAccountEventsIn, cancelOpenRedemptions: rewards.redemptions.cancelOpenOfMemberIn });
-  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, spiffs, health, club, adjustmentApprovals, surveys, courses, cards, grants, offboarding };
+  return { database, audit, programs, accounts, ledger, idempotency, wallets, rules, events, rewards, tiers, sessions, users, portal, reports, webhooks, imports, messaging, campaigns, funds, claims, rebates, spiffs, health, club, adjustmentApprovals, surveys, courses, cards, join, grants, offboarding };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -178,6 +178,9 @@ export const TRIGGERS = [
   'survey_task_escalated',
   // Rights inside a company (#14): a company-wallet redemption over its limits waits for the partner admin
   'approval_needed',
+  // Join by QR (#17): a registration approved (to the new member); one waiting for the company's partner admins
+  'join_approved',
+  'join_requested',
 ] as const;
 export const trigger = z.enum(TRIGGERS);
 export type Trigger = z.infer<typeof trigger>;

@@ -49,6 +49,9 @@ export const PERMISSIONS = [
   // Bulk grants (#14): see and run grants to many recipients (owners and program managers).
   'grants:read',
   'grants:write',
+  // Join by QR (#17): see join requests; approve or reject them, set up the join page.
+  'join:read',
+  'join:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

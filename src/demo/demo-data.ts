@@ -33,6 +33,7 @@ import { loadDemoClub } from './demo-club.js';
 import { loadDemoSurveys } from './demo-surveys.js';
 import { loadDemoCourses } from './demo-courses.js';
 import { loadDemoCards } from './demo-cards.js';
+import { loadDemoJoin } from './demo-join.js';
 import { loadDemoRewards } from './demo-rewards.js';
 // Bulk grants (#14)
 import { loadDemoGrants } from './demo-grants.js';
@@ -618,6 +619,8 @@ export async function loadDemo(services: Services, programId: string, opts: Demo
   await loadDemoRewards(services, ctx);
   // Virtual loyalty cards (#17): a design of each kind.
   await loadDemoCards(services, ctx);
+  // Join by QR (#17): the join page on, two requests waiting for approval.
+  await loadDemoJoin(services, ctx);
   // Rights inside a company (#14): limits per role on the company wallet, one redemption waiting for C-1001's partner admin.
   await loadDemoCompanyRights(services, ctx, plan, memberIds);
   // Bulk grants (#14): a completed thank-you grant to the installers.

@@ -351,6 +351,25 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /passkit/v1/passes/:passTypeIdentifier/:serialNumber': { public: true },
   'POST /passkit/v1/log': { public: true },
 
+  // Join by QR (src/modules/join, #17): the page and its JSON twin are public (proof of work, rate limit); decisions in the console and by the company's partner admin
+  'GET /join/settings': read('join:read'),
+  'PUT /join/settings': write('join:write'),
+  'GET /accounts/:accountId/join-link': read('join:read', { accountParam: 'accountId' }),
+  'GET /join-requests': read('join:read'),
+  'GET /join-requests/:id': read('join:read'),
+  'POST /join-requests/:id/approve': write('join:write'),
+  'POST /join-requests/:id/reject': write('join:write'),
+  'GET /portal/join-requests': { portal: true, partnerAdmin: true },
+  'POST /portal/join-requests/:id/approve': { portal: true, partnerAdmin: true },
+  'POST /portal/join-requests/:id/reject': { portal: true, partnerAdmin: true },
+  'GET /portal/join/link': { portal: true, partnerAdmin: true },
+  'GET /j/pow.js': { public: true },
+  'GET /j/:code': { public: true },
+  'POST /j/:code': { public: true },
+  'GET /j/:code/form': { public: true },
+  'POST /j/:code/challenge': { public: true },
+  'POST /j/:code/requests': { public: true },
+
   // Rights inside a company (#14): roles' rights on the company wallet; the partner admin's approvals in the portal
   'GET /company-rights': read('program:read'),
   'GET /roles/:code/rights': read('program:read'),

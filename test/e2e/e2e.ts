@@ -598,6 +598,38 @@ async function main(): Promise<void> {
       const tampered = await fetch(`${BASE}/api/v1/s/${link.token.slice(0, -2)}xx`);
       check(tampered.status === 404 && (await tampered.text()).includes('LINK_INVALID'), 'a tampered link shows the error page');
     });
+    // Join by QR (#17): the program's public join page on a 390 px phone, the proof of work solved in the browser.
+    await step('join (390×844): a foreman registers on the join page; bad input and a duplicate get clear errors', async () => {
+      await mobile.goto(`${BASE}/api/v1/j/${programCode}?lang=en`);
+      const wide = await mobile.evaluate(() => document.documentElement.scrollWidth);
+      check(wide <= 390, `the page fits the phone without scrolling sideways: ${wide} px`);
+      const button = await mobile.getByRole('button', { name: 'Register' }).boundingBox();
+      check(button && button.height >= 48, `the button is a 48 px target: ${button?.height}`);
+      // Nothing filled in: the form comes back with each problem named.
+      await mobile.getByRole('button', { name: 'Register' }).click();
+      await mobile.getByRole('alert').filter({ hasText: 'Enter your name.' }).waitFor();
+      check(await mobile.getByText('Tick the box to agree.').first().isVisible(), 'the consent is asked for');
+      await mobile.getByLabel('Your name').fill('Dana E2E Foreman');
+      await mobile.getByLabel('E-mail').fill('dana.e2e@site.example');
+      await mobile.getByLabel('Your role').selectOption({ label: 'Installer / site foreman' });
+      await mobile.getByLabel('Company code').fill('C-1001');
+      await mobile.getByRole('checkbox', { name: /I agree/ }).check();
+      await shot(mobile, 'join-phone');
+      await mobile.getByRole('button', { name: 'Register' }).click();
+      await mobile.locator('[data-join=pending]').waitFor({ timeout: 30_000 });
+      check(await mobile.getByRole('link', { name: 'Sign in to the portal' }).isVisible(), 'the portal sign-in is offered');
+      // The same person again: a clear duplicate error, not a second request.
+      await mobile.getByRole('link', { name: 'Register someone else' }).click();
+      await mobile.getByLabel('Your name').fill('Dana E2E Foreman');
+      await mobile.getByLabel('E-mail').fill('dana.e2e@site.example');
+      await mobile.getByLabel('Your role').selectOption({ label: 'Installer / site foreman' });
+      await mobile.getByLabel('Company code').fill('C-1001');
+      await mobile.getByRole('checkbox', { name: /I agree/ }).check();
+      await mobile.getByRole('button', { name: 'Register' }).click();
+      await mobile.getByRole('alert').filter({ hasText: 'already waits for approval' }).waitFor({ timeout: 30_000 });
+      const pending = (await api<{ items: { name: string }[] }>('GET', '/join-requests?status=pending&limit=500')).items.filter((r) => r.name === 'Dana E2E Foreman');
+      check(pending.length === 1, `one pending request: ${pending.length}`);
+    });
     await phone.close();
     // Console steps of later features: the desktop session signed in above.
     current = page;
@@ -632,6 +664,22 @@ async function main(): Promise<void> {
       check(/^€[\d,]+\.\d\d$/.test(did.trim()), `the uplift per account is money: "${did}"`);
       await page.getByText('Pilot and control: mean per account by month').waitFor();
       await shot(page, 'console-analytics');
+    });
+
+    // Join by QR (#17): the program approves the phone's registration in the console, with a confirmation.
+    await step('console: join requests — approve the registration from the phone', async () => {
+      await page.goto(`${BASE}/join`);
+      await page.getByRole('heading', { name: 'Join by QR' }).waitFor();
+      await page.getByTestId('join-qr').first().waitFor();
+      const row = page.locator('tr[data-request="Dana E2E Foreman"]');
+      await row.getByRole('button', { name: 'Approve' }).click();
+      await page.getByTestId('join-confirm-approve').click();
+      await row.waitFor({ state: 'detached' });
+      await shot(page, 'console-join');
+      const approved = (await api<{ items: { name: string; memberId: string | null }[] }>('GET', '/join-requests?status=approved&limit=500')).items.find((r) => r.name === 'Dana E2E Foreman');
+      check(approved?.memberId, `the request made a member: ${JSON.stringify(approved)}`);
+      const m = await api<{ name: string; role: string }>('GET', `/members/${approved!.memberId}`);
+      check(m.name === 'Dana E2E Foreman' && m.role === 'foreman', `the member: ${JSON.stringify(m)}`);
     });
 
     await desktop.close();

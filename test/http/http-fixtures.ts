@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import type { TestApp, TestProgram, TestSession } from '../support/app.js';
+import { solveChallenge } from '../../src/modules/join/index.js';
 
 /** Helpers shared by the route-table tests (tenant isolation, bad input, OpenAPI). */
 
@@ -77,6 +78,8 @@ export type SeededProgram = {
   pendingApprovalId: string;
   /** Bulk grants (#14): a completed grant to the first account. */
   grantId: string;
+  /** Join by QR (#17): a pending join request to the first company, registered through the public endpoint. */
+  joinRequestId: string;
 };
 
 /** The smallest bytes the file sniffer takes for a PNG photo. */
@@ -216,6 +219,14 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
   const pending = await created<{ id: string; status: string }>(t.callAs(asker, 'POST', `${API}/portal/redemptions`, { rewardId: reward.id, wallet: 'company' }, { headers: { 'idempotency-key': `${prefix}-pending` } }));
   expect(pending.status).toBe('pending_approval');
 
+  // Join by QR (#17): the join page on, one registration with its proof of work solved.
+  const { code } = (await t.call(program, 'GET', `${API}/program`)).json() as { code: string };
+  expect((await t.call(program, 'PUT', `${API}/join/settings`, { enabled: true })).statusCode).toBe(200);
+  const pow = await created<{ challenge: string; difficulty: number }>(t.call(null, 'POST', `${API}/j/${code}/challenge`));
+  const joinRequest = await created<{ id: string }>(
+    t.call(null, 'POST', `${API}/j/${code}/requests`, { name: `${prefix} newcomer`, email: `${lower}-newcomer@example.test`, role, companyCode: `${prefix}-ACC-1`, consent: true, challenge: pow.challenge, nonce: solveChallenge(pow.challenge, pow.difficulty) }),
+  );
+
   return { program, prefix, points, stamps, role, accounts, members, keyId: key.id, user, portal, tier, ladder, ruleId: rule.id, eventId, partner, reward, stampReward, redemptionId: redemption.id, transactionIds, webhookId: webhook.id, deliveryId: delivery.id, importId: (upload.json() as { id: string }).id,
     channelId: channel.id,
     template,
@@ -240,6 +251,7 @@ export async function seedProgram(t: TestApp, prefix: string): Promise<SeededPro
     cardDesignId: cardDesign.id,
     pendingApprovalId: pending.id,
     grantId: grant.id,
+    joinRequestId: joinRequest.id,
   };
 }
 

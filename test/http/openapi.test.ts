@@ -106,6 +106,13 @@ describe('error responses in the document', () => {
     'GET /api/v1/passkit/v1/passes/:passTypeIdentifier/:serialNumber',
     'POST /api/v1/passkit/v1/log',
     'POST /api/v1/messaging/unsubscribe',
+    // Join by QR (#17): the public join page, its script and its JSON twin (proof of work and a per-address rate limit).
+    'GET /api/v1/j/pow.js',
+    'GET /api/v1/j/:code',
+    'POST /api/v1/j/:code',
+    'GET /api/v1/j/:code/form',
+    'POST /api/v1/j/:code/challenge',
+    'POST /api/v1/j/:code/requests',
   ];
 
   it('declares 400, 422 and 429 on every operation, 404 where the path names an object', () => {

@@ -181,6 +181,13 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   // Bulk grants (#14)
   'GET /grants/:id': () => ({}),
   'GET /grants/:id/recipients': () => ({}),
+  // Join by QR (#17)
+  'GET /accounts/:accountId/join-link': () => ({}),
+  'GET /join-requests/:id': () => ({}),
+  'POST /join-requests/:id/approve': () => ({}),
+  'POST /join-requests/:id/reject': () => ({ body: { reason: 'not yours' } }),
+  'POST /portal/join-requests/:id/approve': () => ({}),
+  'POST /portal/join-requests/:id/reject': () => ({ body: {} }),
 };
 
 /**
@@ -233,6 +240,7 @@ function paramValues(b: SeededProgram): Record<string, string[]> {
     'roles.code': [b.role],
     'approvals.id': [b.pendingApprovalId],
     'grants.id': [b.grantId],
+    'join-requests.id': [b.joinRequestId],
   };
 }
 
@@ -264,7 +272,9 @@ function fill(url: string, values: Record<string, string>): string {
  * Public lookups by a public identifier, outside the walk: a program's code is in the links it
  * gives its members (`/portal/<code>/`), and the answer is its sign-in screen's name only (tested below).
  */
-const PUBLIC_BY_CODE = ['GET /portal/programs/:code'];
+const PUBLIC_BY_CODE = ['GET /portal/programs/:code',
+  // Join by QR (#17): the program's public join page and its JSON twin; an account is named only by its signed link (src/modules/join/join.routes.test.ts).
+  'GET /j/:code', 'POST /j/:code', 'GET /j/:code/form', 'POST /j/:code/challenge', 'POST /j/:code/requests'];
 /**
  * The signed links in messages (open pixel, click redirect, unsubscribe), outside the walk too: no
  * caller, the token names its message and carries its signature, and without one the answer is a

@@ -57,6 +57,8 @@ const SurveysPage = screen(() => import('./modules/surveys/components/surveys-pa
 const CoursesPage = screen(() => import('./modules/courses/components/courses-page'), 'CoursesPage');
 // Virtual loyalty cards (#17)
 const CardsPage = screen(() => import('./modules/cards/components/cards-page'), 'CardsPage');
+// Join by QR (#17)
+const JoinPage = screen(() => import('./modules/join/components/join-page'), 'JoinPage');
 
 const loading = (
   <Center mih="40vh">
@@ -121,6 +123,8 @@ export function AdminRoutes() {
           <Route path="settings" element={<ProgramSettingsPage />} />
           {/* Virtual loyalty cards (#17) */}
           <Route path="cards" element={<CardsPage />} />
+          {/* Join by QR (#17) */}
+          <Route path="join" element={<JoinPage />} />
           {/* Bulk grants (#14) */}
           <Route path="grants" element={<GrantsPage />} />
           <Route path="signin" element={<Navigate to="/" replace />} />

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { macOf as mac, sameMac } from '../../lib/signed-token.js';
 
 /**
  * Signed answer links. An invitation: `i.<invitationId>.<expiresEpochSeconds>.<mac>`; an open
@@ -8,8 +8,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export type LinkClaim = { kind: 'i'; invitationId: string; expiresAt: Date } | { kind: 'o'; surveyId: string; accountId: string; expiresAt: Date };
 export type LinkCheck = { ok: true; claim: LinkClaim } | { ok: false; reason: 'malformed' | 'tampered' | 'expired' };
-
-const mac = (key: string, text: string) => createHmac('sha256', Buffer.from(key, 'base64url')).update(text).digest('base64url').slice(0, 32);
 
 export function signLink(key: string, claim: LinkClaim): string {
   const exp = Math.floor(claim.expiresAt.getTime() / 1000);
@@ -39,7 +37,7 @@ export function verifyLink(key: string, token: string, now: Date): LinkCheck {
   const i = token.lastIndexOf('.');
   const expected = mac(key, token.slice(0, i));
   const got = token.slice(i + 1);
-  if (got.length !== expected.length || !timingSafeEqual(Buffer.from(got), Buffer.from(expected))) return { ok: false, reason: 'tampered' };
+  if (!sameMac(got, expected)) return { ok: false, reason: 'tampered' };
   if (claim.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, claim };
 }

@@ -119,6 +119,9 @@ export function sampleVariables(key: string, base: { programName: string }): Rec
     approval_needed: { approval: { redemptionId: 'rdm_sample', rewardId: 'rwd_sample', rewardName: 'Tool kit', qty: 1, amount: 12000, currency: 'points', requester: { id: 'mem_sample2', name: 'Luc Bernard', role: 'sales' }, reason: 'over the limit of 5000 points per redemption' } },
     health_digest: { manager: { id: 'usr_sample', name: 'Claire Martin' }, digest: { date: '2026-12-03', atRisk: 2, revenueAtRisk: 1250000, openTasks: 1, newDetractors: 1, overdue: 1, link: 'https://fealty.example/at-risk', accounts: [{ accountId: 'acc_sample', name: 'Northwind Plumbing', score: 75, status: 'lapsed', reasons: 'lapsed, spend_drop', revenueAtRisk: 900000 }], detractors: [{ accountName: 'Southside Heating', score: 3, role: 'decision_maker', comment: 'Deliveries are late', surveyName: 'Quarterly partner survey' }], overdueTasks: [{ accountName: 'Eastgate Pipes', score: 4, status: 'open', openDays: 9, escalated: true }] } },
     survey_task_escalated: { manager: { id: 'usr_sample', name: 'Paul Girard' }, task: { id: 'tsk_sample', surveyName: 'Quarterly partner survey', accountId: 'acc_sample', accountName: 'Eastgate Pipes', score: 4, comment: 'Deliveries are late', assigneeId: 'usr_sample2', openDays: 9, link: 'https://fealty.example/surveys' } },
+    // Join by QR (#17)
+    join_approved: { join: { requestId: 'jrq_sample', portalUrl: 'https://loyalty.example.com/portal/aquapure/', card: true } },
+    join_requested: { join: { requestId: 'jrq_sample', name: 'Luc Bernard', role: 'sales', via: 'account' } },
   };
   const own = (byTrigger as Record<string, Record<string, unknown>>)[key];
   return { ...common, ...(own ?? { campaign: { name: 'Sample campaign' }, offer: { ruleId: null, rewardId: null } }) };

@@ -44,6 +44,8 @@ const LINKS: { to: string; key: string; perm: Permission; end?: boolean; label?:
   { to: '/settings', key: 'settings', perm: 'program:read', label: 'admin.nav.settings' },
   // Virtual loyalty cards (#17)
   { to: '/cards', key: 'cards', perm: 'program:read', label: 'cards.nav' },
+  // Join by QR (#17)
+  { to: '/join', key: 'join', perm: 'join:read', label: 'join.nav' },
   // Bulk grants (#14)
   { to: '/grants', key: 'grants', perm: 'grants:read', label: 'grants.nav' },
 ];

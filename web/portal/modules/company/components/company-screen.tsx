@@ -9,6 +9,7 @@ import { useFormat } from '@shared/format/use-format';
 import { useAmount, useCurrency } from '../../shell/hooks/use-amount';
 import { allocate, fetchCompany } from '../api/company-api';
 import { ApprovalsSection } from '../../company-rights/components/approvals-section';
+import { JoinSection } from '../../join/components/join-section';
 
 type Pending = { toMemberId: string; name: string; currency: string; amount: number; memo?: string };
 
@@ -104,6 +105,7 @@ export function CompanyScreen({ me }: { me: string }) {
           </section>
           {/* Rights inside a company (#14) */}
           <ApprovalsSection onDecided={company.reload} />
+          <JoinSection onDecided={company.reload} />
           <section className="card" aria-labelledby="staff-title">
             <h2 id="staff-title">{t('company.staff')}</h2>
             {!c.account.employeeIncentives ? <p className="small muted">{t('company.incentivesOff')}</p> : null}
