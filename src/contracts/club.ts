@@ -57,6 +57,27 @@ export const clubEventInput = z
   .strict();
 export type ClubEventInput = z.infer<typeof clubEventInput>;
 
+/**
+ * `PATCH /club-events/:id`: any of the event's fields; `description`, `place` and `url` take `null`
+ * to clear them. Times are checked together (the stored one stands for the one not sent); capacity
+ * below the members already going → 409; raising it promotes the first waitlisted into the new seats.
+ */
+export const clubEventUpdate = z
+  .object({
+    title: z.string().min(1).max(200).optional(),
+    kind: clubEventKind.optional(),
+    description: z.string().max(20_000).nullable().optional(),
+    startsAt: isoDateTime.optional(),
+    endsAt: isoDateTime.optional(),
+    timeZone: timeZone.optional(),
+    place: z.string().min(1).max(500).nullable().optional(),
+    url: z.string().url().max(2000).refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').nullable().optional(),
+    capacity: z.number().int().min(1, 'must be at least 1').max(100_000).optional(),
+    audience: clubAudience.optional(),
+  })
+  .strict();
+export type ClubEventUpdate = z.infer<typeof clubEventUpdate>;
+
 export const clubEventView = z.object({
   id: z.string(),
   title: z.string(),

@@ -28,7 +28,7 @@ export const lessonInput = z
     title: z.string().min(1).max(200),
     /** Markdown: headings (#), paragraphs, **bold**, *italic*, lists (- or 1.), [links](https://…). Raw HTML is shown as text, never run. */
     body: z.string().max(50_000).default(''),
-    videoUrl: videoUrl.optional(),
+    videoUrl: videoUrl.nullable().optional().describe('null or absent: no video'),
     imageFileIds: z.array(fileId).max(20).default([]).describe('Images uploaded with POST /courses/files'),
     attachmentFileIds: z.array(fileId).max(20).default([]).describe('PDF files uploaded with POST /courses/files'),
   })
@@ -90,7 +90,27 @@ export const courseInput = z
 export type CourseInput = z.infer<typeof courseInput>;
 export type CourseInputRaw = z.input<typeof courseInput>;
 
-export const courseUpdate = z.object({ status: z.enum(COURSE_STATUSES) }).strict();
+/**
+ * `PATCH /courses/:id`: any of the course's fields, each replacing the stored one whole (lessons,
+ * quiz, audience, requiredFor and translations are lists/documents sent complete); `audience: null`
+ * opens the course to everyone. The result is checked as a whole, as on create. Completions are
+ * kept: a member who completed the course stays completed and is not awarded again.
+ */
+export const courseUpdate = z
+  .object({
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().max(5000).optional(),
+    locale: locale.optional(),
+    lessons: z.array(lessonInput).min(1).max(100).optional(),
+    quiz: quizInput.optional(),
+    audience: courseAudience.nullable().optional(),
+    requiredFor: z.array(requiredFor).max(100).optional(),
+    translations: z.record(z.string(), courseTranslation).optional(),
+    status: z.enum(COURSE_STATUSES).optional(),
+  })
+  .strict();
+export type CourseUpdate = z.infer<typeof courseUpdate>;
+export type CourseUpdateRaw = z.input<typeof courseUpdate>;
 
 const lessonView = z.object({ id: z.string(), title: z.string(), body: z.string(), videoUrl: z.string().nullable(), imageFileIds: z.array(z.string()), attachmentFileIds: z.array(z.string()) });
 

@@ -287,6 +287,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /club-events': read('club:read'),
   'GET /club-events/no-shows': read('club:read'),
   'GET /club-events/:id': read('club:read'),
+  'PATCH /club-events/:id': write('club:write'),
   'GET /club-events/:id/rsvps': read('club:read'),
   'POST /club-events/:id/rsvp': write('club:write'),
   'POST /club-events/:id/invitations': write('club:write'),

@@ -133,6 +133,7 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'GET /accounts/:accountId/health': () => ({}),
   // Club events and success stories (#19)
   'GET /club-events/:id': () => ({}),
+  'PATCH /club-events/:id': () => ({ body: { title: 'Hijacked event', capacity: 1 } }),
   'GET /club-events/:id/rsvps': () => ({}),
   'POST /club-events/:id/rsvp': (a) => ({ body: { memberId: a.members[0].id, answer: 'yes' } }),
   'POST /club-events/:id/invitations': () => ({}),
@@ -162,7 +163,7 @@ const PROBES: Record<string, (a: SeededProgram) => Probe> = {
   'PATCH /tasks/:id': () => ({ body: { status: 'contacted' } }),
   // Courses (#19)
   'GET /courses/:id': () => ({}),
-  'PATCH /courses/:id': () => ({ body: { status: 'archived' } }),
+  'PATCH /courses/:id': () => ({ body: { status: 'archived', title: 'Hijacked course' } }),
   'GET /courses/:id/files/:fileId': () => ({}),
   'POST /courses/:id/attempts': (a) => ({ body: { memberId: a.members[0].id, answers: [{ questionId: 'q1', selected: [1] }] } }),
   'GET /courses/:id/report': () => ({}),

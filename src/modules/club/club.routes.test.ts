@@ -194,6 +194,58 @@ describe('capacity under concurrency', () => {
   });
 });
 
+describe('editing an event', () => {
+  it('changes time, place, link, capacity and audience; audits it; refuses an end before the start and unknown fields (422), changing nothing', async () => {
+    const e = await ok<{ id: string }>('POST', '/club-events', event({ capacity: 3 }));
+    const moved = await ok<Record<string, unknown>>('PATCH', `/club-events/${e.id}`, { title: 'Installers’ breakfast (moved)', startsAt: '2026-12-11T09:00:00+01:00', endsAt: '2026-12-11T11:00:00+01:00', place: null, url: 'https://meet.example.com/breakfast', kind: 'webinar', audience: { segments: ['installers'] } });
+    expect(moved).toMatchObject({ title: 'Installers’ breakfast (moved)', startsAt: '2026-12-11T08:00:00.000Z', endsAt: '2026-12-11T10:00:00.000Z', place: null, url: 'https://meet.example.com/breakfast', kind: 'webinar', audience: { segments: ['installers'] }, timeZone: 'Europe/Paris' });
+    const audit = await ok<{ items: { action: string; before: { place: string | null }; after: { place: string | null } }[] }>('GET', `/audit?objectId=${e.id}`);
+    expect(audit.items.find((a) => a.action === 'club_event.updated')).toMatchObject({ before: { place: 'Hotel Lutetia, Paris' }, after: { place: null } });
+    const before = await ok('GET', `/club-events/${e.id}`);
+    const backwards = await api('PATCH', `/club-events/${e.id}`, { endsAt: '2026-12-11T07:00:00+01:00' });
+    expect(backwards.statusCode).toBe(422);
+    expect(backwards.json()).toMatchObject({ code: 'CLUB_EVENT_INVALID', errors: [{ path: 'endsAt' }] });
+    const lateStart = await api('PATCH', `/club-events/${e.id}`, { startsAt: '2026-12-12T09:00:00+01:00' });
+    expect(lateStart.json()).toMatchObject({ code: 'CLUB_EVENT_INVALID', errors: [{ path: 'startsAt' }] });
+    expect((await api('PATCH', `/club-events/${e.id}`, { capacity: 0 })).statusCode).toBe(422);
+    expect((await api('PATCH', `/club-events/${e.id}`, { seats: 5 })).statusCode).toBe(422);
+    expect(await ok('GET', `/club-events/${e.id}`)).toEqual(before);
+    expect((await api('PATCH', `/club-events/${e.id}`, { title: 'Theirs' }, other)).statusCode).toBe(404);
+  });
+
+  it('refuses a capacity below those going with 409; raising it promotes the waitlist in order', async () => {
+    const e = await ok<{ id: string }>('POST', '/club-events', event({ capacity: 2 }));
+    for (const m of memberIds.slice(0, 5)) await ok('POST', `/club-events/${e.id}/rsvp`, { memberId: m, answer: 'yes' });
+    expect(await ok('GET', `/club-events/${e.id}`)).toMatchObject({ going: 2, waitlisted: 3 });
+    await ok('PATCH', `/club-events/${e.id}`, { capacity: 4 });
+    const list = await ok<{ memberId: string; status: string }[]>('GET', `/club-events/${e.id}/rsvps`);
+    expect(list.filter((r) => r.status === 'going').map((r) => r.memberId).sort()).toEqual(memberIds.slice(0, 4).sort());
+    expect(list.find((r) => r.memberId === memberIds[4])?.status).toBe('waitlisted');
+    const down = await api('PATCH', `/club-events/${e.id}`, { capacity: 3 });
+    expect(down.statusCode).toBe(409);
+    expect(down.json()).toMatchObject({ code: 'CLUB_EVENT_CAPACITY', errors: [{ path: 'capacity' }] });
+    expect(down.json().detail).toContain('4 members are going');
+    expect(await ok('GET', `/club-events/${e.id}`)).toMatchObject({ capacity: 4, going: 4, waitlisted: 1 });
+    // Down to exactly those going is fine.
+    expect(await ok('PATCH', `/club-events/${e.id}`, { capacity: 4, place: 'Hotel Lutetia, Salon 2' })).toMatchObject({ capacity: 4, going: 4 });
+  });
+
+  it('never passes capacity while 20 answer at once and the capacity is raised in the middle', async () => {
+    const e = await ok<{ id: string }>('POST', '/club-events', event({ title: 'Busy webinar', kind: 'webinar', capacity: 5 }));
+    const second = createServices(t.database, { now: () => clock });
+    const ctx: RequestContext = { programId: p.programId, actor: { type: 'system', id: 'rsvp-test' } };
+    const twenty = memberIds.slice(20, 40);
+    await Promise.all([
+      ...twenty.map((m, i) => (i % 2 ? second.club : t.services.club).rsvp(ctx, e.id, m, 'yes')),
+      (async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        return second.club.update(ctx, e.id, { capacity: 12 });
+      })(),
+    ]);
+    expect(await ok('GET', `/club-events/${e.id}`)).toMatchObject({ capacity: 12, going: 12, waitlisted: 8 });
+  });
+});
+
 describe('success stories', () => {
   const photo = () => sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 10, g: 160, b: 90 } } }).jpeg().toBuffer();
   const upload = (id: string, bytes: Buffer, type = 'image/jpeg') => t.callAs(portal, 'POST', `/api/v1/portal/club-stories/${id}/photos`, bytes, { headers: { 'content-type': type } });

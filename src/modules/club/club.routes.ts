@@ -6,6 +6,7 @@ import {
   checkInAnswer,
   checkInInput,
   clubEventInput,
+  clubEventUpdate,
   clubEventsQuery,
   clubEventView,
   invitationsAnswer,
@@ -60,6 +61,9 @@ export function clubRoutes(club: ClubService): FastifyPluginAsyncZod {
     app.get('/club-events', { schema: { tags: ['club'], summary: 'Club events by start, with their counts', querystring: clubEventsQuery, response: { 200: page(clubEventView) } } }, async (req) => club.list(req.ctx.programId, req.query));
     app.get('/club-events/no-shows', { schema: { tags: ['club'], summary: 'No-shows per account over ended events: seats taken, attended, not attended', response: { 200: z.array(noShowView) } } }, async (req) => club.noShows(req.ctx.programId));
     app.get('/club-events/:id', { schema: { tags: ['club'], summary: 'One event with its going, waitlisted, maybe, declined and attended counts', params, response: { 200: clubEventView, 404: problem } } }, async (req) => club.get(req.ctx.programId, req.params.id));
+    app.patch('/club-events/:id', { schema: { tags: ['club'], summary: 'Edit an event (title, kind, time, time zone, place, link, capacity, audience); capacity below those going → 409, raised → the waitlist moves up', params, body: clubEventUpdate, response: { 200: clubEventView, ...errors } } }, async (req) =>
+      club.update(req.ctx, req.params.id, req.body),
+    );
     app.get('/club-events/:id/rsvps', { schema: { tags: ['club'], summary: 'Who answered: going, the waitlist in order, maybe, declined; with check-in times', params, response: { 200: z.array(rsvpView), 404: problem } } }, async (req) => club.rsvps(req.ctx.programId, req.params.id));
     app.post('/club-events/:id/rsvp', { schema: { tags: ['club'], summary: 'A member’s answer (yes/no/maybe): going with a ticket, or waitlisted when full; a "no" from someone going promotes the first waitlisted', params, body: rsvpInput, response: { 200: rsvpAnswer, ...errors } } }, async (req) =>
       club.rsvp(req.ctx, req.params.id, req.body.memberId, req.body.answer),

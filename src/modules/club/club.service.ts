@@ -15,6 +15,7 @@ import type { MessagingService } from '../messaging/index.js';
 import type {
   ClubAudience,
   ClubEventInput,
+  ClubEventUpdate,
   ClubEventView,
   RsvpAnswer,
   RsvpStatus,
@@ -229,6 +230,44 @@ export function createClubService(
         if (!key) return { body: await createIn(tx), replayed: false };
         const r = await deps.idempotency.run(tx, { programId: ctx.programId, scope: 'POST /club-events', key, request: input }, async () => ({ status: 201, body: await createIn(tx) }));
         return { body: r.body, replayed: r.replayed };
+      });
+    },
+
+    /**
+     * Edits an event. The event row is locked as an RSVP locks it, so the seats counted here are
+     * the seats taken: capacity below the members going is a 409 (nothing changes), capacity
+     * raised promotes the first waitlisted into the new seats. A new start time re-arms the reminder.
+     * Answers given stay as they are when the audience changes.
+     */
+    async update(ctx: RequestContext, id: string, patch: ClubEventUpdate): Promise<ClubEventView> {
+      return inTransaction(database, async (tx) => {
+        const e = await eventRow(tx, ctx.programId, id, true);
+        const startsAt = patch.startsAt ? new Date(patch.startsAt) : e.startsAt;
+        const endsAt = patch.endsAt ? new Date(patch.endsAt) : e.endsAt;
+        if (endsAt.getTime() < startsAt.getTime()) throw clubError('CLUB_EVENT_INVALID', 'The event ends before it starts.', [{ path: patch.endsAt ? 'endsAt' : 'startsAt', message: patch.endsAt ? 'must not be before startsAt' : 'must not be after endsAt' }]);
+        const going = (await counts(tx, e)).going;
+        if (patch.capacity !== undefined && patch.capacity < going) {
+          throw clubError('CLUB_EVENT_CAPACITY', `${going} members are going: the capacity cannot be lower than that. Ask some to cancel first, or keep at least ${going} seats.`, [{ path: 'capacity', message: `at least ${going} (members going)` }]);
+        }
+        const changes: Partial<typeof clubEvents.$inferInsert> = {
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.startsAt !== undefined ? { startsAt } : {}),
+          ...(patch.endsAt !== undefined ? { endsAt } : {}),
+          ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
+          ...(patch.place !== undefined ? { place: patch.place } : {}),
+          ...(patch.url !== undefined ? { url: patch.url } : {}),
+          ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
+          ...(patch.audience !== undefined ? { audience: patch.audience } : {}),
+          ...(patch.startsAt !== undefined && startsAt.getTime() !== e.startsAt.getTime() ? { remindedAt: null } : {}),
+        };
+        if (!Object.keys(changes).length) return view(tx, e);
+        const [row] = await tx.update(clubEvents).set(changes).where(and(eq(clubEvents.programId, ctx.programId), eq(clubEvents.id, id))).returning();
+        const summary = (r: EventRow) => ({ title: r.title, kind: r.kind, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), timeZone: r.timeZone, place: r.place, url: r.url, capacity: r.capacity, audience: r.audience });
+        await audit.record(tx, ctx, { action: 'club_event.updated', objectType: 'club_event', objectId: id, before: summary(e), after: summary(row) });
+        if (row.capacity > e.capacity) await promote(tx, ctx, row);
+        return view(tx, row);
       });
     },
 

@@ -292,3 +292,96 @@ describe('completion under concurrency (meaningful on PostgreSQL; PGlite runs th
     expect((await t.call(p, 'GET', `/api/v1/events/${encodeURIComponent(`course:${c.id}:${member.id}`)}`)).json().type).toBe('training_completed');
   });
 });
+
+describe('editing a course', () => {
+  const patch = (id: string, body: unknown) => t.call(p, 'PATCH', `/api/v1/courses/${id}`, body);
+
+  it('replaces texts, lessons (added, reordered, removed), quiz, pass mark, attempts, audience and due dates, and audits the change', async () => {
+    const c = await createCourse();
+    const stored = (await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json();
+    const r = await patch(c.id, {
+      title: 'Installing the WT-200, second edition',
+      description: 'Now with the new bracket.',
+      lessons: [stored.lessons[1], { id: 'bracket', title: 'The new bracket', body: 'Two screws.' }],
+      quiz: { questions: [{ id: 'b1', text: 'How many screws?', options: ['one', 'two'], correct: [1] }], passPercent: 100, attemptsAllowed: 5 },
+      audience: { roles: ['installer', 'sales'] },
+      requiredFor: [{ role: 'sales', dueAt: '2031-06-30T23:59:59Z' }],
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const v = (await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json();
+    expect(v).toMatchObject({ title: 'Installing the WT-200, second edition', description: 'Now with the new bracket.', audience: { roles: ['installer', 'sales'] }, requiredFor: [{ role: 'sales' }] });
+    expect(v.lessons.map((l: { id: string }) => l.id)).toEqual(['wire', 'bracket']);
+    expect(v.lessons[0].attachmentFileIds).toEqual([pdfId]);
+    expect(v.quiz).toMatchObject({ passPercent: 100, attemptsAllowed: 5, questions: [{ id: 'b1', correct: [1] }] });
+    // The French texts of the removed lesson and questions are dropped; the title stays.
+    expect(v.translations.fr).toEqual({ title: 'Installer le WT-200', lessons: {}, questions: {} });
+    const audit = (await t.call(p, 'GET', `/api/v1/audit?objectId=${c.id}`)).json().items as { action: string; before: { lessons: string[] }; after: { lessons: string[] } }[];
+    const edit = audit.find((a) => a.action === 'course.updated')!;
+    expect(edit.before.lessons).toEqual(['unpack', 'wire']);
+    expect(edit.after.lessons).toEqual(['wire', 'bracket']);
+    // A sales member now sees it, required by the new date.
+    const sales = await t.loginMember('s-1@courses.test');
+    const mine = (await t.callAs(sales, 'GET', '/api/v1/portal/courses')).json() as { id: string; required: { dueAt: string } | null }[];
+    expect(mine.find((x) => x.id === c.id)?.required?.dueAt).toBe('2031-06-30T23:59:59Z');
+  });
+
+  it('refuses a quiz with no correct answer, a translation of a lesson that does not exist, and an unknown file, changing nothing (422)', async () => {
+    const c = await createCourse();
+    const before = (await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json();
+    const noAnswer = await patch(c.id, { title: 'Changed', quiz: { questions: [{ id: 'x', text: 'Pick', options: ['a', 'b'], correct: [] }], passPercent: 50 } });
+    expect(noAnswer.statusCode).toBe(422);
+    expect(noAnswer.json().errors).toContainEqual(expect.objectContaining({ path: 'quiz.questions.0.correct' }));
+    const ghost = await patch(c.id, { translations: { fr: { lessons: { nowhere: { title: 'Nulle part' } } } } });
+    expect(ghost.statusCode).toBe(422);
+    expect(ghost.json().errors).toContainEqual(expect.objectContaining({ path: 'translations.fr.lessons.nowhere' }));
+    const file = await patch(c.id, { lessons: [{ id: 'l', title: 'L', imageFileIds: ['file_nope'] }] });
+    expect(file.statusCode).toBe(422);
+    expect(file.json().errors).toContainEqual(expect.objectContaining({ path: 'lessons.0.imageFileIds.0' }));
+    const empty = await patch(c.id, { lessons: [] });
+    expect(empty.statusCode).toBe(422);
+    expect((await patch(c.id, { passMark: 50 })).statusCode).toBe(422);
+    expect((await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json()).toEqual(before);
+    expect((await t.call(other, 'PATCH', `/api/v1/courses/${c.id}`, { title: 'Theirs' })).statusCode).toBe(404);
+  });
+
+  it('keeps a completion through edits: no second award, no new attempt, the count stays; others take the new quiz', async () => {
+    const c = await createCourse({ quiz: { questions, passPercent: 80 }, requiredFor: [] });
+    const done = await t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-1', answers: allRight });
+    expect(done.json().passed).toBe(true);
+    const pts = await points('ext:I-1');
+    const newQuiz = { questions: [{ id: 'n1', text: 'New?', options: ['no', 'yes'], correct: [1] }], passPercent: 100 };
+    expect((await patch(c.id, { title: 'Revised', quiz: newQuiz, lessons: [{ id: 'only', title: 'Only lesson' }] })).statusCode).toBe(200);
+    expect((await patch(c.id, { status: 'draft' })).json().status).toBe('draft');
+    expect((await patch(c.id, { status: 'published' })).json().status).toBe('published');
+    const again = await t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-1', answers: [{ questionId: 'n1', selected: [1] }] });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('COURSE_ALREADY_COMPLETED');
+    expect(await points('ext:I-1')).toBe(pts);
+    expect((await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json().completions).toBe(1);
+    const events = await t.services.database.db.execute<{ n: number }>(sql`select count(*)::int as n from events where type = 'training_completed' and payload->'attributes'->>'courseId' = ${c.id}`);
+    expect(Number(events.rows[0].n)).toBe(1);
+    const i3 = await t.call(p, 'POST', `/api/v1/courses/${c.id}/attempts`, { memberId: 'ext:I-3', answers: [{ questionId: 'n1', selected: [1] }] });
+    expect(i3.json()).toMatchObject({ passed: true, scorePercent: 100 });
+    expect((await t.call(p, 'GET', `/api/v1/courses/${c.id}`)).json().completions).toBe(2);
+    // The certificate of the first completion still checks out.
+    expect((await t.call(p, 'GET', `/api/v1/certificates/${done.json().certificateToken}`)).statusCode).toBe(200);
+  });
+
+  it('sets texts per locale by an edit, and the player shows a member the texts of their locale', async () => {
+    const c = await createCourse({ translations: {} });
+    const r = await patch(c.id, {
+      lessons: [...course().lessons, { id: 'extra', title: 'Extra lesson', body: 'More.' }],
+      translations: {
+        fr: { title: 'Le WT-200', lessons: { extra: { title: 'Leçon en plus', body: 'Encore.' } }, questions: { q8: { text: 'Quels outils ?', options: ['clé dynamométrique', 'marteau', 'niveau'] } } },
+        uk: { title: 'Монтаж WT-200' },
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const fr = await t.loginMember('i-2@courses.test');
+    const v = (await t.callAs(fr, 'GET', `/api/v1/portal/courses/${c.id}`)).json();
+    expect(v.title).toBe('Le WT-200');
+    expect(v.lessons.map((l: { title: string }) => l.title)).toEqual(['Unpacking', 'Wiring', 'Leçon en plus']);
+    expect(v.quiz.questions.find((q: { id: string }) => q.id === 'q8')).toMatchObject({ text: 'Quels outils ?', options: ['clé dynamométrique', 'marteau', 'niveau'] });
+    expect((await t.callAs(installer, 'GET', `/api/v1/portal/courses/${c.id}`)).json().title).toBe('Installing the WT-200');
+  });
+});

@@ -9,6 +9,7 @@ import type {
   CertificateCheck,
   CourseInput,
   CourseReport,
+  CourseUpdate,
   CourseView,
   MemberCourseItem,
   MemberCourseView,
@@ -21,10 +22,30 @@ import type { ProgramsService } from '../programs/index.js';
 import { certificateMacMatches, certificatePdf, parseCertificateToken, signCertificate } from './courses.certificate.js';
 import { courseError } from './courses.errors.js';
 import { scoreAttempt, shuffledOrder } from './courses.quiz.js';
-import { courseAttempts, courseProgress, courses, courseSigningKeys } from './courses.tables.js';
+import { courseAttempts, courseProgress, courses, courseSigningKeys, type StoredTranslation } from './courses.tables.js';
 
 type CourseRow = typeof courses.$inferSelect;
 type ProgressRow = typeof courseProgress.$inferSelect;
+
+/** Translations kept through an edit: the texts of lessons and questions still there, option lists that still fit. */
+function pruneTranslations(all: Record<string, StoredTranslation>, lessons: { id: string }[], questions: { id: string; options: string[] }[]): Record<string, StoredTranslation> {
+  const lessonIds = new Set(lessons.map((l) => l.id));
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  const out: Record<string, StoredTranslation> = {};
+  for (const [loc, tr] of Object.entries(all)) {
+    const next: StoredTranslation = { ...tr };
+    if (tr.lessons) next.lessons = Object.fromEntries(Object.entries(tr.lessons).filter(([id]) => lessonIds.has(id)));
+    if (tr.questions) {
+      next.questions = Object.fromEntries(
+        Object.entries(tr.questions)
+          .filter(([id]) => byId.has(id))
+          .map(([id, q]) => [id, q.options && q.options.length !== byId.get(id)!.options.length ? { ...(q.text ? { text: q.text } : {}) } : q]),
+      );
+    }
+    out[loc] = next;
+  }
+  return out;
+}
 
 /** Who takes a course: the console or an API key for a named member, or the member signed in to the portal. */
 export type CourseActor = { kind: 'program' } | { kind: 'member'; memberId: string };
@@ -197,7 +218,7 @@ export function createCoursesService(
         attemptsAllowed: c.attemptsAllowed,
       },
       progress: {
-        lessonsDone: p?.lessonsDone ?? [],
+        lessonsDone: (p?.lessonsDone ?? []).filter((id) => c.lessons.some((l) => l.id === id)),
         attempts: used,
         attemptsLeft: attemptsLeft(c, used),
         bestScore: p?.bestScore ?? null,
@@ -245,11 +266,59 @@ export function createCoursesService(
       });
     },
 
-    async setStatus(ctx: RequestContext, id: string, status: CourseRow['status']): Promise<CourseView> {
+    /**
+     * Edits a course: the fields given replace the stored ones, the result is checked whole as on
+     * create (nothing is written when anything is wrong). Translations not sent along are kept,
+     * less the texts of lessons and questions that are gone and option lists that no longer fit.
+     * Progress and completions stay as they are: a member who completed the course keeps the
+     * completion (and its points, awarded once), a removed lesson no longer counts as read.
+     */
+    async update(ctx: RequestContext, id: string, patch: CourseUpdate): Promise<CourseView> {
       return inTransaction(database, async (tx) => {
         const c = await courseRow(tx, ctx.programId, id, true);
-        const [row] = await tx.update(courses).set({ status, updatedAt: new Date() }).where(and(eq(courses.programId, ctx.programId), eq(courses.id, id))).returning();
-        await audit.record(tx, ctx, { action: 'course.status', objectType: 'course', objectId: id, before: { status: c.status }, after: { status } });
+        const editsContent = Object.keys(patch).some((k) => k !== 'status');
+        if (!editsContent) {
+          if (!patch.status || patch.status === c.status) return view(c, await completions(tx, ctx.programId, id));
+          const [row] = await tx.update(courses).set({ status: patch.status, updatedAt: new Date() }).where(and(eq(courses.programId, ctx.programId), eq(courses.id, id))).returning();
+          await audit.record(tx, ctx, { action: 'course.status', objectType: 'course', objectId: id, before: { status: c.status }, after: { status: patch.status } });
+          return view(row, await completions(tx, ctx.programId, id));
+        }
+        const lessons = patch.lessons ?? c.lessons;
+        const quiz = patch.quiz ?? { questions: c.questions, passPercent: c.passPercent, attemptsAllowed: c.attemptsAllowed ?? undefined };
+        const translations = patch.translations ?? pruneTranslations(c.translations, lessons, quiz.questions);
+        const merged: CourseInput = {
+          title: patch.title ?? c.title,
+          description: patch.description ?? c.description,
+          locale: patch.locale ?? c.locale,
+          lessons,
+          quiz,
+          audience: patch.audience === undefined ? (c.audience ?? undefined) : (patch.audience ?? undefined),
+          requiredFor: patch.requiredFor ?? c.requiredFor,
+          translations,
+          status: 'published',
+        };
+        const bad = await problemsOf(tx, ctx.programId, merged);
+        if (bad.length) throw courseError('COURSE_INVALID', 'The course is not valid.', bad);
+        const [row] = await tx
+          .update(courses)
+          .set({
+            title: merged.title,
+            description: merged.description,
+            locale: merged.locale,
+            status: patch.status ?? c.status,
+            lessons: merged.lessons.map((l) => ({ id: l.id, title: l.title, body: l.body, videoUrl: l.videoUrl ?? null, imageFileIds: l.imageFileIds, attachmentFileIds: l.attachmentFileIds })),
+            questions: merged.quiz.questions.map((q) => ({ ...q, correct: [...q.correct].sort((a, b) => a - b) })),
+            passPercent: merged.quiz.passPercent,
+            attemptsAllowed: merged.quiz.attemptsAllowed ?? null,
+            audience: merged.audience ?? null,
+            requiredFor: merged.requiredFor,
+            translations: merged.translations,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(courses.programId, ctx.programId), eq(courses.id, id)))
+          .returning();
+        const summary = (r: CourseRow) => ({ title: r.title, status: r.status, lessons: r.lessons.map((l) => l.id), questions: r.questions.map((q) => q.id), passPercent: r.passPercent, attemptsAllowed: r.attemptsAllowed, audience: r.audience, requiredFor: r.requiredFor, locales: Object.keys(r.translations) });
+        await audit.record(tx, ctx, { action: 'course.updated', objectType: 'course', objectId: id, before: summary(c), after: { ...summary(row), fields: Object.keys(patch) } });
         return view(row, await completions(tx, ctx.programId, id));
       });
     },
@@ -345,7 +414,7 @@ export function createCoursesService(
           if (!(await isFor(tx, c, m))) continue;
           const p = await progressOf(tx, programId, c.id, m.id);
           const t = localised(c, m.locale);
-          out.push({ id: c.id, title: t.title, description: t.description, required: requiredOf(c, m, !!p?.completedAt), lessons: c.lessons.length, lessonsDone: p?.lessonsDone.length ?? 0, completedAt: p?.completedAt?.toISOString() ?? null });
+          out.push({ id: c.id, title: t.title, description: t.description, required: requiredOf(c, m, !!p?.completedAt), lessons: c.lessons.length, lessonsDone: (p?.lessonsDone ?? []).filter((id) => c.lessons.some((l) => l.id === id)).length, completedAt: p?.completedAt?.toISOString() ?? null });
         }
         return out.sort((a, b) => (a.required ? 0 : 1) - (b.required ? 0 : 1) || (a.required?.dueAt ?? '').localeCompare(b.required?.dueAt ?? ''));
       });

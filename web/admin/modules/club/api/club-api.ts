@@ -1,7 +1,7 @@
-import type { ClubEventInput, ClubEventView, StoryView } from '@contracts/club';
+import type { ClubEventInput, ClubEventUpdate, ClubEventView, StoryView } from '@contracts/club';
 import { api } from '../../../api-client';
 
-export type { ClubEventInput, ClubEventView, StoryView };
+export type { ClubEventInput, ClubEventUpdate, ClubEventView, StoryView };
 export type RsvpRow = { memberId: string; memberName: string; accountId: string; accountName: string; status: 'going' | 'waitlisted' | 'declined' | 'maybe'; answeredAt: string; checkedInAt: string | null };
 export type NoShowRow = { accountId: string; accountName: string; going: number; attended: number; noShows: number; noShowRateBp: number };
 export type CheckInAnswer = { eventId: string; memberId: string; memberName: string; accountName: string; checkedInAt: string };
@@ -12,6 +12,7 @@ export const fetchClubEvent = (id: string) => api.request<ClubEventView>(`/club-
 export const fetchRsvps = (id: string) => api.request<RsvpRow[]>(`/club-events/${e(id)}/rsvps`);
 export const fetchNoShows = () => api.request<NoShowRow[]>('/club-events/no-shows');
 export const createClubEvent = (body: ClubEventInput) => api.request<ClubEventView>('/club-events', { method: 'POST', body });
+export const updateClubEvent = (id: string, body: ClubEventUpdate) => api.request<ClubEventView>(`/club-events/${e(id)}`, { method: 'PATCH', body });
 export const inviteAudience = (id: string) => api.request<{ queued: number }>(`/club-events/${e(id)}/invitations`, { method: 'POST' });
 export const checkIn = (id: string, ticket: string) => api.request<CheckInAnswer>(`/club-events/${e(id)}/check-in`, { method: 'POST', body: { ticket } });
 export const icsUrl = (id: string) => `/api/v1/club-events/${e(id)}/event.ics`;

@@ -10,41 +10,49 @@ import { Page } from '../../ui/components/page';
 import { icsUrl, photoUrl, type ClubEventView, type StoryView } from '../api/club-api';
 import { useClubEvents, useClubMutations, useNoShows, useRsvps, useStories } from '../hooks/use-club';
 
-/** The editor of a new event: kind, times in the browser's zone (sent as instants), place or link, capacity, audience by segment, tier, role. */
-function EventEditor() {
+/** An instant as the value of a `datetime-local` input, in the browser's zone. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * The editor of an event, new or existing: kind, times in the browser's zone (sent as instants),
+ * place or link, capacity, audience by segment, tier, role. An existing event keeps its own time
+ * zone; clearing its place or link removes them.
+ */
+function EventEditor({ event, onDone }: { event?: ClubEventView; onDone?: () => void }) {
   const { t } = useTranslation();
-  const { create } = useClubMutations();
-  const [title, setTitle] = useState('');
-  const [kind, setKind] = useState<ClubEventKind>('club_meeting');
-  const [startsAt, setStartsAt] = useState('');
-  const [endsAt, setEndsAt] = useState('');
-  const [place, setPlace] = useState('');
-  const [url, setUrl] = useState('');
-  const [capacity, setCapacity] = useState<number | string>(20);
-  const [segments, setSegments] = useState('');
-  const [tiers, setTiers] = useState('');
-  const [roles, setRoles] = useState('');
+  const { create, update } = useClubMutations();
+  const [title, setTitle] = useState(event?.title ?? '');
+  const [kind, setKind] = useState<ClubEventKind>(event?.kind ?? 'club_meeting');
+  const [startsAt, setStartsAt] = useState(event ? localInput(event.startsAt) : '');
+  const [endsAt, setEndsAt] = useState(event ? localInput(event.endsAt) : '');
+  const [place, setPlace] = useState(event?.place ?? '');
+  const [url, setUrl] = useState(event?.url ?? '');
+  const [capacity, setCapacity] = useState<number | string>(event?.capacity ?? 20);
+  const [segments, setSegments] = useState((event?.audience.segments ?? []).join(', '));
+  const [tiers, setTiers] = useState((event?.audience.tiers ?? []).join(', '));
+  const [roles, setRoles] = useState((event?.audience.roles ?? []).join(', '));
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const submit = () =>
-    create.mutate(
-      {
-        title: title.trim(),
-        kind,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(endsAt).toISOString(),
-        timeZone,
-        ...(place.trim() ? { place: place.trim() } : {}),
-        ...(url.trim() ? { url: url.trim() } : {}),
-        capacity: Number(capacity),
-        audience: { ...(list(segments).length ? { segments: list(segments) } : {}), ...(list(tiers).length ? { tiers: list(tiers) } : {}), ...(list(roles).length ? { roles: list(roles) } : {}) },
-      },
-      { onSuccess: () => setTitle('') },
-    );
+  const timeZone = event?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const mutation = event ? update : create;
+  const submit = () => {
+    const common = {
+      title: title.trim(),
+      kind,
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
+      capacity: Number(capacity),
+      audience: { ...(list(segments).length ? { segments: list(segments) } : {}), ...(list(tiers).length ? { tiers: list(tiers) } : {}), ...(list(roles).length ? { roles: list(roles) } : {}) },
+    };
+    if (event) update.mutate({ id: event.id, body: { ...common, place: place.trim() || null, url: url.trim() || null } }, { onSuccess: () => onDone?.() });
+    else create.mutate({ ...common, timeZone, ...(place.trim() ? { place: place.trim() } : {}), ...(url.trim() ? { url: url.trim() } : {}) }, { onSuccess: () => setTitle('') });
+  };
   return (
-    <Card withBorder padding="md">
+    <Card withBorder padding="md" data-testid={event ? `club-event-editor-${event.id}` : 'club-event-editor'}>
       <Stack gap="xs">
-        <Title order={4}>{t('club.newEvent')}</Title>
+        <Title order={4}>{event ? t('club.editEvent') : t('club.newEvent')}</Title>
         <Group grow align="flex-end">
           <TextInput label={t('club.eventTitle')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required />
           <Select label={t('club.kind')} value={kind} onChange={(v) => v && setKind(v as ClubEventKind)} data={CLUB_EVENT_KINDS.map((k) => ({ value: k, label: t(`club.kinds.${k}`) }))} allowDeselect={false} />
@@ -52,7 +60,7 @@ function EventEditor() {
         <Group grow align="flex-end">
           <TextInput type="datetime-local" label={t('club.startsAt')} value={startsAt} onChange={(e) => setStartsAt(e.currentTarget.value)} required />
           <TextInput type="datetime-local" label={t('club.endsAt')} value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} required />
-          <NumberInput label={t('club.capacity')} value={capacity} onChange={setCapacity} min={1} allowDecimal={false} />
+          <NumberInput label={t('club.capacity')} value={capacity} onChange={setCapacity} min={1} allowDecimal={false} description={event ? t('club.capacityHelp', { going: event.going, waitlisted: event.waitlisted }) : undefined} />
         </Group>
         <Group grow>
           <TextInput label={t('club.place')} value={place} onChange={(e) => setPlace(e.currentTarget.value)} />
@@ -66,11 +74,16 @@ function EventEditor() {
         <Text size="xs" c="dimmed">
           {t('club.timeZoneNote', { zone: timeZone })}
         </Text>
-        <ErrorAlert error={create.error} />
+        <ErrorAlert error={mutation.error} />
         <Group>
-          <Button onClick={submit} loading={create.isPending} disabled={!title.trim() || !startsAt || !endsAt}>
-            {t('club.create')}
+          <Button onClick={submit} loading={mutation.isPending} disabled={!title.trim() || !startsAt || !endsAt}>
+            {event ? t('club.save') : t('club.create')}
           </Button>
+          {onDone ? (
+            <Button variant="subtle" onClick={onDone}>
+              {t('club.cancelEdit')}
+            </Button>
+          ) : null}
         </Group>
       </Stack>
     </Card>
@@ -113,6 +126,8 @@ function EventCard({ e }: { e: ClubEventView }) {
   const { can } = useSession();
   const { invite } = useClubMutations();
   const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
+  if (editing) return <EventEditor event={e} onDone={() => setEditing(false)} />;
   return (
     <Card withBorder padding="md" data-testid={`club-event-${e.id}`}>
       <Stack gap="xs">
@@ -138,6 +153,11 @@ function EventCard({ e }: { e: ClubEventView }) {
           <Button size="xs" variant="default" onClick={() => setOpen((o) => !o)}>
             {open ? t('club.hideRsvps') : t('club.showRsvps')}
           </Button>
+          {can('club:write') ? (
+            <Button size="xs" variant="default" onClick={() => setEditing(true)}>
+              {t('club.edit')}
+            </Button>
+          ) : null}
           {can('club:write') ? (
             <Button size="xs" variant="default" component={Link} to={`/club/events/${e.id}/check-in`}>
               {t('club.checkIn')}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { checkIn, createClubEvent, fetchClubEvent, fetchClubEvents, fetchNoShows, fetchRsvps, fetchStories, inviteAudience, publishStory, rejectStory, type StoryView } from '../api/club-api';
+import { checkIn, createClubEvent, fetchClubEvent, fetchClubEvents, fetchNoShows, fetchRsvps, fetchStories, inviteAudience, publishStory, updateClubEvent, type ClubEventUpdate, rejectStory, type StoryView } from '../api/club-api';
 
 export const useClubEvents = (when: 'upcoming' | 'past' | 'all') => useQuery({ queryKey: ['club-events', when], queryFn: () => fetchClubEvents(when) });
 export const useClubEvent = (id: string) => useQuery({ queryKey: ['club-event', id], queryFn: () => fetchClubEvent(id) });
@@ -16,6 +16,7 @@ export function useClubMutations() {
   };
   return {
     create: useMutation({ mutationFn: createClubEvent, onSuccess: refresh }),
+    update: useMutation({ mutationFn: ({ id, body }: { id: string; body: ClubEventUpdate }) => updateClubEvent(id, body), onSuccess: refresh }),
     invite: useMutation({ mutationFn: inviteAudience, onSuccess: refresh }),
     checkIn: useMutation({ mutationFn: ({ id, ticket }: { id: string; ticket: string }) => checkIn(id, ticket), onSuccess: refresh }),
     publish: useMutation({
