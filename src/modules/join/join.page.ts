@@ -183,16 +183,28 @@ export function joinMessage(locale: JoinLocale, code: string): string | undefine
 /**
  * The page's one script: on submit, finds the nonce with SHA-256 (crypto.subtle), then sends the
  * form. Batches of digests keep the page responsive; the button is disabled while it works.
+ * Browsers give crypto.subtle only to secure origins (HTTPS, localhost): a server reached over
+ * plain HTTP on a LAN gets the small SHA-256 below instead, slower but the same answer.
  */
 export const POW_SCRIPT = `(function(){
 var f=document.getElementById('join');if(!f)return;
 var st=f.querySelector('.status'),btn=f.querySelector('button');
 function zeros(b){var n=0;for(var i=0;i<b.length;i++){if(b[i]===0){n+=8;continue}var x=b[i];while(!(x&128)){n++;x<<=1}return n}return n}
+var K=[];(function(){var p=[],c=2;while(p.length<64){var q=true;for(var j=0;j<p.length&&p[j]*p[j]<=c;j++)if(c%p[j]===0){q=false;break}if(q){p.push(c);K.push((Math.pow(c,1/3)%1)*4294967296|0)}c++}})();
+function sha(bytes){var H=[1779033703,-1150833019,1013904242,-1521486534,1359893119,-1694144372,528734635,1541459225],l=bytes.length,m=new Uint8Array(((l+9+63)>>6)<<6);m.set(bytes);m[l]=128;var bits=l*8;m[m.length-1]=bits&255;m[m.length-2]=(bits>>>8)&255;m[m.length-3]=(bits>>>16)&255;m[m.length-4]=(bits>>>24)&255;
+var W=new Int32Array(64);for(var o=0;o<m.length;o+=64){for(var t=0;t<16;t++)W[t]=(m[o+4*t]<<24)|(m[o+4*t+1]<<16)|(m[o+4*t+2]<<8)|m[o+4*t+3];
+for(t=16;t<64;t++){var x=W[t-15],y=W[t-2];W[t]=(((x>>>7|x<<25)^(x>>>18|x<<14)^(x>>>3))+W[t-7]+((y>>>17|y<<15)^(y>>>19|y<<13)^(y>>>10))+W[t-16])|0}
+var a=H[0],b=H[1],c=H[2],d=H[3],e=H[4],g=H[5],h=H[6],k=H[7];for(t=0;t<64;t++){var T1=(k+((e>>>6|e<<26)^(e>>>11|e<<21)^(e>>>25|e<<7))+((e&g)^(~e&h))+K[t]+W[t])|0,T2=(((a>>>2|a<<30)^(a>>>13|a<<19)^(a>>>22|a<<10))+((a&b)^(a&c)^(b&c)))|0;k=h;h=g;g=e;e=(d+T1)|0;d=c;c=b;b=a;a=(T1+T2)|0}
+H[0]=(H[0]+a)|0;H[1]=(H[1]+b)|0;H[2]=(H[2]+c)|0;H[3]=(H[3]+d)|0;H[4]=(H[4]+e)|0;H[5]=(H[5]+g)|0;H[6]=(H[6]+h)|0;H[7]=(H[7]+k)|0}
+var out=new Uint8Array(32);for(var i=0;i<8;i++){out[4*i]=H[i]>>>24;out[4*i+1]=(H[i]>>>16)&255;out[4*i+2]=(H[i]>>>8)&255;out[4*i+3]=H[i]&255}return out}
 f.addEventListener('submit',function(e){
 if(f.nonce.value)return;e.preventDefault();
-if(!window.crypto||!crypto.subtle){f.nonce.value='0';f.submit();return}
 btn.disabled=true;st.textContent=f.getAttribute('data-working');
 var ch=f.challenge.value,d=+f.getAttribute('data-difficulty'),enc=new TextEncoder(),n=0;
+function done(v){f.nonce.value=String(v);f.submit()}
+function slow(){for(var i=0;i<2000;i++,n++){if(zeros(sha(enc.encode(ch+':'+n)))>=d)return done(n)}setTimeout(slow,0)}
+if(!window.crypto||!crypto.subtle)return slow();
 function batch(){var ps=[];for(var i=0;i<256;i++){ps.push(crypto.subtle.digest('SHA-256',enc.encode(ch+':'+(n+i))))}
-Promise.all(ps).then(function(hs){for(var i=0;i<hs.length;i++){if(zeros(new Uint8Array(hs[i]))>=d){f.nonce.value=String(n+i);f.submit();return}}n+=256;batch()})}
+Promise.all(ps).then(function(hs){for(var i=0;i<hs.length;i++){if(zeros(new Uint8Array(hs[i]))>=d)return done(n+i)}n+=256;batch()})}
 batch()});})();`;
+
