@@ -682,6 +682,25 @@ async function main(): Promise<void> {
       check(m.name === 'Dana E2E Foreman' && m.role === 'foreman', `the member: ${JSON.stringify(m)}`);
     });
 
+    // Account health and surveys (#16): the account page's health panel, the NPS dashboard, the list by risk.
+    await step('console: an account with a detractor shows its health panel (NPS trend, tasks); the survey results chart NPS by period, role and segment', async () => {
+      const open = (await api<{ items: { accountId: string }[] }>('GET', '/tasks?status=open')).items;
+      check(open.length > 0, 'the demo has open follow-up tasks');
+      await page.goto(`${BASE}/accounts/${open[0].accountId}`);
+      await page.getByTestId('account-health').waitFor();
+      await page.getByTestId('health-nps-trend').waitFor();
+      const nps = (await page.getByTestId('health-nps').textContent()) ?? '';
+      check(/n = \d+, 95 % interval/.test(nps), `the NPS shows its n and interval: "${nps}"`);
+      await page.getByTestId('account-tasks').getByRole('button', { name: 'Contacted', exact: true }).first().waitFor();
+      await page.goto(`${BASE}/surveys`);
+      await page.getByRole('button', { name: 'Results' }).first().click();
+      for (const id of ['nps-over-time', 'nps-by-role', 'nps-by-segment', 'survey-themes']) await page.getByTestId(id).waitFor();
+      const n = (await page.getByTestId('survey-results').textContent()) ?? '';
+      check(/n = \d+/.test(n), `the results show n: "${n.slice(0, 80)}"`);
+      await page.goto(`${BASE}/at-risk`);
+      await page.getByTestId('at-risk-list').locator('tbody tr').first().waitFor();
+    });
+
     await desktop.close();
 
     // Administering the program from the console (#21): an adjustment picked by the account's name.
